@@ -56,6 +56,23 @@ public final class CatalogParser {
     return fromNode(Json.read(KIND, utf8));
   }
 
+  /**
+   * Reads the document stored as {@code version} (spec.md §7): the version inside must match the
+   * one its key names, or the store holds a misplaced document.
+   */
+  public static Catalog fromJson(byte[] utf8, long version) {
+    Catalog document = fromJson(utf8);
+    if (document.version() != version) {
+      throw new FormatException(
+          KIND
+              + ": the key names version "
+              + version
+              + " but the document holds "
+              + document.version());
+    }
+    return document;
+  }
+
   public static Catalog fromNode(JsonNode json) {
     JsonObject root = JsonObject.root(KIND, json);
     root.formatVersion(SUPPORTED);

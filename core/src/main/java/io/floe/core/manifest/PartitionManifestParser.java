@@ -81,6 +81,23 @@ public final class PartitionManifestParser {
   }
 
   /**
+   * Reads the document stored as {@code version} (spec.md §7): the version inside must match the
+   * one its key names, or the store holds a misplaced document.
+   */
+  public static PartitionManifest fromJson(byte[] utf8, long version) {
+    PartitionManifest document = fromJson(utf8);
+    if (document.version() != version) {
+      throw new FormatException(
+          KIND
+              + ": the key names version "
+              + version
+              + " but the document holds "
+              + document.version());
+    }
+    return document;
+  }
+
+  /**
    * @throws io.floe.core.format.UnsupportedFormatVersionException for an unknown format-version
    * @throws FormatException for anything else that does not follow spec.md §8
    */
