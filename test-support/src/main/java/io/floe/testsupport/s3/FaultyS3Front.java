@@ -34,13 +34,15 @@ public final class FaultyS3Front implements AutoCloseable {
   private static final int MAX_HEAD_BYTES = 64 * 1024;
 
   /** What to do with one request instead of (or before) forwarding it. */
-  private sealed interface Fault permits Respond, Delay, Drop {}
+  private sealed interface Fault permits Respond, Delay, Drop, LoseResponse {}
 
   private record Respond(int status, String code) implements Fault {}
 
   private record Delay(Duration delay) implements Fault {}
 
   private record Drop() implements Fault {}
+
+  private record LoseResponse() implements Fault {}
 
   private final InetSocketAddress upstream;
   private final ServerSocket listener;
@@ -92,9 +94,22 @@ public final class FaultyS3Front implements AutoCloseable {
     return plan(n, new Delay(delay));
   }
 
+  /** Forwards the next {@code n} requests untouched; faults planned after them wait their turn. */
+  public FaultyS3Front passNext(int n) {
+    return plan(n, new Delay(Duration.ZERO));
+  }
+
   /** Closes the connection of the next {@code n} requests without answering. */
   public FaultyS3Front dropNext(int n) {
     return plan(n, new Drop());
+  }
+
+  /**
+   * Forwards the next {@code n} requests but resets the connection instead of passing the answer
+   * on: the request took effect, the client cannot know (an unknown outcome).
+   */
+  public FaultyS3Front loseResponseNext(int n) {
+    return plan(n, new LoseResponse());
   }
 
   /** Answers every request with {@code status} until {@link #heal()}. */
@@ -181,10 +196,10 @@ public final class FaultyS3Front implements AutoCloseable {
         answer(client, in, request, respond);
         return;
       }
-      if (fault instanceof Delay delay) {
+      if (fault instanceof Delay delay && !delay.delay().isZero()) {
         Thread.sleep(delay.delay().toMillis()); // the injected latency itself
       }
-      forward(client, in, request);
+      forward(client, in, request, !(fault instanceof LoseResponse));
     } catch (IOException | InterruptedException e) {
       // the client or the upstream went away: the connection simply ends
     }
@@ -214,15 +229,21 @@ public final class FaultyS3Front implements AutoCloseable {
     out.flush();
   }
 
-  private void forward(Socket client, InputStream in, RequestHead request) throws IOException {
+  private void forward(Socket client, InputStream in, RequestHead request, boolean answer)
+      throws IOException {
     try (Socket server = new Socket()) {
       server.connect(upstream, 5_000);
       OutputStream toServer = server.getOutputStream();
       toServer.write(request.withConnectionClose());
       toServer.flush();
       connections.execute(() -> pump(in, toServer));
-      server.getInputStream().transferTo(client.getOutputStream());
-      client.getOutputStream().flush();
+      if (answer) {
+        server.getInputStream().transferTo(client.getOutputStream());
+        client.getOutputStream().flush();
+      } else {
+        server.getInputStream().transferTo(OutputStream.nullOutputStream());
+        client.setSoLinger(true, 0); // reset: the client sees the connection die, not the answer
+      }
     }
   }
 
