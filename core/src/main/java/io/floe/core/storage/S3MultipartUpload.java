@@ -1,12 +1,19 @@
 package io.floe.core.storage;
 
 import java.io.InputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.s3.model.CompleteMultipartUploadResponse;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 
 /**
  * One multipart upload of a stream, reusing a single part buffer: read a part, upload it (retried,
@@ -50,8 +57,7 @@ final class S3MultipartUpload {
         total += length;
         length = length < buffer.length ? 0 : reader.read(key, in, buffer);
       }
-      CompleteMultipartUploadResponse done = complete(uploadId, parts);
-      return new ObjectInfo(key, total, done.eTag());
+      return complete(uploadId, parts, total);
     } catch (RuntimeException e) {
       abort(uploadId, e);
       throw e;
@@ -77,8 +83,33 @@ final class S3MultipartUpload {
     return CompletedPart.builder().partNumber(number).eTag(etag).build();
   }
 
-  private CompleteMultipartUploadResponse complete(String uploadId, List<CompletedPart> parts) {
+  /**
+   * Completes the upload. A retry after an attempt with unknown outcome may find the upload gone
+   * (NoSuchUpload) or, when conditional, the key taken: it succeeded when the object there has our
+   * multipart ETag (the MD5 of the parts' MD5s, dash, part count).
+   */
+  private ObjectInfo complete(String uploadId, List<CompletedPart> parts, long total) {
+    AtomicBoolean earlierOutcomeUnknown = new AtomicBoolean();
     return s3.call(
+        "completeMultipartUpload",
+        key,
+        () -> {
+          try {
+            return new ObjectInfo(key, total, attemptComplete(uploadId, parts).eTag());
+          } catch (ObjectNotFoundException | ObjectAlreadyExistsException e) {
+            Optional<ObjectInfo> ours =
+                earlierOutcomeUnknown.get() ? ownEarlierCompletion(parts, total) : Optional.empty();
+            return ours.orElseThrow(() -> e);
+          } catch (ObjectStoreException e) {
+            earlierOutcomeUnknown.compareAndSet(false, e.retryable());
+            throw e;
+          }
+        });
+  }
+
+  private CompleteMultipartUploadResponse attemptComplete(
+      String uploadId, List<CompletedPart> parts) {
+    return s3.attempt(
         "completeMultipartUpload",
         key,
         () ->
@@ -93,6 +124,37 @@ final class S3MultipartUpload {
                         b.ifNoneMatch("*");
                       }
                     }));
+  }
+
+  private Optional<ObjectInfo> ownEarlierCompletion(List<CompletedPart> parts, long total) {
+    String expected = multipartEtag(parts);
+    return s3.attempt(
+            "head",
+            key,
+            () -> {
+              try {
+                HeadObjectResponse r =
+                    s3.client().headObject(b -> b.bucket(s3.bucket()).key(s3Key));
+                return Optional.of(new ObjectInfo(key, r.contentLength(), r.eTag()));
+              } catch (NoSuchKeyException e) {
+                return Optional.<ObjectInfo>empty();
+              }
+            })
+        .filter(info -> info.size() == total && expected.equals(unquote(info.etag())));
+  }
+
+  static String multipartEtag(List<CompletedPart> parts) {
+    try {
+      MessageDigest md5 = MessageDigest.getInstance("MD5");
+      parts.forEach(p -> md5.update(HexFormat.of().parseHex(unquote(p.eTag()))));
+      return HexFormat.of().formatHex(md5.digest()) + "-" + parts.size();
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JVM has MD5", e);
+    }
+  }
+
+  private static String unquote(String etag) {
+    return etag == null ? "" : etag.replace("\"", "");
   }
 
   private void abort(String uploadId, RuntimeException cause) {
