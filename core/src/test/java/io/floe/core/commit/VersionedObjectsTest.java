@@ -3,6 +3,7 @@ package io.floe.core.commit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.floe.core.storage.CountingObjectStore;
 import io.floe.core.storage.ObjectStoreException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -15,7 +16,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class VersionedObjectsTest {
-  private final FakeObjectStore store = new FakeObjectStore();
+  private final CountingObjectStore store = new CountingObjectStore();
   private final VersionedObjects manifests = VersionedObjects.partitionManifests(store, 7, 3);
 
   @Test

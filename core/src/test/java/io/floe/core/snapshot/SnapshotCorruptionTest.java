@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.floe.core.format.CorruptObjectException;
-import io.floe.core.storage.MapObjectStore;
+import io.floe.core.storage.memory.InMemoryObjectStore;
 import io.floe.core.table.Column;
 import io.floe.core.table.ColumnType;
 import io.floe.core.table.Row;
@@ -26,7 +26,7 @@ class SnapshotCorruptionTest {
   static final String KEY = SnapshotKeys.dataFile(1, 0, 10, 1, 0);
 
   @TempDir java.nio.file.Path temp;
-  MapObjectStore store = new MapObjectStore();
+  InMemoryObjectStore store = new InMemoryObjectStore();
   byte[] valid;
 
   @BeforeEach

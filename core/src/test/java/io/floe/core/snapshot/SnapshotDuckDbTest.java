@@ -2,7 +2,7 @@ package io.floe.core.snapshot;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.floe.core.storage.MapObjectStore;
+import io.floe.core.storage.memory.InMemoryObjectStore;
 import io.floe.core.table.Column;
 import io.floe.core.table.ColumnType;
 import io.floe.core.table.Row;
@@ -37,7 +37,7 @@ class SnapshotDuckDbTest {
                 new Column("ok", ColumnType.BOOL, true),
                 new Column("ratio", ColumnType.FLOAT32, true)),
             List.of("id"));
-    MapObjectStore store = new MapObjectStore();
+    InMemoryObjectStore store = new InMemoryObjectStore();
     String key = SnapshotKeys.dataFile(5, 1, 20_000, 3, 0);
     long n = 20_000;
     long idSum = 0;

@@ -3,8 +3,8 @@ package io.floe.core.snapshot;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.floe.core.storage.MapObjectStore;
 import io.floe.core.storage.ObjectAlreadyExistsException;
+import io.floe.core.storage.memory.InMemoryObjectStore;
 import io.floe.core.table.Column;
 import io.floe.core.table.ColumnType;
 import io.floe.core.table.Row;
@@ -25,7 +25,7 @@ class SnapshotRoundTripTest {
   @Test
   void randomSchemasAndRowsRoundTripThroughTheStore() {
     Random rnd = new Random(42);
-    MapObjectStore store = new MapObjectStore();
+    InMemoryObjectStore store = new InMemoryObjectStore();
     for (int round = 0; round < 25; round++) {
       Schema schema = SnapshotTestData.randomSchema(rnd);
       SnapshotWriteOptions options =
@@ -91,7 +91,7 @@ class SnapshotRoundTripTest {
 
   @Test
   void existingKeyIsNotOverwritten() {
-    MapObjectStore store = new MapObjectStore();
+    InMemoryObjectStore store = new InMemoryObjectStore();
     Schema schema = new Schema(1, List.of(new Column("k", ColumnType.INT64, false)), List.of("k"));
     String key = SnapshotKeys.dataFile(3, 0, 5, 1, 0);
     store.put(key, new byte[] {1});
@@ -109,7 +109,7 @@ class SnapshotRoundTripTest {
     Schema schema = new Schema(1, List.of(new Column("k", ColumnType.INT64, false)), List.of("k"));
     try (SnapshotWriter writer =
         new SnapshotWriter(
-            new MapObjectStore(), "x", schema, SnapshotWriteOptions.defaults(), temp)) {
+            new InMemoryObjectStore(), "x", schema, SnapshotWriteOptions.defaults(), temp)) {
       assertThatThrownBy(() -> writer.write(new Row((Object) null), 1, 1))
           .hasMessageContaining("column k");
       assertThatThrownBy(() -> writer.write(new Row(1L, 2L), 1, 1))

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.floe.core.format.CorruptObjectException;
-import io.floe.core.storage.MapObjectStore;
 import io.floe.core.storage.ObjectAlreadyExistsException;
+import io.floe.core.storage.memory.InMemoryObjectStore;
 import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -61,7 +61,7 @@ class WalCorruptionTest {
 
   @Test
   void truncationSeenThroughTheStoreIsDetectedByTheTailRead() {
-    MapObjectStore store = new MapObjectStore();
+    InMemoryObjectStore store = new InMemoryObjectStore();
     byte[] valid = sample();
     for (int len : new int[] {1, 8, 40, valid.length / 2, valid.length - 25, valid.length - 1}) {
       String key = KEY + "." + len;
@@ -74,7 +74,7 @@ class WalCorruptionTest {
 
   @Test
   void blockCutShortByTheStoreIsNotReturnedPartially() {
-    MapObjectStore store = new MapObjectStore();
+    InMemoryObjectStore store = new InMemoryObjectStore();
     byte[] valid = sample();
     WalFooter footer = WalObjectDecoder.decodeFooter(KEY, valid);
     WalBlockIndex first = footer.blocks().get(0);
@@ -88,7 +88,7 @@ class WalCorruptionTest {
 
   @Test
   void largeObjectWithBadTailReportsAbsolutePosition() {
-    MapObjectStore store = new MapObjectStore();
+    InMemoryObjectStore store = new InMemoryObjectStore();
     byte[] big = new byte[100_000];
     new Random(1).nextBytes(big);
     store.put(KEY, big);
@@ -119,7 +119,7 @@ class WalCorruptionTest {
 
   @Test
   void unknownVersionIsRefusedByWholeAndTailReads() {
-    MapObjectStore store = new MapObjectStore();
+    InMemoryObjectStore store = new InMemoryObjectStore();
     byte[] future = WalGoldenFiles.unknownVersion();
     store.put(KEY, future);
 
@@ -134,7 +134,7 @@ class WalCorruptionTest {
 
   @Test
   void sequenceTakenBySealFencesTheWriter() {
-    MapObjectStore store = new MapObjectStore();
+    InMemoryObjectStore store = new InMemoryObjectStore();
     WalObjectWriter writer = new WalObjectWriter(store);
     writer.seal(KEY);
 

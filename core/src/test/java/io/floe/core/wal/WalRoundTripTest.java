@@ -2,7 +2,7 @@ package io.floe.core.wal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.floe.core.storage.MapObjectStore;
+import io.floe.core.storage.CountingObjectStore;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -84,7 +84,7 @@ class WalRoundTripTest {
   void footerWithOneTailReadThenEachBlockWithOneRangedRead() {
     Random rnd = new Random(7);
     for (int round = 0; round < 30; round++) {
-      MapObjectStore store = new MapObjectStore();
+      CountingObjectStore store = new CountingObjectStore();
       List<WalPartitionBatch> batches = randomBatches(rnd);
       String key = WalKeys.objectKey("n1", 1, round);
       WalObjectWriter.WalWriteResult written = new WalObjectWriter(store).write(key, batches);
@@ -107,7 +107,7 @@ class WalRoundTripTest {
 
   @Test
   void largeFooterNeedsOneMoreRead() {
-    MapObjectStore store = new MapObjectStore();
+    CountingObjectStore store = new CountingObjectStore();
     List<WalPartitionBatch> batches = new ArrayList<>();
     for (int p = 0; p < 2000; p++) {
       batches.add(
