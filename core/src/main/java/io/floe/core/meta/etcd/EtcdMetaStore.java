@@ -120,6 +120,7 @@ public final class EtcdMetaStore implements MetaStore {
             client.getLeaseClient(),
             calls,
             callbacks);
+    lease.renewIfGrantWasSlow(System.nanoTime());
     open.add(lease);
     lease.start(scheduler);
     return lease;
