@@ -1,6 +1,7 @@
 package io.floe.testsupport.etcd;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -9,6 +10,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Base64;
 import org.junit.jupiter.api.Test;
 
@@ -39,7 +41,10 @@ class EtcdProcessIT {
     try (EtcdCluster cluster = EtcdCluster.start()) {
       assertThat(cluster.clientEndpoints()).hasSize(3);
       cluster.kill(0);
-      put(cluster.member(1).clientEndpoint(), "c", "v2");
+      // If the killed member led, the others need an election before they accept writes.
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .untilAsserted(() -> put(cluster.member(1).clientEndpoint(), "c", "v2"));
       cluster.restart(0);
       assertThat(get(cluster.member(0).clientEndpoint(), "c")).contains(b64("v2"));
     }
