@@ -31,7 +31,7 @@ public final class S3Server implements AutoCloseable {
   private final S3Proxy proxy;
   private final URI endpoint;
 
-  private S3Server(Path baseDir, boolean ownsBaseDir) throws Exception {
+  private S3Server(Path baseDir, boolean ownsBaseDir, int port) throws Exception {
     this.baseDir = baseDir;
     this.ownsBaseDir = ownsBaseDir;
     Properties props = new Properties();
@@ -40,7 +40,7 @@ public final class S3Server implements AutoCloseable {
     this.proxy =
         S3Proxy.builder()
             .blobStore(blobStore)
-            .endpoint(URI.create("http://127.0.0.1:0"))
+            .endpoint(URI.create("http://127.0.0.1:" + port))
             .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY)
             .build();
     proxy.start();
@@ -50,7 +50,7 @@ public final class S3Server implements AutoCloseable {
   /** Starts a server over a fresh temporary folder, deleted again on {@link #close()}. */
   public static S3Server start() {
     try {
-      return new S3Server(Files.createTempDirectory("floe-s3-"), true);
+      return new S3Server(Files.createTempDirectory("floe-s3-"), true, 0);
     } catch (Exception e) {
       throw new IllegalStateException("cannot start the embedded S3 endpoint", e);
     }
@@ -58,11 +58,20 @@ public final class S3Server implements AutoCloseable {
 
   /** Starts a server over {@code baseDir}, which survives {@link #close()} (local runs). */
   public static S3Server start(Path baseDir) {
+    return start(baseDir, 0);
+  }
+
+  /**
+   * Starts a server over {@code baseDir} (kept on {@link #close()}) on a fixed loopback port, or a
+   * free one when {@code port} is 0.
+   */
+  public static S3Server start(Path baseDir, int port) {
     try {
       Files.createDirectories(baseDir);
-      return new S3Server(baseDir, false);
+      return new S3Server(baseDir, false, port);
     } catch (Exception e) {
-      throw new IllegalStateException("cannot start the embedded S3 endpoint on " + baseDir, e);
+      throw new IllegalStateException(
+          "cannot start the embedded S3 endpoint on " + baseDir + " port " + port, e);
     }
   }
 
