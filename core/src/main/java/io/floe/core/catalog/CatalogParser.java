@@ -62,14 +62,7 @@ public final class CatalogParser {
    */
   public static Catalog fromJson(byte[] utf8, long version) {
     Catalog document = fromJson(utf8);
-    if (document.version() != version) {
-      throw new FormatException(
-          KIND
-              + ": the key names version "
-              + version
-              + " but the document holds "
-              + document.version());
-    }
+    Json.checkStoredVersion(KIND, version, document.version());
     return document;
   }
 

@@ -50,4 +50,20 @@ public final class Json {
   public static JsonNode read(String documentKind, byte[] utf8) {
     return read(documentKind, new String(utf8, StandardCharsets.UTF_8));
   }
+
+  /**
+   * Refuses a versioned document stored under a key naming another version (spec.md §7): the store
+   * then holds a misplaced document, and reading it as that version would be wrong.
+   */
+  public static void checkStoredVersion(
+      String documentKind, long keyVersion, long documentVersion) {
+    if (documentVersion != keyVersion) {
+      throw new FormatException(
+          documentKind
+              + ": the key names version "
+              + keyVersion
+              + " but the document holds "
+              + documentVersion);
+    }
+  }
 }

@@ -86,14 +86,7 @@ public final class PartitionManifestParser {
    */
   public static PartitionManifest fromJson(byte[] utf8, long version) {
     PartitionManifest document = fromJson(utf8);
-    if (document.version() != version) {
-      throw new FormatException(
-          KIND
-              + ": the key names version "
-              + version
-              + " but the document holds "
-              + document.version());
-    }
+    Json.checkStoredVersion(KIND, version, document.version());
     return document;
   }
 
