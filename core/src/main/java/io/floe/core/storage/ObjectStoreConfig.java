@@ -10,8 +10,8 @@ import java.util.Optional;
 /**
  * Where Floe's objects live and how to talk to that store: endpoint (for S3-compatible servers),
  * region, bucket and key prefix, credentials (static ones for local runs, else the default AWS
- * chain), timeouts, multipart part size and the retry and circuit breaker settings ({@code
- * s3.retry.*}, {@code s3.circuit-breaker.*}, see {@link ResilienceSettings}).
+ * chain), timeouts, multipart part size, SSE-KMS encryption and the retry and circuit breaker
+ * settings ({@code s3.retry.*}, {@code s3.circuit-breaker.*}, see {@link ResilienceSettings}).
  *
  * <p>{@link #toString()} never shows the secret key.
  */
@@ -27,6 +27,7 @@ public record ObjectStoreConfig(
     long partSize,
     int listPageSize,
     int deleteBatchSize,
+    Optional<String> kmsKeyId,
     ResilienceSettings resilience) {
 
   public static final String SCOPE = "s3";
@@ -50,6 +51,12 @@ public record ObjectStoreConfig(
   public static final int LIST_PAGE_SIZE_DEFAULT = 1000;
   public static final String DELETE_BATCH_SIZE = "s3.delete.batch-size";
   public static final int DELETE_BATCH_SIZE_DEFAULT = 1000;
+
+  /**
+   * When set, every object Floe writes (put, multipart upload, copy) is encrypted with SSE-KMS
+   * under this key (id, alias or ARN). Unset: the bucket's default encryption applies.
+   */
+  public static final String KMS_KEY_ID = "s3.sse-kms-key-id";
 
   /** S3 refuses parts below 5 MiB (except the last); S3 caps DeleteObjects at 1000 keys. */
   static final long MIN_PART_SIZE = 5L << 20;
@@ -94,6 +101,7 @@ public record ObjectStoreConfig(
         c.size(PART_SIZE, PART_SIZE_DEFAULT),
         c.integer(LIST_PAGE_SIZE, LIST_PAGE_SIZE_DEFAULT),
         c.integer(DELETE_BATCH_SIZE, DELETE_BATCH_SIZE_DEFAULT),
+        c.string(KMS_KEY_ID),
         ResilienceSettings.fromProperties(c, SCOPE));
   }
 

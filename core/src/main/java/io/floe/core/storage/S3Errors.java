@@ -22,6 +22,18 @@ final class S3Errors {
     return t instanceof ObjectStoreException e && e.retryable();
   }
 
+  /**
+   * Whether a failed write may nevertheless have taken effect: its answer may be what was lost (a
+   * dropped connection, a timeout, a 5xx). A refusal before the write (throttling, a conflicting
+   * conditional write, any 4xx) is not ambiguous.
+   */
+  static boolean mayHaveTakenEffect(ObjectStoreException e) {
+    if (!e.retryable()) {
+      return false;
+    }
+    return !(e.getCause() instanceof S3Exception s3) || s3.statusCode() >= 500;
+  }
+
   ObjectStoreException translate(String operation, String key, RuntimeException e) {
     if (e instanceof ObjectStoreException ose) {
       return ose;
@@ -65,14 +77,22 @@ final class S3Errors {
               + "); check the credentials and the bucket policy",
           e);
     }
-    if (status == 412 || (status == 409 && "ConditionalRequestConflict".equals(code))) {
+    if (status == 412) {
       return new ObjectAlreadyExistsException(key, where + " failed: the object already exists", e);
+    }
+    if (status == 409 && "ConditionalRequestConflict".equals(code)) {
+      // Another conditional write to the key was in flight; it may still fail. S3 says: retry
+      // (a multipart upload must be started again). Not a lost race, and nothing was written.
+      return new ObjectStoreException(
+          where + " failed: a concurrent conditional write to the key was in progress", true, e);
     }
     if (status == 416) {
       return new InvalidRangeException(
           key, where + " failed: the range starts at or past the end of the object", e);
     }
-    boolean retryable = status >= 500 || status == 429 || "SlowDown".equals(code);
+    // 501: the endpoint lacks a feature (e.g. SSE-KMS on S3Proxy); asking again will not add it.
+    boolean retryable =
+        (status >= 500 && status != 501) || status == 429 || "SlowDown".equals(code);
     return new ObjectStoreException(
         where + " failed with HTTP " + status + " " + code + ": " + message(e), retryable, e);
   }

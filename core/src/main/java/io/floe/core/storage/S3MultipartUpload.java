@@ -1,19 +1,13 @@
 package io.floe.core.storage;
 
 import java.io.InputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
-import java.util.Optional;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.s3.model.CompleteMultipartUploadResponse;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
-import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
-import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
 
 /**
  * One multipart upload of a stream, reusing a single part buffer: read a part, upload it (retried,
@@ -32,6 +26,7 @@ final class S3MultipartUpload {
   private final String key;
   private final String s3Key;
   private final boolean ifAbsent;
+  private final String writeId = S3Calls.newWriteId();
 
   S3MultipartUpload(S3Calls s3, String key, boolean ifAbsent) {
     this.s3 = s3;
@@ -46,7 +41,18 @@ final class S3MultipartUpload {
         s3.call(
                 "createMultipartUpload",
                 key,
-                () -> s3.client().createMultipartUpload(b -> b.bucket(s3.bucket()).key(s3Key)))
+                () ->
+                    s3.client()
+                        .createMultipartUpload(
+                            b -> {
+                              b.bucket(s3.bucket()).key(s3Key).metadata(S3Calls.writeTag(writeId));
+                              s3.config()
+                                  .kmsKeyId()
+                                  .ifPresent(
+                                      k ->
+                                          b.serverSideEncryption(ServerSideEncryption.AWS_KMS)
+                                              .ssekmsKeyId(k));
+                            }))
             .uploadId();
     try {
       List<CompletedPart> parts = new ArrayList<>();
@@ -85,76 +91,30 @@ final class S3MultipartUpload {
 
   /**
    * Completes the upload. A retry after an attempt with unknown outcome may find the upload gone
-   * (NoSuchUpload) or, when conditional, the key taken: it succeeded when the object there has our
-   * multipart ETag (the MD5 of the parts' MD5s, dash, part count).
+   * (NoSuchUpload) or, when conditional, the key taken: it succeeded when the object there carries
+   * this upload's write id (see {@link S3Calls#writeTagged}).
    */
   private ObjectInfo complete(String uploadId, List<CompletedPart> parts, long total) {
-    AtomicBoolean earlierOutcomeUnknown = new AtomicBoolean();
-    return s3.call(
+    return s3.writeTagged(
         "completeMultipartUpload",
         key,
-        () -> {
-          try {
-            return new ObjectInfo(key, total, attemptComplete(uploadId, parts).eTag());
-          } catch (ObjectNotFoundException | ObjectAlreadyExistsException e) {
-            Optional<ObjectInfo> ours =
-                earlierOutcomeUnknown.get() ? ownEarlierCompletion(parts, total) : Optional.empty();
-            return ours.orElseThrow(() -> e);
-          } catch (ObjectStoreException e) {
-            earlierOutcomeUnknown.compareAndSet(false, e.retryable());
-            throw e;
-          }
-        });
+        writeId,
+        () -> new ObjectInfo(key, total, attemptComplete(uploadId, parts).eTag()));
   }
 
   private CompleteMultipartUploadResponse attemptComplete(
       String uploadId, List<CompletedPart> parts) {
-    return s3.attempt(
-        "completeMultipartUpload",
-        key,
-        () ->
-            s3.client()
-                .completeMultipartUpload(
-                    b -> {
-                      b.bucket(s3.bucket())
-                          .key(s3Key)
-                          .uploadId(uploadId)
-                          .multipartUpload(m -> m.parts(parts));
-                      if (ifAbsent) {
-                        b.ifNoneMatch("*");
-                      }
-                    }));
-  }
-
-  private Optional<ObjectInfo> ownEarlierCompletion(List<CompletedPart> parts, long total) {
-    String expected = multipartEtag(parts);
-    return s3.attempt(
-            "head",
-            key,
-            () -> {
-              try {
-                HeadObjectResponse r =
-                    s3.client().headObject(b -> b.bucket(s3.bucket()).key(s3Key));
-                return Optional.of(new ObjectInfo(key, r.contentLength(), r.eTag()));
-              } catch (NoSuchKeyException e) {
-                return Optional.<ObjectInfo>empty();
+    return s3.client()
+        .completeMultipartUpload(
+            b -> {
+              b.bucket(s3.bucket())
+                  .key(s3Key)
+                  .uploadId(uploadId)
+                  .multipartUpload(m -> m.parts(parts));
+              if (ifAbsent) {
+                b.ifNoneMatch("*");
               }
-            })
-        .filter(info -> info.size() == total && expected.equals(unquote(info.etag())));
-  }
-
-  static String multipartEtag(List<CompletedPart> parts) {
-    try {
-      MessageDigest md5 = MessageDigest.getInstance("MD5");
-      parts.forEach(p -> md5.update(HexFormat.of().parseHex(unquote(p.eTag()))));
-      return HexFormat.of().formatHex(md5.digest()) + "-" + parts.size();
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JVM has MD5", e);
-    }
-  }
-
-  private static String unquote(String etag) {
-    return etag == null ? "" : etag.replace("\"", "");
+            });
   }
 
   private void abort(String uploadId, RuntimeException cause) {

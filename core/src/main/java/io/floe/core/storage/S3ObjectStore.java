@@ -9,6 +9,7 @@ import software.amazon.awssdk.services.s3.model.DeleteObjectsResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
 import software.amazon.awssdk.services.s3.model.S3Error;
+import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
 
 /**
  * {@link ObjectStore} on an S3 bucket (or an S3-compatible endpoint) through the AWS SDK v2 sync
@@ -21,7 +22,7 @@ public final class S3ObjectStore implements ObjectStore {
 
   public S3ObjectStore(ObjectStoreConfig config) {
     this.s3 = new S3Calls(config);
-    this.writer = new S3Writer(s3, this);
+    this.writer = new S3Writer(s3);
   }
 
   public ObjectStoreConfig config() {
@@ -125,11 +126,18 @@ public final class S3ObjectStore implements ObjectStore {
         () ->
             s3.client()
                 .copyObject(
-                    b ->
-                        b.sourceBucket(s3.bucket())
-                            .sourceKey(from)
-                            .destinationBucket(s3.bucket())
-                            .destinationKey(to)));
+                    b -> {
+                      b.sourceBucket(s3.bucket())
+                          .sourceKey(from)
+                          .destinationBucket(s3.bucket())
+                          .destinationKey(to);
+                      s3.config()
+                          .kmsKeyId()
+                          .ifPresent(
+                              k ->
+                                  b.serverSideEncryption(ServerSideEncryption.AWS_KMS)
+                                      .ssekmsKeyId(k));
+                    }));
     return head(targetKey)
         .orElseThrow(
             () ->

@@ -23,6 +23,7 @@ class ObjectStoreConfigTest {
     assertThat(c.region()).isEqualTo(ObjectStoreConfig.REGION_DEFAULT);
     assertThat(c.prefix()).isEmpty();
     assertThat(c.credentials()).isEmpty(); // the default AWS chain
+    assertThat(c.kmsKeyId()).isEmpty(); // the bucket's default encryption
     assertThat(c.partSize()).isEqualTo(8L << 20);
     assertThat(c.connectTimeout()).isEqualTo(ObjectStoreConfig.CONNECT_TIMEOUT_DEFAULT);
     assertThat(c.resilience().maxAttempts()).isEqualTo(5);
@@ -41,6 +42,7 @@ class ObjectStoreConfigTest {
     p.put("s3.call-timeout", "20s");
     p.put("s3.part-size", "16MiB");
     p.put("s3.list.page-size", "100");
+    p.put("s3.sse-kms-key-id", "alias/floe-backups");
     p.put("s3.retry.max-attempts", "7");
     p.put("s3.retry.initial-backoff", "50ms");
     p.put("s3.circuit-breaker.open-duration", "5s");
@@ -48,6 +50,7 @@ class ObjectStoreConfigTest {
     ObjectStoreConfig c = ObjectStoreConfig.fromProperties(p);
 
     assertThat(c.endpoint()).contains(URI.create("http://127.0.0.1:9000"));
+    assertThat(c.kmsKeyId()).contains("alias/floe-backups");
     assertThat(c.region()).isEqualTo("eu-west-1");
     assertThat(c.pathStyle()).isTrue();
     assertThat(c.prefix()).isEqualTo("prod/cluster-1/");

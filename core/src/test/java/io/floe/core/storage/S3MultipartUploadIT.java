@@ -11,14 +11,11 @@ import java.io.OutputStream;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.CompletedPart;
 
 /** Large streams go up as multipart uploads holding one part buffer, and failures abort them. */
 class S3MultipartUploadIT {
@@ -80,8 +77,6 @@ class S3MultipartUploadIT {
     ObjectInfo info = store.putStream("completed-once", data, true);
 
     assertThat(info.size()).isEqualTo(12 * MIB);
-    // the ETag our recognition of a lost completion compares against, computed from the parts
-    assertThat(info.etag().replace("\"", "")).isEqualTo(expectedMultipartEtag(12 * MIB));
     try (InputStream back = store.open("completed-once")) {
       assertThat(sha256(back)).isEqualTo(data.sha256());
     }
@@ -108,18 +103,6 @@ class S3MultipartUploadIT {
         .isInstanceOf(ObjectAlreadyExistsException.class);
     assertThat(store.get("taken")).containsExactly(1);
     assertThat(pendingUploads()).isZero();
-  }
-
-  private static String expectedMultipartEtag(long size) throws IOException {
-    List<CompletedPart> parts = new ArrayList<>();
-    try (GeneratedStream again = new GeneratedStream(size, Long.MAX_VALUE)) {
-      for (byte[] part = again.readNBytes((int) PART_SIZE);
-          part.length > 0;
-          part = again.readNBytes((int) PART_SIZE)) {
-        parts.add(CompletedPart.builder().eTag(S3Writer.md5Hex(part, part.length)).build());
-      }
-    }
-    return S3MultipartUpload.multipartEtag(parts);
   }
 
   private int pendingUploads() {

@@ -5,12 +5,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.floe.testsupport.s3.S3Extension;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -53,6 +56,37 @@ class S3ObjectStoreFaultsIT {
                     .contains("s3://" + S3.bucket() + "/cluster-a/k")
                     .contains("check the credentials");
               });
+    }
+  }
+
+  /** S3Proxy has no SSE-KMS: its refusal proves each kind of write asks for it, and is final. */
+  @Test
+  void writesAskForSseKmsWhenAKeyIsConfigured() {
+    try (S3ObjectStore plain = store(Map.of());
+        S3ObjectStore store =
+            store(
+                Map.of(
+                    ObjectStoreConfig.KMS_KEY_ID, "alias/floe-backups",
+                    ObjectStoreConfig.PART_SIZE, "5MiB"))) {
+      plain.put("source", new byte[] {1});
+      List<ThrowingCallable> writes =
+          List.of(
+              () -> store.put("k", new byte[] {1}),
+              () -> store.createIfAbsent("c", new byte[] {1}),
+              // 6 MiB in 5 MiB parts: the multipart upload asks for SSE-KMS when it starts
+              () -> store.putStream("big", new ByteArrayInputStream(new byte[6 << 20]), false),
+              () -> store.copy("source", "copied"));
+      for (ThrowingCallable write : writes) {
+        assertThatThrownBy(write)
+            .isInstanceOfSatisfying(
+                ObjectStoreException.class,
+                e -> {
+                  assertThat(e.retryable()).isFalse();
+                  assertThat(e.getMessage()).contains("501").containsIgnoringCase("encryption");
+                });
+      }
+      assertThat(plain.head("k")).isEmpty();
+      assertThat(plain.head("copied")).isEmpty();
     }
   }
 

@@ -153,6 +153,61 @@ class S3ObjectStoreRetryIT {
   }
 
   @Test
+  void createIfAbsentRecognisesItsOwnWriteWhenEtagsAreNotMd5s() {
+    front.opaqueEtags().loseResponseNext(1); // as under SSE-KMS
+
+    ObjectInfo created = store.createIfAbsent("manifest", bytes("mine"));
+
+    assertThat(created.size()).isEqualTo(4);
+    assertThat(store.get("manifest")).isEqualTo(bytes("mine"));
+  }
+
+  @Test
+  void aRivalsIdenticalBytesAreNotTakenForOurLostWrite() {
+    store.put("manifest", bytes("same"));
+    front.loseResponseNext(1); // our first attempt reaches S3 and loses; we never hear it
+
+    assertThatThrownBy(() -> store.createIfAbsent("manifest", bytes("same")))
+        .isInstanceOf(ObjectAlreadyExistsException.class);
+  }
+
+  @Test
+  void givingUpAfterALostAnswerAsksWhoseObjectIsThereFirst() {
+    front.loseResponseNext(1).slowDownNext(2); // the write lands; its retries are throttled
+
+    ObjectInfo created = store.createIfAbsent("manifest", bytes("mine"));
+
+    assertThat(created.size()).isEqualTo(4);
+    assertThat(front.requestCount()).isEqualTo(4); // lost put, two throttled puts, head
+  }
+
+  @Test
+  void whenTheKeyCannotBeCheckedAfterALostAnswerTheOutcomeIsUnknown() {
+    front.loseResponseNext(1).failAll(503, "ServiceUnavailable");
+
+    assertThatThrownBy(() -> store.createIfAbsent("manifest", bytes("mine")))
+        .isInstanceOfSatisfying(
+            WriteOutcomeUnknownException.class,
+            e -> {
+              assertThat(e.key()).isEqualTo("manifest");
+              assertThat(e.retryable()).isFalse();
+              assertThat(e.getMessage()).contains("re-read the key");
+            });
+    front.heal();
+    assertThat(store.get("manifest")).isEqualTo(bytes("mine"));
+  }
+
+  @Test
+  void aConcurrentConditionalWriteInProgressIsRetriedNotTakenForALostRace() {
+    front.failNext(1, 409, "ConditionalRequestConflict");
+
+    store.createIfAbsent("manifest", bytes("mine"));
+
+    assertThat(store.get("manifest")).isEqualTo(bytes("mine"));
+    assertThat(front.requestCount()).isEqualTo(3); // 409, the put, the get
+  }
+
+  @Test
   void aCallThatHangsTimesOutAndIsRetried() {
     store.close();
     store = storeVia(front, p -> p.put(ObjectStoreConfig.CALL_TIMEOUT, "1s"));

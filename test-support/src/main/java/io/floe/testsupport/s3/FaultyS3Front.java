@@ -10,9 +10,12 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ConcurrentLinkedDeque;
@@ -51,6 +54,7 @@ public final class FaultyS3Front implements AutoCloseable {
   private final AtomicInteger requestCount = new AtomicInteger();
   private final List<String> requestLines = new ArrayList<>();
   private volatile Fault standing;
+  private volatile boolean opaqueEtags;
 
   private FaultyS3Front(URI upstreamEndpoint) throws IOException {
     this.upstream = new InetSocketAddress(upstreamEndpoint.getHost(), upstreamEndpoint.getPort());
@@ -110,6 +114,16 @@ public final class FaultyS3Front implements AutoCloseable {
    */
   public FaultyS3Front loseResponseNext(int n) {
     return plan(n, new LoseResponse());
+  }
+
+  /**
+   * From now on, answers as a bucket encrypting with SSE-KMS would: every {@code ETag} header is
+   * replaced by an opaque value that is not the MD5 of the bytes (nor of the parts), and the answer
+   * says {@code x-amz-server-side-encryption: aws:kms}.
+   */
+  public FaultyS3Front opaqueEtags() {
+    opaqueEtags = true;
+    return this;
   }
 
   /** Answers every request with {@code status} until {@link #heal()}. */
@@ -238,12 +252,55 @@ public final class FaultyS3Front implements AutoCloseable {
       toServer.flush();
       connections.execute(() -> pump(in, toServer));
       if (answer) {
-        server.getInputStream().transferTo(client.getOutputStream());
-        client.getOutputStream().flush();
+        InputStream fromServer = server.getInputStream();
+        OutputStream toClient = client.getOutputStream();
+        if (opaqueEtags) {
+          byte[] head = readHead(fromServer);
+          if (head == null) {
+            return;
+          }
+          toClient.write(asIfKmsEncrypted(head));
+        }
+        fromServer.transferTo(toClient);
+        toClient.flush();
       } else {
         server.getInputStream().transferTo(OutputStream.nullOutputStream());
         client.setSoLinger(true, 0); // reset: the client sees the connection die, not the answer
       }
+    }
+  }
+
+  /** A response head with opaque ETags and the SSE-KMS header, as S3 sends for such objects. */
+  private static byte[] asIfKmsEncrypted(byte[] head) {
+    String[] lines = new String(head, StandardCharsets.ISO_8859_1).split("\r\n");
+    StringBuilder sb = new StringBuilder(lines[0]).append("\r\n");
+    boolean hasEtag = false;
+    for (int i = 1; i < lines.length; i++) {
+      String lower = lines[i].toLowerCase(Locale.ROOT);
+      if (lines[i].isEmpty() || lower.startsWith("x-amz-server-side-encryption")) {
+        continue;
+      }
+      if (lower.startsWith("etag:")) {
+        hasEtag = true;
+        sb.append("ETag: \"").append(opaque(lines[i].substring(5).trim())).append("\"\r\n");
+      } else {
+        sb.append(lines[i]).append("\r\n");
+      }
+    }
+    if (hasEtag) {
+      sb.append("x-amz-server-side-encryption: aws:kms\r\n");
+    }
+    return sb.append("\r\n").toString().getBytes(StandardCharsets.ISO_8859_1);
+  }
+
+  private static String opaque(String etag) {
+    try {
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256")
+              .digest(("kms:" + etag).getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(digest, 0, 16);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JVM has SHA-256", e);
     }
   }
 
