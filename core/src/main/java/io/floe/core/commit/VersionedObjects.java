@@ -4,6 +4,7 @@ import io.floe.core.storage.ObjectAlreadyExistsException;
 import io.floe.core.storage.ObjectInfo;
 import io.floe.core.storage.ObjectStore;
 import io.floe.core.storage.ObjectStoreException;
+import io.floe.core.storage.WriteOutcomeUnknownException;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicLong;
@@ -69,6 +70,8 @@ public final class VersionedObjects {
       store.createIfAbsent(key, document);
     } catch (ObjectAlreadyExistsException e) {
       throw new CommitFailedException(key, version, e);
+    } catch (WriteOutcomeUnknownException e) {
+      throw new CommitStateUnknownException(key, version, e);
     } catch (ObjectStoreException e) {
       if (e.retryable()) {
         throw new CommitStateUnknownException(key, version, e);

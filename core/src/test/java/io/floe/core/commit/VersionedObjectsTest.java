@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.floe.core.storage.CountingObjectStore;
 import io.floe.core.storage.ObjectStoreException;
+import io.floe.core.storage.WriteOutcomeUnknownException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -107,6 +108,15 @@ class VersionedObjectsTest {
         .isExactlyInstanceOf(ObjectStoreException.class);
     assertThatThrownBy(() -> manifests.commit(0, bytes("x")))
         .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void aWriteWhoseOutcomeTheStoreCouldNotSettleLeavesTheCommitUnknown() {
+    store.failNextCreate =
+        new WriteOutcomeUnknownException("m", "answer lost; S3 could not be asked", null);
+    assertThatThrownBy(() -> manifests.commit(1, bytes("x")))
+        .isInstanceOf(CommitStateUnknownException.class)
+        .hasCauseInstanceOf(WriteOutcomeUnknownException.class);
   }
 
   private static byte[] bytes(String s) {
