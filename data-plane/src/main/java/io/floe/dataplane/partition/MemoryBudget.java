@@ -7,7 +7,7 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The node's memory limit for table data, shared by all its partitions. Writes reserve their
  * estimated bytes before applying and fail with {@code MEMORY_LIMIT} when that would cross the
- * limit; reads never reserve, so they keep working on a full node.
+ * limit; reads never reserve, so they keep working on a full node, and deletes are never refused.
  */
 public final class MemoryBudget {
   public static final String MEMORY_LIMIT = "node.memory-limit-bytes";
@@ -29,6 +29,25 @@ public final class MemoryBudget {
           ErrorCode.MEMORY_LIMIT,
           "node memory limit of " + limit + " bytes reached (" + (after - bytes) + " used)");
     }
+  }
+
+  /**
+   * Reserves without checking the limit: for deletes, which may need a tombstone while a view is
+   * open but are the way out of a full node, so they are never refused.
+   */
+  public void forceReserve(long bytes) {
+    used.addAndGet(bytes);
+  }
+
+  /** Reserves what the writes may need: checked against the limit unless all are deletes. */
+  public void reserveFor(java.util.List<PartitionWrite> writes, long bytes) {
+    for (PartitionWrite w : writes) {
+      if (!w.delete()) {
+        reserve(bytes);
+        return;
+      }
+    }
+    forceReserve(bytes);
   }
 
   public void release(long bytes) {

@@ -110,7 +110,7 @@ public final class Partition {
     long reserve = PartitionWrite.maxBytes(writes);
     synchronized (this) {
       role.checkWritable(id, expectedTerm);
-      budget.reserve(reserve);
+      budget.reserveFor(writes, reserve);
       return applyReserved(writes, expectedTerm, reserve);
     }
   }

@@ -167,10 +167,14 @@ public final class HostedTable {
       int size, List<List<PartitionWrite>> byPartition, List<List<Integer>> positions) {
     long[] offsets = new long[size];
     long reserved = 0;
+    List<PartitionWrite> flat = new ArrayList<>(size);
     for (List<PartitionWrite> group : byPartition) {
-      reserved += group == null ? 0 : PartitionWrite.maxBytes(group);
+      if (group != null) {
+        reserved += PartitionWrite.maxBytes(group);
+        flat.addAll(group);
+      }
     }
-    budget.reserve(reserved);
+    budget.reserveFor(flat, reserved);
     List<CompletableFuture<Void>> durable = new ArrayList<>();
     for (int pid = 0; pid < partitions.length; pid++) {
       List<PartitionWrite> group = byPartition.get(pid);
