@@ -54,6 +54,6 @@ public final class ConnectionPool implements AutoCloseable {
         }
       }
     }
-    group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    group.shutdownGracefully(0, 2_000, TimeUnit.MILLISECONDS).syncUninterruptibly();
   }
 }

@@ -82,7 +82,7 @@ public final class DataServer implements AutoCloseable {
   @Override
   public void close() {
     listener.close().syncUninterruptibly();
-    boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
-    workers.shutdownGracefully(100, 5, TimeUnit.SECONDS).syncUninterruptibly();
+    boss.shutdownGracefully(0, 2_000, TimeUnit.MILLISECONDS).syncUninterruptibly();
+    workers.shutdownGracefully(100, 5_000, TimeUnit.MILLISECONDS).syncUninterruptibly();
   }
 }
