@@ -50,11 +50,13 @@ final class NodeConnection {
     this.maxBatch = maxBatch;
   }
 
-  static NodeConnection open(
+  /** Connects without blocking: safe to call from an event loop (a callback of a request). */
+  static CompletableFuture<NodeConnection> open(
       EventLoopGroup group, String endpoint, long connectTimeoutMillis, int maxBatch) {
     int colon = endpoint.lastIndexOf(':');
     if (colon < 0) {
-      throw new IllegalArgumentException("endpoint '" + endpoint + "' is not host:port");
+      return CompletableFuture.failedFuture(
+          new IllegalArgumentException("endpoint '" + endpoint + "' is not host:port"));
     }
     NodeConnection[] holder = new NodeConnection[1];
     Bootstrap bootstrap =
@@ -70,18 +72,24 @@ final class NodeConnection {
                     ch.pipeline().addLast(new FrameDecoder(), new ResponseHandler(holder));
                   }
                 });
+    CompletableFuture<NodeConnection> opened = new CompletableFuture<>();
     ChannelFuture connect =
         bootstrap.connect(
             endpoint.substring(0, colon), Integer.parseInt(endpoint.substring(colon + 1)));
-    if (!connect.awaitUninterruptibly(connectTimeoutMillis + 1000) || !connect.isSuccess()) {
-      connect.channel().close();
-      throw new FloeConnectionException(
-          "cannot connect to " + endpoint + ": " + connect.cause(), false, connect.cause());
-    }
-    NodeConnection connection = new NodeConnection(endpoint, connect.channel(), maxBatch);
-    holder[0] = connection;
-    connection.scheduleSweep();
-    return connection;
+    connect.addListener(
+        f -> {
+          if (!f.isSuccess()) {
+            opened.completeExceptionally(
+                new FloeConnectionException(
+                    "cannot connect to " + endpoint + ": " + f.cause(), false, f.cause()));
+            return;
+          }
+          NodeConnection connection = new NodeConnection(endpoint, connect.channel(), maxBatch);
+          holder[0] = connection;
+          connection.scheduleSweep();
+          opened.complete(connection);
+        });
+    return opened;
   }
 
   String endpoint() {

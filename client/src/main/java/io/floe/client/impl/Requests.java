@@ -33,13 +33,10 @@ public final class Requests {
 
   /** One attempt to {@code endpoint}; an error frame becomes a typed exception. */
   public CompletableFuture<Response> send(String endpoint, int hint, Request request) {
-    CompletableFuture<Response> sent;
-    try {
-      sent = pool.connection(endpoint, hint).send(request, config.requestTimeout().toNanos());
-    } catch (FloeConnectionException e) {
-      return CompletableFuture.failedFuture(e);
-    }
-    return sent.thenApply(Requests::unwrapError);
+    long timeout = config.requestTimeout().toNanos();
+    return pool.connection(endpoint, hint)
+        .thenCompose(connection -> connection.send(request, timeout))
+        .thenApply(Requests::unwrapError);
   }
 
   private static Response unwrapError(Response response) {
