@@ -1,0 +1,75 @@
+package io.floe.client.impl;
+
+import io.floe.client.ClientConfig;
+import io.floe.core.protocol.Transport;
+import io.netty.channel.EventLoopGroup;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A few long-lived connections per node, opened on first use and replaced when they break. Requests
+ * pick a connection by a routing hint (the partition), so one key's writes share a connection and
+ * keep their order.
+ */
+public final class ConnectionPool implements AutoCloseable {
+  private final ClientConfig config;
+  private final EventLoopGroup group;
+  private final ConcurrentHashMap<String, CompletableFuture<NodeConnection>[]> byEndpoint =
+      new ConcurrentHashMap<>();
+
+  public ConnectionPool(ClientConfig config) {
+    this.config = config;
+    this.group = Transport.eventLoops("floe-client", config.ioThreads());
+  }
+
+  /** The connection for {@code hint} to {@code endpoint}, opened (without blocking) if needed. */
+  CompletableFuture<NodeConnection> connection(String endpoint, int hint) {
+    @SuppressWarnings("unchecked")
+    CompletableFuture<NodeConnection>[] slots =
+        byEndpoint.computeIfAbsent(
+            endpoint, e -> new CompletableFuture[config.connectionsPerNode()]);
+    int slot = Math.floorMod(hint, slots.length);
+    CompletableFuture<NodeConnection> current = slots[slot];
+    if (usable(current)) {
+      return current;
+    }
+    synchronized (slots) {
+      current = slots[slot];
+      if (!usable(current)) {
+        current =
+            NodeConnection.open(
+                group, endpoint, config.connectTimeout().toMillis(), config.maxBatch());
+        slots[slot] = current;
+      }
+      return current;
+    }
+  }
+
+  /** Usable: connected and open, or still connecting. A failed or closed one is replaced. */
+  private static boolean usable(CompletableFuture<NodeConnection> c) {
+    if (c == null) {
+      return false;
+    }
+    if (!c.isDone()) {
+      return true;
+    }
+    return !c.isCompletedExceptionally() && c.join().isActive();
+  }
+
+  EventLoopGroup group() {
+    return group;
+  }
+
+  @Override
+  public void close() {
+    for (CompletableFuture<NodeConnection>[] slots : byEndpoint.values()) {
+      for (CompletableFuture<NodeConnection> c : slots) {
+        if (c != null && c.isDone() && !c.isCompletedExceptionally()) {
+          c.join().close();
+        }
+      }
+    }
+    group.shutdownGracefully(0, 2_000, TimeUnit.MILLISECONDS).syncUninterruptibly();
+  }
+}

@@ -1,0 +1,235 @@
+package io.floe.client.impl;
+
+import io.floe.client.FloeConnectionException;
+import io.floe.client.FloeTimeoutException;
+import io.floe.core.protocol.Frame;
+import io.floe.core.protocol.FrameDecoder;
+import io.floe.core.protocol.Frames;
+import io.floe.core.protocol.Request;
+import io.floe.core.protocol.RequestCodec;
+import io.floe.core.protocol.Response;
+import io.floe.core.protocol.ResponseCodec;
+import io.floe.core.protocol.Transport;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One TCP connection to a node, pipelined: requests get ids, any number are in flight, responses
+ * are matched by id in whatever order they come. Callers on any thread enqueue; the event loop
+ * drains the queue in bursts (one flush per burst, consecutive writes to a table coalesced into
+ * batch frames by {@link WriteCoalescer}). A periodic sweep fails requests past their deadline.
+ */
+final class NodeConnection {
+  private static final long SWEEP_MILLIS = 20;
+
+  private final String endpoint;
+  private final Channel channel;
+  private final int maxBatch;
+  private final Map<Integer, InFlight> inFlight = new ConcurrentHashMap<>();
+  private final ConcurrentLinkedQueue<Outgoing> queue = new ConcurrentLinkedQueue<>();
+  private final AtomicBoolean drainScheduled = new AtomicBoolean();
+  private int nextId;
+
+  private NodeConnection(String endpoint, Channel channel, int maxBatch) {
+    this.endpoint = endpoint;
+    this.channel = channel;
+    this.maxBatch = maxBatch;
+  }
+
+  /** Connects without blocking: safe to call from an event loop (a callback of a request). */
+  static CompletableFuture<NodeConnection> open(
+      EventLoopGroup group, String endpoint, long connectTimeoutMillis, int maxBatch) {
+    int colon = endpoint.lastIndexOf(':');
+    if (colon < 0) {
+      return CompletableFuture.failedFuture(
+          new IllegalArgumentException("endpoint '" + endpoint + "' is not host:port"));
+    }
+    NodeConnection[] holder = new NodeConnection[1];
+    Bootstrap bootstrap =
+        new Bootstrap()
+            .group(group)
+            .channel(Transport.socketChannel())
+            .option(ChannelOption.TCP_NODELAY, true)
+            .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) connectTimeoutMillis)
+            .handler(
+                new ChannelInitializer<SocketChannel>() {
+                  @Override
+                  protected void initChannel(SocketChannel ch) {
+                    ch.pipeline().addLast(new FrameDecoder(), new ResponseHandler(holder));
+                  }
+                });
+    CompletableFuture<NodeConnection> opened = new CompletableFuture<>();
+    ChannelFuture connect =
+        bootstrap.connect(
+            endpoint.substring(0, colon), Integer.parseInt(endpoint.substring(colon + 1)));
+    connect.addListener(
+        f -> {
+          if (!f.isSuccess()) {
+            opened.completeExceptionally(
+                new FloeConnectionException(
+                    "cannot connect to " + endpoint + ": " + f.cause(), false, f.cause()));
+            return;
+          }
+          NodeConnection connection = new NodeConnection(endpoint, connect.channel(), maxBatch);
+          holder[0] = connection;
+          connection.scheduleSweep();
+          opened.complete(connection);
+        });
+    return opened;
+  }
+
+  String endpoint() {
+    return endpoint;
+  }
+
+  boolean isActive() {
+    return channel.isActive();
+  }
+
+  CompletableFuture<Response> send(Request request, long timeoutNanos) {
+    CompletableFuture<Response> future = new CompletableFuture<>();
+    if (!channel.isActive()) {
+      future.completeExceptionally(
+          new FloeConnectionException("connection to " + endpoint + " is closed", false, null));
+      return future;
+    }
+    queue.add(new Outgoing(request, System.nanoTime() + timeoutNanos, future));
+    if (drainScheduled.compareAndSet(false, true)) {
+      channel.eventLoop().execute(this::drain);
+    }
+    return future;
+  }
+
+  /** On the event loop: writes everything queued, coalescing writes, then flushes once. */
+  private void drain() {
+    drainScheduled.set(false);
+    WriteCoalescer coalescer = new WriteCoalescer(maxBatch, this::write);
+    Outgoing next;
+    while ((next = queue.poll()) != null) {
+      if (!coalescer.offer(next)) {
+        write(
+            next.request(),
+            InFlight.single(next.request().opcode(), next.deadlineNanos(), next.future()));
+      }
+    }
+    coalescer.finish();
+    channel.flush();
+  }
+
+  private void write(Request request, InFlight pending) {
+    int id = ++nextId;
+    if (!channel.isActive()) {
+      pending.fail(
+          new FloeConnectionException("connection to " + endpoint + " is closed", false, null));
+      return;
+    }
+    ByteBuf frame;
+    try {
+      frame = Frames.start(channel.alloc(), request.opcode().code(), id, 64);
+      RequestCodec.encode(request, frame);
+      Frames.finish(frame);
+    } catch (RuntimeException e) {
+      pending.fail(e);
+      return;
+    }
+    inFlight.put(id, pending);
+    channel.write(frame, channel.voidPromise());
+  }
+
+  private void received(Frame frame) {
+    InFlight pending = inFlight.remove(frame.requestId());
+    if (pending == null) {
+      return; // timed out already
+    }
+    try {
+      pending.complete(ResponseCodec.decode(pending.opcode, frame.opcode(), frame.body()));
+    } catch (RuntimeException e) {
+      pending.fail(e);
+    }
+  }
+
+  private void scheduleSweep() {
+    channel.eventLoop().schedule(this::sweep, SWEEP_MILLIS, TimeUnit.MILLISECONDS);
+  }
+
+  private void sweep() {
+    long now = System.nanoTime();
+    inFlight.entrySet().removeIf(e -> expire(e.getValue(), now));
+    if (channel.isActive()) {
+      scheduleSweep();
+    }
+  }
+
+  private boolean expire(InFlight pending, long now) {
+    if (now - pending.deadlineNanos < 0) {
+      return false;
+    }
+    pending.fail(new FloeTimeoutException(pending.opcode + " to " + endpoint + " timed out"));
+    return true;
+  }
+
+  private void closed(Throwable cause) {
+    FloeConnectionException error =
+        new FloeConnectionException("connection to " + endpoint + " closed", true, cause);
+    inFlight.values().forEach(p -> p.fail(error));
+    inFlight.clear();
+    Outgoing queued;
+    while ((queued = queue.poll()) != null) {
+      queued
+          .future()
+          .completeExceptionally(
+              new FloeConnectionException("connection to " + endpoint + " closed", false, cause));
+    }
+  }
+
+  void close() {
+    channel.close().syncUninterruptibly();
+  }
+
+  /** Routes response frames to the connection; fails everything in flight when the channel dies. */
+  private static final class ResponseHandler extends ChannelInboundHandlerAdapter {
+    private final NodeConnection[] connection;
+    private Throwable failure;
+
+    ResponseHandler(NodeConnection[] connection) {
+      this.connection = connection;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      Frame frame = (Frame) msg;
+      try {
+        connection[0].received(frame);
+      } finally {
+        frame.release();
+      }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      failure = cause;
+      ctx.close();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+      if (connection[0] != null) {
+        connection[0].closed(failure);
+      }
+    }
+  }
+}

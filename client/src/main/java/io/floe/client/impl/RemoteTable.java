@@ -1,0 +1,283 @@
+package io.floe.client.impl;
+
+import io.floe.client.Blocking;
+import io.floe.client.FloeTable;
+import io.floe.client.KeyRange;
+import io.floe.client.ScanPage;
+import io.floe.core.partition.PartitionStatus;
+import io.floe.core.protocol.NotLeaderException;
+import io.floe.core.protocol.Request;
+import io.floe.core.protocol.Response;
+import io.floe.core.table.KeyCodec;
+import io.floe.core.table.PartitionHasher;
+import io.floe.core.table.Row;
+import io.floe.core.table.RowCodec;
+import io.floe.core.table.RowValidator;
+import io.floe.core.table.Schema;
+import io.floe.core.table.SchemaParser;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A table reached through its partitions' leaders. Rows are validated and encoded here; each key is
+ * hashed to its partition and sent to that partition's leader as the last description (or the last
+ * {@code NOT_LEADER}) named it.
+ */
+public final class RemoteTable implements FloeTable {
+  private final String name;
+  private final Schema schema;
+  private final RowCodec rowCodec;
+  private final KeyCodec keyCodec;
+  private final RowValidator validator;
+  private final Requests requests;
+  private final TableRouting routing;
+
+  private RemoteTable(String name, Schema schema, Requests requests, TableRouting routing) {
+    this.name = name;
+    this.schema = schema;
+    this.rowCodec = new RowCodec(schema);
+    this.keyCodec = new KeyCodec(schema);
+    this.validator = new RowValidator(schema);
+    this.requests = requests;
+    this.routing = routing;
+  }
+
+  /** Describes the table from the first seed that answers. */
+  public static RemoteTable describe(String name, List<String> seeds, Requests requests) {
+    TableRouting routing = new TableRouting(name, seeds, requests);
+    Response.TableDescription description = Blocking.join(routing.refresh());
+    return new RemoteTable(
+        name, SchemaParser.fromJson(description.schemaJson()), requests, routing);
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public Schema schema() {
+    return schema;
+  }
+
+  @Override
+  public int partitions() {
+    return routing.partitions();
+  }
+
+  // ---- writes --------------------------------------------------------------------------------
+
+  @Override
+  public CompletableFuture<Long> putAsync(Row row) {
+    byte[] key;
+    byte[] bytes;
+    try {
+      validator.validate(row);
+      key = keyCodec.encode(row);
+      bytes = rowCodec.encode(row);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    return write(key, new Request.Put(name, bytes));
+  }
+
+  @Override
+  public long put(Row row) {
+    return Blocking.join(putAsync(row));
+  }
+
+  @Override
+  public CompletableFuture<Long> deleteAsync(Object... keyValues) {
+    byte[] key;
+    try {
+      key = keyCodec.encodeKey(keyValues);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    return write(key, new Request.Delete(name, key));
+  }
+
+  @Override
+  public long delete(Object... key) {
+    return Blocking.join(deleteAsync(key));
+  }
+
+  private CompletableFuture<Long> write(byte[] key, Request request) {
+    int pid = partitionOf(key);
+    return send(false, pid, request).thenApply(r -> ((Response.Written) r).offset());
+  }
+
+  @Override
+  public CompletableFuture<long[]> putAllAsync(List<Row> rows) {
+    Map<String, List<Integer>> byLeader = new LinkedHashMap<>();
+    List<byte[]> encoded = new ArrayList<>(rows.size());
+    try {
+      for (int i = 0; i < rows.size(); i++) {
+        validator.validate(rows.get(i));
+        encoded.add(rowCodec.encode(rows.get(i)));
+        String leader = routing.endpoint(partitionOf(keyCodec.encode(rows.get(i))));
+        byLeader.computeIfAbsent(leader, l -> new ArrayList<>()).add(i);
+      }
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    long[] offsets = new long[rows.size()];
+    List<CompletableFuture<?>> parts = new ArrayList<>();
+    for (List<Integer> positions : byLeader.values()) {
+      List<Request.Write> writes = new ArrayList<>(positions.size());
+      positions.forEach(i -> writes.add(Request.Write.put(encoded.get(i))));
+      int firstPid = partitionOf(keyCodec.encode(rows.get(positions.get(0))));
+      parts.add(
+          send(false, firstPid, new Request.BatchWrite(name, writes))
+              .thenAccept(r -> scatter(((Response.BatchWritten) r).offsets(), positions, offsets)));
+    }
+    return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).thenApply(v -> offsets);
+  }
+
+  private static void scatter(long[] got, List<Integer> positions, long[] into) {
+    for (int j = 0; j < got.length; j++) {
+      into[positions.get(j)] = got[j];
+    }
+  }
+
+  @Override
+  public long[] putAll(List<Row> rows) {
+    return Blocking.join(putAllAsync(rows));
+  }
+
+  // ---- reads ---------------------------------------------------------------------------------
+
+  @Override
+  public CompletableFuture<Row> getAsync(Object... keyValues) {
+    byte[] key;
+    try {
+      key = keyCodec.encodeKey(keyValues);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    return send(true, partitionOf(key), new Request.Get(name, key))
+        .thenApply(r -> decode(((Response.Got) r).row()));
+  }
+
+  @Override
+  public Row get(Object... key) {
+    return Blocking.join(getAsync(key));
+  }
+
+  @Override
+  public CompletableFuture<List<Row>> multiGetAsync(List<Object[]> keys) {
+    Map<Integer, List<Integer>> byPartition = new LinkedHashMap<>();
+    List<byte[]> encoded = new ArrayList<>(keys.size());
+    try {
+      for (int i = 0; i < keys.size(); i++) {
+        encoded.add(keyCodec.encodeKey(keys.get(i)));
+        byPartition.computeIfAbsent(partitionOf(encoded.get(i)), p -> new ArrayList<>()).add(i);
+      }
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    Row[] rows = new Row[keys.size()];
+    List<CompletableFuture<?>> parts = new ArrayList<>();
+    byPartition.forEach(
+        (pid, positions) -> {
+          List<byte[]> group = new ArrayList<>(positions.size());
+          positions.forEach(i -> group.add(encoded.get(i)));
+          parts.add(
+              send(true, pid, new Request.MultiGet(name, group))
+                  .thenAccept(r -> fill(((Response.MultiGot) r).rows(), positions, rows)));
+        });
+    return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new))
+        .thenApply(v -> java.util.Arrays.asList(rows));
+  }
+
+  private void fill(List<byte[]> got, List<Integer> positions, Row[] into) {
+    for (int j = 0; j < got.size(); j++) {
+      into[positions.get(j)] = decode(got.get(j));
+    }
+  }
+
+  @Override
+  public List<Row> multiGet(List<Object[]> keys) {
+    return Blocking.join(multiGetAsync(keys));
+  }
+
+  @Override
+  public CompletableFuture<ScanPage> scanPartitionAsync(
+      int partition, KeyRange range, int limit, byte[] continuation) {
+    Request.Scan scan;
+    try {
+      scan =
+          new Request.Scan(
+              name,
+              partition,
+              range.start() == null ? null : keyCodec.encodeKey(range.start()),
+              range.startInclusive(),
+              range.end() == null ? null : keyCodec.encodeKey(range.end()),
+              range.endInclusive(),
+              limit,
+              continuation);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    return send(true, partition, scan).thenApply(r -> page((Response.Scanned) r));
+  }
+
+  private ScanPage page(Response.Scanned scanned) {
+    List<Row> rows = new ArrayList<>(scanned.rows().size());
+    scanned.rows().forEach(bytes -> rows.add(decode(bytes)));
+    return new ScanPage(rows, scanned.continuation());
+  }
+
+  @Override
+  public ScanPage scanPartition(int partition, KeyRange range, int limit, byte[] continuation) {
+    return Blocking.join(scanPartitionAsync(partition, range, limit, continuation));
+  }
+
+  /** Each partition's first {@code limit} rows, merged by key: rows sort by their encoded keys. */
+  @Override
+  public List<Row> scan(KeyRange range, int limit) {
+    List<CompletableFuture<ScanPage>> pages = new ArrayList<>();
+    for (int pid = 0; pid < partitions(); pid++) {
+      pages.add(scanPartitionAsync(pid, range, limit, null));
+    }
+    List<Row> all = new ArrayList<>();
+    for (CompletableFuture<ScanPage> page : pages) {
+      all.addAll(Blocking.join(page).rows());
+    }
+    Comparator<Row> byKey = (a, b) -> KeyCodec.compare(keyCodec.encode(a), keyCodec.encode(b));
+    all.sort(byKey);
+    return all.size() > limit ? new ArrayList<>(all.subList(0, limit)) : all;
+  }
+
+  @Override
+  public List<PartitionStatus> status() {
+    List<PartitionStatus> out = new ArrayList<>();
+    for (int pid = 0; pid < partitions(); pid++) {
+      Response.Statuses s =
+          (Response.Statuses) Blocking.join(send(true, pid, new Request.TableStatus(name, pid)));
+      out.addAll(s.partitions());
+    }
+    return out;
+  }
+
+  // ---- plumbing ------------------------------------------------------------------------------
+
+  private int partitionOf(byte[] key) {
+    return PartitionHasher.partition(key, routing.partitions());
+  }
+
+  private Row decode(byte[] bytes) {
+    return bytes == null ? null : rowCodec.decode(bytes);
+  }
+
+  private CompletableFuture<Response> send(boolean idempotent, int pid, Request request) {
+    return requests.withRetries(
+        idempotent,
+        () -> routing.ready().thenCompose(v -> requests.send(routing.endpoint(pid), pid, request)),
+        (NotLeaderException e) -> routing.notLeader(pid, e));
+  }
+}

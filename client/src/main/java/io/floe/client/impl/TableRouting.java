@@ -1,0 +1,72 @@
+package io.floe.client.impl;
+
+import io.floe.core.protocol.NotLeaderException;
+import io.floe.core.protocol.Request;
+import io.floe.core.protocol.Response;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Where each partition of a table is led: from the node's description, corrected by the leader a
+ * {@code NOT_LEADER} names, or re-described when it names none. A partition with no known leader
+ * goes to the first seed, whose answer tells more.
+ */
+final class TableRouting {
+  private final String table;
+  private final List<String> seeds;
+  private final Requests requests;
+  private volatile String[] leaders = new String[0];
+  private volatile CompletableFuture<Void> ready = CompletableFuture.completedFuture(null);
+
+  TableRouting(String table, List<String> seeds, Requests requests) {
+    this.table = table;
+    this.seeds = seeds;
+    this.requests = requests;
+  }
+
+  int partitions() {
+    return leaders.length;
+  }
+
+  String endpoint(int pid) {
+    String[] current = leaders;
+    String leader = pid < current.length ? current[pid] : "";
+    return leader.isEmpty() ? seeds.get(Math.floorMod(pid, seeds.size())) : leader;
+  }
+
+  /** Completes when no refresh is under way. */
+  CompletableFuture<Void> ready() {
+    return ready;
+  }
+
+  void notLeader(int pid, NotLeaderException e) {
+    if (!e.leaderEndpoint().isEmpty()) {
+      String[] updated = leaders.clone();
+      updated[pid] = e.leaderEndpoint();
+      leaders = updated;
+    } else {
+      ready = refresh().handle((d, error) -> null);
+    }
+  }
+
+  /** Asks the seeds in turn for the table's description and adopts its leaders. */
+  CompletableFuture<Response.TableDescription> refresh() {
+    return describeFrom(0);
+  }
+
+  private CompletableFuture<Response.TableDescription> describeFrom(int seed) {
+    return requests
+        .send(seeds.get(seed), 0, new Request.DescribeTable(table))
+        .thenApply(r -> adopt((Response.TableDescription) r))
+        .exceptionallyCompose(
+            error ->
+                seed + 1 < seeds.size()
+                    ? describeFrom(seed + 1)
+                    : CompletableFuture.failedFuture(error));
+  }
+
+  private Response.TableDescription adopt(Response.TableDescription description) {
+    leaders = description.leaders().toArray(String[]::new);
+    return description;
+  }
+}

@@ -1,0 +1,52 @@
+package io.floe.core.protocol;
+
+/**
+ * Request opcodes of the data protocol ({@code schemas/spec/data-protocol.md} §4). A response
+ * carries its request's opcode with the high bit set; an error response carries {@link #ERROR}.
+ */
+public enum Opcode {
+  PING(0x01),
+  DESCRIBE_TABLE(0x02),
+  TABLE_STATUS(0x03),
+  /** Pre-control-plane seam: creates a table whose partitions this node leads. */
+  CREATE_TABLE(0x0F),
+  PUT(0x10),
+  DELETE(0x11),
+  BATCH_WRITE(0x12),
+  GET(0x20),
+  MULTI_GET(0x21),
+  SCAN(0x22);
+
+  /** The opcode of an error response. */
+  public static final int ERROR = 0xFF;
+
+  /** Set on the opcode of every successful response. */
+  public static final int RESPONSE_BIT = 0x80;
+
+  private static final Opcode[] BY_CODE = new Opcode[128];
+
+  static {
+    for (Opcode op : values()) {
+      BY_CODE[op.code] = op;
+    }
+  }
+
+  private final int code;
+
+  Opcode(int code) {
+    this.code = code;
+  }
+
+  public int code() {
+    return code;
+  }
+
+  public int responseCode() {
+    return code | RESPONSE_BIT;
+  }
+
+  /** The request opcode with this code, or null when unknown. */
+  public static Opcode of(int code) {
+    return code >= 0 && code < BY_CODE.length ? BY_CODE[code] : null;
+  }
+}

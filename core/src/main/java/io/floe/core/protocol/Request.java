@@ -1,0 +1,102 @@
+package io.floe.core.protocol;
+
+import io.floe.core.table.Durability;
+import java.util.List;
+
+/** The requests of the data protocol, one record per opcode ({@code data-protocol.md} §4). */
+public sealed interface Request {
+  Opcode opcode();
+
+  /** Liveness and round-trip measurement. */
+  record Ping() implements Request {
+    public Opcode opcode() {
+      return Opcode.PING;
+    }
+  }
+
+  /** Schema, durability and the leader endpoint of every partition of a table. */
+  record DescribeTable(String table) implements Request {
+    public Opcode opcode() {
+      return Opcode.DESCRIBE_TABLE;
+    }
+  }
+
+  /** {@code gettablestatus}: one partition, or every partition on this node when -1. */
+  record TableStatus(String table, int partition) implements Request {
+    public Opcode opcode() {
+      return Opcode.TABLE_STATUS;
+    }
+  }
+
+  /** Pre-control-plane seam: creates a table whose every partition this node leads (term 1). */
+  record CreateTable(
+      String table, long tableId, String schemaJson, int partitions, Durability durability)
+      implements Request {
+    public Opcode opcode() {
+      return Opcode.CREATE_TABLE;
+    }
+  }
+
+  /** Inserts or replaces one row ({@code RowCodec} bytes). */
+  record Put(String table, byte[] row) implements Request {
+    public Opcode opcode() {
+      return Opcode.PUT;
+    }
+  }
+
+  /** Deletes the row of one encoded key ({@code KeyCodec} bytes). */
+  record Delete(String table, byte[] key) implements Request {
+    public Opcode opcode() {
+      return Opcode.DELETE;
+    }
+  }
+
+  /** Puts and deletes on one table, validated whole before any of them applies. */
+  record BatchWrite(String table, List<Write> writes) implements Request {
+    public Opcode opcode() {
+      return Opcode.BATCH_WRITE;
+    }
+  }
+
+  /** One write of a batch: a row to put, or a key to delete. */
+  record Write(boolean delete, byte[] bytes) {
+    public static Write put(byte[] row) {
+      return new Write(false, row);
+    }
+
+    public static Write delete(byte[] key) {
+      return new Write(true, key);
+    }
+  }
+
+  record Get(String table, byte[] key) implements Request {
+    public Opcode opcode() {
+      return Opcode.GET;
+    }
+  }
+
+  record MultiGet(String table, List<byte[]> keys) implements Request {
+    public Opcode opcode() {
+      return Opcode.MULTI_GET;
+    }
+  }
+
+  /**
+   * Rows of one partition with keys in a range, in key order. A null bound is unbounded; a non-null
+   * continuation (from the previous page) resumes just after the last key returned.
+   */
+  record Scan(
+      String table,
+      int partition,
+      byte[] start,
+      boolean startInclusive,
+      byte[] end,
+      boolean endInclusive,
+      int limit,
+      byte[] continuation)
+      implements Request {
+    public Opcode opcode() {
+      return Opcode.SCAN;
+    }
+  }
+}

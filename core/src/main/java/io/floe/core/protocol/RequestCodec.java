@@ -1,0 +1,175 @@
+package io.floe.core.protocol;
+
+import static io.floe.core.protocol.Wire.readBool;
+import static io.floe.core.protocol.Wire.readBytes;
+import static io.floe.core.protocol.Wire.readCount;
+import static io.floe.core.protocol.Wire.readInt;
+import static io.floe.core.protocol.Wire.readLongString;
+import static io.floe.core.protocol.Wire.readString;
+import static io.floe.core.protocol.Wire.readUnsignedByte;
+import static io.floe.core.protocol.Wire.writeBytes;
+import static io.floe.core.protocol.Wire.writeLongString;
+import static io.floe.core.protocol.Wire.writeString;
+
+import io.floe.core.protocol.Request.BatchWrite;
+import io.floe.core.protocol.Request.CreateTable;
+import io.floe.core.protocol.Request.Delete;
+import io.floe.core.protocol.Request.DescribeTable;
+import io.floe.core.protocol.Request.Get;
+import io.floe.core.protocol.Request.MultiGet;
+import io.floe.core.protocol.Request.Ping;
+import io.floe.core.protocol.Request.Put;
+import io.floe.core.protocol.Request.Scan;
+import io.floe.core.protocol.Request.TableStatus;
+import io.floe.core.protocol.Request.Write;
+import io.floe.core.table.Durability;
+import io.netty.buffer.ByteBuf;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Request bodies to and from bytes, exactly as {@code data-protocol.md} §4 lays them out. */
+public final class RequestCodec {
+  private static final byte[] NONE = new byte[0];
+
+  private RequestCodec() {}
+
+  public static void encode(Request request, ByteBuf out) {
+    if (request instanceof Put p) {
+      writeString(out, p.table());
+      writeBytes(out, p.row());
+    } else if (request instanceof Get g) {
+      writeString(out, g.table());
+      writeBytes(out, g.key());
+    } else if (request instanceof Delete d) {
+      writeString(out, d.table());
+      writeBytes(out, d.key());
+    } else if (request instanceof BatchWrite b) {
+      encodeBatch(b, out);
+    } else if (request instanceof MultiGet m) {
+      writeString(out, m.table());
+      out.writeInt(m.keys().size());
+      m.keys().forEach(key -> writeBytes(out, key));
+    } else if (request instanceof Scan s) {
+      encodeScan(s, out);
+    } else {
+      encodeAdmin(request, out);
+    }
+  }
+
+  private static void encodeAdmin(Request request, ByteBuf out) {
+    if (request instanceof DescribeTable d) {
+      writeString(out, d.table());
+    } else if (request instanceof TableStatus s) {
+      writeString(out, s.table());
+      out.writeInt(s.partition());
+    } else if (request instanceof CreateTable c) {
+      writeString(out, c.table());
+      out.writeLong(c.tableId());
+      writeLongString(out, c.schemaJson());
+      out.writeInt(c.partitions());
+      out.writeByte(c.durability().ordinal());
+    } else if (!(request instanceof Ping)) {
+      throw new IllegalArgumentException("no encoding for " + request);
+    }
+  }
+
+  private static void encodeBatch(BatchWrite batch, ByteBuf out) {
+    writeString(out, batch.table());
+    out.writeInt(batch.writes().size());
+    for (Write write : batch.writes()) {
+      out.writeByte(write.delete() ? 1 : 0);
+      writeBytes(out, write.bytes());
+    }
+  }
+
+  private static void encodeScan(Scan s, ByteBuf out) {
+    writeString(out, s.table());
+    out.writeInt(s.partition());
+    writeBound(out, s.start(), s.startInclusive());
+    writeBound(out, s.end(), s.endInclusive());
+    out.writeInt(s.limit());
+    writeBytes(out, s.continuation() == null ? NONE : s.continuation());
+  }
+
+  /** A bound is a flag byte (bit 0: present, bit 1: inclusive) and, when present, the key. */
+  private static void writeBound(ByteBuf out, byte[] key, boolean inclusive) {
+    out.writeByte((key == null ? 0 : 1) | (inclusive ? 2 : 0));
+    if (key != null) {
+      writeBytes(out, key);
+    }
+  }
+
+  /**
+   * @throws MalformedFrameException when the body does not hold a well-formed request
+   */
+  public static Request decode(Opcode opcode, ByteBuf in) {
+    Request request =
+        switch (opcode) {
+          case PING -> new Ping();
+          case DESCRIBE_TABLE -> new DescribeTable(readString(in, "table"));
+          case TABLE_STATUS -> new TableStatus(readString(in, "table"), readInt(in, "partition"));
+          case CREATE_TABLE -> decodeCreate(in);
+          case PUT -> new Put(readString(in, "table"), readBytes(in, "row"));
+          case DELETE -> new Delete(readString(in, "table"), readBytes(in, "key"));
+          case BATCH_WRITE -> decodeBatch(in);
+          case GET -> new Get(readString(in, "table"), readBytes(in, "key"));
+          case MULTI_GET -> decodeMultiGet(in);
+          case SCAN -> decodeScan(in);
+        };
+    Wire.end(in, opcode + " request");
+    return request;
+  }
+
+  private static CreateTable decodeCreate(ByteBuf in) {
+    String table = readString(in, "table");
+    long tableId = Wire.readLong(in, "table id");
+    String schema = readLongString(in, "schema");
+    int partitions = readInt(in, "partitions");
+    int durability = readUnsignedByte(in, "durability");
+    if (durability >= Durability.values().length) {
+      throw new MalformedFrameException("durability: unknown mode " + durability);
+    }
+    return new CreateTable(table, tableId, schema, partitions, Durability.values()[durability]);
+  }
+
+  private static BatchWrite decodeBatch(ByteBuf in) {
+    String table = readString(in, "table");
+    int count = readCount(in, "batch", 5);
+    List<Write> writes = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      boolean delete = readBool(in, "batch entry kind");
+      writes.add(new Write(delete, readBytes(in, "batch entry")));
+    }
+    return new BatchWrite(table, writes);
+  }
+
+  private static MultiGet decodeMultiGet(ByteBuf in) {
+    String table = readString(in, "table");
+    int count = readCount(in, "keys", 4);
+    List<byte[]> keys = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      keys.add(readBytes(in, "key"));
+    }
+    return new MultiGet(table, keys);
+  }
+
+  private static Scan decodeScan(ByteBuf in) {
+    String table = readString(in, "table");
+    int partition = readInt(in, "partition");
+    int startFlags = readUnsignedByte(in, "start bound");
+    byte[] start = (startFlags & 1) != 0 ? readBytes(in, "start key") : null;
+    int endFlags = readUnsignedByte(in, "end bound");
+    byte[] end = (endFlags & 1) != 0 ? readBytes(in, "end key") : null;
+    int limit = readInt(in, "limit");
+    byte[] continuation = readBytes(in, "continuation");
+    return new Scan(
+        table,
+        partition,
+        start,
+        (startFlags & 2) != 0,
+        end,
+        (endFlags & 2) != 0,
+        limit,
+        continuation.length == 0 ? null : continuation);
+  }
+}

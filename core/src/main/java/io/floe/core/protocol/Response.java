@@ -1,0 +1,45 @@
+package io.floe.core.protocol;
+
+import io.floe.core.partition.PartitionStatus;
+import io.floe.core.table.Durability;
+import java.util.List;
+
+/** The responses of the data protocol ({@code data-protocol.md} §5). */
+public sealed interface Response {
+  /** Answer to ping and to create-table. */
+  record Ack() implements Response {}
+
+  record TableDescription(String schemaJson, Durability durability, List<String> leaders)
+      implements Response {
+    public int partitions() {
+      return leaders.size();
+    }
+  }
+
+  record Statuses(List<PartitionStatus> partitions) implements Response {}
+
+  /** A put or delete applied at {@code offset} with hybrid-clock {@code timestamp}. */
+  record Written(long offset, long timestamp) implements Response {}
+
+  /** The offset each write of a batch got, in request order. */
+  record BatchWritten(long[] offsets) implements Response {}
+
+  /** {@code row} is null when the key has no row. */
+  record Got(byte[] row) implements Response {}
+
+  /** One entry per requested key, null where it has no row. */
+  record MultiGot(List<byte[]> rows) implements Response {}
+
+  /** {@code continuation} is null when the range is exhausted. */
+  record Scanned(List<byte[]> keys, List<byte[]> rows, byte[] continuation) implements Response {}
+
+  record Error(ErrorCode code, String message, String detail) implements Response {
+    public FloeRequestException toException() {
+      return FloeRequestException.fromWire(code, message, detail);
+    }
+
+    public static Error of(FloeRequestException e) {
+      return new Error(e.code(), e.reason(), e.detail());
+    }
+  }
+}

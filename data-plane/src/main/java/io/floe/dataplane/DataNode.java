@@ -1,0 +1,99 @@
+package io.floe.dataplane;
+
+import io.floe.dataplane.partition.MemoryBudget;
+import io.floe.dataplane.server.DataServer;
+import io.floe.dataplane.server.RequestProcessor;
+import io.floe.dataplane.table.TableHosting;
+import io.floe.dataplane.table.TableRegistry;
+import io.floe.dataplane.wal.WalSinks;
+import java.net.InetSocketAddress;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A data-plane node: hosted tables in memory, served over the data protocol. {@link #main} runs it
+ * as a process until SIGTERM/SIGINT, then shuts down cleanly: stop accepting, answer what is in
+ * flight, close the WAL sinks (which flush).
+ */
+public final class DataNode implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(DataNode.class);
+
+  private final NodeConfig config;
+  private final TableRegistry tables;
+  private final MemoryBudget budget;
+  private final WalSinks sinks;
+  private final DataServer server;
+  private final String endpoint;
+
+  private DataNode(NodeConfig config, WalSinks sinks) {
+    this.config = config;
+    this.tables = new TableRegistry();
+    this.budget = new MemoryBudget(config.memoryLimitBytes());
+    this.sinks = sinks;
+    TableHosting hosting = new TableHosting(tables, budget, sinks);
+    AdvertisedEndpoint advertised = new AdvertisedEndpoint();
+    RequestProcessor processor = new RequestProcessor(tables, hosting, advertised);
+    this.server =
+        DataServer.start(
+            new InetSocketAddress(config.listenHost(), config.listenPort()),
+            processor,
+            config.ioThreads(),
+            config.maxPendingPerConnection());
+    this.endpoint = config.advertisedEndpoint(server.port());
+    advertised.set(endpoint);
+  }
+
+  /** Starts a node with the durability modes available today ({@code memory}). */
+  public static DataNode start(NodeConfig config) {
+    return new DataNode(config, WalSinks.memoryOnly());
+  }
+
+  public static DataNode start(NodeConfig config, WalSinks sinks) {
+    return new DataNode(config, sinks);
+  }
+
+  public int port() {
+    return server.port();
+  }
+
+  public String endpoint() {
+    return endpoint;
+  }
+
+  public TableRegistry tables() {
+    return tables;
+  }
+
+  public MemoryBudget memory() {
+    return budget;
+  }
+
+  public String nodeId() {
+    return config.nodeId();
+  }
+
+  @Override
+  public void close() {
+    LOG.info("node {} shutting down", config.nodeId());
+    server.close();
+    sinks.close();
+    LOG.info("node {} stopped", config.nodeId());
+  }
+
+  public static void main(String[] args) throws Exception {
+    NodeConfig config = NodeConfig.parse(args);
+    DataNode node = start(config);
+    LOG.info("node {} up at {}", config.nodeId(), node.endpoint());
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  node.close();
+                  stopped.countDown();
+                },
+                "floe-shutdown"));
+    stopped.await();
+  }
+}

@@ -1,0 +1,107 @@
+package io.floe.dataplane;
+
+import io.floe.dataplane.partition.MemoryBudget;
+import io.floe.dataplane.server.DataServer;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Properties;
+
+/**
+ * A data node's settings: a properties file ({@code --config FILE}) overridden by flags ({@code
+ * --key=value} or {@code --key value}, with the same keys). Keys and defaults sit side by side.
+ */
+public final class NodeConfig {
+  public static final String NODE_ID = "node.id";
+  public static final String NODE_ID_DEFAULT = "node-1";
+  public static final String LISTEN_HOST = "node.listen-host";
+  public static final String LISTEN_HOST_DEFAULT = "127.0.0.1";
+  public static final String LISTEN_PORT = "node.listen-port";
+  public static final int LISTEN_PORT_DEFAULT = 7400;
+
+  /** {@code host:port} clients are told to reach this node at; defaults to the listen address. */
+  public static final String ADVERTISED_ENDPOINT = "node.advertised-endpoint";
+
+  private final Properties values;
+
+  private NodeConfig(Properties values) {
+    this.values = values;
+  }
+
+  public static NodeConfig parse(String... args) throws IOException {
+    Properties props = new Properties();
+    for (int i = 0; i < args.length; i++) {
+      if (args[i].equals("--config")) {
+        try (Reader reader = Files.newBufferedReader(Path.of(args[++i]))) {
+          props.load(reader);
+        }
+      }
+    }
+    for (int i = 0; i < args.length; i++) {
+      String arg = args[i];
+      if (!arg.startsWith("--")) {
+        throw new IllegalArgumentException("unexpected argument '" + arg + "'");
+      }
+      String key = arg.substring(2);
+      if (key.equals("config")) {
+        i++;
+      } else if (key.contains("=")) {
+        props.setProperty(key.substring(0, key.indexOf('=')), key.substring(key.indexOf('=') + 1));
+      } else if (i + 1 < args.length) {
+        props.setProperty(key, args[++i]);
+      } else {
+        throw new IllegalArgumentException("flag --" + key + " needs a value");
+      }
+    }
+    return new NodeConfig(props);
+  }
+
+  public static NodeConfig of(Properties props) {
+    return new NodeConfig(props);
+  }
+
+  public String nodeId() {
+    return values.getProperty(NODE_ID, NODE_ID_DEFAULT);
+  }
+
+  public String listenHost() {
+    return values.getProperty(LISTEN_HOST, LISTEN_HOST_DEFAULT);
+  }
+
+  public int listenPort() {
+    return intValue(LISTEN_PORT, LISTEN_PORT_DEFAULT);
+  }
+
+  public String advertisedEndpoint(int boundPort) {
+    return values.getProperty(ADVERTISED_ENDPOINT, listenHost() + ":" + boundPort);
+  }
+
+  public long memoryLimitBytes() {
+    return longValue(MemoryBudget.MEMORY_LIMIT, MemoryBudget.MEMORY_LIMIT_DEFAULT);
+  }
+
+  public int ioThreads() {
+    return intValue(DataServer.IO_THREADS, DataServer.IO_THREADS_DEFAULT);
+  }
+
+  public int maxPendingPerConnection() {
+    return intValue(DataServer.MAX_PENDING, DataServer.MAX_PENDING_DEFAULT);
+  }
+
+  private int intValue(String key, int fallback) {
+    return (int) longValue(key, fallback);
+  }
+
+  private long longValue(String key, long fallback) {
+    String value = values.getProperty(key);
+    if (value == null) {
+      return fallback;
+    }
+    try {
+      return Long.parseLong(value.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(key + ": not a number: '" + value + "'", e);
+    }
+  }
+}

@@ -1,0 +1,282 @@
+package io.floe.dataplane.partition;
+
+import io.floe.core.clock.HybridLogicalClock;
+import io.floe.core.partition.PartitionRole;
+import io.floe.core.partition.PartitionState;
+import io.floe.core.partition.PartitionStatus;
+import io.floe.dataplane.wal.WalEntry;
+import io.floe.dataplane.wal.WalSink;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentSkipListMap;
+
+/**
+ * One partition replica in memory.
+ *
+ * <p>Rows live in a {@link ConcurrentSkipListMap} ordered by encoded key (unsigned lexicographic,
+ * the primary-key order), each key holding a chain of {@link Version}s, newest first. Reads and
+ * scans take no lock and see the newest version; writes are serialised by the partition's monitor,
+ * which assigns dense offsets and hybrid timestamps, hands each entry to the {@link WalSink} in
+ * offset order and prunes versions that no open {@link PartitionView} can need. With no view open a
+ * key keeps exactly one version and a delete removes the key, so MVCC costs nothing until a
+ * snapshot asks for a view.
+ */
+public final class Partition {
+  /** A skip-list node, its share of index nodes and the key array's header. */
+  static final int KEY_OVERHEAD = 64;
+
+  private final long tableId;
+  private final int id;
+  private final MemoryBudget budget;
+  private final WalSink wal;
+  private final HybridLogicalClock clock = new HybridLogicalClock();
+  private final ConcurrentSkipListMap<byte[], Version> rows =
+      new ConcurrentSkipListMap<>(java.util.Arrays::compareUnsigned);
+  private final OpenViews views = new OpenViews();
+  private final ReplicaRole role = new ReplicaRole();
+
+  private volatile long offset;
+  private volatile long rowCount;
+  private volatile long memoryBytes;
+
+  public Partition(long tableId, int id, MemoryBudget budget, WalSink wal) {
+    this.tableId = tableId;
+    this.id = id;
+    this.budget = budget;
+    this.wal = wal;
+  }
+
+  public int id() {
+    return id;
+  }
+
+  public ReplicaRole role() {
+    return role;
+  }
+
+  public long offset() {
+    return offset;
+  }
+
+  // ---- reads -------------------------------------------------------------------------------
+
+  /** The newest row of {@code key}, or null. */
+  public byte[] get(byte[] key) {
+    role.checkReadable(id);
+    Version v = rows.get(key);
+    return v == null ? null : v.row;
+  }
+
+  /** Up to {@code limit} newest rows with keys in the range, in key order; a null bound is open. */
+  public List<KeyedRow> scan(
+      byte[] start, boolean startInclusive, byte[] end, boolean endInclusive, int limit) {
+    role.checkReadable(id);
+    List<KeyedRow> out = new ArrayList<>(Math.min(limit, 1024));
+    for (Map.Entry<byte[], Version> e : range(start, startInclusive, end, endInclusive)) {
+      Version v = e.getValue();
+      if (!v.deleted()) {
+        out.add(new KeyedRow(e.getKey(), v.row, v.offset, v.timestamp));
+        if (out.size() >= limit) {
+          break;
+        }
+      }
+    }
+    return out;
+  }
+
+  private Iterable<Map.Entry<byte[], Version>> range(
+      byte[] start, boolean startInclusive, byte[] end, boolean endInclusive) {
+    NavigableMap<byte[], Version> view = rows;
+    if (start != null) {
+      view = view.tailMap(start, startInclusive);
+    }
+    if (end != null) {
+      view = view.headMap(end, endInclusive);
+    }
+    return view.entrySet();
+  }
+
+  // ---- writes ------------------------------------------------------------------------------
+
+  /**
+   * Applies the writes in order as the leader of {@code expectedTerm} (-1: whatever the current
+   * term). Either every write applies or, when the partition cannot take writes or memory is short,
+   * none does.
+   */
+  public AppliedWrites write(List<PartitionWrite> writes, long expectedTerm) {
+    long reserve = PartitionWrite.maxBytes(writes);
+    synchronized (this) {
+      role.checkWritable(id, expectedTerm);
+      budget.reserveFor(writes, reserve);
+      return applyReserved(writes, expectedTerm, reserve);
+    }
+  }
+
+  /**
+   * Like {@link #write} for a caller that already reserved {@link PartitionWrite#maxBytes} of the
+   * writes from the budget (a batch spanning partitions reserves once for all of them, so that it
+   * applies whole or not at all). Gives back what the writes did not need.
+   */
+  public AppliedWrites writeReserved(List<PartitionWrite> writes, long expectedTerm) {
+    synchronized (this) {
+      return applyReserved(writes, expectedTerm, PartitionWrite.maxBytes(writes));
+    }
+  }
+
+  /** Throws the error a write would get now (loading, not leader, fenced). */
+  public void checkWritable() {
+    role.checkWritable(id, -1);
+  }
+
+  private AppliedWrites applyReserved(
+      List<PartitionWrite> writes, long expectedTerm, long reserve) {
+    {
+      long term = role.checkWritable(id, expectedTerm);
+      long[] offsets = new long[writes.size()];
+      long timestamp = 0;
+      CompletableFuture<Void> durable = null;
+      long added = 0;
+      for (int i = 0; i < offsets.length; i++) {
+        PartitionWrite w = writes.get(i);
+        timestamp = clock.now();
+        offsets[i] = ++offset;
+        added += apply(w.key(), new Version(offsets[i], timestamp, w.row(), null));
+        durable =
+            wal.append(
+                new WalEntry(
+                    tableId, id, offsets[i], term, timestamp, w.delete(), w.key(), w.row()));
+      }
+      budget.release(reserve - added);
+      memoryBytes += added;
+      return new AppliedWrites(offsets, timestamp, durable);
+    }
+  }
+
+  /**
+   * Replays one entry from the log while loading: keeps its offset and timestamp and does not hand
+   * it to the WAL again. Entries MUST come in offset order without gaps.
+   */
+  public synchronized void replay(long entryOffset, long timestamp, byte[] key, byte[] row) {
+    if (entryOffset != offset + 1) {
+      throw new IllegalStateException(
+          "partition " + id + ": replay of offset " + entryOffset + " after " + offset);
+    }
+    long bytes =
+        Partition.KEY_OVERHEAD + key.length + Version.OVERHEAD + (row == null ? 0 : row.length);
+    budget.reserve(bytes);
+    long added = apply(key, new Version(entryOffset, timestamp, row, null));
+    budget.release(bytes - added);
+    memoryBytes += added;
+    offset = entryOffset;
+    clock.observe(timestamp);
+  }
+
+  /** Puts the new version at the head of its key; returns the change in bytes held. */
+  private long apply(byte[] key, Version v) {
+    Version head = rows.get(key);
+    boolean liveBefore = head != null && !head.deleted();
+    rowCount += (v.deleted() ? 0 : 1) - (liveBefore ? 1 : 0);
+    if (!views.any()) {
+      if (v.deleted()) {
+        if (head == null) {
+          return 0;
+        }
+        rows.remove(key);
+        return -(KEY_OVERHEAD + key.length + chainBytes(head));
+      }
+      rows.put(key, v);
+      return v.bytes() - (head == null ? -(KEY_OVERHEAD + key.length) : chainBytes(head));
+    }
+    v.older = head;
+    rows.put(key, v);
+    views.remember(key);
+    return v.bytes() + (head == null ? KEY_OVERHEAD + key.length : 0) - prune(v, views.oldest());
+  }
+
+  private static long chainBytes(Version v) {
+    long bytes = 0;
+    for (; v != null; v = v.older) {
+      bytes += v.bytes();
+    }
+    return bytes;
+  }
+
+  /** Cuts the chain after the newest version at or before {@code keep}; returns bytes freed. */
+  private static long prune(Version head, long keep) {
+    Version cut = head.asOf(keep);
+    if (cut == null || cut.older == null) {
+      return 0;
+    }
+    long freed = chainBytes(cut.older);
+    cut.older = null;
+    return freed;
+  }
+
+  // ---- views -------------------------------------------------------------------------------
+
+  /**
+   * A consistent view of the partition exactly at the current offset, readable while writes
+   * continue. Close it: an open view keeps every version it may need alive.
+   */
+  public synchronized PartitionView openView() {
+    role.checkReadable(id);
+    long at = offset;
+    views.open(at);
+    return new PartitionView(this, at, rows);
+  }
+
+  synchronized void closeView(long at) {
+    views.close(at);
+    long oldest = views.any() ? views.oldest() : Long.MAX_VALUE;
+    long freed = 0;
+    for (byte[] key : views.forgetIfNoneOpen()) {
+      Version head = rows.get(key);
+      if (head == null) {
+        continue;
+      }
+      freed += prune(head, oldest);
+      if (head.deleted() && head.older == null) {
+        rows.remove(key, head);
+        freed += head.bytes() + KEY_OVERHEAD + key.length;
+      }
+    }
+    memoryBytes -= freed;
+    budget.release(freed);
+  }
+
+  // ---- status and life cycle ---------------------------------------------------------------
+
+  public PartitionStatus status() {
+    return new PartitionStatus(
+        id, role.state(), role.role(), role.term(), offset, rowCount, memoryBytes);
+  }
+
+  /** Loading finished: the partition starts serving. */
+  public void markNormal() {
+    role.setState(PartitionState.NORMAL);
+  }
+
+  /** Stops serving and gives back every byte this partition held. */
+  public synchronized void drop() {
+    role.setState(PartitionState.OFFLINE);
+    rows.clear();
+    budget.release(memoryBytes);
+    memoryBytes = 0;
+    rowCount = 0;
+  }
+
+  public void becomeLeader(long term) {
+    role.lead(term);
+  }
+
+  public void becomeFollower(long term, String leaderEndpoint) {
+    role.follow(term, leaderEndpoint);
+  }
+
+  public PartitionRole currentRole() {
+    return role.role();
+  }
+}

@@ -1,0 +1,77 @@
+package io.floe.dataplane.partition;
+
+import java.util.Iterator;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.concurrent.ConcurrentSkipListMap;
+
+/**
+ * The partition's rows exactly as of {@link #offset()}, in key order, readable while writes go on:
+ * what a snapshot writer iterates. Every row it yields was written at or before the offset and is
+ * the newest such version of its key. Close it when done.
+ */
+public final class PartitionView implements AutoCloseable, Iterable<KeyedRow> {
+  private final Partition partition;
+  private final long offset;
+  private final ConcurrentSkipListMap<byte[], Version> rows;
+  private boolean closed;
+
+  PartitionView(Partition partition, long offset, ConcurrentSkipListMap<byte[], Version> rows) {
+    this.partition = partition;
+    this.offset = offset;
+    this.rows = rows;
+  }
+
+  public long offset() {
+    return offset;
+  }
+
+  /** The row of {@code key} as of the view's offset, or null. */
+  public byte[] get(byte[] key) {
+    Version head = rows.get(key);
+    Version v = head == null ? null : head.asOf(offset);
+    return v == null ? null : v.row;
+  }
+
+  @Override
+  public Iterator<KeyedRow> iterator() {
+    Iterator<Map.Entry<byte[], Version>> entries = rows.entrySet().iterator();
+    return new Iterator<>() {
+      private KeyedRow next = advance();
+
+      private KeyedRow advance() {
+        while (entries.hasNext()) {
+          Map.Entry<byte[], Version> e = entries.next();
+          Version v = e.getValue().asOf(offset);
+          if (v != null && !v.deleted()) {
+            return new KeyedRow(e.getKey(), v.row, v.offset, v.timestamp);
+          }
+        }
+        return null;
+      }
+
+      @Override
+      public boolean hasNext() {
+        return next != null;
+      }
+
+      @Override
+      public KeyedRow next() {
+        if (next == null) {
+          throw new NoSuchElementException();
+        }
+        KeyedRow current = next;
+        next = advance();
+        return current;
+      }
+    };
+  }
+
+  @Override
+  public synchronized void close() {
+    if (!closed) {
+      closed = true;
+      partition.closeView(offset);
+    }
+  }
+}

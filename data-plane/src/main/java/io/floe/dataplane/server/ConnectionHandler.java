@@ -1,0 +1,167 @@
+package io.floe.dataplane.server;
+
+import io.floe.core.protocol.ErrorCode;
+import io.floe.core.protocol.FloeRequestException;
+import io.floe.core.protocol.Frame;
+import io.floe.core.protocol.FrameTooLargeException;
+import io.floe.core.protocol.Frames;
+import io.floe.core.protocol.Opcode;
+import io.floe.core.protocol.Request;
+import io.floe.core.protocol.RequestCodec;
+import io.floe.core.protocol.Response;
+import io.floe.core.protocol.ResponseCodec;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.DecoderException;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One client connection: decodes each frame, runs it, and writes its response — immediately when
+ * the result is ready, else when its durability future completes (responses may leave out of order;
+ * the request id pairs them). Responses written while reading a burst are flushed once at the end
+ * of the burst.
+ *
+ * <p>Back-pressure: when more than {@code maxPending} requests await their response, or the
+ * socket's outbound buffer is over its high-water mark (the client does not read), the handler
+ * stops reading from the socket; it resumes when both drain.
+ */
+final class ConnectionHandler extends ChannelInboundHandlerAdapter {
+  private static final Logger LOG = LoggerFactory.getLogger(ConnectionHandler.class);
+
+  private final RequestProcessor processor;
+  private final int maxPending;
+  private int pending;
+
+  ConnectionHandler(RequestProcessor processor, int maxPending) {
+    this.processor = processor;
+    this.maxPending = maxPending;
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    Frame frame = (Frame) msg;
+    pending++;
+    try {
+      handle(ctx, frame);
+    } finally {
+      frame.release();
+    }
+    updateAutoRead(ctx);
+  }
+
+  private void handle(ChannelHandlerContext ctx, Frame frame) {
+    Opcode opcode = Opcode.of(frame.opcode());
+    if (frame.version() != Frames.VERSION) {
+      fail(
+          ctx,
+          frame.requestId(),
+          new FloeRequestException(
+              ErrorCode.UNSUPPORTED_VERSION,
+              "protocol version " + frame.version() + " (supported: " + Frames.VERSION + ")"));
+      return;
+    }
+    if (opcode == null) {
+      fail(
+          ctx,
+          frame.requestId(),
+          new FloeRequestException(
+              ErrorCode.MALFORMED_REQUEST,
+              "unknown opcode 0x" + Integer.toHexString(frame.opcode())));
+      return;
+    }
+    CompletableFuture<Response> result;
+    try {
+      Request request = RequestCodec.decode(opcode, frame.body());
+      result = processor.process(request);
+    } catch (RuntimeException e) {
+      respond(ctx, opcode, frame.requestId(), ErrorMapping.toError(e), false);
+      return;
+    }
+    if (result.isDone()) {
+      respond(ctx, opcode, frame.requestId(), outcome(result), false);
+    } else {
+      int requestId = frame.requestId();
+      result.whenComplete(
+          (response, error) ->
+              ctx.executor()
+                  .execute(
+                      () ->
+                          respond(
+                              ctx,
+                              opcode,
+                              requestId,
+                              error == null ? response : ErrorMapping.toError(error),
+                              true)));
+    }
+  }
+
+  private static Response outcome(CompletableFuture<Response> done) {
+    try {
+      return done.join();
+    } catch (RuntimeException e) {
+      return ErrorMapping.toError(e);
+    }
+  }
+
+  private void fail(ChannelHandlerContext ctx, int requestId, FloeRequestException e) {
+    respond(ctx, Opcode.PING, requestId, Response.Error.of(e), false);
+  }
+
+  private void respond(
+      ChannelHandlerContext ctx, Opcode opcode, int requestId, Response response, boolean flush) {
+    pending--;
+    if (!ctx.channel().isActive()) {
+      return;
+    }
+    ByteBuf out =
+        Frames.start(ctx.alloc(), ResponseCodec.frameOpcode(opcode, response), requestId, 32);
+    ResponseCodec.encode(response, out);
+    Frames.finish(out);
+    if (flush) {
+      ctx.writeAndFlush(out, ctx.voidPromise());
+      updateAutoRead(ctx);
+    } else {
+      ctx.write(out, ctx.voidPromise());
+    }
+  }
+
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) {
+    ctx.flush();
+  }
+
+  @Override
+  public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+    updateAutoRead(ctx);
+    ctx.fireChannelWritabilityChanged();
+  }
+
+  private void updateAutoRead(ChannelHandlerContext ctx) {
+    boolean shouldRead = pending < maxPending && ctx.channel().isWritable();
+    if (ctx.channel().config().isAutoRead() != shouldRead) {
+      ctx.channel().config().setAutoRead(shouldRead);
+      if (!shouldRead) {
+        ctx.flush(); // let the client see responses so it can drain
+      }
+    }
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    Throwable root =
+        cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
+    if (root instanceof FrameTooLargeException e) {
+      // The stream cannot be resynchronised past a bad length: answer, then hang up.
+      ByteBuf out = Frames.start(ctx.alloc(), Opcode.ERROR, e.requestId(), 64);
+      ResponseCodec.encode(Response.Error.of(e), out);
+      ctx.writeAndFlush(Frames.finish(out)).addListener(ChannelFutureListener.CLOSE);
+      return;
+    }
+    LOG.debug("closing connection {} after {}", ctx.channel().remoteAddress(), root.toString());
+    ctx.close();
+  }
+}

@@ -1,0 +1,88 @@
+package io.floe.dataplane.server;
+
+import io.floe.core.protocol.FrameDecoder;
+import io.floe.core.protocol.Transport;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.socket.SocketChannel;
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The data protocol's TCP listener: epoll when available, else NIO. */
+public final class DataServer implements AutoCloseable {
+  public static final String MAX_PENDING = "server.max-pending-per-connection";
+  public static final int MAX_PENDING_DEFAULT = 1024;
+  public static final String IO_THREADS = "server.io-threads";
+  public static final int IO_THREADS_DEFAULT = Runtime.getRuntime().availableProcessors();
+
+  private static final Logger LOG = LoggerFactory.getLogger(DataServer.class);
+
+  private final EventLoopGroup boss;
+  private final EventLoopGroup workers;
+  private final Channel listener;
+
+  private DataServer(EventLoopGroup boss, EventLoopGroup workers, Channel listener) {
+    this.boss = boss;
+    this.workers = workers;
+    this.listener = listener;
+  }
+
+  /** Binds and starts serving; port 0 picks a free port (see {@link #port()}). */
+  public static DataServer start(
+      InetSocketAddress address, RequestProcessor processor, int ioThreads, int maxPending) {
+    EventLoopGroup boss = Transport.eventLoops("floe-accept", 1);
+    EventLoopGroup workers = Transport.eventLoops("floe-io", ioThreads);
+    ServerBootstrap bootstrap =
+        new ServerBootstrap()
+            .group(boss, workers)
+            .channel(Transport.serverChannel())
+            .option(ChannelOption.SO_BACKLOG, 1024)
+            .childOption(ChannelOption.TCP_NODELAY, true)
+            .childOption(
+                ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(1 << 20, 4 << 20))
+            .childHandler(
+                new ChannelInitializer<SocketChannel>() {
+                  @Override
+                  protected void initChannel(SocketChannel ch) {
+                    ch.pipeline()
+                        .addLast("frames", new FrameDecoder())
+                        .addLast("requests", new ConnectionHandler(processor, maxPending));
+                  }
+                });
+    try {
+      Channel listener = bootstrap.bind(address).sync().channel();
+      LOG.info(
+          "serving the data protocol on {} ({})",
+          listener.localAddress(),
+          Transport.nativeEpoll() ? "epoll" : "nio");
+      return new DataServer(boss, workers, listener);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      boss.shutdownGracefully();
+      workers.shutdownGracefully();
+      throw new IllegalStateException("interrupted while binding " + address, e);
+    } catch (RuntimeException e) {
+      boss.shutdownGracefully();
+      workers.shutdownGracefully();
+      throw e;
+    }
+  }
+
+  public int port() {
+    return ((InetSocketAddress) listener.localAddress()).getPort();
+  }
+
+  /** Stops accepting, lets in-flight responses go out, then closes every connection. */
+  @Override
+  public void close() {
+    listener.close().syncUninterruptibly();
+    boss.shutdownGracefully(0, 2_000, TimeUnit.MILLISECONDS).syncUninterruptibly();
+    workers.shutdownGracefully(100, 5_000, TimeUnit.MILLISECONDS).syncUninterruptibly();
+  }
+}

@@ -1,0 +1,207 @@
+package io.floe.dataplane.table;
+
+import io.floe.core.format.FormatException;
+import io.floe.core.protocol.ErrorCode;
+import io.floe.core.protocol.FloeRequestException;
+import io.floe.core.protocol.NotLeaderException;
+import io.floe.core.protocol.Request.Write;
+import io.floe.core.table.Durability;
+import io.floe.core.table.KeyCodec;
+import io.floe.core.table.PartitionHasher;
+import io.floe.core.table.Row;
+import io.floe.core.table.RowCodec;
+import io.floe.core.table.RowValidator;
+import io.floe.core.table.Schema;
+import io.floe.core.table.SchemaLimits;
+import io.floe.core.table.SchemaViolationException;
+import io.floe.dataplane.partition.AppliedWrites;
+import io.floe.dataplane.partition.MemoryBudget;
+import io.floe.dataplane.partition.Partition;
+import io.floe.dataplane.partition.PartitionWrite;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A table as this node hosts it: its schema and codecs, and the replicas of its partitions that
+ * live here (null where another node holds the partition). Turns wire bytes into validated
+ * partition writes: rows are decoded and checked against the schema, keys decoded, and each routed
+ * with {@link PartitionHasher}.
+ */
+public final class HostedTable {
+  private final String name;
+  private final long tableId;
+  private final Schema schema;
+  private final Durability durability;
+  private final RowCodec rowCodec;
+  private final KeyCodec keyCodec;
+  private final RowValidator validator;
+  private final Partition[] partitions;
+  private final MemoryBudget budget;
+
+  public HostedTable(
+      String name,
+      long tableId,
+      Schema schema,
+      Durability durability,
+      Partition[] partitions,
+      MemoryBudget budget) {
+    this.budget = budget;
+    this.name = name;
+    this.tableId = tableId;
+    this.schema = schema;
+    this.durability = durability;
+    this.rowCodec = new RowCodec(schema);
+    this.keyCodec = new KeyCodec(schema);
+    this.validator = new RowValidator(schema);
+    this.partitions = partitions;
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public long tableId() {
+    return tableId;
+  }
+
+  public Schema schema() {
+    return schema;
+  }
+
+  public Durability durability() {
+    return durability;
+  }
+
+  public int partitionCount() {
+    return partitions.length;
+  }
+
+  /** The replica of partition {@code pid} on this node, or null. */
+  public Partition partitionOrNull(int pid) {
+    return pid >= 0 && pid < partitions.length ? partitions[pid] : null;
+  }
+
+  public Partition partition(int pid) {
+    if (pid < 0 || pid >= partitions.length) {
+      throw new FloeRequestException(
+          ErrorCode.PARTITION_NOT_FOUND,
+          "table '" + name + "' has partitions 0.." + (partitions.length - 1) + ", not " + pid);
+    }
+    Partition p = partitions[pid];
+    if (p == null) {
+      throw new NotLeaderException(
+          "partition " + pid + " of '" + name + "' is not on this node", "");
+    }
+    return p;
+  }
+
+  /** The partition replica a (validated) encoded key belongs to. */
+  public Partition partitionOf(byte[] key) {
+    return partition(PartitionHasher.partition(key, partitions.length));
+  }
+
+  /** Decodes and validates a row from the wire; returns its encoded primary key. */
+  public byte[] checkRow(byte[] rowBytes) {
+    if (rowBytes.length > SchemaLimits.MAX_ROW_BYTES) {
+      throw new FloeRequestException(
+          ErrorCode.ROW_TOO_LARGE,
+          "the encoded row is " + rowBytes.length + " bytes, over " + SchemaLimits.MAX_ROW_BYTES);
+    }
+    Row row;
+    try {
+      row = rowCodec.decode(rowBytes);
+    } catch (FormatException e) {
+      throw new SchemaViolationException(
+          null, "the row does not decode under the table schema: " + e.getMessage());
+    }
+    validator.validate(row);
+    return keyCodec.encode(row);
+  }
+
+  /** Checks that the bytes are a primary key of this table. */
+  public byte[] checkKey(byte[] key) {
+    if (key.length > SchemaLimits.MAX_KEY_BYTES) {
+      throw new FloeRequestException(
+          ErrorCode.ROW_TOO_LARGE,
+          "the encoded key is " + key.length + " bytes, over " + SchemaLimits.MAX_KEY_BYTES);
+    }
+    try {
+      keyCodec.decode(key);
+    } catch (FormatException e) {
+      throw new SchemaViolationException(
+          null, "not a primary key of '" + name + "': " + e.getMessage());
+    }
+    return key;
+  }
+
+  /**
+   * Applies a batch: every entry is validated and every partition it touches checked before any of
+   * it applies. Returns the offsets in request order and a future for the durability of all.
+   */
+  public BatchResult writeBatch(List<Write> writes) {
+    List<List<PartitionWrite>> byPartition = new ArrayList<>(partitions.length);
+    List<List<Integer>> positions = new ArrayList<>(partitions.length);
+    for (int i = 0; i < partitions.length; i++) {
+      byPartition.add(null);
+      positions.add(null);
+    }
+    for (int i = 0; i < writes.size(); i++) {
+      Write w = writes.get(i);
+      byte[] key = w.delete() ? checkKey(w.bytes()) : checkRow(w.bytes());
+      int pid = PartitionHasher.partition(key, partitions.length);
+      if (byPartition.get(pid) == null) {
+        partition(pid).checkWritable();
+        byPartition.set(pid, new ArrayList<>());
+        positions.set(pid, new ArrayList<>());
+      }
+      byPartition
+          .get(pid)
+          .add(w.delete() ? PartitionWrite.delete(key) : PartitionWrite.put(key, w.bytes()));
+      positions.get(pid).add(i);
+    }
+    return applyGrouped(writes.size(), byPartition, positions);
+  }
+
+  private BatchResult applyGrouped(
+      int size, List<List<PartitionWrite>> byPartition, List<List<Integer>> positions) {
+    long[] offsets = new long[size];
+    long reserved = 0;
+    List<PartitionWrite> flat = new ArrayList<>(size);
+    for (List<PartitionWrite> group : byPartition) {
+      if (group != null) {
+        reserved += PartitionWrite.maxBytes(group);
+        flat.addAll(group);
+      }
+    }
+    budget.reserveFor(flat, reserved);
+    List<CompletableFuture<Void>> durable = new ArrayList<>();
+    for (int pid = 0; pid < partitions.length; pid++) {
+      List<PartitionWrite> group = byPartition.get(pid);
+      if (group == null) {
+        continue;
+      }
+      AppliedWrites applied;
+      try {
+        applied = partitions[pid].writeReserved(group, -1);
+      } catch (RuntimeException e) {
+        // Lost a race with a role change after the checks: give back what was not applied.
+        budget.release(reserved);
+        throw e;
+      }
+      reserved -= PartitionWrite.maxBytes(group);
+      for (int j = 0; j < group.size(); j++) {
+        offsets[positions.get(pid).get(j)] = applied.offsets()[j];
+      }
+      durable.add(applied.durable());
+    }
+    CompletableFuture<Void> all =
+        durable.size() == 1
+            ? durable.get(0)
+            : CompletableFuture.allOf(durable.toArray(CompletableFuture[]::new));
+    return new BatchResult(offsets, all);
+  }
+
+  /** Offsets of a batch in request order and the future of its durability. */
+  public record BatchResult(long[] offsets, CompletableFuture<Void> durable) {}
+}

@@ -1,0 +1,33 @@
+package io.floe.dataplane.table;
+
+import io.floe.core.protocol.ErrorCode;
+import io.floe.core.protocol.FloeRequestException;
+import java.util.Collection;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** The tables this node hosts, by full name ({@code db.table}). */
+public final class TableRegistry {
+  private final ConcurrentHashMap<String, HostedTable> tables = new ConcurrentHashMap<>();
+
+  /**
+   * @throws FloeRequestException {@code TABLE_NOT_FOUND}
+   */
+  public HostedTable get(String name) {
+    HostedTable table = tables.get(name);
+    if (table == null) {
+      throw new FloeRequestException(
+          ErrorCode.TABLE_NOT_FOUND, "table '" + name + "' is not hosted by this node");
+    }
+    return table;
+  }
+
+  /** Adds the table unless one of that name exists; returns the table now registered. */
+  public HostedTable addIfAbsent(HostedTable table) {
+    HostedTable existing = tables.putIfAbsent(table.name(), table);
+    return existing == null ? table : existing;
+  }
+
+  public Collection<HostedTable> all() {
+    return tables.values();
+  }
+}

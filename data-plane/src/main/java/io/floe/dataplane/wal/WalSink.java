@@ -1,0 +1,20 @@
+package io.floe.dataplane.wal;
+
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Where a partition hands every applied write, in offset order, under the partition's write lock.
+ * The returned future completes when the entry is durable as the table's durability mode demands:
+ * the node writes the client's acknowledgement only then. Futures of one partition MUST complete in
+ * offset order, so waiting on the last entry of a batch covers the batch.
+ *
+ * <p>Implementations: {@link MemoryWalSink} (ack on apply) now; the S3 WAL shipper (group commit of
+ * multiplexed WAL objects) and replication later.
+ */
+public interface WalSink extends AutoCloseable {
+  CompletableFuture<Void> append(WalEntry entry);
+
+  /** Makes everything appended so far durable, then stops taking entries. */
+  @Override
+  default void close() {}
+}

@@ -1,0 +1,230 @@
+package io.floe.dataplane.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.floe.core.protocol.ErrorCode;
+import io.floe.core.protocol.Frames;
+import io.floe.core.protocol.Opcode;
+import io.floe.core.protocol.Request;
+import io.floe.core.protocol.Response;
+import io.floe.core.table.Column;
+import io.floe.core.table.ColumnType;
+import io.floe.core.table.Durability;
+import io.floe.core.table.Row;
+import io.floe.core.table.RowCodec;
+import io.floe.core.table.Schema;
+import io.floe.core.table.SchemaParser;
+import io.floe.dataplane.DataNode;
+import io.floe.dataplane.NodeConfig;
+import io.floe.dataplane.partition.MemoryBudget;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Everything a broken or hostile client can send over a real socket: the node answers with an error
+ * frame or closes that one connection, applies nothing partial, and stays up for others.
+ */
+@Timeout(120)
+class BadInputIT {
+  static final String TABLE = "db.items";
+  static final Schema SCHEMA =
+      new Schema(
+          1,
+          List.of(
+              new Column("id", ColumnType.INT64, false),
+              new Column("name", ColumnType.STRING, true)),
+          List.of("id"));
+  static final RowCodec ROWS = new RowCodec(SCHEMA);
+  static DataNode node;
+
+  @BeforeAll
+  static void start() throws IOException {
+    Properties props = new Properties();
+    props.setProperty(NodeConfig.LISTEN_PORT, "0");
+    props.setProperty(MemoryBudget.MEMORY_LIMIT, Long.toString(256L << 20));
+    props.setProperty(io.floe.dataplane.server.DataServer.MAX_PENDING, "64");
+    node = DataNode.start(NodeConfig.of(props));
+    try (RawConnection c = new RawConnection(node.port())) {
+      Response created =
+          c.call(
+              1,
+              new Request.CreateTable(
+                  TABLE, 10, SchemaParser.toJson(SCHEMA), 4, Durability.MEMORY));
+      assertThat(created).isInstanceOf(Response.Ack.class);
+    }
+  }
+
+  @AfterAll
+  static void stop() {
+    node.close();
+  }
+
+  static byte[] row(long id, String name) {
+    return ROWS.encode(new Row(id, name));
+  }
+
+  static ErrorCode errorOf(Response response) {
+    assertThat(response).isInstanceOf(Response.Error.class);
+    return ((Response.Error) response).code();
+  }
+
+  long totalOffset() throws IOException {
+    try (RawConnection c = new RawConnection(node.port())) {
+      Response.Statuses s = (Response.Statuses) c.call(1, new Request.TableStatus(TABLE, -1));
+      return s.partitions().stream().mapToLong(p -> p.offset()).sum();
+    }
+  }
+
+  @Test
+  void truncatedBodyUnknownOpcodeAndVersionGetErrorsAndTheConnectionLives() throws IOException {
+    try (RawConnection c = new RawConnection(node.port())) {
+      byte[] put = RawConnection.body(new Request.Put(TABLE, row(1, "a")));
+      byte[] truncated = java.util.Arrays.copyOf(put, put.length - 3);
+      c.sendRaw(RawConnection.frame(Frames.VERSION, Opcode.PUT.code(), 5, truncated));
+      Object[] answer = c.read(Opcode.PUT);
+      assertThat(answer[0]).isEqualTo(5);
+      assertThat(errorOf((Response) answer[1])).isEqualTo(ErrorCode.MALFORMED_REQUEST);
+
+      c.sendRaw(RawConnection.frame(Frames.VERSION, 0x6E, 6, new byte[0]));
+      assertThat(errorOf((Response) c.read(Opcode.PING)[1])).isEqualTo(ErrorCode.MALFORMED_REQUEST);
+
+      c.sendRaw(RawConnection.frame(9, Opcode.PING.code(), 7, new byte[0]));
+      assertThat(errorOf((Response) c.read(Opcode.PING)[1]))
+          .isEqualTo(ErrorCode.UNSUPPORTED_VERSION);
+
+      assertThat(c.call(8, new Request.Ping())).isInstanceOf(Response.Ack.class);
+    }
+  }
+
+  @Test
+  void unknownTableWrongTypesAndOversizedRowsAreRefused() throws IOException {
+    try (RawConnection c = new RawConnection(node.port())) {
+      assertThat(errorOf(c.call(1, new Request.Get("db.nope", new byte[] {1}))))
+          .isEqualTo(ErrorCode.TABLE_NOT_FOUND);
+      Schema wrong =
+          new Schema(
+              1,
+              List.of(
+                  new Column("id", ColumnType.STRING, false),
+                  new Column("name", ColumnType.STRING, true)),
+              List.of("id"));
+      byte[] wrongRow = new RowCodec(wrong).encode(new Row("not-a-number-\u0001", "x"));
+      assertThat(errorOf(c.call(2, new Request.Put(TABLE, wrongRow))))
+          .isIn(ErrorCode.SCHEMA_VIOLATION, ErrorCode.MALFORMED_REQUEST);
+      assertThat(errorOf(c.call(3, new Request.Get(TABLE, new byte[] {1, 2}))))
+          .isEqualTo(ErrorCode.SCHEMA_VIOLATION);
+      byte[] huge = row(7, "x".repeat((1 << 20) + 1));
+      assertThat(errorOf(c.call(4, new Request.Put(TABLE, huge))))
+          .isEqualTo(ErrorCode.ROW_TOO_LARGE);
+      assertThat(
+              c.call(
+                  5, new Request.Get(TABLE, new io.floe.core.table.KeyCodec(SCHEMA).encodeKey(7L))))
+          .isEqualTo(new Response.Got(null));
+    }
+  }
+
+  @Test
+  void aBatchWithOneBadRowAppliesNothing() throws IOException {
+    long before = totalOffset();
+    List<Request.Write> writes = new ArrayList<>();
+    for (int i = 0; i < 50; i++) {
+      writes.add(Request.Write.put(row(1000 + i, "ok")));
+    }
+    writes.add(Request.Write.put(new byte[] {2, 0, 1})); // does not decode
+    try (RawConnection c = new RawConnection(node.port())) {
+      assertThat(errorOf(c.call(1, new Request.BatchWrite(TABLE, writes))))
+          .isEqualTo(ErrorCode.SCHEMA_VIOLATION);
+    }
+    assertThat(totalOffset()).isEqualTo(before);
+  }
+
+  @Test
+  void anOversizedFrameIsAnsweredThenTheConnectionClosed() throws IOException {
+    try (RawConnection c = new RawConnection(node.port())) {
+      byte[] header = RawConnection.frame(Frames.VERSION, Opcode.PUT.code(), 42, new byte[0]);
+      java.nio.ByteBuffer.wrap(header).putInt(0, Frames.MAX_FRAME_BYTES + 1);
+      c.sendRaw(header);
+      Object[] answer = c.read(Opcode.PUT);
+      assertThat(answer[0]).isEqualTo(42);
+      assertThat(errorOf((Response) answer[1])).isEqualTo(ErrorCode.FRAME_TOO_LARGE);
+      assertThat(c.closedByPeer()).isTrue();
+    }
+    try (RawConnection c = new RawConnection(node.port())) {
+      assertThat(c.call(1, new Request.Ping())).isInstanceOf(Response.Ack.class);
+    }
+  }
+
+  @Test
+  void aClientThatDisconnectsMidBatchAppliesNothing() throws IOException {
+    long before = totalOffset();
+    List<Request.Write> writes = new ArrayList<>();
+    for (int i = 0; i < 2000; i++) {
+      writes.add(Request.Write.put(row(5000 + i, "half")));
+    }
+    byte[] frame =
+        RawConnection.frame(
+            Frames.VERSION,
+            Opcode.BATCH_WRITE.code(),
+            1,
+            RawConnection.body(new Request.BatchWrite(TABLE, writes)));
+    try (RawConnection c = new RawConnection(node.port())) {
+      c.sendRaw(java.util.Arrays.copyOf(frame, frame.length / 2));
+    }
+    try (RawConnection c = new RawConnection(node.port())) {
+      assertThat(c.call(1, new Request.Ping())).isInstanceOf(Response.Ack.class);
+    }
+    assertThat(totalOffset()).isEqualTo(before);
+  }
+
+  @Test
+  void aClientThatDoesNotReadIsThrottledAndThenFullyAnswered() throws Exception {
+    int requests = 2_000_000;
+    byte[] get =
+        RawConnection.frame(
+            Frames.VERSION,
+            Opcode.GET.code(),
+            0,
+            RawConnection.body(
+                new Request.Get(TABLE, new io.floe.core.table.KeyCodec(SCHEMA).encodeKey(1L))));
+    try (RawConnection c = new RawConnection(node.port())) {
+      AtomicInteger sent = new AtomicInteger();
+      Thread writer =
+          new Thread(
+              () -> {
+                try {
+                  java.io.OutputStream out =
+                      new java.io.BufferedOutputStream(c.socket.getOutputStream(), 1 << 16);
+                  for (int i = 0; i < requests; i++) {
+                    java.nio.ByteBuffer.wrap(get).putInt(6, i);
+                    out.write(get);
+                    sent.incrementAndGet();
+                  }
+                  out.flush();
+                } catch (IOException e) {
+                  throw new RuntimeException(e);
+                }
+              });
+      writer.start();
+      // Nobody reads: the node must stop reading too, so the writer stalls well before the end.
+      org.awaitility.Awaitility.await()
+          .during(java.time.Duration.ofMillis(500))
+          .atMost(java.time.Duration.ofSeconds(10))
+          .until(() -> sent.get() < requests);
+      java.util.BitSet answered = new java.util.BitSet(requests);
+      for (int i = 0; i < requests; i++) {
+        Object[] answer = c.read(Opcode.GET);
+        assertThat(answer[1]).isInstanceOf(Response.Got.class);
+        answered.set((int) answer[0]);
+      }
+      writer.join();
+      assertThat(answered.cardinality()).isEqualTo(requests);
+    }
+  }
+}
