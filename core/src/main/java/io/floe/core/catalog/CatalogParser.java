@@ -37,7 +37,11 @@ public final class CatalogParser {
     return Json.write(node);
   }
 
-  private static void writeTable(CatalogTable table, ObjectNode node) {
+  /**
+   * Writes one table's fields into {@code node}: shared with the etcd table definition ({@code
+   * io.floe.core.cluster}), which stores the same fields.
+   */
+  public static void writeTable(CatalogTable table, ObjectNode node) {
     node.put("tid", table.tid()).put("db", table.db()).put("name", table.name());
     node.set("schema", SchemaParser.toNode(table.schema()));
     node.put("partitions", table.partitions())
@@ -79,7 +83,8 @@ public final class CatalogParser {
     return catalog;
   }
 
-  private static CatalogTable table(JsonObject node) {
+  /** Reads one table's fields from {@code node} (the inverse of {@link #writeTable}). */
+  public static CatalogTable table(JsonObject node) {
     TableState state = state(node);
     OptionalLong dropTime = optional(node, "drop-time-ms");
     if ((state == TableState.DROPPED) != dropTime.isPresent()) {

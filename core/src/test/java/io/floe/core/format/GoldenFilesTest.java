@@ -11,6 +11,10 @@ import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
 import io.floe.core.backup.BackupManifestParser;
 import io.floe.core.catalog.CatalogParser;
+import io.floe.core.cluster.NodeRegistrationParser;
+import io.floe.core.cluster.PartitionAssignmentParser;
+import io.floe.core.cluster.PartitionReportParser;
+import io.floe.core.cluster.TableDefinitionParser;
 import io.floe.core.job.JobRecordParser;
 import io.floe.core.manifest.PartitionManifestParser;
 import io.floe.core.table.SchemaParser;
@@ -57,7 +61,23 @@ class GoldenFilesTest {
           "job-record",
           new Kind(
               JobRecordParser::fromJson,
-              v -> JobRecordParser.toJson((io.floe.core.job.JobRecord) v)));
+              v -> JobRecordParser.toJson((io.floe.core.job.JobRecord) v)),
+          "table-definition",
+          new Kind(
+              TableDefinitionParser::fromJson,
+              v -> TableDefinitionParser.toJson((io.floe.core.catalog.CatalogTable) v)),
+          "partition-assignment",
+          new Kind(
+              PartitionAssignmentParser::fromJson,
+              v -> PartitionAssignmentParser.toJson((io.floe.core.cluster.PartitionAssignment) v)),
+          "node-registration",
+          new Kind(
+              NodeRegistrationParser::fromJson,
+              v -> NodeRegistrationParser.toJson((io.floe.core.cluster.NodeRegistration) v)),
+          "partition-status",
+          new Kind(
+              PartitionReportParser::fromJson,
+              v -> PartitionReportParser.toJson((io.floe.core.cluster.PartitionReport) v)));
 
   private static final JsonSchemaFactory FACTORY =
       JsonSchemaFactory.getInstance(
@@ -133,7 +153,7 @@ class GoldenFilesTest {
               .filter(
                   n ->
                       n.matches(
-                          "(table-schema|partition-manifest|catalog|backup-manifest|job-record)-.*\\.json"))
+                          "(table-schema|partition-manifest|catalog|backup-manifest|job-record|table-definition|partition-assignment|node-registration|partition-status)-.*\\.json"))
               .toList();
       assertThat(indexed).containsExactlyInAnyOrderElementsOf(documents);
     }
