@@ -1,11 +1,16 @@
 package io.floe.dataplane;
 
+import io.floe.core.meta.MetaStoreConfig;
+import io.floe.dataplane.cluster.ClusterSettings;
 import io.floe.dataplane.partition.MemoryBudget;
 import io.floe.dataplane.server.DataServer;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 
 /**
@@ -22,6 +27,12 @@ public final class NodeConfig {
 
   /** {@code host:port} clients are told to reach this node at; defaults to the listen address. */
   public static final String ADVERTISED_ENDPOINT = "node.advertised-endpoint";
+
+  /**
+   * This process start's incarnation (names its WAL stream); defaults to the start time in ms.
+   * Loading from S3 will claim it there with a create-if-absent object.
+   */
+  public static final String INCARNATION = "node.incarnation";
 
   private final Properties values;
 
@@ -87,6 +98,32 @@ public final class NodeConfig {
 
   public int maxPendingPerConnection() {
     return intValue(DataServer.MAX_PENDING, DataServer.MAX_PENDING_DEFAULT);
+  }
+
+  /**
+   * How to reach etcd, when {@code etcd.endpoints} is set: the node then registers and follows its
+   * assignments. Without it the node serves tables made by {@code CREATE_TABLE} only.
+   */
+  public Optional<MetaStoreConfig> metaStore() {
+    if (values.getProperty(MetaStoreConfig.ENDPOINTS) == null) {
+      return Optional.empty();
+    }
+    return Optional.of(MetaStoreConfig.fromMap(asMap()));
+  }
+
+  /** Cluster name, lease TTL and status interval ({@link ClusterSettings}). */
+  public ClusterSettings cluster() {
+    return ClusterSettings.fromMap(asMap());
+  }
+
+  public long incarnation(long startTimeMs) {
+    return longValue(INCARNATION, startTimeMs);
+  }
+
+  private Map<String, String> asMap() {
+    Map<String, String> map = new HashMap<>();
+    values.stringPropertyNames().forEach(k -> map.put(k, values.getProperty(k)));
+    return map;
   }
 
   private int intValue(String key, int fallback) {

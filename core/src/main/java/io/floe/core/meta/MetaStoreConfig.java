@@ -101,6 +101,11 @@ public record MetaStoreConfig(
     return leaseSafetyMargin.compareTo(half) > 0 ? half : leaseSafetyMargin;
   }
 
+  /** Parses a duration setting as this class does ({@code 2s}, {@code 500ms}, {@code 1m}, ISO). */
+  public static Duration parseDurationSetting(String key, String text) {
+    return parseDuration(key, text);
+  }
+
   static Duration parseDuration(String key, String text) {
     String s = text.trim().toLowerCase(Locale.ROOT);
     try {

@@ -19,6 +19,13 @@ public final class ReplicaRole {
   private volatile String leaderEndpoint = "";
   private volatile boolean fenced;
 
+  /**
+   * Set when the node lost its etcd lease: writes stop at once, reads go on. Only a later term (a
+   * new assignment naming this replica leader) lifts it, never the old term again: the control
+   * plane may have handed the partition to another node meanwhile (spec.md §12.6).
+   */
+  private volatile boolean suspended;
+
   public PartitionState state() {
     return state;
   }
@@ -41,6 +48,9 @@ public final class ReplicaRole {
 
   synchronized void lead(long newTerm) {
     requireNotOlder(newTerm);
+    if (newTerm > term) {
+      suspended = false;
+    }
     term = newTerm;
     role = PartitionRole.LEADER;
     leaderEndpoint = "";
@@ -51,6 +61,16 @@ public final class ReplicaRole {
     term = newTerm;
     role = PartitionRole.FOLLOWER;
     leaderEndpoint = leader == null ? "" : leader;
+  }
+
+  /** Stops writes until a leadership in a newer term: the node lost its lease. */
+  public void suspendWrites() {
+    suspended = true;
+  }
+
+  /** True when a write would pass the role checks now (serving, leader, not fenced/suspended). */
+  public boolean writable() {
+    return state == PartitionState.NORMAL && role == PartitionRole.LEADER && !fenced && !suspended;
   }
 
   /** Stops writes for good: a newer leader owns this partition's WAL stream. */
@@ -85,6 +105,13 @@ public final class ReplicaRole {
     }
     if (role != PartitionRole.LEADER || (expectedTerm >= 0 && expectedTerm > term)) {
       throw notLeader(partition);
+    }
+    if (suspended) {
+      throw new NotLeaderException(
+          "partition "
+              + partition
+              + ": this node lost its cluster lease and takes no writes until reassigned",
+          "");
     }
     return term;
   }

@@ -156,7 +156,7 @@ public final class RequestProcessor {
     List<String> leaders = new ArrayList<>(table.partitionCount());
     for (int pid = 0; pid < table.partitionCount(); pid++) {
       Partition p = table.partitionOrNull(pid);
-      leaders.add(leaderOf(p));
+      leaders.add(p == null ? table.leaderHint(pid) : leaderOf(p));
     }
     return new Response.TableDescription(
         SchemaParser.toJson(table.schema()), table.durability(), leaders);

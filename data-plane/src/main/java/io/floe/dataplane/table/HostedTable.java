@@ -21,6 +21,7 @@ import io.floe.dataplane.partition.PartitionWrite;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * A table as this node hosts it: its schema and codecs, and the replicas of its partitions that
@@ -36,7 +37,11 @@ public final class HostedTable {
   private final RowCodec rowCodec;
   private final KeyCodec keyCodec;
   private final RowValidator validator;
-  private final Partition[] partitions;
+  private final AtomicReferenceArray<Partition> partitions;
+
+  /** Where each partition not led here is led, as the assignments say ("" when unknown). */
+  private final AtomicReferenceArray<String> leaderHints;
+
   private final MemoryBudget budget;
 
   public HostedTable(
@@ -54,7 +59,8 @@ public final class HostedTable {
     this.rowCodec = new RowCodec(schema);
     this.keyCodec = new KeyCodec(schema);
     this.validator = new RowValidator(schema);
-    this.partitions = partitions;
+    this.partitions = new AtomicReferenceArray<>(partitions);
+    this.leaderHints = new AtomicReferenceArray<>(partitions.length);
   }
 
   public String name() {
@@ -74,31 +80,60 @@ public final class HostedTable {
   }
 
   public int partitionCount() {
-    return partitions.length;
+    return partitions.length();
   }
 
   /** The replica of partition {@code pid} on this node, or null. */
   public Partition partitionOrNull(int pid) {
-    return pid >= 0 && pid < partitions.length ? partitions[pid] : null;
+    return pid >= 0 && pid < partitions.length() ? partitions.get(pid) : null;
+  }
+
+  /**
+   * Installs (or with null removes) the replica of partition {@code pid}: the assignment watch adds
+   * and releases replicas while the table is served.
+   */
+  public void setPartition(int pid, Partition partition) {
+    partitions.set(pid, partition);
+  }
+
+  /** Records where partition {@code pid} is led when it is not led here ("" when unknown). */
+  public void setLeaderHint(int pid, String endpoint) {
+    leaderHints.set(pid, endpoint == null ? "" : endpoint);
+  }
+
+  /** Where partition {@code pid} is led by another node, as far as this node knows, or "". */
+  public String leaderHint(int pid) {
+    String hint = leaderHints.get(pid);
+    return hint == null ? "" : hint;
+  }
+
+  /** True when no partition of this table is held here any more. */
+  public boolean holdsNoPartition() {
+    for (int pid = 0; pid < partitions.length(); pid++) {
+      if (partitions.get(pid) != null) {
+        return false;
+      }
+    }
+    return true;
   }
 
   public Partition partition(int pid) {
-    if (pid < 0 || pid >= partitions.length) {
+    if (pid < 0 || pid >= partitions.length()) {
       throw new FloeRequestException(
           ErrorCode.PARTITION_NOT_FOUND,
-          "table '" + name + "' has partitions 0.." + (partitions.length - 1) + ", not " + pid);
+          "table '" + name + "' has partitions 0.." + (partitions.length() - 1) + ", not " + pid);
     }
-    Partition p = partitions[pid];
+    Partition p = partitions.get(pid);
     if (p == null) {
       throw new NotLeaderException(
-          "partition " + pid + " of '" + name + "' is not on this node", "");
+          "partition " + pid + " of '" + name + "' is not on this node", leaderHint(pid));
     }
     return p;
   }
 
   /** The partition replica a (validated) encoded key belongs to. */
   public Partition partitionOf(byte[] key) {
-    return partition(PartitionHasher.partition(key, partitions.length));
+    return partition(PartitionHasher.partition(key, partitions.length()));
   }
 
   /** Decodes and validates a row from the wire; returns its encoded primary key. */
@@ -140,16 +175,17 @@ public final class HostedTable {
    * it applies. Returns the offsets in request order and a future for the durability of all.
    */
   public BatchResult writeBatch(List<Write> writes) {
-    List<List<PartitionWrite>> byPartition = new ArrayList<>(partitions.length);
-    List<List<Integer>> positions = new ArrayList<>(partitions.length);
-    for (int i = 0; i < partitions.length; i++) {
+    int count = partitions.length();
+    List<List<PartitionWrite>> byPartition = new ArrayList<>(count);
+    List<List<Integer>> positions = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
       byPartition.add(null);
       positions.add(null);
     }
     for (int i = 0; i < writes.size(); i++) {
       Write w = writes.get(i);
       byte[] key = w.delete() ? checkKey(w.bytes()) : checkRow(w.bytes());
-      int pid = PartitionHasher.partition(key, partitions.length);
+      int pid = PartitionHasher.partition(key, count);
       if (byPartition.get(pid) == null) {
         partition(pid).checkWritable();
         byPartition.set(pid, new ArrayList<>());
@@ -176,14 +212,14 @@ public final class HostedTable {
     }
     budget.reserveFor(flat, reserved);
     List<CompletableFuture<Void>> durable = new ArrayList<>();
-    for (int pid = 0; pid < partitions.length; pid++) {
+    for (int pid = 0; pid < byPartition.size(); pid++) {
       List<PartitionWrite> group = byPartition.get(pid);
       if (group == null) {
         continue;
       }
       AppliedWrites applied;
       try {
-        applied = partitions[pid].writeReserved(group, -1);
+        applied = partition(pid).writeReserved(group, -1);
       } catch (RuntimeException e) {
         // Lost a race with a role change after the checks: give back what was not applied.
         budget.release(reserved);

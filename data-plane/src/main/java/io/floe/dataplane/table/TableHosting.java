@@ -1,5 +1,6 @@
 package io.floe.dataplane.table;
 
+import io.floe.core.catalog.CatalogTable;
 import io.floe.core.protocol.ErrorCode;
 import io.floe.core.protocol.FloeRequestException;
 import io.floe.core.protocol.Request.CreateTable;
@@ -12,9 +13,12 @@ import io.floe.dataplane.wal.WalSink;
 import io.floe.dataplane.wal.WalSinks;
 
 /**
- * Creates the tables this node hosts. Until the control plane's assignments exist (etcd watch), a
- * {@code CREATE_TABLE} admin request makes this node the leader (term 1) of every partition of a
- * new, empty table: the pre-control-plane seam, to be replaced by the assignment watch.
+ * Creates and releases the tables and partition replicas this node hosts. Two ways in: the
+ * assignment watch ({@code io.floe.dataplane.cluster}) calls {@link #host}, {@link #openPartition}
+ * and {@link #releasePartition} as etcd's desired state changes; without etcd, a {@code
+ * CREATE_TABLE} admin request makes this node the leader (term 1) of every partition of a new,
+ * empty table (the pre-control-plane seam). Every new replica goes through the {@link
+ * PartitionLoader}, so loading from S3 hooks in at one place.
  */
 public final class TableHosting {
   /** Upper bound on partitions per table, to keep a bad request from allocating wildly. */
@@ -23,11 +27,82 @@ public final class TableHosting {
   private final TableRegistry registry;
   private final MemoryBudget budget;
   private final WalSinks sinks;
+  private volatile PartitionLoader loader = PartitionLoader.EMPTY;
 
   public TableHosting(TableRegistry registry, MemoryBudget budget, WalSinks sinks) {
     this.registry = registry;
     this.budget = budget;
     this.sinks = sinks;
+  }
+
+  /** Replaces how new replicas are filled before they serve (default: empty). */
+  public void setLoader(PartitionLoader loader) {
+    this.loader = loader;
+  }
+
+  /**
+   * The hosted table {@code definition} describes, registered with no replica yet if it was not
+   * hosted. A hosted table of that name with another id (dropped and re-created) is refused: the
+   * caller releases the old one first.
+   */
+  public HostedTable host(CatalogTable definition) {
+    if (definition.partitions() > MAX_PARTITIONS) {
+      throw new FloeRequestException(
+          ErrorCode.MALFORMED_REQUEST,
+          "partitions must be at most " + MAX_PARTITIONS + ", found " + definition.partitions());
+    }
+    HostedTable table =
+        new HostedTable(
+            definition.fullName(),
+            definition.tid(),
+            definition.schema(),
+            definition.durability(),
+            new Partition[definition.partitions()],
+            budget);
+    HostedTable registered = registry.addIfAbsent(table);
+    if (registered.tableId() != definition.tid()) {
+      throw new FloeRequestException(
+          ErrorCode.MALFORMED_REQUEST,
+          "table '" + definition.fullName() + "' is hosted with id " + registered.tableId());
+    }
+    return registered;
+  }
+
+  /**
+   * Creates replica {@code pid} of {@code table} with its role set by {@code roleSetter} (leader or
+   * follower in the assigned term), fills it through the loader, and installs it. On a load failure
+   * the replica's memory is given back and the error rethrown.
+   */
+  public Partition openPartition(
+      HostedTable table, int pid, java.util.function.Consumer<Partition> roleSetter) {
+    Partition existing = table.partitionOrNull(pid);
+    if (existing != null) {
+      return existing;
+    }
+    Partition partition =
+        new Partition(table.tableId(), pid, budget, sinks.sinkFor(table.durability()));
+    roleSetter.accept(partition);
+    table.setPartition(pid, partition);
+    try {
+      loader.load(table, partition);
+    } catch (RuntimeException e) {
+      table.setPartition(pid, null);
+      partition.drop();
+      throw e;
+    }
+    return partition;
+  }
+
+  /** Stops serving replica {@code pid} and gives back its memory; drops the table when empty. */
+  public void releasePartition(HostedTable table, int pid) {
+    Partition partition = table.partitionOrNull(pid);
+    if (partition != null) {
+      table.setPartition(pid, null);
+      partition.drop();
+    }
+    if (table.holdsNoPartition()) {
+      registry.remove(table);
+    }
   }
 
   /** Idempotent for the same name and table id; a different table of that name is refused. */

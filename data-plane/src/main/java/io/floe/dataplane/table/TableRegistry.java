@@ -27,6 +27,11 @@ public final class TableRegistry {
     return existing == null ? table : existing;
   }
 
+  /** Removes exactly {@code table} (not a newer table that took its name); true if it did. */
+  public boolean remove(HostedTable table) {
+    return tables.remove(table.name(), table);
+  }
+
   public Collection<HostedTable> all() {
     return tables.values();
   }

@@ -1,0 +1,303 @@
+package io.floe.dataplane.cluster;
+
+import io.floe.core.cluster.NodeRegistration;
+import io.floe.core.meta.Lease;
+import io.floe.core.meta.MetaKeys;
+import io.floe.core.meta.MetaStore;
+import io.floe.core.meta.MetaStoreException;
+import io.floe.core.meta.MetaWatch;
+import io.floe.core.meta.PrefixRead;
+import io.floe.core.meta.WatchEvent;
+import io.floe.core.meta.WatchListener;
+import io.floe.dataplane.partition.Partition;
+import io.floe.dataplane.table.HostedTable;
+import io.floe.dataplane.table.TableHosting;
+import io.floe.dataplane.table.TableRegistry;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A data node's life in etcd (DESIGN.md §8, spec.md §12.6): registers under a lease, follows the
+ * desired state (tables, assignments, node endpoints) with resumable watches and converges the
+ * hosted replicas to it, and publishes their status.
+ *
+ * <p>When the lease is lost (the store calls back before the server can have expired it) every
+ * replica on the node stops taking writes at once; reads go on. The agent then registers again with
+ * a new lease and reads the desired state anew, but leaderships come back only with an assignment
+ * in a newer term.
+ *
+ * <p>All state changes run on one thread, in the order etcd reported them.
+ */
+public final class ClusterAgent implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ClusterAgent.class);
+  private static final Duration RETRY = Duration.ofMillis(500);
+
+  private final MetaStore store;
+  private final MetaKeys keys;
+  private final ClusterSettings settings;
+  private final TableRegistry registry;
+  private final NodeMembership membership;
+  private final DesiredState desired = new DesiredState();
+  private final AssignmentConverger converger;
+  private final StatusPublisher status;
+  private final ScheduledExecutorService thread;
+  private final List<MetaWatch> watches = new ArrayList<>();
+
+  private volatile Lease lease;
+  private volatile boolean registered;
+  private volatile boolean closed;
+  private volatile long leaseLostAtNanos;
+  private long generation;
+  private boolean convergeQueued;
+
+  private ClusterAgent(
+      MetaStore store,
+      ClusterSettings settings,
+      NodeRegistration registration,
+      TableHosting hosting,
+      TableRegistry registry) {
+    this.store = store;
+    this.keys = MetaKeys.forCluster(settings.cluster());
+    this.settings = settings;
+    this.registry = registry;
+    this.membership = new NodeMembership(store, keys, registration, settings.leaseTtl());
+    this.converger = new AssignmentConverger(registration.node(), hosting, registry);
+    this.status = new StatusPublisher(store, keys, registration.node(), registry);
+    this.thread =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "floe-cluster-" + registration.node());
+              t.setDaemon(true);
+              return t;
+            });
+  }
+
+  /**
+   * Registers the node (waiting at most one lease TTL for a registration left by a dead process to
+   * expire) and starts following the desired state.
+   *
+   * @throws NodeIdInUseException when a live process holds the node id
+   */
+  public static ClusterAgent start(
+      MetaStore store,
+      ClusterSettings settings,
+      NodeRegistration registration,
+      TableHosting hosting,
+      TableRegistry registry) {
+    ClusterAgent agent = new ClusterAgent(store, settings, registration, hosting, registry);
+    try {
+      agent.adopt(agent.membership.register(settings.leaseTtl().plusSeconds(1)));
+    } catch (RuntimeException e) {
+      agent.thread.shutdownNow();
+      throw e;
+    }
+    agent.thread.execute(agent::resync);
+    long interval = settings.statusInterval().toMillis();
+    agent.thread.scheduleWithFixedDelay(
+        agent::publishStatus, interval, interval, TimeUnit.MILLISECONDS);
+    return agent;
+  }
+
+  /** True while the node holds a live lease and its registration. */
+  public boolean isRegistered() {
+    return registered;
+  }
+
+  /** When the lease was last lost ({@link System#nanoTime}), 0 if never. */
+  public long leaseLostAtNanos() {
+    return leaseLostAtNanos;
+  }
+
+  public MetaKeys keys() {
+    return keys;
+  }
+
+  private void adopt(Lease granted) {
+    lease = granted;
+    registered = true;
+    granted.whenLost(() -> onLeaseLost(granted));
+  }
+
+  // ---- lease loss and re-registration ------------------------------------------------------
+
+  /** On a store thread, as soon as the lease is known lost: stop every write, now. */
+  private void onLeaseLost(Lease lost) {
+    if (closed || lost != lease) {
+      return;
+    }
+    leaseLostAtNanos = System.nanoTime();
+    registered = false;
+    suspendAllWrites();
+    LOG.error(
+        "node {} lost its etcd lease: writes stopped on every partition; registering again",
+        membership.registration().node());
+    thread.execute(this::reRegister);
+  }
+
+  private void suspendAllWrites() {
+    forEachPartition(p -> p.role().suspendWrites());
+  }
+
+  private void reRegister() {
+    if (closed || registered) {
+      return;
+    }
+    // Again on this thread: a convergence that ran during the callback may have opened replicas.
+    suspendAllWrites();
+    try {
+      Lease old = lease;
+      try {
+        old.revoke();
+      } catch (RuntimeException e) {
+        old.close();
+      }
+      adopt(membership.register(Duration.ZERO));
+      status.reset();
+      LOG.info("node {} registered again", membership.registration().node());
+      resync();
+    } catch (RuntimeException e) {
+      LOG.warn("node {} cannot register yet: {}", membership.registration().node(), e.toString());
+      retry(this::reRegister);
+    }
+  }
+
+  // ---- following the desired state ---------------------------------------------------------
+
+  /** Reads tables, assignments and nodes, watches each from its read, and converges. */
+  private void resync() {
+    if (closed) {
+      return;
+    }
+    closeWatches();
+    long gen = ++generation;
+    try {
+      PrefixRead tables = store.getPrefix(keys.tablesPrefix());
+      PrefixRead assignments = store.getPrefix(keys.partitionsPrefix());
+      PrefixRead nodes = store.getPrefix(keys.nodesPrefix());
+      desired.resetTables(tables.entries());
+      desired.resetAssignments(assignments.entries());
+      desired.resetNodes(nodes.entries());
+      watch(keys.tablesPrefix(), tables, gen, desired::onTableEvent);
+      watch(keys.partitionsPrefix(), assignments, gen, desired::onAssignmentEvent);
+      watch(keys.nodesPrefix(), nodes, gen, desired::onNodeEvent);
+    } catch (MetaStoreException e) {
+      LOG.warn("cannot read the desired state: {}; retrying", e.getMessage());
+      closeWatches();
+      retry(this::resync);
+      return;
+    }
+    convergeNow();
+  }
+
+  private void watch(String prefix, PrefixRead read, long gen, Consumer<WatchEvent> apply) {
+    watches.add(
+        store.watchPrefix(
+            prefix,
+            read.revision() + 1,
+            new WatchListener() {
+              @Override
+              public void onEvent(WatchEvent event) {
+                thread.execute(
+                    () -> {
+                      if (gen == generation) {
+                        apply.accept(event);
+                        requestConverge();
+                      }
+                    });
+              }
+
+              @Override
+              public void onTerminated(MetaStoreException cause) {
+                LOG.warn("watch of {} ended ({}); reading again", prefix, cause.getMessage());
+                thread.execute(
+                    () -> {
+                      if (gen == generation) {
+                        resync();
+                      }
+                    });
+              }
+            }));
+  }
+
+  private void requestConverge() {
+    if (!convergeQueued) {
+      convergeQueued = true;
+      thread.execute(
+          () -> {
+            convergeQueued = false;
+            convergeNow();
+          });
+    }
+  }
+
+  private void convergeNow() {
+    if (closed || !registered) {
+      return; // after re-registration, resync converges
+    }
+    converger.converge(desired);
+  }
+
+  private void publishStatus() {
+    Lease current = lease;
+    if (closed || !registered || current == null || !current.isAlive()) {
+      return;
+    }
+    try {
+      status.publish(converger.assigned(), current);
+    } catch (RuntimeException e) {
+      LOG.debug("cannot publish status yet: {}", e.toString());
+      status.reset();
+    }
+  }
+
+  private void retry(Runnable task) {
+    if (!closed) {
+      thread.schedule(task, RETRY.toMillis(), TimeUnit.MILLISECONDS);
+    }
+  }
+
+  private void closeWatches() {
+    watches.forEach(MetaWatch::close);
+    watches.clear();
+  }
+
+  private void forEachPartition(Consumer<Partition> action) {
+    for (HostedTable table : registry.all()) {
+      for (int pid = 0; pid < table.partitionCount(); pid++) {
+        Partition p = table.partitionOrNull(pid);
+        if (p != null) {
+          action.accept(p);
+        }
+      }
+    }
+  }
+
+  /** Stops following etcd and revokes the lease: registration and status keys go at once. */
+  @Override
+  public void close() {
+    closed = true;
+    registered = false;
+    try {
+      thread.submit(this::closeWatches).get(5, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      LOG.debug("closing watches: {}", e.toString());
+    }
+    thread.shutdownNow();
+    Lease current = lease;
+    if (current != null) {
+      try {
+        current.revoke();
+      } catch (RuntimeException e) {
+        current.close();
+        LOG.warn("could not revoke the node's lease; it expires by itself: {}", e.getMessage());
+      }
+    }
+  }
+}

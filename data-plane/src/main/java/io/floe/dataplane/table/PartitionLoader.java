@@ -1,0 +1,18 @@
+package io.floe.dataplane.table;
+
+import io.floe.dataplane.partition.Partition;
+
+/**
+ * Fills a replica the node was just assigned before it serves: the one place where loading from S3
+ * (snapshot, WAL ranges, tail) hooks in. It runs with the replica {@code LOADING} and its role and
+ * term already set ({@code partition.role().term()}); it must end with {@link Partition#markNormal}
+ * or throw, in which case the replica is released and the error reported in its status.
+ */
+@FunctionalInterface
+public interface PartitionLoader {
+
+  void load(HostedTable table, Partition partition);
+
+  /** No durable history yet: the replica starts empty. */
+  PartitionLoader EMPTY = (table, partition) -> partition.markNormal();
+}
