@@ -41,7 +41,6 @@ public final class ClusterAgent implements AutoCloseable {
 
   private final MetaStore store;
   private final MetaKeys keys;
-  private final ClusterSettings settings;
   private final TableRegistry registry;
   private final NodeMembership membership;
   private final DesiredState desired = new DesiredState();
@@ -65,7 +64,6 @@ public final class ClusterAgent implements AutoCloseable {
       TableRegistry registry) {
     this.store = store;
     this.keys = MetaKeys.forCluster(settings.cluster());
-    this.settings = settings;
     this.registry = registry;
     this.membership = new NodeMembership(store, keys, registration, settings.leaseTtl());
     this.converger = new AssignmentConverger(registration.node(), hosting, registry);
