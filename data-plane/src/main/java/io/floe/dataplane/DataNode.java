@@ -1,6 +1,7 @@
 package io.floe.dataplane;
 
 import io.floe.dataplane.partition.MemoryBudget;
+import io.floe.dataplane.recovery.NodeDurability;
 import io.floe.dataplane.server.DataServer;
 import io.floe.dataplane.server.RequestProcessor;
 import io.floe.dataplane.table.TableHosting;
@@ -26,12 +27,21 @@ public final class DataNode implements AutoCloseable {
   private final DataServer server;
   private final String endpoint;
 
-  private DataNode(NodeConfig config, WalSinks sinks) {
+  private final NodeDurability durability;
+
+  private DataNode(NodeConfig config, WalSinks sinks, NodeDurability durability) {
     this.config = config;
     this.tables = new TableRegistry();
     this.budget = new MemoryBudget(config.memoryLimitBytes());
     this.sinks = sinks;
-    TableHosting hosting = new TableHosting(tables, budget, sinks);
+    this.durability = durability;
+    TableHosting hosting =
+        durability == null
+            ? new TableHosting(tables, budget, sinks)
+            : new TableHosting(tables, budget, sinks, durability.loader(), durability.loading());
+    if (durability != null) {
+      durability.scheduleSnapshots(tables::all, config.properties());
+    }
     AdvertisedEndpoint advertised = new AdvertisedEndpoint();
     RequestProcessor processor = new RequestProcessor(tables, hosting, advertised);
     this.server =
@@ -44,13 +54,25 @@ public final class DataNode implements AutoCloseable {
     advertised.set(endpoint);
   }
 
-  /** Starts a node with the durability modes available today ({@code memory}). */
+  /**
+   * Starts a node: with S3 configured ({@code s3.bucket}) it ships its WAL, loads partitions from
+   * S3 and offers {@code memory} and {@code s3} durability; without, only {@code memory}.
+   */
   public static DataNode start(NodeConfig config) {
-    return new DataNode(config, WalSinks.memoryOnly());
+    if (!config.hasObjectStore()) {
+      return new DataNode(config, WalSinks.memoryOnly(), null);
+    }
+    NodeDurability durability = NodeDurability.start(config.nodeId(), config.properties());
+    return new DataNode(config, durability.sinks(), durability);
   }
 
   public static DataNode start(NodeConfig config, WalSinks sinks) {
-    return new DataNode(config, sinks);
+    return new DataNode(config, sinks, null);
+  }
+
+  /** The node's S3 side, or null when S3 is not configured. */
+  public NodeDurability durability() {
+    return durability;
   }
 
   public int port() {
@@ -78,6 +100,9 @@ public final class DataNode implements AutoCloseable {
     LOG.info("node {} shutting down", config.nodeId());
     server.close();
     sinks.close();
+    if (durability != null) {
+      durability.close();
+    }
     LOG.info("node {} stopped", config.nodeId());
   }
 

@@ -8,8 +8,11 @@ import io.floe.core.table.Schema;
 import io.floe.core.table.SchemaParser;
 import io.floe.dataplane.partition.MemoryBudget;
 import io.floe.dataplane.partition.Partition;
+import io.floe.dataplane.recovery.PartitionLoadException;
+import io.floe.dataplane.recovery.PartitionLoader;
 import io.floe.dataplane.wal.WalSink;
 import io.floe.dataplane.wal.WalSinks;
+import java.util.concurrent.Executor;
 
 /**
  * Creates the tables this node hosts. Until the control plane's assignments exist (etcd watch), a
@@ -23,11 +26,28 @@ public final class TableHosting {
   private final TableRegistry registry;
   private final MemoryBudget budget;
   private final WalSinks sinks;
+  private final PartitionLoader loader;
+  private final Executor loading;
 
   public TableHosting(TableRegistry registry, MemoryBudget budget, WalSinks sinks) {
+    this(registry, budget, sinks, null, null);
+  }
+
+  /**
+   * With a loader, every partition created here is loaded from S3 (on {@code loading}) before it
+   * serves; until then requests get {@code PARTITION_LOADING}.
+   */
+  public TableHosting(
+      TableRegistry registry,
+      MemoryBudget budget,
+      WalSinks sinks,
+      PartitionLoader loader,
+      Executor loading) {
     this.registry = registry;
     this.budget = budget;
     this.sinks = sinks;
+    this.loader = loader;
+    this.loading = loading;
   }
 
   /** Idempotent for the same name and table id; a different table of that name is refused. */
@@ -39,11 +59,17 @@ public final class TableHosting {
     }
     Schema schema = parseSchema(request.schemaJson());
     WalSink sink = sinks.sinkFor(request.durability());
+    HostedTable existing = registry.find(request.table());
+    if (existing != null && existing.tableId() == request.tableId()) {
+      return existing;
+    }
     Partition[] partitions = new Partition[request.partitions()];
     for (int pid = 0; pid < partitions.length; pid++) {
       partitions[pid] = new Partition(request.tableId(), pid, budget, sink);
-      partitions[pid].becomeLeader(1);
-      partitions[pid].markNormal();
+      if (loader == null) {
+        partitions[pid].becomeLeader(1);
+        partitions[pid].markNormal();
+      }
     }
     HostedTable table =
         new HostedTable(
@@ -54,7 +80,21 @@ public final class TableHosting {
           ErrorCode.MALFORMED_REQUEST,
           "table '" + request.table() + "' exists with id " + registered.tableId());
     }
+    if (registered == table && loader != null) {
+      for (Partition p : partitions) {
+        loading.execute(() -> loadQuietly(p, schema));
+      }
+    }
     return registered;
+  }
+
+  /** The pre-control-plane seam leads every partition in term 1. */
+  private void loadQuietly(Partition partition, Schema schema) {
+    try {
+      loader.load(partition, schema, 1);
+    } catch (PartitionLoadException e) {
+      // logged by the loader; the partition is offline and says why to every request
+    }
   }
 
   private static Schema parseSchema(String json) {
