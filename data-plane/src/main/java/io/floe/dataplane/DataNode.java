@@ -5,6 +5,7 @@ import io.floe.core.meta.MetaStore;
 import io.floe.core.meta.etcd.EtcdMetaStore;
 import io.floe.dataplane.cluster.ClusterAgent;
 import io.floe.dataplane.partition.MemoryBudget;
+import io.floe.dataplane.recovery.NodeDurability;
 import io.floe.dataplane.server.DataServer;
 import io.floe.dataplane.server.RequestProcessor;
 import io.floe.dataplane.table.TableHosting;
@@ -36,13 +37,23 @@ public final class DataNode implements AutoCloseable {
   private MetaStore metaStore;
   private ClusterAgent cluster;
 
-  private DataNode(NodeConfig config, WalSinks sinks) {
+  private final NodeDurability durability;
+
+  private DataNode(NodeConfig config, WalSinks sinks, NodeDurability durability) {
     this.config = config;
     this.tables = new TableRegistry();
     this.budget = new MemoryBudget(config.memoryLimitBytes());
     this.sinks = sinks;
-    this.incarnation = config.incarnation(startTimeMs);
-    this.hosting = new TableHosting(tables, budget, sinks);
+    this.durability = durability;
+    if (durability == null) {
+      this.incarnation = config.incarnation(startTimeMs);
+      this.hosting = new TableHosting(tables, budget, sinks);
+    } else {
+      this.incarnation = durability.shipper().incarnation();
+      this.hosting =
+          new TableHosting(tables, budget, sinks, durability.replicaLoader(), durability.loading());
+      durability.scheduleSnapshots(tables::all, config.properties());
+    }
     AdvertisedEndpoint advertised = new AdvertisedEndpoint();
     RequestProcessor processor = new RequestProcessor(tables, hosting, advertised);
     this.server =
@@ -56,22 +67,31 @@ public final class DataNode implements AutoCloseable {
   }
 
   /**
-   * Starts a node with the durability modes available today ({@code memory}); with {@code
-   * etcd.endpoints} configured it joins the cluster (registers, follows its assignments).
+   * Starts a node: with S3 configured ({@code s3.bucket}) it ships its WAL, loads partitions from
+   * S3 and offers {@code memory} and {@code s3} durability (without, only {@code memory}); with
+   * {@code etcd.endpoints} configured it joins the cluster (registers, follows its assignments).
    */
   public static DataNode start(NodeConfig config) {
-    return start(config, WalSinks.memoryOnly());
+    DataNode node;
+    if (config.hasObjectStore()) {
+      NodeDurability durability = NodeDurability.start(config.nodeId(), config.properties());
+      node = new DataNode(config, durability.sinks(), durability);
+    } else {
+      node = new DataNode(config, WalSinks.memoryOnly(), null);
+    }
+    config.metaStore().ifPresent(meta -> node.joinCluster(EtcdMetaStore.connect(meta)));
+    return node;
   }
 
   public static DataNode start(NodeConfig config, WalSinks sinks) {
-    DataNode node = new DataNode(config, sinks);
+    DataNode node = new DataNode(config, sinks, null);
     config.metaStore().ifPresent(meta -> node.joinCluster(EtcdMetaStore.connect(meta)));
     return node;
   }
 
   /** Starts a node that joins the cluster through {@code store} (which it closes when closed). */
   public static DataNode start(NodeConfig config, WalSinks sinks, MetaStore store) {
-    DataNode node = new DataNode(config, sinks);
+    DataNode node = new DataNode(config, sinks, null);
     node.joinCluster(store);
     return node;
   }
@@ -107,6 +127,11 @@ public final class DataNode implements AutoCloseable {
     return Optional.ofNullable(cluster);
   }
 
+  /** The node's S3 side, or null when S3 is not configured. */
+  public NodeDurability durability() {
+    return durability;
+  }
+
   public int port() {
     return server.port();
   }
@@ -138,6 +163,9 @@ public final class DataNode implements AutoCloseable {
     }
     server.close();
     sinks.close();
+    if (durability != null) {
+      durability.close();
+    }
     LOG.info("node {} stopped", config.nodeId());
   }
 

@@ -72,6 +72,18 @@ public final class NodeConfig {
     return new NodeConfig(props);
   }
 
+  /** Every setting as given (a copy), for the components that read their own keys. */
+  public Properties properties() {
+    Properties copy = new Properties();
+    copy.putAll(values);
+    return copy;
+  }
+
+  /** Whether S3 is configured ({@code s3.bucket} given): WAL shipping and loading are on. */
+  public boolean hasObjectStore() {
+    return values.getProperty(io.floe.core.storage.ObjectStoreConfig.BUCKET) != null;
+  }
+
   public String nodeId() {
     return values.getProperty(NODE_ID, NODE_ID_DEFAULT);
   }

@@ -49,6 +49,10 @@ public final class Partition {
     this.wal = wal;
   }
 
+  public long tableId() {
+    return tableId;
+  }
+
   public int id() {
     return id;
   }
@@ -129,12 +133,14 @@ public final class Partition {
   /** Throws the error a write would get now (loading, not leader, fenced). */
   public void checkWritable() {
     role.checkWritable(id, -1);
+    wal.checkAccepting();
   }
 
   private AppliedWrites applyReserved(
       List<PartitionWrite> writes, long expectedTerm, long reserve) {
     {
       long term = role.checkWritable(id, expectedTerm);
+      wal.checkAccepting();
       long[] offsets = new long[writes.size()];
       long timestamp = 0;
       CompletableFuture<Void> durable = null;
@@ -172,6 +178,39 @@ public final class Partition {
     memoryBytes += added;
     offset = entryOffset;
     clock.observe(timestamp);
+  }
+
+  /**
+   * Loads one row of a snapshot while loading: rows come in key order, each with the offset and
+   * timestamp of its last write. {@link #finishSnapshotLoad} then sets the partition's offset.
+   */
+  public synchronized void loadSnapshotRow(long rowOffset, long timestamp, byte[] key, byte[] row) {
+    long bytes = Partition.KEY_OVERHEAD + key.length + Version.OVERHEAD + row.length;
+    budget.reserve(bytes);
+    long added = apply(key, new Version(rowOffset, timestamp, row, null));
+    budget.release(bytes - added);
+    memoryBytes += added;
+    clock.observe(timestamp);
+  }
+
+  /** The snapshot loaded is exactly as of {@code snapshotOffset}: the log continues after it. */
+  public synchronized void finishSnapshotLoad(long snapshotOffset) {
+    offset = snapshotOffset;
+  }
+
+  /** Forgets everything loaded so far (a load retried from a newer manifest). */
+  public synchronized void resetForReload() {
+    rows.clear();
+    budget.release(memoryBytes);
+    memoryBytes = 0;
+    rowCount = 0;
+    offset = 0;
+  }
+
+  /** Loading failed: the partition stays offline and says why to every request. */
+  public synchronized void failLoad(String reason) {
+    resetForReload();
+    role.setOffline(reason);
   }
 
   /** Puts the new version at the head of its key; returns the change in bytes held. */

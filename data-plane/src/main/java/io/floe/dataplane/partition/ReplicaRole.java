@@ -18,6 +18,7 @@ public final class ReplicaRole {
   private volatile long term;
   private volatile String leaderEndpoint = "";
   private volatile boolean fenced;
+  private volatile String offlineReason = "";
 
   /**
    * Set when the node lost its etcd lease: writes stop at once, reads go on. Only a later term (a
@@ -44,6 +45,16 @@ public final class ReplicaRole {
 
   void setState(PartitionState state) {
     this.state = state;
+  }
+
+  void setOffline(String reason) {
+    offlineReason = reason;
+    state = PartitionState.OFFLINE;
+  }
+
+  /** Why the replica is offline ("" when it was simply dropped). */
+  public String offlineReason() {
+    return offlineReason;
   }
 
   synchronized void lead(long newTerm) {
@@ -124,7 +135,11 @@ public final class ReplicaRole {
     }
     if (s == PartitionState.OFFLINE) {
       throw new FloeRequestException(
-          ErrorCode.PARTITION_NOT_FOUND, "partition " + partition + " is offline on this node");
+          ErrorCode.PARTITION_NOT_FOUND,
+          "partition "
+              + partition
+              + " is offline on this node"
+              + (offlineReason.isEmpty() ? "" : ": " + offlineReason));
     }
   }
 

@@ -11,6 +11,7 @@ import io.floe.dataplane.partition.MemoryBudget;
 import io.floe.dataplane.partition.Partition;
 import io.floe.dataplane.wal.WalSink;
 import io.floe.dataplane.wal.WalSinks;
+import java.util.concurrent.Executor;
 
 /**
  * Creates and releases the tables and partition replicas this node hosts. Two ways in: the
@@ -27,16 +28,33 @@ public final class TableHosting {
   private final TableRegistry registry;
   private final MemoryBudget budget;
   private final WalSinks sinks;
-  private volatile PartitionLoader loader = PartitionLoader.EMPTY;
+  private final Executor loading;
+  private volatile ReplicaLoader loader;
 
   public TableHosting(TableRegistry registry, MemoryBudget budget, WalSinks sinks) {
+    this(registry, budget, sinks, ReplicaLoader.EMPTY, Runnable::run);
+  }
+
+  /**
+   * Every replica created here goes through {@code loader} (from S3, when the node has it) before
+   * it serves; until then requests get {@code PARTITION_LOADING}. The {@code CREATE_TABLE} seam
+   * loads its partitions on {@code loading}, so the request is answered at once.
+   */
+  public TableHosting(
+      TableRegistry registry,
+      MemoryBudget budget,
+      WalSinks sinks,
+      ReplicaLoader loader,
+      Executor loading) {
     this.registry = registry;
     this.budget = budget;
     this.sinks = sinks;
+    this.loader = loader;
+    this.loading = loading;
   }
 
   /** Replaces how new replicas are filled before they serve (default: empty). */
-  public void setLoader(PartitionLoader loader) {
+  public void setLoader(ReplicaLoader loader) {
     this.loader = loader;
   }
 
@@ -114,11 +132,14 @@ public final class TableHosting {
     }
     Schema schema = parseSchema(request.schemaJson());
     WalSink sink = sinks.sinkFor(request.durability());
+    HostedTable existing = registry.find(request.table());
+    if (existing != null && existing.tableId() == request.tableId()) {
+      return existing;
+    }
     Partition[] partitions = new Partition[request.partitions()];
     for (int pid = 0; pid < partitions.length; pid++) {
       partitions[pid] = new Partition(request.tableId(), pid, budget, sink);
       partitions[pid].becomeLeader(1);
-      partitions[pid].markNormal();
     }
     HostedTable table =
         new HostedTable(
@@ -129,7 +150,21 @@ public final class TableHosting {
           ErrorCode.MALFORMED_REQUEST,
           "table '" + request.table() + "' exists with id " + registered.tableId());
     }
+    if (registered == table) {
+      for (Partition p : partitions) {
+        loading.execute(() -> loadQuietly(table, p));
+      }
+    }
     return registered;
+  }
+
+  /** The pre-control-plane seam leads every partition in term 1. */
+  private void loadQuietly(HostedTable table, Partition partition) {
+    try {
+      loader.load(table, partition);
+    } catch (RuntimeException e) {
+      // logged by the loader; the partition is offline and says why to every request
+    }
   }
 
   private static Schema parseSchema(String json) {

@@ -21,6 +21,11 @@ public final class TableRegistry {
     return table;
   }
 
+  /** The table of that name, or null. */
+  public HostedTable find(String name) {
+    return tables.get(name);
+  }
+
   /** Adds the table unless one of that name exists; returns the table now registered. */
   public HostedTable addIfAbsent(HostedTable table) {
     HostedTable existing = tables.putIfAbsent(table.name(), table);

@@ -14,6 +14,12 @@ import java.util.concurrent.CompletableFuture;
 public interface WalSink extends AutoCloseable {
   CompletableFuture<Void> append(WalEntry entry);
 
+  /**
+   * Throws the error a write would get now, before anything is applied: a fenced stream ({@code
+   * FENCED}) or a backlog of entries not yet durable ({@code MEMORY_LIMIT}).
+   */
+  default void checkAccepting() {}
+
   /** Makes everything appended so far durable, then stops taking entries. */
   @Override
   default void close() {}

@@ -9,10 +9,10 @@ import io.floe.dataplane.partition.Partition;
  * or throw, in which case the replica is released and the error reported in its status.
  */
 @FunctionalInterface
-public interface PartitionLoader {
+public interface ReplicaLoader {
 
   void load(HostedTable table, Partition partition);
 
   /** No durable history yet: the replica starts empty. */
-  PartitionLoader EMPTY = (table, partition) -> partition.markNormal();
+  ReplicaLoader EMPTY = (table, partition) -> partition.markNormal();
 }

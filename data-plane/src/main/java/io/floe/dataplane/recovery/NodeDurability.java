@@ -1,0 +1,146 @@
+package io.floe.dataplane.recovery;
+
+import io.floe.core.partition.PartitionRole;
+import io.floe.core.snapshot.SnapshotWriteOptions;
+import io.floe.core.storage.ObjectStore;
+import io.floe.core.storage.ObjectStoreConfig;
+import io.floe.core.storage.S3ObjectStore;
+import io.floe.core.table.Durability;
+import io.floe.dataplane.snapshot.SnapshotScheduler;
+import io.floe.dataplane.snapshot.Snapshotter;
+import io.floe.dataplane.table.HostedTable;
+import io.floe.dataplane.table.ReplicaLoader;
+import io.floe.dataplane.wal.AckOnApplySink;
+import io.floe.dataplane.wal.WalShipper;
+import io.floe.dataplane.wal.WalShipperSettings;
+import io.floe.dataplane.wal.WalSinks;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Everything that makes a node's writes durable in S3, started together: the object store, this
+ * process's incarnation, the WAL shipper (sinks for {@code memory} and {@code s3}), the partition
+ * loader and the snapshot scheduler. Closing flushes the WAL first.
+ */
+public final class NodeDurability implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(NodeDurability.class);
+
+  private final ObjectStore store;
+  private final WalShipper shipper;
+  private final PartitionLoader loader;
+  private final Snapshotter snapshotter;
+  private final ExecutorService loading;
+  private final Path tempDir;
+  private SnapshotScheduler scheduler;
+
+  private NodeDurability(ObjectStore store, String node, Properties settings) {
+    this.store = store;
+    long incarnation = Incarnations.claim(store, node);
+    this.tempDir = tempDir();
+    this.shipper = new WalShipper(store, node, incarnation, WalShipperSettings.from(settings));
+    this.loader = new PartitionLoader(store, shipper, tempDir);
+    this.snapshotter = new Snapshotter(store, shipper, SnapshotWriteOptions.defaults(), tempDir);
+    this.loading =
+        Executors.newFixedThreadPool(
+            2,
+            r -> {
+              Thread t = new Thread(r, "floe-partition-loader");
+              t.setDaemon(true);
+              return t;
+            });
+    LOG.info("node {} incarnation {} ships its WAL to S3", node, incarnation);
+  }
+
+  /** Connects to S3 as configured by the {@code s3.*} keys and claims an incarnation. */
+  public static NodeDurability start(String node, Properties settings) {
+    Map<String, String> map = new HashMap<>();
+    settings.stringPropertyNames().forEach(k -> map.put(k, settings.getProperty(k)));
+    return new NodeDurability(
+        new S3ObjectStore(ObjectStoreConfig.fromProperties(map)), node, settings);
+  }
+
+  /** Over a given store (tests). */
+  public static NodeDurability start(ObjectStore store, String node, Properties settings) {
+    return new NodeDurability(store, node, settings);
+  }
+
+  /** {@code memory} acks on apply and {@code s3} on the object's arrival; both are shipped. */
+  public WalSinks sinks() {
+    return new WalSinks()
+        .with(Durability.MEMORY, new AckOnApplySink(shipper))
+        .with(Durability.S3, shipper);
+  }
+
+  public void scheduleSnapshots(Supplier<Collection<HostedTable>> tables, Properties settings) {
+    scheduler = new SnapshotScheduler(snapshotter, shipper, tables, settings);
+  }
+
+  public PartitionLoader loader() {
+    return loader;
+  }
+
+  /**
+   * How this node fills a replica it was just given: a leader loads from S3 (and takes over the
+   * partition's WAL tail); a follower starts empty until replication exists to catch it up.
+   */
+  public ReplicaLoader replicaLoader() {
+    return (table, partition) -> {
+      if (partition.role().role() == PartitionRole.LEADER) {
+        loader.load(partition, table.schema(), partition.role().term());
+      } else {
+        partition.markNormal();
+      }
+    };
+  }
+
+  public ExecutorService loading() {
+    return loading;
+  }
+
+  public WalShipper shipper() {
+    return shipper;
+  }
+
+  public Snapshotter snapshotter() {
+    return snapshotter;
+  }
+
+  public ObjectStore store() {
+    return store;
+  }
+
+  /** Stops snapshots and loads; the WAL sinks are closed (flushed) by their owner before this. */
+  @Override
+  public void close() {
+    if (scheduler != null) {
+      scheduler.close();
+    }
+    loading.shutdownNow();
+    shipper.close();
+    LOG.info(
+        "WAL shipper closed: {} objects, {} bytes, {} PUT requests",
+        shipper.objectsWritten(),
+        shipper.bytesWritten(),
+        shipper.putRequests());
+    store.close();
+  }
+
+  private static Path tempDir() {
+    try {
+      return Files.createTempDirectory("floe-node-");
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create a temporary directory", e);
+    }
+  }
+}

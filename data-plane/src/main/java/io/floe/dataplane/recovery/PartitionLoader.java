@@ -1,0 +1,140 @@
+package io.floe.dataplane.recovery;
+
+import io.floe.core.commit.CommitFailedException;
+import io.floe.core.commit.CommitStateUnknownException;
+import io.floe.core.manifest.PartitionManifest;
+import io.floe.core.manifest.PartitionManifest.SnapshotRef;
+import io.floe.core.manifest.PartitionManifest.TailPointer;
+import io.floe.core.manifest.PartitionManifest.TermStart;
+import io.floe.core.manifest.PartitionManifest.WalRange;
+import io.floe.core.snapshot.SnapshotReader;
+import io.floe.core.storage.ObjectStore;
+import io.floe.core.table.KeyCodec;
+import io.floe.core.table.RowCodec;
+import io.floe.core.table.Schema;
+import io.floe.dataplane.partition.Partition;
+import io.floe.dataplane.wal.WalShipper;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Loads a partition this node is to lead from S3 (DESIGN.md §7): the newest manifest, its snapshot,
+ * its WAL ranges, then the one tail stream it names (sealed first when it is not this
+ * incarnation's), and commits a manifest whose tail is this node's own stream. Only then does the
+ * partition serve. Callable from any "this node now leads partition P in term T" trigger.
+ */
+public final class PartitionLoader {
+  private static final Logger LOG = LoggerFactory.getLogger(PartitionLoader.class);
+  private static final int MAX_ATTEMPTS = 5;
+
+  private final ObjectStore store;
+  private final WalShipper shipper;
+  private final Path tempDir;
+
+  public PartitionLoader(ObjectStore store, WalShipper shipper, Path tempDir) {
+    this.store = store;
+    this.shipper = shipper;
+    this.tempDir = tempDir;
+  }
+
+  /**
+   * Fills {@code partition} (state {@code loading}) from S3 and makes it the serving leader of
+   * {@code term}. On failure the partition goes offline with the reason, holding nothing.
+   *
+   * @throws PartitionLoadException naming the partition and, if corrupt, the object
+   */
+  public LoadResult load(Partition partition, Schema schema, long term) {
+    long started = System.nanoTime();
+    try {
+      LoadResult result = loadWithRetries(partition, schema, term);
+      partition.becomeLeader(term);
+      partition.markNormal();
+      LOG.info(
+          "loaded partition {}/{}: offset {}, {} WAL ranges, {} tail objects, in {} ms",
+          partition.tableId(),
+          partition.id(),
+          partition.offset(),
+          result.manifest().walRanges().size(),
+          result.tailObjects(),
+          (System.nanoTime() - started) / 1_000_000);
+      return result;
+    } catch (RuntimeException e) {
+      String reason = "load from S3 failed: " + e.getMessage();
+      partition.failLoad(reason);
+      LOG.error("partition {}/{}: {}", partition.tableId(), partition.id(), reason, e);
+      throw new PartitionLoadException(
+          "partition " + partition.tableId() + "/" + partition.id() + ": " + reason, e);
+    }
+  }
+
+  private LoadResult loadWithRetries(Partition partition, Schema schema, long term) {
+    PartitionManifests manifests =
+        new PartitionManifests(store, partition.tableId(), partition.id());
+    for (int attempt = 1; ; attempt++) {
+      partition.resetForReload();
+      PartitionManifest base = manifests.latest();
+      LogReplayer replayer = new LogReplayer(store, partition);
+      loadSnapshot(partition, schema, base);
+      replayer.replayRanges(base.walRanges());
+      TailWalk tail = new TailWalk(store, replayer, shipper.node(), shipper.incarnation());
+      List<WalRange> tailRanges =
+          base.tail().map(t -> tail.walk(t, partition.tableId(), partition.id())).orElse(List.of());
+      PartitionManifest next = next(base, tailRanges, partition, term);
+      try {
+        manifests.commit(next);
+        return new LoadResult(next, tail.objectsRead());
+      } catch (CommitFailedException | CommitStateUnknownException e) {
+        if (attempt >= MAX_ATTEMPTS) {
+          throw e;
+        }
+        LOG.info("manifest {} raced another commit; reloading", next.version());
+      }
+    }
+  }
+
+  private void loadSnapshot(Partition partition, Schema schema, PartitionManifest base) {
+    Optional<SnapshotRef> snapshot = base.latestSnapshot();
+    if (snapshot.isEmpty()) {
+      return;
+    }
+    RowCodec rows = new RowCodec(schema);
+    KeyCodec keys = new KeyCodec(schema);
+    SnapshotReader reader = new SnapshotReader(store, tempDir);
+    for (String key : snapshot.get().objectKeys()) {
+      reader.read(
+          key,
+          schema,
+          r ->
+              partition.loadSnapshotRow(
+                  r.offset(), r.timestamp(), keys.encode(r.row()), rows.encode(r.row())));
+    }
+    partition.finishSnapshotLoad(snapshot.get().offset());
+  }
+
+  private PartitionManifest next(
+      PartitionManifest base, List<WalRange> tailRanges, Partition partition, long term) {
+    List<WalRange> ranges = new ArrayList<>(base.walRanges());
+    ranges.addAll(tailRanges);
+    List<TermStart> terms = new ArrayList<>(base.termHistory());
+    long lastTerm = terms.isEmpty() ? 0 : terms.get(terms.size() - 1).term();
+    if (term > lastTerm) {
+      terms.add(new TermStart(term, shipper.node(), partition.offset() + 1));
+    }
+    return new PartitionManifest(
+        base.tableId(),
+        base.partitionId(),
+        base.version() + 1,
+        base.schemaId(),
+        base.snapshots(),
+        ranges,
+        terms,
+        Optional.of(new TailPointer(shipper.node(), shipper.incarnation(), shipper.nextSeq())));
+  }
+
+  /** The manifest committed by a load and how many tail objects it read. */
+  public record LoadResult(PartitionManifest manifest, int tailObjects) {}
+}

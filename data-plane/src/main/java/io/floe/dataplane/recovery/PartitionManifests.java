@@ -1,0 +1,50 @@
+package io.floe.dataplane.recovery;
+
+import io.floe.core.commit.VersionedObjects;
+import io.floe.core.manifest.PartitionManifest;
+import io.floe.core.manifest.PartitionManifestParser;
+import io.floe.core.storage.ObjectStore;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A partition's manifest versions ({@code tables/{tid}/partitions/{pid}/manifests/}): the newest
+ * one, and the create-if-absent commit of the next. Committed only when a node starts leading the
+ * partition and after each snapshot, never per WAL flush.
+ */
+public final class PartitionManifests {
+  private final VersionedObjects versions;
+  private final long tableId;
+  private final int partitionId;
+
+  public PartitionManifests(ObjectStore store, long tableId, int partitionId) {
+    this.versions = VersionedObjects.partitionManifests(store, tableId, partitionId);
+    this.tableId = tableId;
+    this.partitionId = partitionId;
+  }
+
+  /** The newest manifest, or an empty version 0 when the partition has none. */
+  public PartitionManifest latest() {
+    Optional<VersionedObjects.Version> v = versions.latest();
+    if (v.isEmpty()) {
+      return new PartitionManifest(
+          tableId, partitionId, 0, 1, List.of(), List.of(), List.of(), Optional.empty());
+    }
+    return PartitionManifestParser.fromJson(v.get().bytes(), v.get().version());
+  }
+
+  /**
+   * Commits {@code next} (whose version is one more than the manifest it was built from).
+   *
+   * @throws io.floe.core.commit.CommitFailedException when another writer committed it first
+   */
+  public void commit(PartitionManifest next) {
+    versions.commit(
+        next.version(), PartitionManifestParser.toJson(next).getBytes(StandardCharsets.UTF_8));
+  }
+
+  public String keyOf(long version) {
+    return versions.keyOf(version);
+  }
+}

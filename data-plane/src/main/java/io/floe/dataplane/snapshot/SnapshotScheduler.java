@@ -1,0 +1,107 @@
+package io.floe.dataplane.snapshot;
+
+import io.floe.core.partition.PartitionRole;
+import io.floe.core.partition.PartitionState;
+import io.floe.dataplane.partition.Partition;
+import io.floe.dataplane.table.HostedTable;
+import io.floe.dataplane.wal.PartitionKey;
+import io.floe.dataplane.wal.ShippedLog;
+import io.floe.dataplane.wal.WalShipper;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Decides when each led partition gets a snapshot: once the WAL shipped for it since its last
+ * manifest reaches {@link #WAL_BYTES}, or when it has some and {@link #INTERVAL} has passed. One
+ * background thread, one snapshot at a time, so snapshots never compete with each other for the
+ * machine.
+ */
+public final class SnapshotScheduler implements AutoCloseable {
+  public static final String WAL_BYTES = "snapshot.wal-bytes";
+  public static final long WAL_BYTES_DEFAULT = 256L << 20;
+  public static final String INTERVAL = "snapshot.interval-ms";
+  public static final long INTERVAL_DEFAULT = Duration.ofMinutes(10).toMillis();
+  private static final Logger LOG = LoggerFactory.getLogger(SnapshotScheduler.class);
+
+  private final Snapshotter snapshotter;
+  private final WalShipper shipper;
+  private final Supplier<Collection<HostedTable>> tables;
+  private final long walBytes;
+  private final long intervalNanos;
+  private final Map<PartitionKey, Long> lastSnapshot = new ConcurrentHashMap<>();
+  private final ScheduledExecutorService thread =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "floe-snapshots");
+            t.setDaemon(true);
+            return t;
+          });
+
+  public SnapshotScheduler(
+      Snapshotter snapshotter,
+      WalShipper shipper,
+      Supplier<Collection<HostedTable>> tables,
+      Properties settings) {
+    this.snapshotter = snapshotter;
+    this.shipper = shipper;
+    this.tables = tables;
+    this.walBytes = Long.parseLong(settings.getProperty(WAL_BYTES, "" + WAL_BYTES_DEFAULT));
+    this.intervalNanos =
+        TimeUnit.MILLISECONDS.toNanos(
+            Long.parseLong(settings.getProperty(INTERVAL, "" + INTERVAL_DEFAULT)));
+    thread.scheduleWithFixedDelay(this::checkAll, 1, 1, TimeUnit.SECONDS);
+  }
+
+  private void checkAll() {
+    for (HostedTable table : tables.get()) {
+      for (int pid = 0; pid < table.partitionCount(); pid++) {
+        Partition p = table.partitionOrNull(pid);
+        if (p != null && due(p)) {
+          snapshot(table, p);
+        }
+      }
+    }
+  }
+
+  private boolean due(Partition p) {
+    if (p.currentRole() != PartitionRole.LEADER || p.role().state() != PartitionState.NORMAL) {
+      return false;
+    }
+    ShippedLog log = shipper.shippedLog(p.tableId(), p.id());
+    long last =
+        lastSnapshot.computeIfAbsent(new PartitionKey(p.tableId(), p.id()), k -> System.nanoTime());
+    return log.bytes() >= walBytes
+        || (log.bytes() > 0 && System.nanoTime() - last >= intervalNanos);
+  }
+
+  private void snapshot(HostedTable table, Partition p) {
+    long started = System.nanoTime();
+    try {
+      var manifest = snapshotter.snapshot(p, table.schema());
+      lastSnapshot.put(new PartitionKey(p.tableId(), p.id()), System.nanoTime());
+      LOG.info(
+          "snapshot of {}/{} at offset {} committed as manifest {} in {} ms",
+          p.tableId(),
+          p.id(),
+          manifest.latestSnapshot().orElseThrow().offset(),
+          manifest.version(),
+          (System.nanoTime() - started) / 1_000_000);
+    } catch (RuntimeException e) {
+      LOG.warn("snapshot of {}/{} failed; will retry: {}", p.tableId(), p.id(), e.toString());
+    }
+  }
+
+  @Override
+  public void close() {
+    thread.shutdownNow();
+  }
+}

@@ -1,0 +1,348 @@
+package io.floe.dataplane.wal;
+
+import io.floe.core.manifest.PartitionManifest.WalRange;
+import io.floe.core.protocol.FencedException;
+import io.floe.core.storage.ObjectAlreadyExistsException;
+import io.floe.core.storage.ObjectStore;
+import io.floe.core.wal.WalBlockIndex;
+import io.floe.core.wal.WalFooter;
+import io.floe.core.wal.WalKeys;
+import io.floe.core.wal.WalObjectDecoder;
+import io.floe.core.wal.WalObjectEncoder;
+import io.floe.core.wal.WalOperation;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The node's one WAL stream (DESIGN.md §5–§6): every applied write of every partition this node
+ * leads is gathered here and written as one multiplexed WAL object per flush, at {@code
+ * wal/{node}/{incarnation}/{seq}.wal} with dense sequence numbers and create-if-absent.
+ *
+ * <p>One flusher thread writes one object at a time, so sequence order is append order. A failed
+ * put is retried with back-off with the same bytes at the same sequence; a sequence found taken by
+ * other bytes (a seal) fences the node for good. Entries not yet in S3 are bounded by {@link
+ * WalShipperSettings#maxUnshippedBytes()}: past it {@link #checkAccepting} refuses new writes.
+ *
+ * <p>The {@link #append} future completes when the entry's object is in S3; {@code memory} tables
+ * do not wait for it ({@link AckOnApplySink}).
+ */
+public final class WalShipper implements WalSink {
+  private static final Logger LOG = LoggerFactory.getLogger(WalShipper.class);
+
+  private final ObjectStore store;
+  private final String node;
+  private final long incarnation;
+  private final WalShipperSettings settings;
+  private final Object lock = new Object();
+  private final Map<PartitionKey, PartitionLog> logs = new HashMap<>();
+  private final WalObjectEncoder encoder = new WalObjectEncoder(1 << 20);
+  private final AtomicLong putRequests = new AtomicLong();
+  private final AtomicLong objectsWritten = new AtomicLong();
+  private final AtomicLong bytesWritten = new AtomicLong();
+  private final Thread flusher;
+
+  private PendingFlush pending = new PendingFlush();
+  private long inFlightBytes;
+  private long nextSeq = 1;
+  private long lastFlushNanos = System.nanoTime();
+  private volatile boolean closing;
+  private volatile String fencedBy;
+
+  public WalShipper(ObjectStore store, String node, long incarnation, WalShipperSettings settings) {
+    this.store = store;
+    this.node = node;
+    this.incarnation = incarnation;
+    this.settings = settings;
+    this.flusher = new Thread(this::run, "floe-wal-shipper");
+    flusher.setDaemon(true);
+    flusher.start();
+  }
+
+  public String node() {
+    return node;
+  }
+
+  public long incarnation() {
+    return incarnation;
+  }
+
+  @Override
+  public void checkAccepting() {
+    if (fencedBy != null) {
+      throw fenced();
+    }
+    long unshipped;
+    synchronized (lock) {
+      unshipped = pending.bytes + inFlightBytes;
+    }
+    if (unshipped >= settings.maxUnshippedBytes()) {
+      throw new WalBacklogException(unshipped, settings.maxUnshippedBytes());
+    }
+  }
+
+  @Override
+  public CompletableFuture<Void> append(WalEntry entry) {
+    if (fencedBy != null) {
+      return CompletableFuture.failedFuture(fenced());
+    }
+    synchronized (lock) {
+      boolean wasEmpty = pending.isEmpty();
+      pending.add(entry);
+      if (wasEmpty || pending.bytes >= settings.flushBytes()) {
+        lock.notifyAll();
+      }
+      return pending.durable;
+    }
+  }
+
+  /** The next sequence this stream will write: where a manifest's tail pointer starts. */
+  public long nextSeq() {
+    synchronized (lock) {
+      return nextSeq;
+    }
+  }
+
+  /** What is durable for a partition since it was last {@link #forget forgotten}. */
+  public ShippedLog shippedLog(long tableId, int partitionId) {
+    synchronized (lock) {
+      PartitionLog log = logs.get(new PartitionKey(tableId, partitionId));
+      return log == null
+          ? new ShippedLog(List.of(), 0, nextSeq)
+          : new ShippedLog(log.ranges, log.bytes, nextSeq);
+    }
+  }
+
+  /** Drops the first ranges of a partition's log once a manifest lists them. */
+  public void forget(long tableId, int partitionId, ShippedLog committed) {
+    synchronized (lock) {
+      PartitionLog log = logs.get(new PartitionKey(tableId, partitionId));
+      if (log != null) {
+        log.ranges.subList(0, Math.min(committed.ranges().size(), log.ranges.size())).clear();
+        log.bytes = Math.max(0, log.bytes - committed.bytes());
+      }
+    }
+  }
+
+  /** S3 PUT requests issued (attempts included): the cost the flush interval bounds. */
+  public long putRequests() {
+    return putRequests.get();
+  }
+
+  public long objectsWritten() {
+    return objectsWritten.get();
+  }
+
+  public long bytesWritten() {
+    return bytesWritten.get();
+  }
+
+  public boolean isFenced() {
+    return fencedBy != null;
+  }
+
+  /** Flushes everything appended, then stops (bounded by the close timeout). */
+  @Override
+  public void close() {
+    closing = true;
+    synchronized (lock) {
+      lock.notifyAll();
+    }
+    try {
+      flusher.join(settings.closeTimeout().toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (flusher.isAlive()) {
+      flusher.interrupt();
+      LOG.warn("WAL shipper of {}/{} closed with entries not in S3", node, incarnation);
+    }
+  }
+
+  // ---- the flusher -------------------------------------------------------------------------
+
+  private void run() {
+    try {
+      PendingFlush batch;
+      while ((batch = nextBatch()) != null) {
+        ship(batch);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      failPending(new IllegalStateException("WAL shipper stopped"));
+    }
+  }
+
+  /** Waits for the interval (or the size threshold), then takes the gathered entries. */
+  private PendingFlush nextBatch() throws InterruptedException {
+    synchronized (lock) {
+      while (true) {
+        if (fencedBy != null) {
+          return null;
+        }
+        long due = lastFlushNanos + settings.flushInterval().toNanos() - System.nanoTime();
+        boolean full = pending.bytes >= settings.flushBytes();
+        if (!pending.isEmpty() && (due <= 0 || full || closing)) {
+          PendingFlush batch = pending;
+          pending = new PendingFlush();
+          inFlightBytes = batch.bytes;
+          lastFlushNanos = System.nanoTime();
+          return batch;
+        }
+        if (pending.isEmpty() && closing) {
+          return null;
+        }
+        if (pending.isEmpty()) {
+          lock.wait();
+        } else {
+          TimeUnit.NANOSECONDS.timedWait(lock, Math.max(due, 1));
+        }
+      }
+    }
+  }
+
+  private void ship(PendingFlush batch) throws InterruptedException {
+    byte[] object = encode(batch);
+    long seq;
+    synchronized (lock) {
+      seq = nextSeq;
+    }
+    String key = WalKeys.objectKey(node, incarnation, seq);
+    if (!put(key, object)) {
+      fence(key, batch);
+      return;
+    }
+    WalFooter footer = WalObjectDecoder.decodeFooter(key, object);
+    objectsWritten.incrementAndGet();
+    bytesWritten.addAndGet(object.length);
+    synchronized (lock) {
+      record(key, footer);
+      nextSeq = seq + 1;
+      inFlightBytes = 0;
+    }
+    batch.durable.complete(null);
+  }
+
+  /** Puts until the object is there; false when the sequence holds someone else's object. */
+  private boolean put(String key, byte[] object) throws InterruptedException {
+    long backoff = settings.retryMin().toMillis();
+    for (int attempt = 1; ; attempt++) {
+      try {
+        putRequests.incrementAndGet();
+        store.createIfAbsent(key, object);
+        return true;
+      } catch (ObjectAlreadyExistsException e) {
+        Boolean ours = holdsOurs(key, object);
+        if (ours != null) {
+          return ours;
+        }
+      } catch (RuntimeException e) {
+        // WriteOutcomeUnknownException included: the retry's create-if-absent tells, since an
+        // object that did land is found by the ObjectAlreadyExistsException branch and compared.
+        if (attempt == 1 || attempt % 20 == 0) {
+          LOG.warn("WAL put {} failed (attempt {}), retrying: {}", key, attempt, e.toString());
+        }
+      }
+      Thread.sleep(backoff);
+      backoff = Math.min(backoff * 2, settings.retryMax().toMillis());
+    }
+  }
+
+  /** Whether the object at key is ours; null when it cannot be read now. */
+  private Boolean holdsOurs(String key, byte[] object) {
+    try {
+      return Arrays.equals(store.get(key), object);
+    } catch (RuntimeException e) {
+      LOG.warn("cannot read back WAL object {}: {}", key, e.toString());
+      return null;
+    }
+  }
+
+  private byte[] encode(PendingFlush batch) {
+    encoder.reset();
+    for (List<WalEntry> entries : batch.byPartition.values()) {
+      long term = -1;
+      for (WalEntry e : entries) {
+        if (e.term() != term) {
+          if (term >= 0) {
+            encoder.endBlock();
+          }
+          term = e.term();
+          encoder.beginBlock(e.tableId(), e.partition(), term);
+        }
+        byte[] row = e.row() == null ? new byte[0] : e.row();
+        encoder.append(
+            e.offset(),
+            e.term(),
+            e.timestamp(),
+            e.delete() ? WalOperation.DELETE : WalOperation.PUT,
+            e.key(),
+            0,
+            e.key().length,
+            row,
+            0,
+            row.length);
+      }
+      encoder.endBlock();
+    }
+    return encoder.finish();
+  }
+
+  private void record(String key, WalFooter footer) {
+    for (WalBlockIndex b : footer.blocks()) {
+      PartitionLog log =
+          logs.computeIfAbsent(
+              new PartitionKey(b.tableId(), b.partitionId()), k -> new PartitionLog());
+      log.ranges.add(rangeOf(key, b));
+      log.bytes += b.length();
+    }
+  }
+
+  /** The manifest range of one block of a WAL object. */
+  public static WalRange rangeOf(String key, WalBlockIndex b) {
+    return new WalRange(
+        key,
+        b.position(),
+        b.length(),
+        b.firstOffset(),
+        b.lastOffset(),
+        b.minTimestamp(),
+        b.maxTimestamp(),
+        b.term());
+  }
+
+  private void fence(String key, PendingFlush batch) {
+    fencedBy = key;
+    LOG.error("WAL sequence {} is taken by another writer: node {} is fenced for good", key, node);
+    batch.durable.completeExceptionally(fenced());
+    failPending(fenced());
+  }
+
+  private void failPending(Throwable error) {
+    PendingFlush left;
+    synchronized (lock) {
+      left = pending;
+      pending = new PendingFlush();
+    }
+    left.durable.completeExceptionally(error);
+  }
+
+  private FencedException fenced() {
+    return new FencedException(
+        "node " + node + " is fenced: its WAL sequence " + fencedBy + " was taken (sealed)", 0);
+  }
+
+  /** A partition's shipped ranges since its last manifest. */
+  private static final class PartitionLog {
+    final List<WalRange> ranges = new ArrayList<>();
+    long bytes;
+  }
+}
