@@ -1,123 +1,135 @@
 package io.floe.local;
 
-import io.floe.core.meta.MetaKeys;
 import io.floe.core.meta.MetaStoreConfig;
 import io.floe.core.meta.etcd.EtcdMetaStore;
 import io.floe.core.storage.ObjectStoreConfig;
-import io.floe.core.storage.S3ObjectStore;
+import io.floe.dataplane.DataNode;
+import io.floe.dataplane.NodeConfig;
+import io.floe.dataplane.cluster.ClusterSettings;
 import io.floe.testsupport.etcd.EtcdOptions;
 import io.floe.testsupport.etcd.EtcdProcess;
 import io.floe.testsupport.s3.S3Server;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 
 /**
- * Starts Floe's local infrastructure on this machine — a real etcd process and an embedded S3
- * endpoint on a local folder — proves both answer by writing and reading through Floe's own {@code
- * MetaStore} and {@code ObjectStore}, prints how to reach them, and runs until stopped.
+ * Runs a whole Floe cluster on this machine: a real etcd process, an embedded S3 endpoint on a
+ * local folder and three data nodes that register in etcd, follow their assignments and ship their
+ * WAL to S3. It then proves the cluster works end to end ({@link LocalDemo}), prints how to reach
+ * it, and runs until stopped.
  *
- * <p>Usage: {@code LocalCluster [data-dir]}; ports from {@code FLOE_ETCD_PORT} (2379), {@code
- * FLOE_ETCD_PEER_PORT} (2380) and {@code FLOE_S3_PORT} (9000). Data survives restarts.
+ * <p>Usage: {@code LocalCluster [data-dir]}. Ports: {@code FLOE_ETCD_PORT} (2379), {@code
+ * FLOE_ETCD_PEER_PORT} (2380), {@code FLOE_S3_PORT} (9000), {@code FLOE_NODE_PORT} (7401, and the
+ * next two). Data survives restarts: a restarted cluster reloads its tables from S3.
  */
 public final class LocalCluster {
   static final String CLUSTER = "local";
   static final String BUCKET = "floe";
+  static final int NODES = 3;
 
   private LocalCluster() {}
 
-  public static void main(String[] args) throws InterruptedException {
+  public static void main(String[] args) throws Exception {
     Path dataDir = Path.of(args.length > 0 ? args[0] : ".floe-local").toAbsolutePath();
+    List<AutoCloseable> running = new ArrayList<>();
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(running), "floe-local-stop"));
+
     EtcdProcess etcd =
         EtcdProcess.start(
             EtcdOptions.single(
                 dataDir.resolve("etcd"),
                 port("FLOE_ETCD_PORT", 2379),
                 port("FLOE_ETCD_PEER_PORT", 2380)));
+    running.add(etcd);
     S3Server s3 = S3Server.start(dataDir.resolve("s3"), port("FLOE_S3_PORT", 9000));
+    running.add(s3);
     s3.createBucket(BUCKET);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(s3, etcd)));
 
-    String etcdAnswer = checkEtcd(etcd);
-    String s3Answer = checkS3(s3);
-    printBanner(dataDir, etcd, s3, etcdAnswer, s3Answer);
+    Map<String, String> s3Settings = s3Settings(s3);
+    List<DataNode> nodes = new ArrayList<>();
+    int firstNodePort = port("FLOE_NODE_PORT", 7401);
+    for (int i = 0; i < NODES; i++) {
+      DataNode node = DataNode.start(nodeConfig(i, firstNodePort + i, etcd, s3Settings, dataDir));
+      running.add(node);
+      nodes.add(node);
+    }
+
+    List<String> demo;
+    try (EtcdMetaStore meta = EtcdMetaStore.connect(MetaStoreConfig.of(etcd.clientEndpoints()))) {
+      demo = new LocalDemo(meta, CLUSTER, nodes, s3Settings).run();
+    }
+    printBanner(dataDir, etcd, s3, nodes, demo);
     Thread.currentThread().join();
   }
 
-  private static String checkEtcd(EtcdProcess etcd) {
-    MetaKeys keys = MetaKeys.forCluster(CLUSTER);
-    try (EtcdMetaStore meta = EtcdMetaStore.connect(MetaStoreConfig.of(etcd.clientEndpoints()))) {
-      String key = keys.config("local-started-at");
-      meta.put(key, Instant.now().toString().getBytes(StandardCharsets.UTF_8));
-      return key + " = " + meta.get(key).orElseThrow().valueAsString();
-    }
+  private static NodeConfig nodeConfig(
+      int index, int port, EtcdProcess etcd, Map<String, String> s3Settings, Path dataDir) {
+    Properties props = new Properties();
+    props.setProperty(NodeConfig.NODE_ID, "node-" + (index + 1));
+    props.setProperty(NodeConfig.LISTEN_PORT, Integer.toString(port));
+    props.setProperty(MetaStoreConfig.ENDPOINTS, String.join(",", etcd.clientEndpoints()));
+    props.setProperty(ClusterSettings.CLUSTER, CLUSTER);
+    props.setProperty(ClusterSettings.LEASE_TTL, "6s");
+    props.putAll(s3Settings);
+    return NodeConfig.of(props);
   }
 
-  private static String checkS3(S3Server s3) {
-    Map<String, String> settings =
-        Map.of(
-            ObjectStoreConfig.ENDPOINT,
-            s3.endpoint().toString(),
-            ObjectStoreConfig.BUCKET,
-            BUCKET,
-            ObjectStoreConfig.PREFIX,
-            CLUSTER,
-            ObjectStoreConfig.PATH_STYLE,
-            "true",
-            ObjectStoreConfig.ACCESS_KEY,
-            s3.accessKey(),
-            ObjectStoreConfig.SECRET_KEY,
-            s3.secretKey());
-    try (S3ObjectStore store = new S3ObjectStore(ObjectStoreConfig.fromProperties(settings))) {
-      String key = "started-at.txt";
-      store.put(key, Instant.now().toString().getBytes(StandardCharsets.UTF_8));
-      long objects = store.list("").count();
-      return "s3://"
-          + BUCKET
-          + "/"
-          + CLUSTER
-          + "/"
-          + key
-          + " = "
-          + new String(store.get(key), StandardCharsets.UTF_8)
-          + " ("
-          + objects
-          + " objects)";
-    }
+  static Map<String, String> s3Settings(S3Server s3) {
+    return Map.of(
+        ObjectStoreConfig.ENDPOINT, s3.endpoint().toString(),
+        ObjectStoreConfig.BUCKET, BUCKET,
+        ObjectStoreConfig.PREFIX, CLUSTER,
+        ObjectStoreConfig.PATH_STYLE, "true",
+        ObjectStoreConfig.REGION, s3.region(),
+        ObjectStoreConfig.ACCESS_KEY, s3.accessKey(),
+        ObjectStoreConfig.SECRET_KEY, s3.secretKey());
   }
 
   private static void printBanner(
-      Path dataDir, EtcdProcess etcd, S3Server s3, String etcdAnswer, String s3Answer) {
-    List<String> lines =
-        List.of(
-            "Floe local cluster '" + CLUSTER + "' is up (data in " + dataDir + ")",
-            "  etcd       "
-                + etcd.clientEndpoint()
-                + "   (etcdctl --endpoints="
-                + etcd.clientEndpoint()
-                + " get --prefix /floe/)",
-            "  S3         "
-                + s3.endpoint()
-                + "   bucket "
-                + BUCKET
-                + ", region "
-                + s3.region()
-                + ", path-style, access key "
-                + s3.accessKey()
-                + ", secret "
-                + s3.secretKey(),
-            "  checked    etcd: " + etcdAnswer,
-            "             S3:   " + s3Answer,
-            "  not yet    data nodes and the control plane join here as they are built",
-            "Press Ctrl-C to stop.");
+      Path dataDir, EtcdProcess etcd, S3Server s3, List<DataNode> nodes, List<String> demo) {
+    List<String> lines = new ArrayList<>();
+    lines.add("Floe local cluster '" + CLUSTER + "' is up (data in " + dataDir + ")");
+    lines.add(
+        "  etcd        "
+            + etcd.clientEndpoint()
+            + "   (etcdctl --endpoints="
+            + etcd.clientEndpoint()
+            + " get --prefix /floe/"
+            + CLUSTER
+            + "/)");
+    lines.add(
+        "  S3          "
+            + s3.endpoint()
+            + "   bucket "
+            + BUCKET
+            + ", prefix "
+            + CLUSTER
+            + "/, region "
+            + s3.region()
+            + ", path-style, access key "
+            + s3.accessKey()
+            + ", secret "
+            + s3.secretKey());
+    for (DataNode node : nodes) {
+      lines.add("  data node   " + node.nodeId() + " at " + node.endpoint());
+    }
+    demo.forEach(line -> lines.add("  demo        " + line));
+    lines.add("  not yet     the control plane (HTTP API) joins here when it is built");
+    lines.add("Press Ctrl-C to stop.");
     lines.forEach(System.out::println);
   }
 
-  private static void stop(S3Server s3, EtcdProcess etcd) {
-    s3.close();
-    etcd.close();
+  private static void stop(List<AutoCloseable> running) {
+    for (int i = running.size() - 1; i >= 0; i--) {
+      try {
+        running.get(i).close();
+      } catch (Exception e) {
+        System.err.println("while stopping: " + e);
+      }
+    }
   }
 
   private static int port(String variable, int defaultPort) {
