@@ -40,6 +40,9 @@ public final class SnapshotFileReader implements AutoCloseable {
               file,
               ParquetReadOptions.builder(new PlainParquetConfiguration())
                   .withCodecFactory(new SnapshotCodecFactory(1))
+                  // Writers store a CRC32 per page; without checking it a flipped bit in a page
+                  // decodes into a wrong value instead of failing.
+                  .usePageChecksumVerification(true)
                   .build());
     } catch (IOException | RuntimeException e) {
       throw new CorruptObjectException(

@@ -24,8 +24,12 @@ public final class SnapshotFileWriter implements AutoCloseable {
   public SnapshotFileWriter(OutputFile file, Schema schema, SnapshotWriteOptions options) {
     support = new SnapshotWriteSupport(schema);
     try {
+      Builder builder = new Builder(file, support);
+      for (String column : SnapshotSchema.uniqueOrOpaqueColumns(schema)) {
+        builder.withDictionaryEncoding(column, false);
+      }
       writer =
-          new Builder(file, support)
+          builder
               .withConf(new PlainParquetConfiguration())
               .withCodecFactory(new SnapshotCodecFactory(options.zstdLevel()))
               .withCompressionCodec(options.compression())

@@ -1,7 +1,10 @@
 package io.floe.core.snapshot;
 
 import io.floe.core.table.Column;
+import io.floe.core.table.ColumnType;
 import io.floe.core.table.Schema;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.parquet.schema.LogicalTypeAnnotation;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
@@ -41,6 +44,27 @@ public final class SnapshotSchema {
             .as(LogicalTypeAnnotation.timestampType(true, LogicalTypeAnnotation.TimeUnit.MICROS))
             .named(TIMESTAMP_COLUMN));
     return message.named(MESSAGE_NAME);
+  }
+
+  /**
+   * Columns whose values a dictionary cannot shrink: a single-column primary key and the hidden
+   * offset (unique within a snapshot), the hidden timestamp (almost unique) and opaque bytes
+   * (typically ids, hashes or blobs). Parquet would fill a dictionary for each of them, look every
+   * value up in it, and throw it away when it overflows; writing them plain from the start skips
+   * that work and gives the same file size.
+   */
+  public static List<String> uniqueOrOpaqueColumns(Schema schema) {
+    List<String> out = new ArrayList<>();
+    for (Column c : schema.columns()) {
+      boolean soleKey =
+          schema.primaryKey().size() == 1 && schema.primaryKey().get(0).equals(c.name());
+      if (soleKey || c.type() == ColumnType.BYTES) {
+        out.add(c.name());
+      }
+    }
+    out.add(OFFSET_COLUMN);
+    out.add(TIMESTAMP_COLUMN);
+    return out;
   }
 
   private static Type field(Column c) {

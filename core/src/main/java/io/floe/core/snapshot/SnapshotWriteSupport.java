@@ -4,6 +4,7 @@ import io.floe.core.table.Column;
 import io.floe.core.table.ColumnType;
 import io.floe.core.table.Row;
 import io.floe.core.table.Schema;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.parquet.conf.ParquetConfiguration;
@@ -119,7 +120,9 @@ final class SnapshotWriteSupport extends WriteSupport<SnapshotRecord> {
       case INT64, TIMESTAMP -> out.addLong((Long) v);
       case FLOAT32 -> out.addFloat((Float) v);
       case FLOAT64 -> out.addDouble((Double) v);
-      case STRING -> out.addBinary(Binary.fromString((String) v));
+      case STRING ->
+          out.addBinary(
+              Binary.fromConstantByteArray(((String) v).getBytes(StandardCharsets.UTF_8)));
       case BYTES -> out.addBinary(Binary.fromConstantByteArray((byte[]) v));
     }
   }

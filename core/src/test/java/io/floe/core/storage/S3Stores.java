@@ -6,11 +6,11 @@ import java.util.HashMap;
 import java.util.Map;
 
 /** Builds {@link S3ObjectStore}s for the embedded S3 endpoint of an {@link S3Extension}. */
-final class S3Stores {
+public final class S3Stores {
   private S3Stores() {}
 
   /** Properties for the extension's current bucket, with quick retries for tests. */
-  static Map<String, String> properties(S3Extension s3, URI endpoint) {
+  public static Map<String, String> properties(S3Extension s3, URI endpoint) {
     Map<String, String> p = new HashMap<>();
     p.put(ObjectStoreConfig.ENDPOINT, endpoint.toString());
     p.put(ObjectStoreConfig.REGION, s3.region());
@@ -29,7 +29,7 @@ final class S3Stores {
     return p;
   }
 
-  static S3ObjectStore open(S3Extension s3) {
+  public static S3ObjectStore open(S3Extension s3) {
     return new S3ObjectStore(ObjectStoreConfig.fromProperties(properties(s3, s3.endpoint())));
   }
 }

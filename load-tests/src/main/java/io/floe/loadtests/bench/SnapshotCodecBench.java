@@ -36,6 +36,7 @@ import org.openjdk.jmh.infra.Blackhole;
 @OutputTimeUnit(TimeUnit.SECONDS)
 public class SnapshotCodecBench {
   static final int ROWS = 1_000_000;
+  static final int WARM_UP_PASSES = 5;
   static final Schema SCHEMA =
       new Schema(
           1,
@@ -71,6 +72,24 @@ public class SnapshotCodecBench {
     dir = Files.createTempDirectory("floe-bench-");
     readFile = dir.resolve("read.parquet");
     write(readFile);
+    warmUp();
+  }
+
+  /**
+   * One operation is a whole 1M-row file (0.3-2 s), so bench.sh's short warm-up windows hold only a
+   * few operations and used to measure the codec half-interpreted (the first passes run 3-10x
+   * slower than later ones). A few passes here let the JIT settle before JMH's own warm-up.
+   */
+  private void warmUp() throws IOException {
+    Path scratch = dir.resolve("warm-up.parquet");
+    for (int pass = 0; pass < WARM_UP_PASSES; pass++) {
+      write(scratch);
+      try (SnapshotFileReader r =
+          new SnapshotFileReader(new LocalInputFile(readFile), "warm-up", SCHEMA)) {
+        r.forEach(rec -> {});
+      }
+    }
+    Files.delete(scratch);
   }
 
   private void write(Path file) throws IOException {
