@@ -1,5 +1,6 @@
 package io.floe.dataplane;
 
+import io.floe.core.config.ConfigReader;
 import io.floe.core.meta.MetaStoreConfig;
 import io.floe.dataplane.cluster.ClusterSettings;
 import io.floe.dataplane.partition.MemoryBudget;
@@ -93,7 +94,7 @@ public final class NodeConfig {
   }
 
   public int listenPort() {
-    return intValue(LISTEN_PORT, LISTEN_PORT_DEFAULT);
+    return config().integer(LISTEN_PORT, LISTEN_PORT_DEFAULT);
   }
 
   public String advertisedEndpoint(int boundPort) {
@@ -101,15 +102,15 @@ public final class NodeConfig {
   }
 
   public long memoryLimitBytes() {
-    return longValue(MemoryBudget.MEMORY_LIMIT, MemoryBudget.MEMORY_LIMIT_DEFAULT);
+    return config().size(MemoryBudget.MEMORY_LIMIT, MemoryBudget.MEMORY_LIMIT_DEFAULT);
   }
 
   public int ioThreads() {
-    return intValue(DataServer.IO_THREADS, DataServer.IO_THREADS_DEFAULT);
+    return config().integer(DataServer.IO_THREADS, DataServer.IO_THREADS_DEFAULT);
   }
 
   public int maxPendingPerConnection() {
-    return intValue(DataServer.MAX_PENDING, DataServer.MAX_PENDING_DEFAULT);
+    return config().integer(DataServer.MAX_PENDING, DataServer.MAX_PENDING_DEFAULT);
   }
 
   /**
@@ -129,7 +130,7 @@ public final class NodeConfig {
   }
 
   public long incarnation(long startTimeMs) {
-    return longValue(INCARNATION, startTimeMs);
+    return config().longValue(INCARNATION, startTimeMs);
   }
 
   private Map<String, String> asMap() {
@@ -138,19 +139,7 @@ public final class NodeConfig {
     return map;
   }
 
-  private int intValue(String key, int fallback) {
-    return (int) longValue(key, fallback);
-  }
-
-  private long longValue(String key, long fallback) {
-    String value = values.getProperty(key);
-    if (value == null) {
-      return fallback;
-    }
-    try {
-      return Long.parseLong(value.trim());
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(key + ": not a number: '" + value + "'", e);
-    }
+  private ConfigReader config() {
+    return new ConfigReader(asMap());
   }
 }

@@ -2,9 +2,11 @@ package io.floe.core.config;
 
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
+import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 
 /**
  * Reads typed values from a flat map of string properties ({@code s3.retry.max-attempts=5}), with
@@ -18,6 +20,13 @@ public final class ConfigReader {
 
   public ConfigReader(Map<String, String> properties) {
     this.properties = Map.copyOf(properties);
+  }
+
+  /** Reads a {@link Properties} file's worth of settings (string keys and values only). */
+  public static ConfigReader of(Properties properties) {
+    Map<String, String> map = new HashMap<>();
+    properties.stringPropertyNames().forEach(k -> map.put(k, properties.getProperty(k)));
+    return new ConfigReader(map);
   }
 
   public Optional<String> string(String key) {
@@ -35,6 +44,10 @@ public final class ConfigReader {
 
   public int integer(String key, int defaultValue) {
     return string(key).map(v -> parse(key, v, Integer::parseInt)).orElse(defaultValue);
+  }
+
+  public long longValue(String key, long defaultValue) {
+    return string(key).map(v -> parse(key, v, Long::parseLong)).orElse(defaultValue);
   }
 
   public double decimal(String key, double defaultValue) {

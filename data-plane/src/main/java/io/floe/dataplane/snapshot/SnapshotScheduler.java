@@ -1,5 +1,6 @@
 package io.floe.dataplane.snapshot;
 
+import io.floe.core.config.ConfigReader;
 import io.floe.core.partition.PartitionRole;
 import io.floe.core.partition.PartitionState;
 import io.floe.dataplane.partition.Partition;
@@ -28,8 +29,8 @@ import org.slf4j.LoggerFactory;
 public final class SnapshotScheduler implements AutoCloseable {
   public static final String WAL_BYTES = "snapshot.wal-bytes";
   public static final long WAL_BYTES_DEFAULT = 256L << 20;
-  public static final String INTERVAL = "snapshot.interval-ms";
-  public static final long INTERVAL_DEFAULT = Duration.ofMinutes(10).toMillis();
+  public static final String INTERVAL = "snapshot.interval";
+  public static final Duration INTERVAL_DEFAULT = Duration.ofMinutes(10);
   private static final Logger LOG = LoggerFactory.getLogger(SnapshotScheduler.class);
 
   private final Snapshotter snapshotter;
@@ -54,10 +55,9 @@ public final class SnapshotScheduler implements AutoCloseable {
     this.snapshotter = snapshotter;
     this.shipper = shipper;
     this.tables = tables;
-    this.walBytes = Long.parseLong(settings.getProperty(WAL_BYTES, "" + WAL_BYTES_DEFAULT));
-    this.intervalNanos =
-        TimeUnit.MILLISECONDS.toNanos(
-            Long.parseLong(settings.getProperty(INTERVAL, "" + INTERVAL_DEFAULT)));
+    ConfigReader config = ConfigReader.of(settings);
+    this.walBytes = config.size(WAL_BYTES, WAL_BYTES_DEFAULT);
+    this.intervalNanos = config.duration(INTERVAL, INTERVAL_DEFAULT).toNanos();
     thread.scheduleWithFixedDelay(this::checkAll, 1, 1, TimeUnit.SECONDS);
   }
 

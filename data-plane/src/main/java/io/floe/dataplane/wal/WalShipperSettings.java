@@ -1,5 +1,6 @@
 package io.floe.dataplane.wal;
 
+import io.floe.core.config.ConfigReader;
 import java.time.Duration;
 import java.util.Properties;
 
@@ -15,21 +16,21 @@ public record WalShipperSettings(
     Duration retryMin,
     Duration retryMax,
     Duration closeTimeout) {
-  public static final String FLUSH_INTERVAL = "wal.flush-interval-ms";
+  public static final String FLUSH_INTERVAL = "wal.flush-interval";
 
   /** 200 ms: at most 5 PUTs/s at steady state, the budget DESIGN.md sets. */
-  public static final long FLUSH_INTERVAL_DEFAULT = 200;
+  public static final Duration FLUSH_INTERVAL_DEFAULT = Duration.ofMillis(200);
 
   public static final String FLUSH_BYTES = "wal.flush-bytes";
   public static final long FLUSH_BYTES_DEFAULT = 8L << 20;
   public static final String MAX_UNSHIPPED_BYTES = "wal.max-unshipped-bytes";
   public static final long MAX_UNSHIPPED_BYTES_DEFAULT = 256L << 20;
-  public static final String RETRY_MIN = "wal.retry-min-ms";
-  public static final long RETRY_MIN_DEFAULT = 50;
-  public static final String RETRY_MAX = "wal.retry-max-ms";
-  public static final long RETRY_MAX_DEFAULT = 2_000;
-  public static final String CLOSE_TIMEOUT = "wal.close-timeout-ms";
-  public static final long CLOSE_TIMEOUT_DEFAULT = 30_000;
+  public static final String RETRY_MIN = "wal.retry-min";
+  public static final Duration RETRY_MIN_DEFAULT = Duration.ofMillis(50);
+  public static final String RETRY_MAX = "wal.retry-max";
+  public static final Duration RETRY_MAX_DEFAULT = Duration.ofSeconds(2);
+  public static final String CLOSE_TIMEOUT = "wal.close-timeout";
+  public static final Duration CLOSE_TIMEOUT_DEFAULT = Duration.ofSeconds(30);
 
   public WalShipperSettings {
     if (flushInterval.isNegative() || flushInterval.isZero() || flushBytes < 1) {
@@ -45,13 +46,14 @@ public record WalShipperSettings(
   }
 
   public static WalShipperSettings from(Properties p) {
+    ConfigReader c = ConfigReader.of(p);
     return new WalShipperSettings(
-        Duration.ofMillis(longOf(p, FLUSH_INTERVAL, FLUSH_INTERVAL_DEFAULT)),
-        longOf(p, FLUSH_BYTES, FLUSH_BYTES_DEFAULT),
-        longOf(p, MAX_UNSHIPPED_BYTES, MAX_UNSHIPPED_BYTES_DEFAULT),
-        Duration.ofMillis(longOf(p, RETRY_MIN, RETRY_MIN_DEFAULT)),
-        Duration.ofMillis(longOf(p, RETRY_MAX, RETRY_MAX_DEFAULT)),
-        Duration.ofMillis(longOf(p, CLOSE_TIMEOUT, CLOSE_TIMEOUT_DEFAULT)));
+        c.duration(FLUSH_INTERVAL, FLUSH_INTERVAL_DEFAULT),
+        c.size(FLUSH_BYTES, FLUSH_BYTES_DEFAULT),
+        c.size(MAX_UNSHIPPED_BYTES, MAX_UNSHIPPED_BYTES_DEFAULT),
+        c.duration(RETRY_MIN, RETRY_MIN_DEFAULT),
+        c.duration(RETRY_MAX, RETRY_MAX_DEFAULT),
+        c.duration(CLOSE_TIMEOUT, CLOSE_TIMEOUT_DEFAULT));
   }
 
   public WalShipperSettings withFlushInterval(Duration interval) {
@@ -61,17 +63,5 @@ public record WalShipperSettings(
 
   public WalShipperSettings withMaxUnshippedBytes(long flush, long max) {
     return new WalShipperSettings(flushInterval, flush, max, retryMin, retryMax, closeTimeout);
-  }
-
-  static long longOf(Properties p, String key, long fallback) {
-    String value = p.getProperty(key);
-    if (value == null) {
-      return fallback;
-    }
-    try {
-      return Long.parseLong(value.trim());
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(key + ": not a number: '" + value + "'", e);
-    }
   }
 }
