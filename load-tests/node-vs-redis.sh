@@ -47,7 +47,8 @@ trap cleanup EXIT
 redis_port=$(free_port)
 redis-server --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no \
   --dir "$work" --logfile "$work/redis.log" &
-pids+=($!)
+redis_pid=$!
+pids+=($redis_pid)
 
 node_args=()
 if [ "${FLOE_BENCH_S3:-0}" = 1 ]; then
@@ -66,7 +67,8 @@ node_port=$(free_port)
 # shellcheck disable=SC2086
 java ${NODE_JAVA_OPTS:--Xmx2g} "$logback" -cp "$cp" io.floe.dataplane.DataNode \
   --node.listen-port "$node_port" --node.memory-limit-bytes 1073741824 "${node_args[@]}" &
-pids+=($!)
+node_pid=$!
+pids+=($node_pid)
 wait_port "$redis_port"
 wait_port "$node_port"
 
@@ -74,4 +76,5 @@ mkdir -p "$root/load-tests/reports"
 # shellcheck disable=SC2086
 java ${BENCH_JAVA_OPTS:--Xmx1g} "$logback" -cp "$cp" io.floe.loadtests.node.NodeVsRedis \
   --floe "127.0.0.1:$node_port" --redis "127.0.0.1:$redis_port" \
+  --floe-pid "$node_pid" --redis-pid "$redis_pid" \
   --report-dir "$root/load-tests/reports" "$@"

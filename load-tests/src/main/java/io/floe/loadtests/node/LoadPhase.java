@@ -27,6 +27,21 @@ final class LoadPhase {
     this.keys = keys;
   }
 
+  /**
+   * Runs for {@code seconds}; fails on the first request that fails. Measures the CPU that process
+   * {@code serverPid} (when positive) and this JVM spent.
+   */
+  PhaseResult run(Op op, double seconds, long serverPid) throws InterruptedException {
+    long server0 = serverPid > 0 ? ProcessCpu.nanos(serverPid) : -1;
+    long client0 = ProcessCpu.nanos(0);
+    PhaseResult r = run(op, seconds);
+    long server1 = serverPid > 0 ? ProcessCpu.nanos(serverPid) : -1;
+    long client1 = ProcessCpu.nanos(0);
+    double ops = r.opsPerSecond() * seconds;
+    return r.withCpu(
+        server0 < 0 || server1 < 0 ? -1 : (server1 - server0) / ops, (client1 - client0) / ops);
+  }
+
   /** Runs for {@code seconds}; fails on the first request that fails. */
   PhaseResult run(Op op, double seconds) throws InterruptedException {
     long start = System.nanoTime();
@@ -53,7 +68,7 @@ final class LoadPhase {
       total += counts[w];
     }
     return new PhaseResult(
-        total / elapsed, all.getValueAtPercentile(50), all.getValueAtPercentile(99));
+        total / elapsed, all.getValueAtPercentile(50), all.getValueAtPercentile(99), -1, -1);
   }
 
   /** One request chain; re-issues from the completion callback of the previous request. */

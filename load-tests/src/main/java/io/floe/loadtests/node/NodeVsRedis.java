@@ -19,8 +19,10 @@ import java.util.Map;
  *
  * <p>Flags ({@code --name value}): {@code floe} and {@code redis} endpoints (host:port), {@code
  * durability} (memory|s3), {@code connections} (20), {@code depths} (1,16), {@code seconds} per
- * phase (5), {@code warmup} seconds (2), {@code keys} (100000), {@code value-bytes} (100), {@code
- * io-threads} of each client (2), {@code redis-benchmark} (true), {@code report-dir}, {@code note}.
+ * phase (5), {@code rounds} per phase, alternating stores, the median reported (3), {@code warmup}
+ * seconds (2), {@code keys} (100000), {@code value-bytes} (100), {@code io-threads} of each client
+ * (2), {@code redis-benchmark} (true), {@code report-dir}, {@code note}, and the servers' pids
+ * {@code floe-pid} / {@code redis-pid} (to report their CPU per operation).
  */
 public final class NodeVsRedis {
   private NodeVsRedis() {}
@@ -36,6 +38,9 @@ public final class NodeVsRedis {
     int keys = Integer.parseInt(flags.getOrDefault("keys", "100000"));
     int valueBytes = Integer.parseInt(flags.getOrDefault("value-bytes", "100"));
     int ioThreads = Integer.parseInt(flags.getOrDefault("io-threads", "2"));
+    int rounds = Integer.parseInt(flags.getOrDefault("rounds", "3"));
+    long floePid = Long.parseLong(flags.getOrDefault("floe-pid", "0"));
+    long redisPid = Long.parseLong(flags.getOrDefault("redis-pid", "0"));
     boolean redisBenchmark = Boolean.parseBoolean(flags.getOrDefault("redis-benchmark", "true"));
     List<Integer> depths = new ArrayList<>();
     for (String d : flags.getOrDefault("depths", "1,16").split(",")) {
@@ -49,20 +54,45 @@ public final class NodeVsRedis {
 
     Report report =
         new Report(
-            durability, connections, seconds, keys, valueBytes, ioThreads, flags.get("note"));
+            durability,
+            connections,
+            seconds,
+            rounds,
+            keys,
+            valueBytes,
+            ioThreads,
+            flags.get("note"));
     for (int depth : depths) {
       LoadPhase load = new LoadPhase(connections * depth, keys);
-      PhaseResult[] floeResult = null;
-      PhaseResult[] redisResult = null;
-      if (floe != null) {
-        try (KvDriver d = new FloeDriver(floe, connections, ioThreads, durability)) {
-          floeResult = measure(d, load, keys, value, seconds, warmup);
+      List<Side> sides = new ArrayList<>();
+      try {
+        if (floe != null) {
+          sides.add(
+              new Side(new FloeDriver(floe, connections, ioThreads, durability), floePid, true));
         }
-      }
-      if (redis != null) {
-        try (KvDriver d = new RedisDriver(redis, connections, ioThreads)) {
-          redisResult = measure(d, load, keys, value, seconds, warmup);
+        if (redis != null) {
+          sides.add(new Side(new RedisDriver(redis, connections, ioThreads), redisPid, false));
         }
+        for (Side side : sides) {
+          side.driver.preload(keys, value);
+          if (warmup > 0) {
+            load.run(k -> side.driver.put(k, value), warmup / 2);
+            load.run(side.driver::get, warmup / 2);
+          }
+        }
+        // Rounds alternate between the stores so that both see the same background load.
+        for (int round = 0; round < rounds; round++) {
+          for (Side side : sides) {
+            side.puts.add(load.run(k -> side.driver.put(k, value), seconds, side.pid));
+          }
+        }
+        for (int round = 0; round < rounds; round++) {
+          for (Side side : sides) {
+            side.gets.add(load.run(side.driver::get, seconds, side.pid));
+          }
+        }
+      } finally {
+        sides.forEach(side -> side.driver.close());
       }
       Map<String, Double> tool =
           redis != null && redisBenchmark
@@ -74,7 +104,17 @@ public final class NodeVsRedis {
                   valueBytes,
                   Math.max(100_000, (long) (seconds * (depth == 1 ? 60_000 : 400_000))))
               : new HashMap<>();
-      report.regime(depth, floeResult, redisResult, tool);
+      Side floeSide = sides.stream().filter(x -> x.floe).findFirst().orElse(null);
+      Side redisSide = sides.stream().filter(x -> !x.floe).findFirst().orElse(null);
+      report.regime(
+          depth,
+          floeSide == null
+              ? null
+              : new PhaseResult[] {median(floeSide.puts), median(floeSide.gets)},
+          redisSide == null
+              ? null
+              : new PhaseResult[] {median(redisSide.puts), median(redisSide.gets)},
+          tool);
     }
     String text = report.markdown();
     System.out.println(text);
@@ -89,27 +129,35 @@ public final class NodeVsRedis {
     System.out.println("report: " + file);
   }
 
-  /** Warms up, then measures puts and then gets; returns {put, get}. */
-  private static PhaseResult[] measure(
-      KvDriver driver, LoadPhase load, int keys, byte[] value, double seconds, double warmup)
-      throws InterruptedException {
-    driver.preload(keys, value);
-    if (warmup > 0) {
-      load.run(k -> driver.put(k, value), warmup / 2);
-      load.run(driver::get, warmup / 2);
+  /** One store under test and its results, round by round. */
+  private static final class Side {
+    final KvDriver driver;
+    final long pid;
+    final boolean floe;
+    final List<PhaseResult> puts = new ArrayList<>();
+    final List<PhaseResult> gets = new ArrayList<>();
+
+    Side(KvDriver driver, long pid, boolean floe) {
+      this.driver = driver;
+      this.pid = pid;
+      this.floe = floe;
     }
-    PhaseResult put = load.run(k -> driver.put(k, value), seconds);
-    PhaseResult get = load.run(driver::get, seconds);
-    System.out.printf(
-        "%s: put %,.0f/s p50 %d us p99 %d us; get %,.0f/s p50 %d us p99 %d us%n",
-        driver.name(),
-        put.opsPerSecond(),
-        put.p50Nanos() / 1000,
-        put.p99Nanos() / 1000,
-        get.opsPerSecond(),
-        get.p50Nanos() / 1000,
-        get.p99Nanos() / 1000);
-    return new PhaseResult[] {put, get};
+  }
+
+  /** The round with the median throughput (its latencies and CPU come with it). */
+  private static PhaseResult median(List<PhaseResult> rounds) {
+    List<PhaseResult> sorted = new ArrayList<>(rounds);
+    sorted.sort(java.util.Comparator.comparingDouble(PhaseResult::opsPerSecond));
+    for (PhaseResult r : rounds) {
+      System.out.printf(
+          "  round: %,.0f/s p50 %d us p99 %d us, cpu/op server %.1f us client %.1f us%n",
+          r.opsPerSecond(),
+          r.p50Nanos() / 1000,
+          r.p99Nanos() / 1000,
+          r.serverCpuNanos() / 1000,
+          r.clientCpuNanos() / 1000);
+    }
+    return sorted.get(sorted.size() / 2);
   }
 
   private static void write(Path file, String text) throws IOException {

@@ -14,6 +14,7 @@ final class Report {
       Durability durability,
       int connections,
       double seconds,
+      int rounds,
       int keys,
       int valueBytes,
       int ioThreads,
@@ -23,7 +24,8 @@ final class Report {
             + String.format(
                 "%s, %d cores, Java %s. Floe durability `%s`; %d connections per store; %d-byte"
                     + " values; %,d keys (preloaded, random access); %.0f s per phase after a"
-                    + " warm-up; %d client I/O threads for each store; loopback.%n",
+                    + " warm-up, median of %d rounds alternating the stores; %d client I/O threads"
+                    + " for each store; loopback. CPU = server + client CPU time per operation.%n",
                 ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME),
                 Runtime.getRuntime().availableProcessors(),
                 System.getProperty("java.version"),
@@ -32,11 +34,12 @@ final class Report {
                 valueBytes,
                 keys,
                 seconds,
+                rounds,
                 ioThreads)
             + (note == null ? "" : "\n" + note + "\n")
-            + "\n| regime | op | Floe ops/s | Floe p50 / p99 (µs) | Redis ops/s | Redis p50 / p99"
-            + " (µs) | Floe / Redis | redis-benchmark ops/s |\n"
-            + "|---|---|---:|---:|---:|---:|---:|---:|\n";
+            + "\n| regime | op | Floe ops/s | Floe p50 / p99 (µs) | Floe CPU (µs/op) | Redis ops/s"
+            + " | Redis p50 / p99 (µs) | Redis CPU (µs/op) | Floe / Redis | redis-benchmark ops/s |\n"
+            + "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n";
   }
 
   void regime(int depth, PhaseResult[] floe, PhaseResult[] redis, Map<String, Double> tool) {
@@ -58,13 +61,15 @@ final class Report {
   private void line(String regime, String op, PhaseResult floe, PhaseResult redis, Double tool) {
     rows.append(
         String.format(
-            "| %s | %s | %s | %s | %s | %s | %s | %s |%n",
+            "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |%n",
             regime,
             op,
             floe == null ? "-" : String.format("%,.0f", floe.opsPerSecond()),
             latency(floe),
+            cpu(floe),
             redis == null ? "-" : String.format("%,.0f", redis.opsPerSecond()),
             latency(redis),
+            cpu(redis),
             floe == null || redis == null
                 ? "-"
                 : String.format("%.2f×", floe.opsPerSecond() / redis.opsPerSecond()),
@@ -73,6 +78,15 @@ final class Report {
 
   private static String latency(PhaseResult r) {
     return r == null ? "-" : String.format("%d / %d", r.p50Nanos() / 1000, r.p99Nanos() / 1000);
+  }
+
+  private static String cpu(PhaseResult r) {
+    if (r == null) {
+      return "-";
+    }
+    return r.serverCpuNanos() < 0
+        ? String.format("? + %.1f", r.clientCpuNanos() / 1000)
+        : String.format("%.1f + %.1f", r.serverCpuNanos() / 1000, r.clientCpuNanos() / 1000);
   }
 
   String markdown() {
