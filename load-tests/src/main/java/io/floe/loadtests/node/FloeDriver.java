@@ -29,10 +29,13 @@ final class FloeDriver implements KvDriver {
   private final FloeTable table;
   private final Durability durability;
 
-  FloeDriver(String endpoint, int connections, int ioThreads, Durability durability) {
+  FloeDriver(String endpoint, int connections, int ioThreads, int maxBatch, Durability durability) {
     this.durability = durability;
     ClientConfig config =
-        ClientConfig.of(endpoint).withConnectionsPerNode(connections).withIoThreads(ioThreads);
+        ClientConfig.of(endpoint)
+            .withConnectionsPerNode(connections)
+            .withIoThreads(ioThreads)
+            .withMaxBatch(maxBatch);
     this.client = FloeClient.connect(config);
     String name = "bench.kv" + Long.toHexString(System.nanoTime());
     client.createTable(endpoint, name, System.nanoTime(), SCHEMA, connections, durability);

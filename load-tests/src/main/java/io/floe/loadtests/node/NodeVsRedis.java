@@ -1,5 +1,6 @@
 package io.floe.loadtests.node;
 
+import io.floe.client.ClientConfig;
 import io.floe.core.table.Durability;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -19,10 +20,11 @@ import java.util.Map;
  *
  * <p>Flags ({@code --name value}): {@code floe} and {@code redis} endpoints (host:port), {@code
  * durability} (memory|s3), {@code connections} (20), {@code depths} (1,16), {@code seconds} per
- * phase (5), {@code rounds} per phase, alternating stores, the median reported (3), {@code warmup}
- * seconds (2), {@code keys} (100000), {@code value-bytes} (100), {@code io-threads} of each client
- * (2), {@code redis-benchmark} (true), {@code report-dir}, {@code note}, and the servers' pids
- * {@code floe-pid} / {@code redis-pid} (to report their CPU per operation).
+ * phase (5), {@code ops} (put,get), {@code rounds} per phase, alternating stores, the median
+ * reported (3), {@code warmup} seconds (2), {@code keys} (100000), {@code value-bytes} (100),
+ * {@code io-threads} of each client (2), {@code floe-max-batch} (the client's coalescing limit),
+ * {@code redis-benchmark} (true), {@code report-dir}, {@code note}, and the servers' pids {@code
+ * floe-pid} / {@code redis-pid} (to report their CPU per operation).
  */
 public final class NodeVsRedis {
   private NodeVsRedis() {}
@@ -38,6 +40,10 @@ public final class NodeVsRedis {
     int keys = Integer.parseInt(flags.getOrDefault("keys", "100000"));
     int valueBytes = Integer.parseInt(flags.getOrDefault("value-bytes", "100"));
     int ioThreads = Integer.parseInt(flags.getOrDefault("io-threads", "2"));
+    List<String> ops = List.of(flags.getOrDefault("ops", "put,get").split(","));
+    int maxBatch =
+        Integer.parseInt(
+            flags.getOrDefault("floe-max-batch", Integer.toString(ClientConfig.MAX_BATCH_DEFAULT)));
     int rounds = Integer.parseInt(flags.getOrDefault("rounds", "3"));
     long floePid = Long.parseLong(flags.getOrDefault("floe-pid", "0"));
     long redisPid = Long.parseLong(flags.getOrDefault("redis-pid", "0"));
@@ -68,7 +74,10 @@ public final class NodeVsRedis {
       try {
         if (floe != null) {
           sides.add(
-              new Side(new FloeDriver(floe, connections, ioThreads, durability), floePid, true));
+              new Side(
+                  new FloeDriver(floe, connections, ioThreads, maxBatch, durability),
+                  floePid,
+                  true));
         }
         if (redis != null) {
           sides.add(new Side(new RedisDriver(redis, connections, ioThreads), redisPid, false));
@@ -81,12 +90,12 @@ public final class NodeVsRedis {
           }
         }
         // Rounds alternate between the stores so that both see the same background load.
-        for (int round = 0; round < rounds; round++) {
+        for (int round = 0; round < rounds && ops.contains("put"); round++) {
           for (Side side : sides) {
             side.puts.add(load.run(k -> side.driver.put(k, value), seconds, side.pid));
           }
         }
-        for (int round = 0; round < rounds; round++) {
+        for (int round = 0; round < rounds && ops.contains("get"); round++) {
           for (Side side : sides) {
             side.gets.add(load.run(side.driver::get, seconds, side.pid));
           }
@@ -146,6 +155,9 @@ public final class NodeVsRedis {
 
   /** The round with the median throughput (its latencies and CPU come with it). */
   private static PhaseResult median(List<PhaseResult> rounds) {
+    if (rounds.isEmpty()) {
+      return null;
+    }
     List<PhaseResult> sorted = new ArrayList<>(rounds);
     sorted.sort(java.util.Comparator.comparingDouble(PhaseResult::opsPerSecond));
     for (PhaseResult r : rounds) {
