@@ -3,10 +3,13 @@
 # same Java harness (io.floe.loadtests.node.NodeVsRedis) at the same concurrency.
 #   load-tests/node-vs-redis.sh [harness flags...]
 # e.g. --seconds 10 --depths 1,16 --durability memory   (see NodeVsRedis for every flag)
-# Environment: FLOE_NODE_ARGS (extra flags for the node, e.g. its S3 settings),
-#   FLOE_BENCH_S3=1 (also start an embedded S3 endpoint and pass its settings in FLOE_NODE_ARGS
-#   style via FLOE_S3_* variables to the node), NODE_JAVA_OPTS / BENCH_JAVA_OPTS (JVM options).
-# The report is printed and written to load-tests/reports/node-vs-redis-<time>.md.
+# Environment:
+#   FLOE_NODE_ARGS   extra node flags, expanded after the S3 variables below are set, e.g.
+#                    FLOE_NODE_ARGS='--some.s3-endpoint "$FLOE_S3_ENDPOINT"' (single quotes)
+#   FLOE_BENCH_S3=1  start an embedded S3 endpoint (S3Proxy, own JVM, local directory) first and
+#                    export FLOE_S3_ENDPOINT, FLOE_S3_BUCKET, FLOE_S3_REGION, FLOE_S3_ACCESS_KEY,
+#                    FLOE_S3_SECRET_KEY; implied by --durability s3
+#   NODE_JAVA_OPTS / BENCH_JAVA_OPTS   JVM options of the node / the harness
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -51,17 +54,25 @@ redis_pid=$!
 pids+=($redis_pid)
 
 node_args=()
+prev=""
+for arg in "$@"; do
+  if [ "$arg" = "--durability=s3" ] || { [ "$prev" = "--durability" ] && [ "$arg" = s3 ]; }; then
+    FLOE_BENCH_S3=1
+  fi
+  prev=$arg
+done
 if [ "${FLOE_BENCH_S3:-0}" = 1 ]; then
   # An embedded S3 endpoint (S3Proxy over HTTP) in its own JVM, on a local directory.
   java "$logback" -cp "$cp" io.floe.testsupport.s3.S3Server "$work/s3" floe-bench >"$work/s3.log" 2>&1 &
   pids+=($!)
   for _ in $(seq 100); do grep -q '^S3 endpoint' "$work/s3.log" && break; sleep 0.1; done
-  s3_endpoint=$(sed -n 's/^S3 endpoint \([^ ]*\) .*/\1/p' "$work/s3.log")
-  echo "embedded S3 at $s3_endpoint (bucket floe-bench)"
-  export FLOE_S3_ENDPOINT="$s3_endpoint" FLOE_S3_BUCKET=floe-bench
+  # "S3 endpoint URI region R access key K secret S"
+  read -r _ _ FLOE_S3_ENDPOINT _ FLOE_S3_REGION _ _ FLOE_S3_ACCESS_KEY _ FLOE_S3_SECRET_KEY \
+    < <(grep '^S3 endpoint' "$work/s3.log")
+  export FLOE_S3_ENDPOINT FLOE_S3_REGION FLOE_S3_ACCESS_KEY FLOE_S3_SECRET_KEY FLOE_S3_BUCKET=floe-bench
+  echo "embedded S3 at $FLOE_S3_ENDPOINT (bucket floe-bench)"
 fi
-# shellcheck disable=SC2206
-node_args+=(${FLOE_NODE_ARGS:-})
+eval "node_args+=(${FLOE_NODE_ARGS:-})"
 
 # The node keeps every row on the heap and rewrites it on each put: a fixed heap with a large young
 # generation and the throughput collector keeps young collections rare and short (G1's default
