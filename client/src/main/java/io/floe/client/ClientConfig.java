@@ -65,4 +65,9 @@ public record ClientConfig(
     return new ClientConfig(
         seeds, requestTimeout, connectTimeout, connectionsPerNode, maxAttempts, batch, ioThreads);
   }
+
+  public ClientConfig withIoThreads(int threads) {
+    return new ClientConfig(
+        seeds, requestTimeout, connectTimeout, connectionsPerNode, maxAttempts, maxBatch, threads);
+  }
 }

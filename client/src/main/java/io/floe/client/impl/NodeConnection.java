@@ -139,7 +139,7 @@ final class NodeConnection {
     }
     ByteBuf frame;
     try {
-      frame = Frames.start(channel.alloc(), request.opcode().code(), id, 64);
+      frame = Frames.start(channel.alloc(), request.opcode().code(), id, bodyHint(request));
       RequestCodec.encode(request, frame);
       Frames.finish(frame);
     } catch (RuntimeException e) {
@@ -148,6 +148,21 @@ final class NodeConnection {
     }
     inFlight.put(id, pending);
     channel.write(frame, channel.voidPromise());
+  }
+
+  /** Room for the body up front: a row outgrowing the buffer would cost a copy per request. */
+  private static int bodyHint(Request request) {
+    if (request instanceof Request.Put put) {
+      return put.table().length() + put.row().length + 8;
+    }
+    if (request instanceof Request.BatchWrite batch) {
+      int size = batch.table().length() + 8;
+      for (Request.Write w : batch.writes()) {
+        size += w.bytes().length + 5;
+      }
+      return size;
+    }
+    return 64;
   }
 
   private void received(Frame frame) {

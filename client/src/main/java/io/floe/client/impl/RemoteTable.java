@@ -76,8 +76,7 @@ public final class RemoteTable implements FloeTable {
     byte[] key;
     byte[] bytes;
     try {
-      validator.validate(row);
-      key = keyCodec.encode(row);
+      key = validator.validateAndEncodeKey(row);
       bytes = rowCodec.encode(row);
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);

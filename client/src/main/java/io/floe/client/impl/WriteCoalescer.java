@@ -21,7 +21,8 @@ import java.util.function.BiConsumer;
 final class WriteCoalescer {
   private final int maxBatch;
   private final BiConsumer<Request, InFlight> sink;
-  private final Map<String, Pending> byTable = new LinkedHashMap<>();
+  // Allocated on the first write of a drain: most drains of a read-heavy client have none.
+  private Map<String, List<Outgoing>> byTable;
 
   WriteCoalescer(int maxBatch, BiConsumer<Request, InFlight> sink) {
     this.maxBatch = maxBatch;
@@ -31,54 +32,51 @@ final class WriteCoalescer {
   /** Takes the request if it is a write; false for anything else. */
   boolean offer(Outgoing out) {
     String table;
-    Write write;
     if (out.request() instanceof Put p) {
       table = p.table();
-      write = Write.put(p.row());
     } else if (out.request() instanceof Delete d) {
       table = d.table();
-      write = Write.delete(d.key());
     } else {
       return false;
     }
-    Pending pending = byTable.computeIfAbsent(table, t -> new Pending());
-    pending.add(out, write);
-    if (pending.writes.size() >= maxBatch) {
+    if (byTable == null) {
+      byTable = new LinkedHashMap<>();
+    }
+    List<Outgoing> pending = byTable.computeIfAbsent(table, t -> new ArrayList<>());
+    pending.add(out);
+    if (pending.size() >= maxBatch) {
       emit(table, byTable.remove(table));
     }
     return true;
   }
 
   void finish() {
-    byTable.forEach(this::emit);
-    byTable.clear();
+    if (byTable != null) {
+      byTable.forEach(this::emit);
+      byTable.clear();
+    }
   }
 
-  private void emit(String table, Pending pending) {
-    if (pending.writes.size() == 1) {
-      Outgoing only = pending.originals.get(0);
+  /** A lone write goes out as itself; several become one batch frame, built only then. */
+  private void emit(String table, List<Outgoing> pending) {
+    if (pending.size() == 1) {
+      Outgoing only = pending.get(0);
       sink.accept(
           only.request(),
           InFlight.single(only.request().opcode(), only.deadlineNanos(), only.future()));
       return;
     }
-    sink.accept(
-        new BatchWrite(table, pending.writes),
-        InFlight.coalesced(pending.deadline, pending.futures));
-  }
-
-  private static final class Pending {
-    final List<Write> writes = new ArrayList<>();
-    final List<Outgoing> originals = new ArrayList<>();
-    final List<CompletableFuture<Response>> futures = new ArrayList<>();
+    List<Write> writes = new ArrayList<>(pending.size());
+    List<CompletableFuture<Response>> futures = new ArrayList<>(pending.size());
     long deadline = Long.MAX_VALUE;
-
-    void add(Outgoing out, Write write) {
-      writes.add(write);
-      originals.add(out);
+    for (Outgoing out : pending) {
+      writes.add(
+          out.request() instanceof Put p
+              ? Write.put(p.row())
+              : Write.delete(((Delete) out.request()).key()));
       futures.add(out.future());
-      deadline =
-          originals.size() == 1 ? out.deadlineNanos() : Math.min(deadline, out.deadlineNanos());
+      deadline = Math.min(deadline, out.deadlineNanos());
     }
+    sink.accept(new BatchWrite(table, writes), InFlight.coalesced(deadline, futures));
   }
 }

@@ -116,7 +116,9 @@ public final class RequestCodec {
           case MULTI_GET -> decodeMultiGet(in);
           case SCAN -> decodeScan(in);
         };
-    Wire.end(in, opcode + " request");
+    if (in.isReadable()) {
+      Wire.end(in, opcode + " request"); // the message is built only when it is needed
+    }
     return request;
   }
 

@@ -97,7 +97,12 @@ public final class KeyCodec {
   }
 
   private static void writeEscaped(byte[] bytes, ByteWriter out) {
-    for (byte b : bytes) {
+    writeEscaped(bytes, 0, bytes.length, out);
+  }
+
+  static void writeEscaped(byte[] bytes, int offset, int length, ByteWriter out) {
+    for (int i = offset; i < offset + length; i++) {
+      byte b = bytes[i];
       out.writeByte(b);
       if (b == ESCAPE) {
         out.writeByte(ESCAPED_ZERO);
@@ -122,6 +127,26 @@ public final class KeyCodec {
       throw in.corrupt("trailing bytes after the last key column");
     }
     return values;
+  }
+
+  /**
+   * Checks that the bytes are a key of this schema, as {@link #decode} would, without boxing the
+   * fixed-width values (a node checks the key of every read it serves).
+   *
+   * @throws io.floe.core.format.FormatException if the bytes are not a key of this schema
+   */
+  public void check(byte[] key) {
+    ByteReader in = new ByteReader("key", key, 0, key.length);
+    for (ColumnType type : keyTypes) {
+      switch (type) {
+        case INT32, FLOAT32 -> in.readIntBE();
+        case INT64, TIMESTAMP, FLOAT64 -> in.readLongBE();
+        default -> readKeyValue(type, in);
+      }
+    }
+    if (!in.atEnd()) {
+      throw in.corrupt("trailing bytes after the last key column");
+    }
   }
 
   private static Object readKeyValue(ColumnType type, ByteReader in) {

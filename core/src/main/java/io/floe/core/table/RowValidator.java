@@ -21,6 +21,14 @@ public final class RowValidator {
    * @throws RowTooLargeException for a value, key or row over its limit
    */
   public void validate(Row row) {
+    validateAndEncodeKey(row);
+  }
+
+  /**
+   * Validates like {@link #validate} and returns the row's encoded primary key, which validation
+   * computes anyway (a writer needs it to route the row).
+   */
+  public byte[] validateAndEncodeKey(Row row) {
     if (row.size() != schema.size()) {
       throw new SchemaViolationException(
           null, "the row has " + row.size() + " values, the schema " + schema.size() + " columns");
@@ -32,7 +40,7 @@ public final class RowValidator {
     if (rowSize > SchemaLimits.MAX_ROW_BYTES) {
       throw new RowTooLargeException(null, "the encoded row", rowSize, SchemaLimits.MAX_ROW_BYTES);
     }
-    keyCodec.encode(row);
+    return keyCodec.encode(row);
   }
 
   private static void checkValue(Column column, Object value) {

@@ -215,20 +215,18 @@ public final class Partition {
 
   /** Puts the new version at the head of its key; returns the change in bytes held. */
   private long apply(byte[] key, Version v) {
-    Version head = rows.get(key);
-    boolean liveBefore = head != null && !head.deleted();
-    rowCount += (v.deleted() ? 0 : 1) - (liveBefore ? 1 : 0);
     if (!views.any()) {
+      // One skip-list traversal: put and remove return the head they replaced (writers hold the
+      // partition's monitor, so nothing else changes the key in between).
+      Version head = v.deleted() ? rows.remove(key) : rows.put(key, v);
+      rowCount += (v.deleted() ? 0 : 1) - (head != null && !head.deleted() ? 1 : 0);
       if (v.deleted()) {
-        if (head == null) {
-          return 0;
-        }
-        rows.remove(key);
-        return -(KEY_OVERHEAD + key.length + chainBytes(head));
+        return head == null ? 0 : -(KEY_OVERHEAD + key.length + chainBytes(head));
       }
-      rows.put(key, v);
       return v.bytes() - (head == null ? -(KEY_OVERHEAD + key.length) : chainBytes(head));
     }
+    Version head = rows.get(key);
+    rowCount += (v.deleted() ? 0 : 1) - (head != null && !head.deleted() ? 1 : 0);
     v.older = head;
     rows.put(key, v);
     views.remember(key);

@@ -118,7 +118,11 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     ByteBuf out =
-        Frames.start(ctx.alloc(), ResponseCodec.frameOpcode(opcode, response), requestId, 32);
+        Frames.start(
+            ctx.alloc(),
+            ResponseCodec.frameOpcode(opcode, response),
+            requestId,
+            bodyHint(response));
     ResponseCodec.encode(response, out);
     Frames.finish(out);
     if (flush) {
@@ -127,6 +131,11 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     } else {
       ctx.write(out, ctx.voidPromise());
     }
+  }
+
+  /** Room for the body up front: a row outgrowing the buffer would cost a copy per response. */
+  private static int bodyHint(Response response) {
+    return response instanceof Response.Got got && got.row() != null ? got.row().length + 8 : 32;
   }
 
   @Override

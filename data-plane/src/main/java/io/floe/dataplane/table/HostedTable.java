@@ -6,11 +6,9 @@ import io.floe.core.protocol.FloeRequestException;
 import io.floe.core.protocol.NotLeaderException;
 import io.floe.core.protocol.Request.Write;
 import io.floe.core.table.Durability;
+import io.floe.core.table.EncodedRowCheck;
 import io.floe.core.table.KeyCodec;
 import io.floe.core.table.PartitionHasher;
-import io.floe.core.table.Row;
-import io.floe.core.table.RowCodec;
-import io.floe.core.table.RowValidator;
 import io.floe.core.table.Schema;
 import io.floe.core.table.SchemaLimits;
 import io.floe.core.table.SchemaViolationException;
@@ -34,9 +32,8 @@ public final class HostedTable {
   private final long tableId;
   private final Schema schema;
   private final Durability durability;
-  private final RowCodec rowCodec;
+  private final EncodedRowCheck rowCheck;
   private final KeyCodec keyCodec;
-  private final RowValidator validator;
   private final AtomicReferenceArray<Partition> partitions;
 
   /** Where each partition not led here is led, as the assignments say ("" when unknown). */
@@ -56,9 +53,8 @@ public final class HostedTable {
     this.tableId = tableId;
     this.schema = schema;
     this.durability = durability;
-    this.rowCodec = new RowCodec(schema);
+    this.rowCheck = new EncodedRowCheck(schema);
     this.keyCodec = new KeyCodec(schema);
-    this.validator = new RowValidator(schema);
     this.partitions = new AtomicReferenceArray<>(partitions);
     this.leaderHints = new AtomicReferenceArray<>(partitions.length);
   }
@@ -136,22 +132,19 @@ public final class HostedTable {
     return partition(PartitionHasher.partition(key, partitions.length()));
   }
 
-  /** Decodes and validates a row from the wire; returns its encoded primary key. */
+  /** Validates a row from the wire in its encoding; returns its encoded primary key. */
   public byte[] checkRow(byte[] rowBytes) {
     if (rowBytes.length > SchemaLimits.MAX_ROW_BYTES) {
       throw new FloeRequestException(
           ErrorCode.ROW_TOO_LARGE,
           "the encoded row is " + rowBytes.length + " bytes, over " + SchemaLimits.MAX_ROW_BYTES);
     }
-    Row row;
     try {
-      row = rowCodec.decode(rowBytes);
+      return rowCheck.check(rowBytes);
     } catch (FormatException e) {
       throw new SchemaViolationException(
           null, "the row does not decode under the table schema: " + e.getMessage());
     }
-    validator.validate(row);
-    return keyCodec.encode(row);
   }
 
   /** Checks that the bytes are a primary key of this table. */
@@ -162,7 +155,7 @@ public final class HostedTable {
           "the encoded key is " + key.length + " bytes, over " + SchemaLimits.MAX_KEY_BYTES);
     }
     try {
-      keyCodec.decode(key);
+      keyCodec.check(key);
     } catch (FormatException e) {
       throw new SchemaViolationException(
           null, "not a primary key of '" + name + "': " + e.getMessage());

@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# Side-by-side benchmark: a Floe data node against redis-server on this machine, driven by the
+# same Java harness (io.floe.loadtests.node.NodeVsRedis) at the same concurrency.
+#   load-tests/node-vs-redis.sh [harness flags...]
+# e.g. --seconds 10 --depths 1,16 --durability memory   (see NodeVsRedis for every flag)
+# Environment:
+#   FLOE_NODE_ARGS   extra node flags, expanded after the S3 variables below are set, e.g.
+#                    FLOE_NODE_ARGS='--some.s3-endpoint "$FLOE_S3_ENDPOINT"' (single quotes)
+#   FLOE_BENCH_S3=1  start an embedded S3 endpoint (S3Proxy, own JVM, local directory) first and
+#                    export FLOE_S3_ENDPOINT, FLOE_S3_BUCKET, FLOE_S3_REGION, FLOE_S3_ACCESS_KEY,
+#                    FLOE_S3_SECRET_KEY; implied by --durability s3
+#   NODE_JAVA_OPTS / BENCH_JAVA_OPTS   JVM options of the node / the harness
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+
+if ! command -v redis-server >/dev/null || ! command -v redis-benchmark >/dev/null; then
+  if [ "$(id -u)" = 0 ]; then
+    apt-get update -qq && apt-get install -y -qq redis-server redis-tools >/dev/null
+  else
+    echo "redis-server/redis-benchmark missing: apt-get install redis-server redis-tools (as root)" >&2
+    exit 1
+  fi
+fi
+
+cp_file="$root/load-tests/target/bench.classpath"
+mvn -B -q -pl load-tests -am package dependency:build-classpath -DskipTests \
+  -Dspotless.check.skip=true -Dmdep.outputFile="$cp_file" -Dmdep.includeScope=runtime
+cp="$root/load-tests/target/classes:$(cat "$cp_file")"
+logback="-Dlogback.configurationFile=$root/load-tests/bench-logback.xml"
+
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+}
+wait_port() {
+  for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.1; done
+  echo "nothing listens on port $1" >&2
+  return 1
+}
+
+pids=()
+work=$(mktemp -d)
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+redis_port=$(free_port)
+redis-server --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no \
+  --dir "$work" --logfile "$work/redis.log" &
+redis_pid=$!
+pids+=($redis_pid)
+
+node_args=()
+prev=""
+for arg in "$@"; do
+  if [ "$arg" = "--durability=s3" ] || { [ "$prev" = "--durability" ] && [ "$arg" = s3 ]; }; then
+    FLOE_BENCH_S3=1
+  fi
+  prev=$arg
+done
+if [ "${FLOE_BENCH_S3:-0}" = 1 ]; then
+  # An embedded S3 endpoint (S3Proxy over HTTP) in its own JVM, on a local directory.
+  java "$logback" -cp "$cp" io.floe.testsupport.s3.S3Server "$work/s3" floe-bench >"$work/s3.log" 2>&1 &
+  pids+=($!)
+  for _ in $(seq 100); do grep -q '^S3 endpoint' "$work/s3.log" && break; sleep 0.1; done
+  # "S3 endpoint URI region R access key K secret S"
+  read -r _ _ FLOE_S3_ENDPOINT _ FLOE_S3_REGION _ _ FLOE_S3_ACCESS_KEY _ FLOE_S3_SECRET_KEY \
+    < <(grep '^S3 endpoint' "$work/s3.log")
+  export FLOE_S3_ENDPOINT FLOE_S3_REGION FLOE_S3_ACCESS_KEY FLOE_S3_SECRET_KEY FLOE_S3_BUCKET=floe-bench
+  echo "embedded S3 at $FLOE_S3_ENDPOINT (bucket floe-bench)"
+fi
+eval "node_args+=(${FLOE_NODE_ARGS:-})"
+
+# The node keeps every row on the heap and rewrites it on each put: a fixed heap with a large young
+# generation and the throughput collector keeps young collections rare and short (G1's default
+# sizing here gave 20-70 ms pauses every half second under puts).
+node_jvm="-Xms3g -Xmx3g -Xmn1g -XX:+UseParallelGC -XX:+AlwaysPreTouch -Dio.netty.leakDetection.level=disabled"
+bench_jvm="-Xms1g -Xmx1g -Xmn600m -XX:+UseParallelGC"
+node_port=$(free_port)
+# shellcheck disable=SC2086
+java ${NODE_JAVA_OPTS:-$node_jvm} "$logback" -cp "$cp" io.floe.dataplane.DataNode \
+  --node.listen-port "$node_port" --node.memory-limit-bytes 1073741824 "${node_args[@]}" &
+node_pid=$!
+pids+=($node_pid)
+wait_port "$redis_port"
+wait_port "$node_port"
+
+mkdir -p "$root/load-tests/reports"
+# shellcheck disable=SC2086
+java ${BENCH_JAVA_OPTS:-$bench_jvm} "$logback" -cp "$cp" io.floe.loadtests.node.NodeVsRedis \
+  --floe "127.0.0.1:$node_port" --redis "127.0.0.1:$redis_port" \
+  --floe-pid "$node_pid" --redis-pid "$redis_pid" \
+  --report-dir "$root/load-tests/reports" "$@"
