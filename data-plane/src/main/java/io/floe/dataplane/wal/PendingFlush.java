@@ -9,17 +9,33 @@ import java.util.concurrent.CompletableFuture;
 /**
  * The entries gathered for one WAL object, grouped by partition in arrival (offset) order, and the
  * one future every write in it waits on: group commit costs one future per object, not per write.
+ * It also keeps when each entry was appended ({@link System#nanoTime}), for the lag to durable; the
+ * flusher hands that array on to the next flush, so it is not reallocated at steady state.
  */
 final class PendingFlush {
   final Map<PartitionKey, List<WalEntry>> byPartition = new LinkedHashMap<>();
   final CompletableFuture<Void> durable = new CompletableFuture<>();
   long bytes;
+  long[] appendNanos;
+  int entries;
 
-  void add(WalEntry e) {
+  PendingFlush() {
+    this(new long[1024]);
+  }
+
+  PendingFlush(long[] appendNanos) {
+    this.appendNanos = appendNanos;
+  }
+
+  void add(WalEntry e, long appendedAtNanos) {
     byPartition
         .computeIfAbsent(new PartitionKey(e.tableId(), e.partition()), k -> new ArrayList<>())
         .add(e);
     bytes += sizeOf(e);
+    if (entries == appendNanos.length) {
+      appendNanos = java.util.Arrays.copyOf(appendNanos, entries * 2);
+    }
+    appendNanos[entries++] = appendedAtNanos;
   }
 
   boolean isEmpty() {

@@ -37,6 +37,9 @@ import org.slf4j.LoggerFactory;
 public final class WalShipper implements WalSink {
   private static final Logger LOG = LoggerFactory.getLogger(WalShipper.class);
 
+  /** The periodic {@code wal-stats} line has its own logger, so it can be switched on alone. */
+  private static final Logger STATS = LoggerFactory.getLogger("io.floe.wal-stats");
+
   private final ObjectStore store;
   private final String node;
   private final long incarnation;
@@ -53,6 +56,9 @@ public final class WalShipper implements WalSink {
   private long inFlightBytes;
   private long nextSeq = 1;
   private long lastFlushNanos = System.nanoTime();
+  // Flusher thread only: the stats window and the append-time array the next flush reuses.
+  private final WalStatsWindow stats = new WalStatsWindow(System.nanoTime());
+  private long[] spareAppendNanos = new long[1024];
   private volatile boolean closing;
   private volatile String fencedBy;
 
@@ -93,9 +99,10 @@ public final class WalShipper implements WalSink {
     if (fencedBy != null) {
       return CompletableFuture.failedFuture(fenced());
     }
+    long now = System.nanoTime();
     synchronized (lock) {
       boolean wasEmpty = pending.isEmpty();
-      pending.add(entry);
+      pending.add(entry, now);
       if (wasEmpty || pending.bytes >= settings.flushBytes()) {
         lock.notifyAll();
       }
@@ -192,7 +199,7 @@ public final class WalShipper implements WalSink {
         boolean full = pending.bytes >= settings.flushBytes();
         if (!pending.isEmpty() && (due <= 0 || full || closing)) {
           PendingFlush batch = pending;
-          pending = new PendingFlush();
+          pending = new PendingFlush(spareAppendNanos);
           inFlightBytes = batch.bytes;
           lastFlushNanos = System.nanoTime();
           return batch;
@@ -220,6 +227,7 @@ public final class WalShipper implements WalSink {
       fence(key, batch);
       return;
     }
+    long durableNanos = System.nanoTime();
     WalFooter footer = WalObjectDecoder.decodeFooter(key, object);
     objectsWritten.incrementAndGet();
     bytesWritten.addAndGet(object.length);
@@ -229,6 +237,17 @@ public final class WalShipper implements WalSink {
       inFlightBytes = 0;
     }
     batch.durable.complete(null);
+    recordStats(batch, object.length, durableNanos);
+  }
+
+  private void recordStats(PendingFlush batch, int objectBytes, long durableNanos) {
+    stats.shipped(objectBytes, batch.appendNanos, batch.entries, durableNanos);
+    spareAppendNanos = batch.appendNanos;
+    long now = System.nanoTime();
+    if (stats.isDue(now, settings.statsInterval().toNanos())) {
+      String line = stats.line(now, putRequests.get(), System.currentTimeMillis());
+      STATS.info("{} node={}", line, node);
+    }
   }
 
   /** Puts until the object is there; false when the sequence holds someone else's object. */

@@ -15,7 +15,8 @@ public record WalShipperSettings(
     long maxUnshippedBytes,
     Duration retryMin,
     Duration retryMax,
-    Duration closeTimeout) {
+    Duration closeTimeout,
+    Duration statsInterval) {
   public static final String FLUSH_INTERVAL = "wal.flush-interval";
 
   /** 200 ms: at most 5 PUTs/s at steady state, the budget DESIGN.md sets. */
@@ -31,6 +32,14 @@ public record WalShipperSettings(
   public static final Duration RETRY_MAX_DEFAULT = Duration.ofSeconds(2);
   public static final String CLOSE_TIMEOUT = "wal.close-timeout";
   public static final Duration CLOSE_TIMEOUT_DEFAULT = Duration.ofSeconds(30);
+
+  /**
+   * How often the shipper logs its {@code wal-stats} line (PUTs/s, bytes, lag to durable) while it
+   * ships; benchmarks shorten it to see phases of a few seconds.
+   */
+  public static final String STATS_INTERVAL = "wal.stats-interval";
+
+  public static final Duration STATS_INTERVAL_DEFAULT = Duration.ofSeconds(5);
 
   public WalShipperSettings {
     if (flushInterval.isNegative() || flushInterval.isZero() || flushBytes < 1) {
@@ -53,15 +62,22 @@ public record WalShipperSettings(
         c.size(MAX_UNSHIPPED_BYTES, MAX_UNSHIPPED_BYTES_DEFAULT),
         c.duration(RETRY_MIN, RETRY_MIN_DEFAULT),
         c.duration(RETRY_MAX, RETRY_MAX_DEFAULT),
-        c.duration(CLOSE_TIMEOUT, CLOSE_TIMEOUT_DEFAULT));
+        c.duration(CLOSE_TIMEOUT, CLOSE_TIMEOUT_DEFAULT),
+        c.duration(STATS_INTERVAL, STATS_INTERVAL_DEFAULT));
   }
 
   public WalShipperSettings withFlushInterval(Duration interval) {
     return new WalShipperSettings(
-        interval, flushBytes, maxUnshippedBytes, retryMin, retryMax, closeTimeout);
+        interval, flushBytes, maxUnshippedBytes, retryMin, retryMax, closeTimeout, statsInterval);
   }
 
   public WalShipperSettings withMaxUnshippedBytes(long flush, long max) {
-    return new WalShipperSettings(flushInterval, flush, max, retryMin, retryMax, closeTimeout);
+    return new WalShipperSettings(
+        flushInterval, flush, max, retryMin, retryMax, closeTimeout, statsInterval);
+  }
+
+  public WalShipperSettings withStatsInterval(Duration interval) {
+    return new WalShipperSettings(
+        flushInterval, flushBytes, maxUnshippedBytes, retryMin, retryMax, closeTimeout, interval);
   }
 }
