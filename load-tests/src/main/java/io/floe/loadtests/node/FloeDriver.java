@@ -14,8 +14,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
- * A data node through the Java client: a fresh table {@code (k int64 key, v bytes)} with one
- * partition per connection, in the durability mode under test.
+ * A data node through the Java client: a fresh table {@code (k int64 key, v bytes)} with one given
+ * number of partitions (one per connection by default), in the durability mode under test.
  */
 final class FloeDriver implements KvDriver {
   private static final Schema SCHEMA =
@@ -29,7 +29,13 @@ final class FloeDriver implements KvDriver {
   private final FloeTable table;
   private final Durability durability;
 
-  FloeDriver(String endpoint, int connections, int ioThreads, int maxBatch, Durability durability) {
+  FloeDriver(
+      String endpoint,
+      int connections,
+      int partitions,
+      int ioThreads,
+      int maxBatch,
+      Durability durability) {
     this.durability = durability;
     ClientConfig config =
         ClientConfig.of(endpoint)
@@ -38,7 +44,7 @@ final class FloeDriver implements KvDriver {
             .withMaxBatch(maxBatch);
     this.client = FloeClient.connect(config);
     String name = "bench.kv" + Long.toHexString(System.nanoTime());
-    client.createTable(endpoint, name, System.nanoTime(), SCHEMA, connections, durability);
+    client.createTable(endpoint, name, System.nanoTime(), SCHEMA, partitions, durability);
     this.table = client.table(name);
   }
 

@@ -24,7 +24,9 @@ import java.util.Map;
  * reported (3), {@code warmup} seconds (2), {@code keys} (100000), {@code value-bytes} (100),
  * {@code io-threads} of each client (2), {@code floe-max-batch} (the client's coalescing limit),
  * {@code redis-benchmark} (true), {@code report-dir}, {@code note}, and the servers' pids {@code
- * floe-pid} / {@code redis-pid} (to report their CPU per operation).
+ * floe-pid} / {@code redis-pid} (to report their CPU per operation), {@code partitions} of the Floe
+ * table (one per connection), and {@code node-log}: the node's log file, whose {@code wal-stats}
+ * lines give the S3 PUTs/s and the lag to durable during the Floe put phases.
  */
 public final class NodeVsRedis {
   private NodeVsRedis() {}
@@ -47,6 +49,10 @@ public final class NodeVsRedis {
     int rounds = Integer.parseInt(flags.getOrDefault("rounds", "3"));
     long floePid = Long.parseLong(flags.getOrDefault("floe-pid", "0"));
     long redisPid = Long.parseLong(flags.getOrDefault("redis-pid", "0"));
+    int partitions =
+        Integer.parseInt(flags.getOrDefault("partitions", Integer.toString(connections)));
+    String nodeLog = flags.get("node-log");
+    Map<Integer, List<long[]>> floePutPhases = new java.util.LinkedHashMap<>();
     boolean redisBenchmark = Boolean.parseBoolean(flags.getOrDefault("redis-benchmark", "true"));
     List<Integer> depths = new ArrayList<>();
     for (String d : flags.getOrDefault("depths", "1,16").split(",")) {
@@ -75,7 +81,7 @@ public final class NodeVsRedis {
         if (floe != null) {
           sides.add(
               new Side(
-                  new FloeDriver(floe, connections, ioThreads, maxBatch, durability),
+                  new FloeDriver(floe, connections, partitions, ioThreads, maxBatch, durability),
                   floePid,
                   true));
         }
@@ -92,7 +98,13 @@ public final class NodeVsRedis {
         // Rounds alternate between the stores so that both see the same background load.
         for (int round = 0; round < rounds && ops.contains("put"); round++) {
           for (Side side : sides) {
+            long start = System.currentTimeMillis();
             side.puts.add(load.run(k -> side.driver.put(k, value), seconds, side.pid));
+            if (side.floe) {
+              floePutPhases
+                  .computeIfAbsent(depth, d -> new ArrayList<>())
+                  .add(new long[] {start, System.currentTimeMillis()});
+            }
           }
         }
         for (int round = 0; round < rounds && ops.contains("get"); round++) {
@@ -124,6 +136,11 @@ public final class NodeVsRedis {
               ? null
               : new PhaseResult[] {median(redisSide.puts), median(redisSide.gets)},
           tool);
+    }
+    if (nodeLog != null) {
+      List<WalStatsLog.Window> windows = WalStatsLog.read(Path.of(nodeLog));
+      floePutPhases.forEach(
+          (depth, phases) -> report.wal(depth, partitions, WalStatsLog.summarize(windows, phases)));
     }
     String text = report.markdown();
     System.out.println(text);

@@ -8,6 +8,7 @@ import java.util.Map;
 /** The benchmark's Markdown report: one line per regime and operation, Floe beside Redis. */
 final class Report {
   private final StringBuilder rows = new StringBuilder();
+  private final StringBuilder wal = new StringBuilder();
   private final String header;
 
   Report(
@@ -89,7 +90,40 @@ final class Report {
         : String.format("%.1f + %.1f", r.serverCpuNanos() / 1000, r.clientCpuNanos() / 1000);
   }
 
+  /** What the node's WAL shipper did during the Floe put phases of one regime. */
+  void wal(int depth, int partitions, WalStatsLog.Summary s) {
+    if (wal.isEmpty()) {
+      wal.append(
+          "\n## WAL shipping during the Floe put phases (from the node's wal-stats lines)\n\n"
+              + "Windows wholly inside a put phase. Lag = from a write's append to the WAL"
+              + " shipper (when it is applied; a `memory` write is acknowledged then) to the"
+              + " moment the object holding it is in S3; p50 = median window's p50, p99 = worst"
+              + " window's p99.\n\n"
+              + "| regime | partitions | windows | S3 PUTs/s | objects/s | MB/s shipped |"
+              + " writes/s shipped | lag p50 / p99 / max (ms) |\n"
+              + "|---|---:|---:|---:|---:|---:|---:|---:|\n");
+    }
+    String regime = depth == 1 ? "unpipelined (1 in flight)" : depth + " in flight / conn";
+    if (s == null) {
+      wal.append(String.format("| %s | %d | 0 | - | - | - | - | - |%n", regime, partitions));
+      return;
+    }
+    wal.append(
+        String.format(
+            "| %s | %d | %d | %.2f | %.2f | %.1f | %,.0f | %.1f / %.1f / %.1f |%n",
+            regime,
+            partitions,
+            s.windows(),
+            s.putsPerSecond(),
+            s.objectsPerSecond(),
+            s.bytesPerSecond() / 1e6,
+            s.entriesPerSecond(),
+            s.lagP50Micros() / 1000.0,
+            s.lagP99Micros() / 1000.0,
+            s.lagMaxMicros() / 1000.0));
+  }
+
   String markdown() {
-    return header + rows;
+    return header + rows + wal;
   }
 }
