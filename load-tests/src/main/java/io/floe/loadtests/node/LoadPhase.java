@@ -5,6 +5,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import org.HdrHistogram.ConcurrentHistogram;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -14,6 +15,9 @@ import org.HdrHistogram.Histogram;
  * chain's callbacks run one after the other) and merged at the end.
  */
 final class LoadPhase {
+  private static final int MAX_PRIVATE_HISTOGRAMS = 512;
+  private static final int SHARED_HISTOGRAMS = 64;
+
   /** One operation of the phase: a put or get of a random key. */
   interface Op {
     CompletionStage<?> issue(long key);
@@ -46,13 +50,22 @@ final class LoadPhase {
   PhaseResult run(Op op, double seconds) throws InterruptedException {
     long start = System.nanoTime();
     long end = start + (long) (seconds * 1e9);
-    Histogram[] histograms = new Histogram[workers];
+    // One single-writer histogram per chain up to a few hundred chains; past that (deep pipelines,
+    // e.g. 20 x 256) one histogram each would not fit the heap, so chains share concurrent ones.
+    boolean shared = workers > MAX_PRIVATE_HISTOGRAMS;
+    int stripes = shared ? SHARED_HISTOGRAMS : workers;
+    Histogram[] histograms = new Histogram[stripes];
+    for (int s = 0; s < stripes; s++) {
+      histograms[s] =
+          shared
+              ? new ConcurrentHistogram(TimeUnit.SECONDS.toNanos(10), 3)
+              : new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
+    }
     long[] counts = new long[workers];
     CountDownLatch done = new CountDownLatch(workers);
     AtomicReference<Throwable> failure = new AtomicReference<>();
     for (int w = 0; w < workers; w++) {
-      histograms[w] = new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
-      new Chain(op, end, histograms[w], counts, w, done, failure).next();
+      new Chain(op, end, histograms[w % stripes], counts, w, done, failure).next();
     }
     if (!done.await((long) (seconds * 1e9) + TimeUnit.SECONDS.toNanos(30), TimeUnit.NANOSECONDS)) {
       throw new IllegalStateException("requests still pending 30 s after the phase ended");
@@ -63,9 +76,11 @@ final class LoadPhase {
     }
     Histogram all = new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
     long total = 0;
-    for (int w = 0; w < workers; w++) {
-      all.add(histograms[w]);
-      total += counts[w];
+    for (Histogram h : histograms) {
+      all.add(h);
+    }
+    for (long c : counts) {
+      total += c;
     }
     return new PhaseResult(
         total / elapsed, all.getValueAtPercentile(50), all.getValueAtPercentile(99), -1, -1);
