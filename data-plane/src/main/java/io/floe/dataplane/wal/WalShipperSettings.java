@@ -23,7 +23,7 @@ public record WalShipperSettings(
   public static final Duration FLUSH_INTERVAL_DEFAULT = Duration.ofMillis(200);
 
   public static final String FLUSH_BYTES = "wal.flush-bytes";
-  public static final long FLUSH_BYTES_DEFAULT = 8L << 20;
+  public static final long FLUSH_BYTES_DEFAULT = 32L << 20;
   public static final String MAX_UNSHIPPED_BYTES = "wal.max-unshipped-bytes";
   public static final long MAX_UNSHIPPED_BYTES_DEFAULT = 256L << 20;
   public static final String RETRY_MIN = "wal.retry-min";
