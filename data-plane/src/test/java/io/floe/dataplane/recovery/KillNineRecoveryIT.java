@@ -88,21 +88,23 @@ class KillNineRecoveryIT {
   private void roundTrip(int writes, String snapshotWalBytes, boolean expectSnapshots)
       throws Exception {
     try (NodeProcess node = new NodeProcess(settings(snapshotWalBytes)).start()) {
-      Map<Long, String> expected;
+      Map<Long, String> expected = new HashMap<>();
       try (PipelinedConnection c = new PipelinedConnection(node.port(), 32)) {
         createAndAwait(c, PartitionState.NORMAL);
         long started = System.nanoTime();
-        expected = write(c, writes);
+        if (expectSnapshots) {
+          // Half the writes, a snapshot cut in the middle of the history, then the other half on
+          // top of it: recovery must combine the snapshot with the WAL written after its offset.
+          write(c, 0, writes / 2, writes, expected);
+          await().atMost(Duration.ofSeconds(60)).until(() -> snapshotCount() > 0);
+          write(c, writes / 2, writes, writes, expected);
+        } else {
+          write(c, 0, writes, writes, expected);
+        }
         double seconds = (System.nanoTime() - started) / 1e9;
         System.out.printf(
             "[durability-it] %d writes acknowledged with durability=s3 in %.1f s: %.0f writes/s%n",
             writes, seconds, writes / seconds);
-      }
-      if (expectSnapshots) {
-        try (ObjectStore store = store();
-            var snapshots = store.list("tables/" + TID + "/partitions/0/snapshots/")) {
-          assertThat(snapshots.count()).isPositive();
-        }
       }
       node.kill();
       long restarted = System.nanoTime();
@@ -171,12 +173,27 @@ class KillNineRecoveryIT {
   }
 
   /** Mixed puts and deletes in batches of 1,000; returns the state they acknowledge. */
+  private long snapshotCount() {
+    try (ObjectStore store = store();
+        var objects = store.list("tables/" + TID + "/partitions/")) {
+      return objects.filter(o -> o.key().contains("/snapshots/")).count();
+    }
+  }
+
   private static Map<Long, String> write(PipelinedConnection c, int writes) throws Exception {
     Map<Long, String> expected = new HashMap<>();
+    write(c, 0, writes, writes, expected);
+    return expected;
+  }
+
+  /** Writes numbers {@code from..to-1} of a run of {@code total}, recording what must survive. */
+  private static void write(
+      PipelinedConnection c, int from, int to, int total, Map<Long, String> expected)
+      throws Exception {
     List<CompletableFuture<Response>> acks = new ArrayList<>();
     List<Request.Write> batch = new ArrayList<>();
-    long keys = Math.max(1, writes / 3);
-    for (int i = 0; i < writes; i++) {
+    long keys = Math.max(1, total / 3);
+    for (int i = from; i < to; i++) {
       long id = (i * 7919L) % keys;
       if (i % 7 == 3) {
         batch.add(Request.Write.delete(KEYS.encodeKey(id)));
@@ -186,7 +203,7 @@ class KillNineRecoveryIT {
         batch.add(Request.Write.put(ROWS.encode(new Row(id, name))));
         expected.put(id, name);
       }
-      if (batch.size() == 1000 || i == writes - 1) {
+      if (batch.size() == 1000 || i == to - 1) {
         acks.add(c.send(new Request.BatchWrite(TABLE, batch)));
         batch = new ArrayList<>();
       }
@@ -195,7 +212,6 @@ class KillNineRecoveryIT {
     for (CompletableFuture<Response> ack : acks) {
       assertThat(ack.get(60, TimeUnit.SECONDS)).isInstanceOf(Response.BatchWritten.class);
     }
-    return expected;
   }
 
   private static Map<Long, String> scanAll(PipelinedConnection c) throws Exception {
