@@ -10,14 +10,13 @@ import io.floe.core.protocol.Response;
 import io.floe.core.storage.ObjectStore;
 import io.floe.core.storage.ObjectStoreConfig;
 import io.floe.core.storage.S3ObjectStore;
-import io.floe.core.table.Column;
-import io.floe.core.table.ColumnType;
 import io.floe.core.table.Durability;
 import io.floe.core.table.KeyCodec;
 import io.floe.core.table.Row;
 import io.floe.core.table.RowCodec;
 import io.floe.core.table.Schema;
 import io.floe.core.table.SchemaParser;
+import io.floe.dataplane.testing.IdNameTable;
 import io.floe.dataplane.testing.NodeProcess;
 import io.floe.dataplane.testing.PipelinedConnection;
 import io.floe.testsupport.s3.S3Extension;
@@ -45,15 +44,9 @@ class KillNineRecoveryIT {
   static final String TABLE = "db.durable";
   static final long TID = 42;
   static final int PARTITIONS = 4;
-  static final Schema SCHEMA =
-      new Schema(
-          1,
-          List.of(
-              new Column("id", ColumnType.INT64, false),
-              new Column("name", ColumnType.STRING, true)),
-          List.of("id"));
-  static final RowCodec ROWS = new RowCodec(SCHEMA);
-  static final KeyCodec KEYS = new KeyCodec(SCHEMA);
+  static final Schema SCHEMA = IdNameTable.SCHEMA;
+  static final RowCodec ROWS = IdNameTable.ROWS;
+  static final KeyCodec KEYS = IdNameTable.KEYS;
 
   Map<String, String> settings(String snapshotWalBytes) {
     Map<String, String> s = new HashMap<>();

@@ -6,8 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.floe.core.partition.PartitionState;
 import io.floe.core.protocol.FloeRequestException;
 import io.floe.core.snapshot.SnapshotWriteOptions;
-import io.floe.core.table.Column;
-import io.floe.core.table.ColumnType;
 import io.floe.core.table.KeyCodec;
 import io.floe.core.table.Row;
 import io.floe.core.table.RowCodec;
@@ -19,6 +17,7 @@ import io.floe.dataplane.partition.Partition;
 import io.floe.dataplane.partition.PartitionWrite;
 import io.floe.dataplane.snapshot.Snapshotter;
 import io.floe.dataplane.testing.FailingObjectStore;
+import io.floe.dataplane.testing.IdNameTable;
 import io.floe.dataplane.wal.WalShipper;
 import io.floe.dataplane.wal.WalShipperSettings;
 import java.nio.file.Path;
@@ -31,15 +30,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 @Timeout(60)
 class PartitionLoaderTest {
-  static final Schema SCHEMA =
-      new Schema(
-          1,
-          List.of(
-              new Column("id", ColumnType.INT64, false),
-              new Column("name", ColumnType.STRING, true)),
-          List.of("id"));
-  static final RowCodec ROWS = new RowCodec(SCHEMA);
-  static final KeyCodec KEYS = new KeyCodec(SCHEMA);
+  static final Schema SCHEMA = IdNameTable.SCHEMA;
+  static final RowCodec ROWS = IdNameTable.ROWS;
+  static final KeyCodec KEYS = IdNameTable.KEYS;
 
   @TempDir Path temp;
   final FailingObjectStore store = new FailingObjectStore();

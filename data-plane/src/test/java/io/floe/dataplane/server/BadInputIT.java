@@ -17,6 +17,7 @@ import io.floe.core.table.SchemaParser;
 import io.floe.dataplane.DataNode;
 import io.floe.dataplane.NodeConfig;
 import io.floe.dataplane.partition.MemoryBudget;
+import io.floe.dataplane.testing.IdNameTable;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,14 +35,8 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(120)
 class BadInputIT {
   static final String TABLE = "db.items";
-  static final Schema SCHEMA =
-      new Schema(
-          1,
-          List.of(
-              new Column("id", ColumnType.INT64, false),
-              new Column("name", ColumnType.STRING, true)),
-          List.of("id"));
-  static final RowCodec ROWS = new RowCodec(SCHEMA);
+  static final Schema SCHEMA = IdNameTable.SCHEMA;
+  static final RowCodec ROWS = IdNameTable.ROWS;
   static DataNode node;
 
   @BeforeAll
