@@ -72,6 +72,7 @@ public class SnapshotCodecBench {
     dir = Files.createTempDirectory("floe-bench-");
     readFile = dir.resolve("read.parquet");
     write(readFile);
+    System.out.printf("%nsnapshot file: %,d rows, %,d bytes%n", ROWS, Files.size(readFile));
     warmUp();
   }
 
