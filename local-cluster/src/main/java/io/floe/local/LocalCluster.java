@@ -52,7 +52,8 @@ public final class LocalCluster {
     List<DataNode> nodes = new ArrayList<>();
     int firstNodePort = port("FLOE_NODE_PORT", 7401);
     for (int i = 0; i < NODES; i++) {
-      DataNode node = DataNode.start(nodeConfig(i, firstNodePort + i, etcd, s3Settings, dataDir));
+      DataNode node =
+          DataNode.start(nodeConfig(i, firstNodePort + i, etcd.clientEndpoints(), s3Settings));
       running.add(node);
       nodes.add(node);
     }
@@ -65,12 +66,13 @@ public final class LocalCluster {
     Thread.currentThread().join();
   }
 
-  private static NodeConfig nodeConfig(
-      int index, int port, EtcdProcess etcd, Map<String, String> s3Settings, Path dataDir) {
+  /** Node {@code index} (0-based) of the local cluster; port 0 picks a free one. */
+  static NodeConfig nodeConfig(
+      int index, int port, List<String> etcdEndpoints, Map<String, String> s3Settings) {
     Properties props = new Properties();
     props.setProperty(NodeConfig.NODE_ID, "node-" + (index + 1));
     props.setProperty(NodeConfig.LISTEN_PORT, Integer.toString(port));
-    props.setProperty(MetaStoreConfig.ENDPOINTS, String.join(",", etcd.clientEndpoints()));
+    props.setProperty(MetaStoreConfig.ENDPOINTS, String.join(",", etcdEndpoints));
     props.setProperty(ClusterSettings.CLUSTER, CLUSTER);
     props.setProperty(ClusterSettings.LEASE_TTL, "6s");
     props.putAll(s3Settings);
