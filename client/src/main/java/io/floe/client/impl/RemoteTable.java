@@ -276,7 +276,23 @@ public final class RemoteTable implements FloeTable {
   private CompletableFuture<Response> send(boolean idempotent, int pid, Request request) {
     return requests.withRetries(
         idempotent,
-        () -> routing.ready().thenCompose(v -> requests.send(routing.endpoint(pid), pid, request)),
+        () -> attempt(pid, request),
         (NotLeaderException e) -> routing.notLeader(pid, e));
+  }
+
+  /**
+   * One attempt once routing is known; routing is known from the first request on, so the common
+   * case sends directly instead of paying a future and a hop through thenCompose.
+   */
+  private CompletableFuture<Response> attempt(int pid, Request request) {
+    CompletableFuture<Void> ready = routing.ready();
+    if (!ready.isDone() || ready.isCompletedExceptionally()) {
+      return ready.thenCompose(v -> requests.send(routing.endpoint(pid), pid, request));
+    }
+    try {
+      return requests.send(routing.endpoint(pid), pid, request);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
   }
 }

@@ -11,12 +11,16 @@ final class Version {
   final long offset;
   final long timestamp;
   final byte[] row;
+  // The row's length, kept here so that sizing a replaced version (every overwrite does) reads
+  // only this object and not its row array, a likely cache miss; the field fits in the padding.
+  private final int rowLength;
   volatile Version older;
 
   Version(long offset, long timestamp, byte[] row, Version older) {
     this.offset = offset;
     this.timestamp = timestamp;
     this.row = row;
+    this.rowLength = row == null ? 0 : row.length;
     this.older = older;
   }
 
@@ -25,7 +29,7 @@ final class Version {
   }
 
   long bytes() {
-    return OVERHEAD + (row == null ? 0 : row.length);
+    return OVERHEAD + rowLength;
   }
 
   /** The newest version at or before {@code offset}, or null when the key did not exist then. */

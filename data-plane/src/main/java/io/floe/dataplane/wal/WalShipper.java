@@ -54,10 +54,14 @@ public final class WalShipper implements WalSink {
 
   private PendingFlush pending = new PendingFlush();
   private long inFlightBytes;
+  // pending.bytes + inFlightBytes, written under the lock, read without it by checkAccepting:
+  // the I/O threads then take the shared lock once per write (in append), not twice.
+  private volatile long unshippedBytes;
   private long nextSeq = 1;
   private long lastFlushNanos = System.nanoTime();
   // Flusher thread only: the stats window and the append-time array the next flush reuses.
   private final WalStatsWindow stats = new WalStatsWindow(System.nanoTime());
+  private WalEntry[] spareEntries = new WalEntry[1024];
   private long[] spareAppendNanos = new long[1024];
   private volatile boolean closing;
   private volatile String fencedBy;
@@ -85,10 +89,7 @@ public final class WalShipper implements WalSink {
     if (fencedBy != null) {
       throw fenced();
     }
-    long unshipped;
-    synchronized (lock) {
-      unshipped = pending.bytes + inFlightBytes;
-    }
+    long unshipped = unshippedBytes;
     if (unshipped >= settings.maxUnshippedBytes()) {
       throw new WalBacklogException(unshipped, settings.maxUnshippedBytes());
     }
@@ -99,10 +100,12 @@ public final class WalShipper implements WalSink {
     if (fencedBy != null) {
       return CompletableFuture.failedFuture(fenced());
     }
+    long size = PendingFlush.sizeOf(entry);
     long now = System.nanoTime();
     synchronized (lock) {
       boolean wasEmpty = pending.isEmpty();
-      pending.add(entry, now);
+      pending.add(entry, size, now);
+      unshippedBytes = pending.bytes + inFlightBytes;
       if (wasEmpty || pending.bytes >= settings.flushBytes()) {
         lock.notifyAll();
       }
@@ -199,8 +202,9 @@ public final class WalShipper implements WalSink {
         boolean full = pending.bytes >= settings.flushBytes();
         if (!pending.isEmpty() && (due <= 0 || full || closing)) {
           PendingFlush batch = pending;
-          pending = new PendingFlush(spareAppendNanos);
+          pending = new PendingFlush(spareEntries, spareAppendNanos);
           inFlightBytes = batch.bytes;
+          unshippedBytes = inFlightBytes;
           lastFlushNanos = System.nanoTime();
           return batch;
         }
@@ -235,6 +239,7 @@ public final class WalShipper implements WalSink {
       record(key, footer);
       nextSeq = seq + 1;
       inFlightBytes = 0;
+      unshippedBytes = pending.bytes;
     }
     batch.durable.complete(null);
     recordStats(batch, object.length, durableNanos);
@@ -242,6 +247,8 @@ public final class WalShipper implements WalSink {
 
   private void recordStats(PendingFlush batch, int objectBytes, long durableNanos) {
     stats.shipped(objectBytes, batch.appendNanos, batch.entries, durableNanos);
+    batch.clearEntries();
+    spareEntries = batch.entryArray;
     spareAppendNanos = batch.appendNanos;
     long now = System.nanoTime();
     if (stats.isDue(now, settings.statsInterval().toNanos())) {
@@ -287,7 +294,7 @@ public final class WalShipper implements WalSink {
 
   private byte[] encode(PendingFlush batch) {
     encoder.reset();
-    for (List<WalEntry> entries : batch.byPartition.values()) {
+    for (List<WalEntry> entries : batch.byPartition().values()) {
       long term = -1;
       for (WalEntry e : entries) {
         if (e.term() != term) {
@@ -350,6 +357,7 @@ public final class WalShipper implements WalSink {
     synchronized (lock) {
       left = pending;
       pending = new PendingFlush();
+      unshippedBytes = inFlightBytes;
     }
     left.durable.completeExceptionally(error);
   }
