@@ -39,6 +39,11 @@ public final class ClusterAgent implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ClusterAgent.class);
   private static final Duration RETRY = Duration.ofMillis(500);
 
+  /** A replica that failed to open (S3 unreachable, a load error) is tried again, backing off. */
+  static final Duration FAILED_REPLICA_RETRY_MIN = Duration.ofSeconds(1);
+
+  static final Duration FAILED_REPLICA_RETRY_MAX = Duration.ofSeconds(30);
+
   private final MetaStore store;
   private final MetaKeys keys;
   private final TableRegistry registry;
@@ -55,6 +60,8 @@ public final class ClusterAgent implements AutoCloseable {
   private volatile long leaseLostAtNanos;
   private long generation;
   private boolean convergeQueued;
+  private Duration failedRetry = FAILED_REPLICA_RETRY_MIN;
+  private boolean failedRetryScheduled;
 
   private ClusterAgent(
       MetaStore store,
@@ -240,6 +247,37 @@ public final class ClusterAgent implements AutoCloseable {
       return; // after re-registration, resync converges
     }
     converger.converge(desired);
+    retryFailedReplicas();
+  }
+
+  /**
+   * No operator step is needed after a passing fault: while some assigned replica failed to open,
+   * converge again after a back-off (1 s doubling to 30 s); its status shows the last error.
+   */
+  private void retryFailedReplicas() {
+    boolean anyFailed = converger.assigned().values().stream().anyMatch(r -> r.error().isPresent());
+    if (!anyFailed) {
+      failedRetry = FAILED_REPLICA_RETRY_MIN;
+      return;
+    }
+    if (failedRetryScheduled || closed) {
+      return;
+    }
+    failedRetryScheduled = true;
+    Duration delay = failedRetry;
+    failedRetry = min(failedRetry.multipliedBy(2), FAILED_REPLICA_RETRY_MAX);
+    LOG.info("retrying replicas that failed to open in {} ms", delay.toMillis());
+    thread.schedule(
+        () -> {
+          failedRetryScheduled = false;
+          requestConverge();
+        },
+        delay.toMillis(),
+        TimeUnit.MILLISECONDS);
+  }
+
+  private static Duration min(Duration a, Duration b) {
+    return a.compareTo(b) <= 0 ? a : b;
   }
 
   private void publishStatus() {
