@@ -36,9 +36,11 @@ public final class NodeConfig {
   public static final String INCARNATION = "node.incarnation";
 
   private final Properties values;
+  private final ConfigReader config;
 
   private NodeConfig(Properties values) {
     this.values = values;
+    this.config = ConfigReader.of(values);
   }
 
   public static NodeConfig parse(String... args) throws IOException {
@@ -94,7 +96,7 @@ public final class NodeConfig {
   }
 
   public int listenPort() {
-    return config().integer(LISTEN_PORT, LISTEN_PORT_DEFAULT);
+    return config.integer(LISTEN_PORT, LISTEN_PORT_DEFAULT);
   }
 
   public String advertisedEndpoint(int boundPort) {
@@ -102,15 +104,15 @@ public final class NodeConfig {
   }
 
   public long memoryLimitBytes() {
-    return config().size(MemoryBudget.MEMORY_LIMIT, MemoryBudget.MEMORY_LIMIT_DEFAULT);
+    return config.size(MemoryBudget.MEMORY_LIMIT, MemoryBudget.MEMORY_LIMIT_DEFAULT);
   }
 
   public int ioThreads() {
-    return config().integer(DataServer.IO_THREADS, DataServer.IO_THREADS_DEFAULT);
+    return config.integer(DataServer.IO_THREADS, DataServer.IO_THREADS_DEFAULT);
   }
 
   public int maxPendingPerConnection() {
-    return config().integer(DataServer.MAX_PENDING, DataServer.MAX_PENDING_DEFAULT);
+    return config.integer(DataServer.MAX_PENDING, DataServer.MAX_PENDING_DEFAULT);
   }
 
   /**
@@ -130,16 +132,12 @@ public final class NodeConfig {
   }
 
   public long incarnation(long startTimeMs) {
-    return config().longValue(INCARNATION, startTimeMs);
+    return config.longValue(INCARNATION, startTimeMs);
   }
 
   private Map<String, String> asMap() {
     Map<String, String> map = new HashMap<>();
     values.stringPropertyNames().forEach(k -> map.put(k, values.getProperty(k)));
     return map;
-  }
-
-  private ConfigReader config() {
-    return new ConfigReader(asMap());
   }
 }

@@ -80,14 +80,21 @@ public final class LocalCluster {
   }
 
   static Map<String, String> s3Settings(S3Server s3) {
+    return s3Settings(
+        s3.endpoint().toString(), BUCKET, s3.region(), s3.accessKey(), s3.secretKey());
+  }
+
+  /** The nodes' S3 settings: the cluster's objects under the prefix named after the cluster. */
+  static Map<String, String> s3Settings(
+      String endpoint, String bucket, String region, String accessKey, String secretKey) {
     return Map.of(
-        ObjectStoreConfig.ENDPOINT, s3.endpoint().toString(),
-        ObjectStoreConfig.BUCKET, BUCKET,
+        ObjectStoreConfig.ENDPOINT, endpoint,
+        ObjectStoreConfig.BUCKET, bucket,
         ObjectStoreConfig.PREFIX, CLUSTER,
         ObjectStoreConfig.PATH_STYLE, "true",
-        ObjectStoreConfig.REGION, s3.region(),
-        ObjectStoreConfig.ACCESS_KEY, s3.accessKey(),
-        ObjectStoreConfig.SECRET_KEY, s3.secretKey());
+        ObjectStoreConfig.REGION, region,
+        ObjectStoreConfig.ACCESS_KEY, accessKey,
+        ObjectStoreConfig.SECRET_KEY, secretKey);
   }
 
   private static void printBanner(

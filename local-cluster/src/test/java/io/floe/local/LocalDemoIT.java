@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.floe.core.meta.MetaStoreConfig;
 import io.floe.core.meta.etcd.EtcdMetaStore;
-import io.floe.core.storage.ObjectStoreConfig;
 import io.floe.dataplane.DataNode;
 import io.floe.testsupport.etcd.EtcdExtension;
 import io.floe.testsupport.s3.S3Extension;
@@ -28,14 +27,8 @@ class LocalDemoIT {
   @Test
   void demoTableIsWrittenReadAndReloadedFromS3() throws Exception {
     Map<String, String> s3Settings =
-        Map.of(
-            ObjectStoreConfig.ENDPOINT, s3.endpoint().toString(),
-            ObjectStoreConfig.BUCKET, s3.bucket(),
-            ObjectStoreConfig.PREFIX, LocalCluster.CLUSTER,
-            ObjectStoreConfig.PATH_STYLE, "true",
-            ObjectStoreConfig.REGION, s3.region(),
-            ObjectStoreConfig.ACCESS_KEY, s3.accessKey(),
-            ObjectStoreConfig.SECRET_KEY, s3.secretKey());
+        LocalCluster.s3Settings(
+            s3.endpoint().toString(), s3.bucket(), s3.region(), s3.accessKey(), s3.secretKey());
 
     List<String> first = runDemo(s3Settings);
     assertThat(first).anyMatch(line -> line.startsWith("created demo.kv"));
