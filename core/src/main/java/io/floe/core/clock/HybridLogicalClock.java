@@ -1,32 +1,34 @@
 package io.floe.core.clock;
 
+import java.time.Instant;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
 /**
- * A hybrid logical clock (DESIGN.md §4): timestamps are {@code physical-ms << 16 | counter}, so
- * they sort like wall-clock time, stay close to it, and never go backwards — not when the wall
+ * A hybrid logical clock (DESIGN.md §4) counted in microseconds since the Unix epoch: each
+ * timestamp is {@code max(wall-clock µs, previous + 1)}. Timestamps are therefore real instants
+ * that any engine reads as such (a Parquet {@code TIMESTAMP(MICROS)}, a JSON integer below 2^53),
+ * unique and strictly increasing within a clock, and they never go backwards — not when the wall
  * clock steps back, and not across a leader change, since a new leader first {@link #observe}s the
- * highest timestamp of the partition's history. Thread-safe and lock-free.
+ * highest timestamp of the partition's history. The logical part is folded into the microseconds:
+ * only past a million timestamps per second does the clock run ahead of the wall, and it falls back
+ * to it as soon as the rate drops. Thread-safe and lock-free.
  */
 public final class HybridLogicalClock {
-  /** Bits of the logical counter: 65,536 timestamps per millisecond before borrowing the next. */
-  public static final int LOGICAL_BITS = 16;
-
-  private final LongSupplier wallMillis;
+  private final LongSupplier wallMicros;
   private final AtomicLong last = new AtomicLong();
 
   public HybridLogicalClock() {
-    this(System::currentTimeMillis);
+    this(HybridLogicalClock::systemMicros);
   }
 
-  public HybridLogicalClock(LongSupplier wallMillis) {
-    this.wallMillis = wallMillis;
+  public HybridLogicalClock(LongSupplier wallMicros) {
+    this.wallMicros = wallMicros;
   }
 
   /** A timestamp strictly greater than every one this clock returned or observed before. */
   public long now() {
-    long physical = wallMillis.getAsLong() << LOGICAL_BITS;
+    long physical = wallMicros.getAsLong();
     while (true) {
       long previous = last.get();
       long next = Math.max(physical, previous + 1);
@@ -46,11 +48,9 @@ public final class HybridLogicalClock {
     return last.get();
   }
 
-  public static long physicalMillis(long timestamp) {
-    return timestamp >>> LOGICAL_BITS;
-  }
-
-  public static long logical(long timestamp) {
-    return timestamp & ((1L << LOGICAL_BITS) - 1);
+  /** The wall clock in microseconds since the epoch. */
+  public static long systemMicros() {
+    Instant now = Instant.now();
+    return now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
   }
 }

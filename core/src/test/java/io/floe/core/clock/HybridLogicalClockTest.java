@@ -16,18 +16,25 @@ class HybridLogicalClockTest {
     long third = clock.now();
     assertThat(second).isGreaterThan(first);
     assertThat(third).isGreaterThan(second);
-    assertThat(HybridLogicalClock.physicalMillis(third)).isEqualTo(1_000);
+    assertThat(third).isEqualTo(1_002);
     wall.set(2_000);
-    long fourth = clock.now();
-    assertThat(HybridLogicalClock.physicalMillis(fourth)).isEqualTo(2_000);
-    assertThat(HybridLogicalClock.logical(fourth)).isZero();
+    assertThat(clock.now()).as("back on the wall clock once it passes").isEqualTo(2_000);
+  }
+
+  @Test
+  void timestampsAreMicrosecondsSinceTheEpoch() {
+    long before = java.time.Instant.now().toEpochMilli() * 1_000;
+    long ts = new HybridLogicalClock().now();
+    long after = (java.time.Instant.now().toEpochMilli() + 1) * 1_000;
+    assertThat(ts).isBetween(before, after);
+    assertThat(ts).as("exact as a JSON number in any language").isLessThan(1L << 53);
   }
 
   @Test
   void observedTimestampsFromAnOlderLeaderAreOvertaken() {
     AtomicLong wall = new AtomicLong(1_000);
     HybridLogicalClock clock = new HybridLogicalClock(wall::get);
-    long fromPreviousLeader = (5_000L << HybridLogicalClock.LOGICAL_BITS) + 7;
+    long fromPreviousLeader = 5_000_007L;
     clock.observe(fromPreviousLeader);
     assertThat(clock.now()).isEqualTo(fromPreviousLeader + 1);
   }
