@@ -86,7 +86,7 @@ public final class BackupManifestParser {
         root.text("cluster"),
         kind,
         parent,
-        root.longValue("cut-timestamp-us"),
+        root.timestampUs("cut-timestamp-us"),
         root.count("created-ms"),
         root.objects("tables").stream().map(BackupManifestParser::table).toList());
   }

@@ -68,6 +68,25 @@ public final class JsonObject {
     return value;
   }
 
+  /** Largest integer every JSON reader holds exactly (readers with double numbers): 2^53 - 1. */
+  public static final long MAX_EXACT_INTEGER = (1L << 53) - 1;
+
+  /**
+   * A time in microseconds since the epoch (spec.md §1.4): non-negative and exact in any JSON
+   * reader, so a document that other languages would round is refused here too.
+   */
+  public long timestampUs(String name) {
+    long value = count(name);
+    if (value > MAX_EXACT_INTEGER) {
+      throw error(
+          name,
+          "must be microseconds since the epoch below 2^53, found "
+              + value
+              + " (not a microsecond timestamp)");
+    }
+    return value;
+  }
+
   public int integer(String name) {
     long value = longValue(name);
     if (value < Integer.MIN_VALUE || value > Integer.MAX_VALUE) {

@@ -107,7 +107,7 @@ public final class PartitionManifestParser {
             root.objects("wal-ranges").stream().map(PartitionManifestParser::range).toList(),
             root.objects("term-history").stream().map(PartitionManifestParser::term).toList(),
             root.optionalObject("tail").map(PartitionManifestParser::tail));
-    checkOrder(manifest);
+    check(manifest);
     return manifest;
   }
 
@@ -128,8 +128,8 @@ public final class PartitionManifestParser {
             node.count("byte-length"),
             node.count("first-offset"),
             node.count("last-offset"),
-            node.longValue("min-timestamp-us"),
-            node.longValue("max-timestamp-us"),
+            node.timestampUs("min-timestamp-us"),
+            node.timestampUs("max-timestamp-us"),
             node.count("term"));
     if (range.firstOffset() < 1 || range.lastOffset() < range.firstOffset()) {
       throw node.error("", "has first-offset/last-offset out of order");
@@ -145,19 +145,32 @@ public final class PartitionManifestParser {
     return new TailPointer(node.text("node"), node.count("incarnation"), node.count("next-seq"));
   }
 
-  private static void checkOrder(PartitionManifest manifest) {
+  /**
+   * The rules every manifest follows (spec.md §8): ranges contiguous after the newest snapshot (the
+   * first may straddle its cut; leading ranges it wholly covers are skipped), terms ascending.
+   *
+   * @throws FormatException naming the first member that breaks them
+   */
+  public static void check(PartitionManifest manifest) {
     if (manifest.version() < 1) {
       throw new FormatException(KIND + ": version must be at least 1");
     }
-    long expected = manifest.latestSnapshot().map(SnapshotRef::offset).orElse(0L) + 1;
+    long snapshotOffset = manifest.latestSnapshot().map(SnapshotRef::offset).orElse(0L);
+    long expected = snapshotOffset + 1;
     List<WalRange> ranges = manifest.walRanges();
-    for (int i = 0; i < ranges.size(); i++) {
+    int first = 0;
+    // Version-1 writers before the fix of recovery.md §4 wrote ranges the snapshot wholly covers
+    // in front; they hold nothing a reader needs, so they are skipped rather than refused.
+    while (first < ranges.size() && ranges.get(first).lastOffset() <= snapshotOffset) {
+      first++;
+    }
+    for (int i = first; i < ranges.size(); i++) {
       // The first range may straddle the snapshot's cut: a WAL block is verified and read whole,
       // and a snapshot is cut at an exact offset, usually inside one. Readers skip what it covers.
       boolean straddles =
-          i == 0
-              && ranges.get(0).firstOffset() < expected
-              && ranges.get(0).lastOffset() >= expected;
+          i == first
+              && ranges.get(i).firstOffset() < expected
+              && ranges.get(i).lastOffset() >= expected;
       if (ranges.get(i).firstOffset() != expected && !straddles) {
         throw new FormatException(
             KIND

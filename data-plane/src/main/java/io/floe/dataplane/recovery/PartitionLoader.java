@@ -2,10 +2,10 @@ package io.floe.dataplane.recovery;
 
 import io.floe.core.commit.CommitFailedException;
 import io.floe.core.commit.CommitStateUnknownException;
+import io.floe.core.manifest.NextManifest;
 import io.floe.core.manifest.PartitionManifest;
 import io.floe.core.manifest.PartitionManifest.SnapshotRef;
 import io.floe.core.manifest.PartitionManifest.TailPointer;
-import io.floe.core.manifest.PartitionManifest.TermStart;
 import io.floe.core.manifest.PartitionManifest.WalRange;
 import io.floe.core.snapshot.SnapshotReader;
 import io.floe.core.storage.ObjectStore;
@@ -15,7 +15,6 @@ import io.floe.core.table.Schema;
 import io.floe.dataplane.partition.Partition;
 import io.floe.dataplane.wal.WalShipper;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -76,14 +75,22 @@ public final class PartitionLoader {
         new PartitionManifests(store, partition.tableId(), partition.id());
     for (int attempt = 1; ; attempt++) {
       partition.resetForReload();
-      PartitionManifest base = manifests.latest();
+      PartitionManifest base = manifests.latest(schema.schemaId());
       LogReplayer replayer = new LogReplayer(store, partition);
       loadSnapshot(partition, schema, base);
       replayer.replayRanges(base.walRanges());
       TailWalk tail = new TailWalk(store, replayer, shipper.node(), shipper.incarnation());
       List<WalRange> tailRanges =
           base.tail().map(t -> tail.walk(t, partition.tableId(), partition.id())).orElse(List.of());
-      PartitionManifest next = next(base, tailRanges, partition, term);
+      PartitionManifest next =
+          NextManifest.afterLoad(
+              base,
+              schema.schemaId(),
+              tailRanges,
+              term,
+              shipper.node(),
+              partition.offset() + 1,
+              new TailPointer(shipper.node(), shipper.incarnation(), shipper.nextSeq()));
       try {
         manifests.commit(next);
         return new LoadResult(next, tail.objectsRead());
@@ -113,26 +120,6 @@ public final class PartitionLoader {
                   r.offset(), r.timestamp(), keys.encode(r.row()), rows.encode(r.row())));
     }
     partition.finishSnapshotLoad(snapshot.get().offset());
-  }
-
-  private PartitionManifest next(
-      PartitionManifest base, List<WalRange> tailRanges, Partition partition, long term) {
-    List<WalRange> ranges = new ArrayList<>(base.walRanges());
-    ranges.addAll(tailRanges);
-    List<TermStart> terms = new ArrayList<>(base.termHistory());
-    long lastTerm = terms.isEmpty() ? 0 : terms.get(terms.size() - 1).term();
-    if (term > lastTerm) {
-      terms.add(new TermStart(term, shipper.node(), partition.offset() + 1));
-    }
-    return new PartitionManifest(
-        base.tableId(),
-        base.partitionId(),
-        base.version() + 1,
-        base.schemaId(),
-        base.snapshots(),
-        ranges,
-        terms,
-        Optional.of(new TailPointer(shipper.node(), shipper.incarnation(), shipper.nextSeq())));
   }
 
   /** The manifest committed by a load and how many tail objects it read. */

@@ -1,11 +1,11 @@
 package io.floe.dataplane.recovery;
 
 import io.floe.core.commit.VersionedObjects;
+import io.floe.core.manifest.NextManifest;
 import io.floe.core.manifest.PartitionManifest;
 import io.floe.core.manifest.PartitionManifestParser;
 import io.floe.core.storage.ObjectStore;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.Optional;
 
 /**
@@ -24,12 +24,13 @@ public final class PartitionManifests {
     this.partitionId = partitionId;
   }
 
-  /** The newest manifest, or an empty version 0 when the partition has none. */
-  public PartitionManifest latest() {
+  /**
+   * The newest manifest, or an empty version 0 (of {@code schemaId}) when the partition has none.
+   */
+  public PartitionManifest latest(int schemaId) {
     Optional<VersionedObjects.Version> v = versions.latest();
     if (v.isEmpty()) {
-      return new PartitionManifest(
-          tableId, partitionId, 0, 1, List.of(), List.of(), List.of(), Optional.empty());
+      return NextManifest.empty(tableId, partitionId, schemaId);
     }
     return PartitionManifestParser.fromJson(v.get().bytes(), v.get().version());
   }

@@ -1,9 +1,9 @@
 package io.floe.dataplane.snapshot;
 
+import io.floe.core.manifest.NextManifest;
 import io.floe.core.manifest.PartitionManifest;
 import io.floe.core.manifest.PartitionManifest.SnapshotRef;
 import io.floe.core.manifest.PartitionManifest.TailPointer;
-import io.floe.core.manifest.PartitionManifest.WalRange;
 import io.floe.core.snapshot.SnapshotKeys;
 import io.floe.core.snapshot.SnapshotWriteOptions;
 import io.floe.core.snapshot.SnapshotWriter;
@@ -18,15 +18,20 @@ import io.floe.dataplane.recovery.PartitionManifests;
 import io.floe.dataplane.wal.ShippedLog;
 import io.floe.dataplane.wal.WalShipper;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * Cuts a partition's Parquet snapshot at an exact offset while writes go on (an MVCC view), then
  * commits a manifest naming it, the WAL ranges after it and this node's stream as the tail. Old
  * snapshots and WAL objects stay (garbage collection comes later). One snapshot per partition at a
  * time.
+ *
+ * <p>It holds no lock while it writes, uploads or commits: a leader change never waits on S3.
+ * Safety comes from the commit instead. The manifest is committed only if the partition is still
+ * led here in the term the view was cut in and the newest manifest's tail is still this node's own
+ * stream; the create-if-absent of the next version then loses to any new leader that committed
+ * first, and a new leader that commits after it reads this snapshot's manifest and seals this
+ * node's stream from its tail.
  */
 public final class Snapshotter {
   private final ObjectStore store;
@@ -42,25 +47,55 @@ public final class Snapshotter {
     this.tempDir = tempDir;
   }
 
-  /** Snapshots the partition now; returns the manifest committed. */
+  /**
+   * Snapshots the partition now; returns the manifest committed.
+   *
+   * @throws SnapshotAbandonedException when the partition stopped being led here meanwhile
+   */
   public PartitionManifest snapshot(Partition partition, Schema schema) {
-    synchronized (partition.role()) {
-      SnapshotRef ref = write(partition, schema);
-      ShippedLog log = shipper.shippedLog(partition.tableId(), partition.id());
-      PartitionManifests manifests =
-          new PartitionManifests(store, partition.tableId(), partition.id());
-      PartitionManifest base = manifests.latest();
-      PartitionManifest next = next(base, ref, log);
-      manifests.commit(next);
-      shipper.forget(partition.tableId(), partition.id(), log);
-      return next;
+    long term = partition.role().term();
+    SnapshotRef ref = write(partition, schema, term);
+    PartitionManifests manifests =
+        new PartitionManifests(store, partition.tableId(), partition.id());
+    PartitionManifest base = manifests.latest(schema.schemaId());
+    requireStillLeading(partition, term, base);
+    ShippedLog log = shipper.shippedLog(partition.tableId(), partition.id());
+    PartitionManifest next =
+        NextManifest.afterSnapshot(
+            base,
+            schema.schemaId(),
+            ref,
+            log.ranges(),
+            new TailPointer(shipper.node(), shipper.incarnation(), log.nextSeq()));
+    manifests.commit(next);
+    shipper.forget(partition.tableId(), partition.id(), log);
+    return next;
+  }
+
+  private void requireStillLeading(Partition partition, long term, PartitionManifest base) {
+    boolean ownTail =
+        base.tail()
+            .map(t -> t.node().equals(shipper.node()) && t.incarnation() == shipper.incarnation())
+            .orElse(false);
+    if (!partition.role().writable() || partition.role().term() != term || !ownTail) {
+      throw new SnapshotAbandonedException(
+          "partition "
+              + partition.tableId()
+              + "/"
+              + partition.id()
+              + " is no longer led here in term "
+              + term
+              + " (manifest "
+              + base.version()
+              + " tail "
+              + base.tail().map(Object::toString).orElse("none")
+              + "): snapshot not committed");
     }
   }
 
-  private SnapshotRef write(Partition partition, Schema schema) {
+  private SnapshotRef write(Partition partition, Schema schema, long term) {
     RowCodec rows = new RowCodec(schema);
     try (PartitionView view = partition.openView()) {
-      long term = partition.role().term();
       String key =
           SnapshotKeys.dataFile(partition.tableId(), partition.id(), view.offset(), term, 0);
       SnapshotFile file;
@@ -72,30 +107,5 @@ public final class Snapshotter {
       }
       return new SnapshotRef(view.offset(), term, List.of(key), file.rowCount(), file.size());
     }
-  }
-
-  private PartitionManifest next(PartitionManifest base, SnapshotRef ref, ShippedLog log) {
-    List<WalRange> ranges = new ArrayList<>();
-    for (WalRange r : base.walRanges()) {
-      if (r.lastOffset() > ref.offset()) {
-        ranges.add(r);
-      }
-    }
-    for (WalRange r : log.ranges()) {
-      if (r.lastOffset() > ref.offset()) {
-        ranges.add(r);
-      }
-    }
-    List<SnapshotRef> snapshots = new ArrayList<>(base.snapshots());
-    snapshots.add(ref);
-    return new PartitionManifest(
-        base.tableId(),
-        base.partitionId(),
-        base.version() + 1,
-        base.schemaId(),
-        snapshots,
-        ranges,
-        base.termHistory(),
-        Optional.of(new TailPointer(shipper.node(), shipper.incarnation(), log.nextSeq())));
   }
 }
