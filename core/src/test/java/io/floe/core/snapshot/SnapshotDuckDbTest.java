@@ -100,4 +100,42 @@ class SnapshotDuckDbTest {
       assertThat(rs.getDouble(10)).isEqualTo(n * 0.5);
     }
   }
+
+  /** {@code _ts} holds the write's clock value: DuckDB must read it as the instant of the write. */
+  @Test
+  void underscoreTsReadsAsTheTimeOfTheWrite() throws Exception {
+    Schema schema =
+        new Schema(
+            0,
+            List.of(
+                new Column("id", ColumnType.INT64, false),
+                new Column("name", ColumnType.STRING, true)),
+            List.of("id"));
+    InMemoryObjectStore store = new InMemoryObjectStore();
+    String key = SnapshotKeys.dataFile(5, 0, 100, 1, 0);
+    io.floe.core.clock.HybridLogicalClock clock = new io.floe.core.clock.HybridLogicalClock();
+    long before = java.time.Instant.now().toEpochMilli() * 1_000;
+    try (SnapshotWriter w =
+        new SnapshotWriter(store, key, schema, SnapshotWriteOptions.defaults(), temp)) {
+      for (long i = 0; i < 100; i++) {
+        w.write(new Row(i, "n" + i), i + 1, clock.now());
+      }
+      w.finish();
+    }
+    long after = (java.time.Instant.now().toEpochMilli() + 1) * 1_000;
+    Path local = temp.resolve("ts.parquet");
+    Files.write(local, store.get(key));
+    try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
+        Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT epoch_us(min(_ts)), epoch_us(max(_ts)), year(max(_ts)) FROM read_parquet('"
+                    + local
+                    + "')")) {
+      assertThat(rs.next()).isTrue();
+      assertThat(rs.getLong(1)).isBetween(before, after);
+      assertThat(rs.getLong(2)).isBetween(before, after);
+      assertThat(rs.getInt(3)).isEqualTo(java.time.Year.now(java.time.ZoneOffset.UTC).getValue());
+    }
+  }
 }

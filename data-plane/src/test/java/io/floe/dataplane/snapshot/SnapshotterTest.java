@@ -1,0 +1,122 @@
+package io.floe.dataplane.snapshot;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.floe.core.commit.VersionedObjects;
+import io.floe.core.manifest.PartitionManifest;
+import io.floe.core.manifest.PartitionManifestParser;
+import io.floe.core.partition.PartitionRole;
+import io.floe.core.snapshot.SnapshotWriteOptions;
+import io.floe.core.storage.ForwardingObjectStore;
+import io.floe.core.storage.ObjectInfo;
+import io.floe.core.storage.memory.InMemoryObjectStore;
+import io.floe.core.table.Row;
+import io.floe.core.table.Schema;
+import io.floe.dataplane.partition.MemoryBudget;
+import io.floe.dataplane.partition.Partition;
+import io.floe.dataplane.partition.PartitionWrite;
+import io.floe.dataplane.recovery.PartitionLoader;
+import io.floe.dataplane.testing.IdNameTable;
+import io.floe.dataplane.wal.WalShipper;
+import io.floe.dataplane.wal.WalShipperSettings;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+@Timeout(60)
+class SnapshotterTest {
+  /** A store whose snapshot uploads wait until released: S3 as slow as it gets. */
+  static final class SlowUploads extends ForwardingObjectStore {
+    final CountDownLatch uploading = new CountDownLatch(1);
+    final CountDownLatch release = new CountDownLatch(1);
+
+    SlowUploads() {
+      super(new InMemoryObjectStore());
+    }
+
+    @Override
+    public ObjectInfo putStream(String key, InputStream data, boolean ifAbsent) {
+      uploading.countDown();
+      try {
+        release.await(30, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return super.putStream(key, data, ifAbsent);
+    }
+  }
+
+  @TempDir Path temp;
+  final SlowUploads store = new SlowUploads();
+  final WalShipper shipper =
+      new WalShipper(
+          store, "n1", 1, WalShipperSettings.defaults().withFlushInterval(Duration.ofMillis(10)));
+
+  @AfterEach
+  void close() {
+    store.release.countDown();
+    shipper.close();
+  }
+
+  Partition loadedPartition(Schema schema) throws Exception {
+    Partition p = new Partition(4, 0, new MemoryBudget(1L << 30), shipper);
+    new PartitionLoader(store, shipper, temp).load(p, schema, 1);
+    for (long id = 1; id <= 20; id++) {
+      Row row = new Row(id, "n" + id);
+      p.write(
+              List.of(
+                  PartitionWrite.put(IdNameTable.KEYS.encode(row), IdNameTable.ROWS.encode(row))),
+              -1)
+          .durable()
+          .get(10, TimeUnit.SECONDS);
+    }
+    return p;
+  }
+
+  @Test
+  void aLeaderChangeNeverWaitsForASnapshotUpload() throws Exception {
+    Partition p = loadedPartition(IdNameTable.SCHEMA);
+    Snapshotter snapshotter =
+        new Snapshotter(store, shipper, SnapshotWriteOptions.defaults(), temp);
+    CompletableFuture<PartitionManifest> snapshot =
+        CompletableFuture.supplyAsync(() -> snapshotter.snapshot(p, IdNameTable.SCHEMA));
+    assertThat(store.uploading.await(10, TimeUnit.SECONDS)).isTrue();
+
+    CompletableFuture<Void> demoted =
+        CompletableFuture.runAsync(() -> p.becomeFollower(2, "other:1"));
+    // the upload is still held: the role change must complete regardless
+    await().atMost(Duration.ofSeconds(5)).until(demoted::isDone);
+    assertThat(p.currentRole()).isEqualTo(PartitionRole.FOLLOWER);
+    assertThat(snapshot).isNotDone();
+
+    store.release.countDown();
+    // the demoted node does not commit the snapshot it wrote: the partition is not led here now
+    assertThatThrownBy(() -> snapshot.get(10, TimeUnit.SECONDS))
+        .hasCauseInstanceOf(SnapshotAbandonedException.class);
+    assertThat(VersionedObjects.partitionManifests(store, 4, 0).latest().orElseThrow().version())
+        .isEqualTo(1);
+  }
+
+  @Test
+  void manifestsCarryTheTableSchemaId() throws Exception {
+    Schema schema = new Schema(3, IdNameTable.SCHEMA.columns(), IdNameTable.SCHEMA.primaryKey());
+    store.release.countDown();
+    Partition p = loadedPartition(schema);
+    new Snapshotter(store, shipper, SnapshotWriteOptions.defaults(), temp).snapshot(p, schema);
+    VersionedObjects versions = VersionedObjects.partitionManifests(store, 4, 0);
+    for (long v = 1; v <= 2; v++) {
+      PartitionManifest m = PartitionManifestParser.fromJson(store.get(versions.keyOf(v)), v);
+      assertThat(m.schemaId()).as("manifest %d", v).isEqualTo(3);
+    }
+  }
+}
