@@ -6,6 +6,9 @@ package io.floe.core.protocol;
  * when unknown).
  */
 public class FencedException extends FloeRequestException {
+  /** The term when the newer one is not known (a sealed WAL stream fences every term). */
+  public static final long UNKNOWN_TERM = -1;
+
   private final long term;
 
   public FencedException(String message, long term) {

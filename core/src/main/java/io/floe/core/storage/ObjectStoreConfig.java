@@ -105,6 +105,31 @@ public record ObjectStoreConfig(
         ResilienceSettings.fromProperties(c, SCOPE));
   }
 
+  /**
+   * The same store rooted at {@code {prefix}/{cluster}/} (spec.md §6): every key a cluster writes
+   * lives under its own name, so clusters sharing a bucket and prefix never collide.
+   */
+  public ObjectStoreConfig forCluster(String cluster) {
+    if (cluster == null || cluster.isBlank() || cluster.contains("/")) {
+      throw new IllegalArgumentException(
+          "a cluster name must be non-empty and without '/', found '" + cluster + "'");
+    }
+    return new ObjectStoreConfig(
+        endpoint,
+        region,
+        pathStyle,
+        bucket,
+        prefix + cluster,
+        credentials,
+        connectTimeout,
+        callTimeout,
+        partSize,
+        listPageSize,
+        deleteBatchSize,
+        kmsKeyId,
+        resilience);
+  }
+
   /** Where a relative key lives, for messages: {@code s3://bucket/prefix/key}. */
   public String location(String key) {
     return "s3://" + bucket + "/" + prefix + key;

@@ -44,40 +44,61 @@ class GoldenFilesTest {
   private record Kind(Function<String, Object> parse, Function<Object, String> write) {}
 
   private static final Map<String, Kind> KINDS =
-      Map.of(
-          "table-schema",
-          new Kind(SchemaParser::fromJson, v -> SchemaParser.toJson((io.floe.core.table.Schema) v)),
-          "partition-manifest",
-          new Kind(
-              PartitionManifestParser::fromJson,
-              v -> PartitionManifestParser.toJson((io.floe.core.manifest.PartitionManifest) v)),
-          "catalog",
-          new Kind(
-              CatalogParser::fromJson, v -> CatalogParser.toJson((io.floe.core.catalog.Catalog) v)),
-          "backup-manifest",
-          new Kind(
-              BackupManifestParser::fromJson,
-              v -> BackupManifestParser.toJson((io.floe.core.backup.BackupManifest) v)),
-          "job-record",
-          new Kind(
-              JobRecordParser::fromJson,
-              v -> JobRecordParser.toJson((io.floe.core.job.JobRecord) v)),
-          "table-definition",
-          new Kind(
-              TableDefinitionParser::fromJson,
-              v -> TableDefinitionParser.toJson((io.floe.core.catalog.CatalogTable) v)),
-          "partition-assignment",
-          new Kind(
-              PartitionAssignmentParser::fromJson,
-              v -> PartitionAssignmentParser.toJson((io.floe.core.cluster.PartitionAssignment) v)),
-          "node-registration",
-          new Kind(
-              NodeRegistrationParser::fromJson,
-              v -> NodeRegistrationParser.toJson((io.floe.core.cluster.NodeRegistration) v)),
-          "partition-status",
-          new Kind(
-              PartitionReportParser::fromJson,
-              v -> PartitionReportParser.toJson((io.floe.core.cluster.PartitionReport) v)));
+      Map.ofEntries(
+          Map.entry(
+              "table-schema",
+              new Kind(
+                  SchemaParser::fromJson, v -> SchemaParser.toJson((io.floe.core.table.Schema) v))),
+          Map.entry(
+              "partition-manifest",
+              new Kind(
+                  PartitionManifestParser::fromJson,
+                  v ->
+                      PartitionManifestParser.toJson((io.floe.core.manifest.PartitionManifest) v))),
+          Map.entry(
+              "catalog",
+              new Kind(
+                  CatalogParser::fromJson,
+                  v -> CatalogParser.toJson((io.floe.core.catalog.Catalog) v))),
+          Map.entry(
+              "backup-manifest",
+              new Kind(
+                  BackupManifestParser::fromJson,
+                  v -> BackupManifestParser.toJson((io.floe.core.backup.BackupManifest) v))),
+          Map.entry(
+              "job-record",
+              new Kind(
+                  JobRecordParser::fromJson,
+                  v -> JobRecordParser.toJson((io.floe.core.job.JobRecord) v))),
+          Map.entry(
+              "table-definition",
+              new Kind(
+                  TableDefinitionParser::fromJson,
+                  v -> TableDefinitionParser.toJson((io.floe.core.catalog.CatalogTable) v))),
+          Map.entry(
+              "partition-assignment",
+              new Kind(
+                  PartitionAssignmentParser::fromJson,
+                  v ->
+                      PartitionAssignmentParser.toJson(
+                          (io.floe.core.cluster.PartitionAssignment) v))),
+          Map.entry(
+              "incarnation-claim",
+              new Kind(
+                  io.floe.core.cluster.IncarnationClaimParser::fromJson,
+                  v ->
+                      io.floe.core.cluster.IncarnationClaimParser.toJson(
+                          (io.floe.core.cluster.IncarnationClaim) v))),
+          Map.entry(
+              "node-registration",
+              new Kind(
+                  NodeRegistrationParser::fromJson,
+                  v -> NodeRegistrationParser.toJson((io.floe.core.cluster.NodeRegistration) v))),
+          Map.entry(
+              "partition-status",
+              new Kind(
+                  PartitionReportParser::fromJson,
+                  v -> PartitionReportParser.toJson((io.floe.core.cluster.PartitionReport) v))));
 
   private static final JsonSchemaFactory FACTORY =
       JsonSchemaFactory.getInstance(
@@ -150,10 +171,7 @@ class GoldenFilesTest {
       List<String> documents =
           files
               .map(p -> p.getFileName().toString())
-              .filter(
-                  n ->
-                      n.matches(
-                          "(table-schema|partition-manifest|catalog|backup-manifest|job-record|table-definition|partition-assignment|node-registration|partition-status)-.*\\.json"))
+              .filter(n -> n.matches("(" + String.join("|", KINDS.keySet()) + ")-.*\\.json"))
               .toList();
       assertThat(indexed).containsExactlyInAnyOrderElementsOf(documents);
     }

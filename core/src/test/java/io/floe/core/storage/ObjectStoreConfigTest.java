@@ -30,6 +30,18 @@ class ObjectStoreConfigTest {
   }
 
   @Test
+  void aClusterIsRootedUnderItsNameBelowThePrefix() {
+    Map<String, String> p = minimal();
+    p.put("s3.prefix", "/prod/");
+    ObjectStoreConfig c = ObjectStoreConfig.fromProperties(p);
+    assertThat(c.forCluster("alpha").prefix()).isEqualTo("prod/alpha/");
+    assertThat(ObjectStoreConfig.fromProperties(minimal()).forCluster("alpha").prefix())
+        .isEqualTo("alpha/");
+    assertThatThrownBy(() -> c.forCluster("a/b")).hasMessageContaining("without '/'");
+    assertThatThrownBy(() -> c.forCluster(" ")).hasMessageContaining("non-empty");
+  }
+
+  @Test
   void readsEveryKey() {
     Map<String, String> p = minimal();
     p.put("s3.endpoint", "http://127.0.0.1:9000");

@@ -1,10 +1,12 @@
 package io.floe.dataplane.recovery;
 
+import io.floe.core.cluster.IncarnationClaim;
+import io.floe.core.cluster.IncarnationClaimParser;
 import io.floe.core.commit.CommitFailedException;
 import io.floe.core.commit.VersionedObjects;
 import io.floe.core.storage.ObjectStore;
-import java.nio.charset.StandardCharsets;
-import java.time.Instant;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 
 /**
  * Claims this process's incarnation of a node id: one more than the highest claimed so far, taken
@@ -24,10 +26,9 @@ public final class Incarnations {
   public static long claim(ObjectStore store, String node) {
     VersionedObjects claims = new VersionedObjects(store, prefix(node));
     long candidate = claims.latestVersion().orElse(0) + 1;
-    byte[] body = ("{\"claimed-at\":\"" + Instant.now() + "\"}").getBytes(StandardCharsets.UTF_8);
     for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++, candidate++) {
       try {
-        claims.commit(candidate, body);
+        claims.commit(candidate, IncarnationClaimParser.toBytes(claimOf(node, candidate)));
         return candidate;
       } catch (CommitFailedException e) {
         // another process of this node id claimed it first: try the next number
@@ -35,5 +36,16 @@ public final class Incarnations {
     }
     throw new IllegalStateException(
         "could not claim an incarnation of node " + node + " in " + MAX_ATTEMPTS + " attempts");
+  }
+
+  private static IncarnationClaim claimOf(String node, long incarnation) {
+    String host;
+    try {
+      host = InetAddress.getLocalHost().getHostName();
+    } catch (UnknownHostException e) {
+      host = "";
+    }
+    return new IncarnationClaim(
+        node, incarnation, System.currentTimeMillis(), host, ProcessHandle.current().pid());
   }
 }

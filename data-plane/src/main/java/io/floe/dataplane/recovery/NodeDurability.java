@@ -6,6 +6,7 @@ import io.floe.core.storage.ObjectStore;
 import io.floe.core.storage.ObjectStoreConfig;
 import io.floe.core.storage.S3ObjectStore;
 import io.floe.core.table.Durability;
+import io.floe.dataplane.cluster.ClusterSettings;
 import io.floe.dataplane.snapshot.SnapshotScheduler;
 import io.floe.dataplane.snapshot.Snapshotter;
 import io.floe.dataplane.table.HostedTable;
@@ -62,12 +63,18 @@ public final class NodeDurability implements AutoCloseable {
     LOG.info("node {} incarnation {} ships its WAL to S3", node, incarnation);
   }
 
-  /** Connects to S3 as configured by the {@code s3.*} keys and claims an incarnation. */
+  /**
+   * Connects to S3 as configured by the {@code s3.*} keys, under the cluster's root {@code
+   * {s3.prefix}/{cluster.name}/} (spec.md §6), and claims an incarnation.
+   */
   public static NodeDurability start(String node, Properties settings) {
     Map<String, String> map = new HashMap<>();
     settings.stringPropertyNames().forEach(k -> map.put(k, settings.getProperty(k)));
+    String cluster = map.getOrDefault(ClusterSettings.CLUSTER, ClusterSettings.CLUSTER_DEFAULT);
     return new NodeDurability(
-        new S3ObjectStore(ObjectStoreConfig.fromProperties(map)), node, settings);
+        new S3ObjectStore(ObjectStoreConfig.fromProperties(map).forCluster(cluster)),
+        node,
+        settings);
   }
 
   /** Over a given store (tests). */

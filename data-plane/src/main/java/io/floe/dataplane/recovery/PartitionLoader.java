@@ -7,6 +7,8 @@ import io.floe.core.manifest.PartitionManifest;
 import io.floe.core.manifest.PartitionManifest.SnapshotRef;
 import io.floe.core.manifest.PartitionManifest.TailPointer;
 import io.floe.core.manifest.PartitionManifest.WalRange;
+import io.floe.core.retry.Resilience;
+import io.floe.core.retry.ResilienceSettings;
 import io.floe.core.snapshot.SnapshotReader;
 import io.floe.core.storage.ObjectStore;
 import io.floe.core.table.KeyCodec;
@@ -15,6 +17,7 @@ import io.floe.core.table.Schema;
 import io.floe.dataplane.partition.Partition;
 import io.floe.dataplane.wal.WalShipper;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -28,7 +31,29 @@ import org.slf4j.LoggerFactory;
  */
 public final class PartitionLoader {
   private static final Logger LOG = LoggerFactory.getLogger(PartitionLoader.class);
-  private static final int MAX_ATTEMPTS = 5;
+
+  /**
+   * A manifest commit lost to another writer (or of unknown outcome) is retried from a fresh load,
+   * a few times: {@code recovery.commit-retry.*} would tune it, the race is rare.
+   */
+  private static final ResilienceSettings COMMIT_RETRY =
+      new ResilienceSettings(
+          5,
+          Duration.ofMillis(20),
+          Duration.ofMillis(500),
+          2.0,
+          0.5,
+          ResilienceSettings.FAILURE_RATE_DEFAULT,
+          ResilienceSettings.WINDOW_CALLS_DEFAULT,
+          ResilienceSettings.MINIMUM_CALLS_DEFAULT,
+          ResilienceSettings.OPEN_DURATION_DEFAULT,
+          false);
+
+  private final Resilience commitRetry =
+      Resilience.of(
+          "manifest-commit",
+          COMMIT_RETRY,
+          e -> e instanceof CommitFailedException || e instanceof CommitStateUnknownException);
 
   private final ObjectStore store;
   private final WalShipper shipper;
@@ -70,37 +95,34 @@ public final class PartitionLoader {
     }
   }
 
+  /** A commit that lost to another (or cannot tell) reloads from the newest manifest. */
   private LoadResult loadWithRetries(Partition partition, Schema schema, long term) {
     PartitionManifests manifests =
         new PartitionManifests(store, partition.tableId(), partition.id());
-    for (int attempt = 1; ; attempt++) {
-      partition.resetForReload();
-      PartitionManifest base = manifests.latest(schema.schemaId());
-      LogReplayer replayer = new LogReplayer(store, partition);
-      loadSnapshot(partition, schema, base);
-      replayer.replayRanges(base.walRanges());
-      TailWalk tail = new TailWalk(store, replayer, shipper.node(), shipper.incarnation());
-      List<WalRange> tailRanges =
-          base.tail().map(t -> tail.walk(t, partition.tableId(), partition.id())).orElse(List.of());
-      PartitionManifest next =
-          NextManifest.afterLoad(
-              base,
-              schema.schemaId(),
-              tailRanges,
-              term,
-              shipper.node(),
-              partition.offset() + 1,
-              new TailPointer(shipper.node(), shipper.incarnation(), shipper.nextSeq()));
-      try {
-        manifests.commit(next);
-        return new LoadResult(next, tail.objectsRead());
-      } catch (CommitFailedException | CommitStateUnknownException e) {
-        if (attempt >= MAX_ATTEMPTS) {
-          throw e;
-        }
-        LOG.info("manifest {} raced another commit; reloading", next.version());
-      }
-    }
+    return commitRetry.call(() -> loadOnce(manifests, partition, schema, term));
+  }
+
+  private LoadResult loadOnce(
+      PartitionManifests manifests, Partition partition, Schema schema, long term) {
+    partition.resetForReload();
+    PartitionManifest base = manifests.latest(schema.schemaId());
+    LogReplayer replayer = new LogReplayer(store, partition);
+    loadSnapshot(partition, schema, base);
+    replayer.replayRanges(base.walRanges());
+    TailWalk tail = new TailWalk(store, replayer, shipper.node(), shipper.incarnation());
+    List<WalRange> tailRanges =
+        base.tail().map(t -> tail.walk(t, partition.tableId(), partition.id())).orElse(List.of());
+    PartitionManifest next =
+        NextManifest.afterLoad(
+            base,
+            schema.schemaId(),
+            tailRanges,
+            term,
+            shipper.node(),
+            partition.offset() + 1,
+            new TailPointer(shipper.node(), shipper.incarnation(), shipper.nextSeq()));
+    manifests.commit(next);
+    return new LoadResult(next, tail.objectsRead());
   }
 
   private void loadSnapshot(Partition partition, Schema schema, PartitionManifest base) {

@@ -2,6 +2,7 @@ package io.floe.dataplane.wal;
 
 import io.floe.core.manifest.PartitionManifest.WalRange;
 import io.floe.core.protocol.FencedException;
+import io.floe.core.retry.Resilience;
 import io.floe.core.storage.ObjectAlreadyExistsException;
 import io.floe.core.storage.ObjectStore;
 import io.floe.core.wal.WalBlockIndex;
@@ -64,6 +65,9 @@ public final class WalShipper implements WalSink {
   private WalEntry[] spareEntries = new WalEntry[1024];
   private long[] spareAppendNanos = new long[1024];
   private volatile boolean closing;
+  private final Resilience putRetry;
+  // flusher thread only: a failing PUT is logged once, at its first failure and when it lands
+  private boolean failingPuts;
   private volatile String fencedBy;
 
   public WalShipper(ObjectStore store, String node, long incarnation, WalShipperSettings settings) {
@@ -71,6 +75,7 @@ public final class WalShipper implements WalSink {
     this.node = node;
     this.incarnation = incarnation;
     this.settings = settings;
+    this.putRetry = Resilience.of("wal-put " + node, settings.retry(), e -> true);
     this.flusher = new Thread(this::run, "floe-wal-shipper");
     flusher.setDaemon(true);
     flusher.start();
@@ -231,6 +236,10 @@ public final class WalShipper implements WalSink {
       fence(key, batch);
       return;
     }
+    if (failingPuts) {
+      failingPuts = false;
+      LOG.info("WAL put {} landed; shipping again", key);
+    }
     long durableNanos = System.nanoTime();
     WalFooter footer = WalObjectDecoder.decodeFooter(key, object);
     objectsWritten.incrementAndGet();
@@ -257,38 +266,39 @@ public final class WalShipper implements WalSink {
     }
   }
 
-  /** Puts until the object is there; false when the sequence holds someone else's object. */
+  /**
+   * Puts until the object is there (retried through {@link #putRetry}); false when the sequence
+   * holds someone else's object.
+   */
   private boolean put(String key, byte[] object) throws InterruptedException {
-    long backoff = settings.retryMin().toMillis();
-    for (int attempt = 1; ; attempt++) {
-      try {
-        putRequests.incrementAndGet();
-        store.createIfAbsent(key, object);
-        return true;
-      } catch (ObjectAlreadyExistsException e) {
-        Boolean ours = holdsOurs(key, object);
-        if (ours != null) {
-          return ours;
-        }
-      } catch (RuntimeException e) {
-        // WriteOutcomeUnknownException included: the retry's create-if-absent tells, since an
-        // object that did land is found by the ObjectAlreadyExistsException branch and compared.
-        if (attempt == 1 || attempt % 20 == 0) {
-          LOG.warn("WAL put {} failed (attempt {}), retrying: {}", key, attempt, e.toString());
-        }
+    try {
+      return putRetry.call(() -> attemptPut(key, object));
+    } catch (RuntimeException e) {
+      if (Thread.interrupted()) {
+        throw new InterruptedException("WAL put " + key + " abandoned at close: " + e);
       }
-      Thread.sleep(backoff);
-      backoff = Math.min(backoff * 2, settings.retryMax().toMillis());
+      throw e;
     }
   }
 
-  /** Whether the object at key is ours; null when it cannot be read now. */
-  private Boolean holdsOurs(String key, byte[] object) {
+  /**
+   * One create-if-absent; a taken key is read back and compared. Any failure to know is thrown and
+   * retried — a WriteOutcomeUnknownException included: the retry's create tells, since an object
+   * that did land is found taken and compared.
+   */
+  private boolean attemptPut(String key, byte[] object) {
+    putRequests.incrementAndGet();
     try {
+      store.createIfAbsent(key, object);
+      return true;
+    } catch (ObjectAlreadyExistsException e) {
       return Arrays.equals(store.get(key), object);
     } catch (RuntimeException e) {
-      LOG.warn("cannot read back WAL object {}: {}", key, e.toString());
-      return null;
+      if (!failingPuts) {
+        failingPuts = true;
+        LOG.warn("WAL put {} failed, retrying until it lands: {}", key, e.toString());
+      }
+      throw e;
     }
   }
 
@@ -362,9 +372,15 @@ public final class WalShipper implements WalSink {
     left.durable.completeExceptionally(error);
   }
 
+  /** The newer term is not known here: a seal fences the whole stream, whatever the terms. */
   private FencedException fenced() {
     return new FencedException(
-        "node " + node + " is fenced: its WAL sequence " + fencedBy + " was taken (sealed)", 0);
+        "node "
+            + node
+            + " is fenced: its WAL sequence "
+            + fencedBy
+            + " was taken (sealed by a newer leader)",
+        FencedException.UNKNOWN_TERM);
   }
 
   /** A partition's shipped ranges since its last manifest. */

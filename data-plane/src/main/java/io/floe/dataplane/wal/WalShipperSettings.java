@@ -1,6 +1,7 @@
 package io.floe.dataplane.wal;
 
 import io.floe.core.config.ConfigReader;
+import io.floe.core.retry.ResilienceSettings;
 import java.time.Duration;
 import java.util.Properties;
 
@@ -13,8 +14,7 @@ public record WalShipperSettings(
     Duration flushInterval,
     long flushBytes,
     long maxUnshippedBytes,
-    Duration retryMin,
-    Duration retryMax,
+    ResilienceSettings retry,
     Duration closeTimeout,
     Duration statsInterval) {
   public static final String FLUSH_INTERVAL = "wal.flush-interval";
@@ -26,10 +26,27 @@ public record WalShipperSettings(
   public static final long FLUSH_BYTES_DEFAULT = 32L << 20;
   public static final String MAX_UNSHIPPED_BYTES = "wal.max-unshipped-bytes";
   public static final long MAX_UNSHIPPED_BYTES_DEFAULT = 256L << 20;
-  public static final String RETRY_MIN = "wal.retry-min";
-  public static final Duration RETRY_MIN_DEFAULT = Duration.ofMillis(50);
-  public static final String RETRY_MAX = "wal.retry-max";
-  public static final Duration RETRY_MAX_DEFAULT = Duration.ofSeconds(2);
+
+  /**
+   * How a failed WAL PUT is retried: {@code wal.retry.*} keys of {@link ResilienceSettings}. A PUT
+   * is retried (same bytes, same sequence) until it lands, the stream is found sealed or the
+   * shipper closes, so attempts are unlimited by default; the object store's own breaker already
+   * guards S3, so this policy has none. Each attempt is one call of the store, with its own retry.
+   */
+  public static final String RETRY_SCOPE = "wal";
+
+  public static final ResilienceSettings RETRY_DEFAULT =
+      new ResilienceSettings(
+          Integer.MAX_VALUE,
+          Duration.ofMillis(50),
+          Duration.ofSeconds(2),
+          2.0,
+          0.2,
+          ResilienceSettings.FAILURE_RATE_DEFAULT,
+          ResilienceSettings.WINDOW_CALLS_DEFAULT,
+          ResilienceSettings.MINIMUM_CALLS_DEFAULT,
+          ResilienceSettings.OPEN_DURATION_DEFAULT,
+          false);
   public static final String CLOSE_TIMEOUT = "wal.close-timeout";
   public static final Duration CLOSE_TIMEOUT_DEFAULT = Duration.ofSeconds(30);
 
@@ -60,24 +77,22 @@ public record WalShipperSettings(
         c.duration(FLUSH_INTERVAL, FLUSH_INTERVAL_DEFAULT),
         c.size(FLUSH_BYTES, FLUSH_BYTES_DEFAULT),
         c.size(MAX_UNSHIPPED_BYTES, MAX_UNSHIPPED_BYTES_DEFAULT),
-        c.duration(RETRY_MIN, RETRY_MIN_DEFAULT),
-        c.duration(RETRY_MAX, RETRY_MAX_DEFAULT),
+        ResilienceSettings.fromProperties(c, RETRY_SCOPE, RETRY_DEFAULT),
         c.duration(CLOSE_TIMEOUT, CLOSE_TIMEOUT_DEFAULT),
         c.duration(STATS_INTERVAL, STATS_INTERVAL_DEFAULT));
   }
 
   public WalShipperSettings withFlushInterval(Duration interval) {
     return new WalShipperSettings(
-        interval, flushBytes, maxUnshippedBytes, retryMin, retryMax, closeTimeout, statsInterval);
+        interval, flushBytes, maxUnshippedBytes, retry, closeTimeout, statsInterval);
   }
 
   public WalShipperSettings withMaxUnshippedBytes(long flush, long max) {
-    return new WalShipperSettings(
-        flushInterval, flush, max, retryMin, retryMax, closeTimeout, statsInterval);
+    return new WalShipperSettings(flushInterval, flush, max, retry, closeTimeout, statsInterval);
   }
 
   public WalShipperSettings withStatsInterval(Duration interval) {
     return new WalShipperSettings(
-        flushInterval, flushBytes, maxUnshippedBytes, retryMin, retryMax, closeTimeout, interval);
+        flushInterval, flushBytes, maxUnshippedBytes, retry, closeTimeout, interval);
   }
 }

@@ -16,6 +16,7 @@ import io.floe.core.table.Row;
 import io.floe.core.table.RowCodec;
 import io.floe.core.table.Schema;
 import io.floe.core.table.SchemaParser;
+import io.floe.dataplane.cluster.ClusterSettings;
 import io.floe.dataplane.testing.IdNameTable;
 import io.floe.dataplane.testing.NodeProcess;
 import io.floe.dataplane.testing.PipelinedConnection;
@@ -65,7 +66,8 @@ class KillNineRecoveryIT {
   ObjectStore store() {
     Map<String, String> s = settings("1");
     s.keySet().removeIf(k -> !k.startsWith("s3."));
-    return new S3ObjectStore(ObjectStoreConfig.fromProperties(s));
+    return new S3ObjectStore(
+        ObjectStoreConfig.fromProperties(s).forCluster(ClusterSettings.CLUSTER_DEFAULT));
   }
 
   @Test

@@ -74,6 +74,12 @@ class PartitionLoaderTest {
     assertThat(Incarnations.claim(store, "n1")).isEqualTo(1);
     assertThat(Incarnations.claim(store, "n1")).isEqualTo(2);
     assertThat(Incarnations.claim(store, "n2")).isEqualTo(1);
+    var claim =
+        io.floe.core.cluster.IncarnationClaimParser.fromJson(
+            store.get(Incarnations.prefix("n1") + "00000000000000000002.json"));
+    assertThat(claim.node()).isEqualTo("n1");
+    assertThat(claim.incarnation()).isEqualTo(2);
+    assertThat(claim.pid()).isEqualTo(ProcessHandle.current().pid());
   }
 
   @Test

@@ -105,7 +105,14 @@ class WalShipperTest {
         .isInstanceOf(ExecutionException.class)
         .hasCauseInstanceOf(FencedException.class);
     assertThat(shipper.isFenced()).isTrue();
-    assertThatThrownBy(shipper::checkAccepting).isInstanceOf(FencedException.class);
+    assertThatThrownBy(shipper::checkAccepting)
+        .isInstanceOfSatisfying(
+            FencedException.class,
+            e -> {
+              // a seal says nothing of the newer term: "unknown", never a made-up term 0
+              assertThat(e.term()).isEqualTo(FencedException.UNKNOWN_TERM);
+              assertThat(e.detail()).isEqualTo("-1");
+            });
     assertThat(shipper.append(entry(0, 2))).isCompletedExceptionally();
   }
 
