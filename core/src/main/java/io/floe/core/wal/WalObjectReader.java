@@ -32,6 +32,14 @@ public final class WalObjectReader {
 
   /** Reads and verifies the footer: one tail GET, a second only for a footer larger than it. */
   public WalFooter readFooter(String key) {
+    return readTail(key).footer();
+  }
+
+  /**
+   * The footer and the tail bytes read with it: a small object (most are) comes whole with its
+   * footer, so its blocks need no GET of their own ({@link Tail#holds}).
+   */
+  public Tail readTail(String key) {
     byte[] tail = store.getTail(key, tailReadSize);
     boolean whole = tail.length < tailReadSize;
     WalTrailer trailer;
@@ -57,7 +65,29 @@ public final class WalObjectReader {
         throw new CorruptObjectException(key, tailStart + tail.length, "footer cut short");
       }
     }
-    return WalObjectDecoder.decodeFooter(key, trailer, tail, tailStart);
+    return new Tail(WalObjectDecoder.decodeFooter(key, trailer, tail, tailStart), tail, tailStart);
+  }
+
+  /** A verified footer and the object's bytes from {@code start} on. */
+  public record Tail(WalFooter footer, byte[] bytes, long start) {
+    /** Whether the block's bytes are all in this tail. */
+    public boolean holds(WalBlockIndex block) {
+      return block.position() >= start && block.end() <= start + bytes.length;
+    }
+  }
+
+  /**
+   * Hands the block's entries to {@code visitor} after verifying it whole, from {@code tail} when
+   * it holds the block, else with one ranged GET.
+   */
+  public void visitBlock(String key, WalBlockIndex index, Tail tail, WalEntryVisitor visitor) {
+    if (tail.holds(index)) {
+      int off = (int) (index.position() - tail.start());
+      WalObjectDecoder.visitBlock(
+          key, index, tail.bytes(), off, tail.bytes().length - off, visitor);
+    } else {
+      visitBlock(key, index, visitor);
+    }
   }
 
   /**

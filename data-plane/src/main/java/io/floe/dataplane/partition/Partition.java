@@ -7,9 +7,12 @@ import io.floe.core.partition.PartitionStatus;
 import io.floe.dataplane.wal.WalEntry;
 import io.floe.dataplane.wal.WalSink;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
+import java.util.SortedMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentSkipListMap;
 
@@ -33,8 +36,13 @@ public final class Partition {
   private final MemoryBudget budget;
   private final WalSink wal;
   private final HybridLogicalClock clock = new HybridLogicalClock();
-  private final ConcurrentSkipListMap<byte[], Version> rows =
-      new ConcurrentSkipListMap<>(java.util.Arrays::compareUnsigned);
+
+  /** Primary-key order: encoded keys compared as unsigned bytes. */
+  static final Comparator<byte[]> KEY_ORDER = Arrays::compareUnsigned;
+
+  // Replaced whole only by install(), while the partition is loading and serves nothing.
+  private volatile ConcurrentSkipListMap<byte[], Version> rows =
+      new ConcurrentSkipListMap<>(KEY_ORDER);
   private final OpenViews views = new OpenViews();
   private final ReplicaRole role = new ReplicaRole();
 
@@ -161,41 +169,23 @@ public final class Partition {
     }
   }
 
-  /**
-   * Replays one entry from the log while loading: keeps its offset and timestamp and does not hand
-   * it to the WAL again. Entries MUST come in offset order without gaps.
-   */
-  public synchronized void replay(long entryOffset, long timestamp, byte[] key, byte[] row) {
-    if (entryOffset != offset + 1) {
-      throw new IllegalStateException(
-          "partition " + id + ": replay of offset " + entryOffset + " after " + offset);
-    }
-    long bytes =
-        Partition.KEY_OVERHEAD + key.length + Version.OVERHEAD + (row == null ? 0 : row.length);
-    budget.reserve(bytes);
-    long added = apply(key, new Version(entryOffset, timestamp, row, null));
-    budget.release(bytes - added);
-    memoryBytes += added;
-    offset = entryOffset;
-    clock.observe(timestamp);
+  /** Where a load gathers the partition's rows before {@link LoadBuffer#install} makes them its. */
+  public LoadBuffer newLoadBuffer() {
+    return new LoadBuffer(this, budget);
   }
 
   /**
-   * Loads one row of a snapshot while loading: rows come in key order, each with the offset and
-   * timestamp of its last write. {@link #finishSnapshotLoad} then sets the partition's offset.
+   * Makes {@code sorted} (live rows in key order, their memory already reserved as {@code bytes})
+   * the partition's content as of {@code loadedOffset}; the clock moves past {@code maxTimestamp}.
    */
-  public synchronized void loadSnapshotRow(long rowOffset, long timestamp, byte[] key, byte[] row) {
-    long bytes = Partition.KEY_OVERHEAD + key.length + Version.OVERHEAD + row.length;
-    budget.reserve(bytes);
-    long added = apply(key, new Version(rowOffset, timestamp, row, null));
-    budget.release(bytes - added);
-    memoryBytes += added;
-    clock.observe(timestamp);
-  }
-
-  /** The snapshot loaded is exactly as of {@code snapshotOffset}: the log continues after it. */
-  public synchronized void finishSnapshotLoad(long snapshotOffset) {
-    offset = snapshotOffset;
+  synchronized void install(
+      SortedMap<byte[], Version> sorted, long loadedOffset, long maxTimestamp, long bytes) {
+    budget.release(memoryBytes);
+    rows = new ConcurrentSkipListMap<>(sorted);
+    rowCount = rows.size();
+    memoryBytes = bytes;
+    offset = loadedOffset;
+    clock.observe(maxTimestamp);
   }
 
   /** Forgets everything loaded so far (a load retried from a newer manifest). */

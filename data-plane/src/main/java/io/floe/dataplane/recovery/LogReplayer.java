@@ -2,72 +2,109 @@ package io.floe.dataplane.recovery;
 
 import io.floe.core.format.CorruptObjectException;
 import io.floe.core.manifest.PartitionManifest.WalRange;
-import io.floe.core.storage.ObjectStore;
 import io.floe.core.wal.WalBlockIndex;
-import io.floe.core.wal.WalFooter;
-import io.floe.core.wal.WalObjectReader;
-import io.floe.core.wal.WalOperation;
-import io.floe.dataplane.partition.Partition;
-import java.util.Arrays;
+import io.floe.dataplane.partition.LoadBuffer;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
- * Replays WAL blocks into a loading partition: each block is verified whole (CRC) before any of its
- * entries applies, and only entries after the partition's offset apply, in order.
+ * Replays WAL blocks into a loading partition's {@link LoadBuffer}: each block is verified whole
+ * (CRC) before any of its entries applies, and only entries after the buffer's offset apply, in
+ * order. A manifest's ranges are fetched ahead, several objects at a time (bounded in count and
+ * bytes), while the loading thread reads the snapshot and applies what already arrived.
  */
 final class LogReplayer {
-  private final WalObjectReader reader;
-  private final Partition partition;
+  /** Objects fetched ahead of the one being applied, at most. */
+  static final int WINDOW_OBJECTS = 8;
 
-  LogReplayer(ObjectStore store, Partition partition) {
-    this.reader = new WalObjectReader(store);
-    this.partition = partition;
+  /** Bytes of blocks fetched ahead, at most (one object may exceed it alone). */
+  static final long WINDOW_BYTES = 64L << 20;
+
+  private final WalFetcher fetcher;
+  private final LoadBuffer buffer;
+  private final Deque<ObjectRanges> waiting = new ArrayDeque<>();
+  private final Deque<InFlight> inFlight = new ArrayDeque<>();
+  private long inFlightBytes;
+
+  LogReplayer(WalFetcher fetcher, LoadBuffer buffer) {
+    this.fetcher = fetcher;
+    this.buffer = buffer;
   }
 
-  WalObjectReader reader() {
-    return reader;
+  WalFetcher fetcher() {
+    return fetcher;
   }
 
-  /** Replays a manifest's ranges: one footer read per object, one ranged GET per block. */
-  void replayRanges(List<WalRange> ranges) {
-    String footerKey = null;
-    WalFooter footer = null;
+  /**
+   * Starts fetching the ranges a manifest lists (those ending after {@code coveredUpTo}, the
+   * snapshot's offset), one fetch per object: its footer and exactly the listed blocks.
+   */
+  void prefetch(List<WalRange> ranges, long coveredUpTo) {
     for (WalRange range : ranges) {
-      if (range.lastOffset() <= partition.offset()) {
+      if (range.lastOffset() <= coveredUpTo) {
         continue;
       }
-      if (!range.objectKey().equals(footerKey)) {
-        footer = reader.readFooter(range.objectKey());
-        footerKey = range.objectKey();
+      ObjectRanges last = waiting.peekLast();
+      if (last != null && last.key.equals(range.objectKey())) {
+        last.ranges.add(range);
+      } else {
+        waiting.add(new ObjectRanges(range.objectKey(), new ArrayList<>(List.of(range))));
       }
-      replay(range.objectKey(), blockAt(footer, range));
+    }
+    fill();
+  }
+
+  /** Applies every prefetched range in manifest order. */
+  void replayRanges() {
+    while (!inFlight.isEmpty()) {
+      InFlight next = inFlight.poll();
+      inFlightBytes -= next.object.bytes();
+      WalFetcher.Fetched fetched = join(next.future);
+      fill();
+      if (fetched.isMissing()) {
+        throw new CorruptObjectException(
+            fetched.key(), 0, "the manifest lists this WAL object but it is not in the store");
+      }
+      for (WalRange range : next.object.ranges) {
+        apply(blockFor(fetched, range));
+      }
     }
   }
 
-  void replay(String key, WalBlockIndex block) {
-    if (block.lastOffset() <= partition.offset()) {
-      return;
+  /** Applies the entries of one verified block that come after the buffer's offset. */
+  void apply(WalFetcher.Block block) {
+    for (int i = 0; i < block.size(); i++) {
+      long offset = block.offset(i);
+      if (offset <= buffer.offset()) {
+        continue;
+      }
+      if (offset != buffer.offset() + 1) {
+        throw new CorruptObjectException(
+            block.key(),
+            block.index().position(),
+            "offset " + offset + " after " + buffer.offset() + " (a gap in the log)");
+      }
+      buffer.replay(offset, block.timestamp(i), block.entryKey(i), block.row(i));
     }
-    reader.visitBlock(
-        key,
-        block,
-        (offset, term, ts, op, buf, keyOff, keyLen, rowOff, rowLen) -> {
-          if (offset > partition.offset()) {
-            byte[] k = Arrays.copyOfRange(buf, keyOff, keyOff + keyLen);
-            byte[] row =
-                op == WalOperation.DELETE ? null : Arrays.copyOfRange(buf, rowOff, rowOff + rowLen);
-            if (offset != partition.offset() + 1) {
-              throw new CorruptObjectException(
-                  key, block.position(), "offset " + offset + " after " + partition.offset());
-            }
-            partition.replay(offset, ts, k, row);
-          }
-        });
   }
 
-  private WalBlockIndex blockAt(WalFooter footer, WalRange range) {
-    for (WalBlockIndex b : footer.blocks()) {
-      if (b.position() == range.byteOffset() && b.length() == range.byteLength()) {
+  private void fill() {
+    while (!waiting.isEmpty()
+        && (inFlight.isEmpty()
+            || (inFlight.size() < WINDOW_OBJECTS && inFlightBytes < WINDOW_BYTES))) {
+      ObjectRanges object = waiting.poll();
+      inFlightBytes += object.bytes();
+      inFlight.add(new InFlight(object, fetcher.fetch(object.key, object::lists)));
+    }
+  }
+
+  private static WalFetcher.Block blockFor(WalFetcher.Fetched fetched, WalRange range) {
+    for (WalFetcher.Block b : fetched.blocks()) {
+      if (b.index().position() == range.byteOffset() && b.index().length() == range.byteLength()) {
         return b;
       }
     }
@@ -78,4 +115,34 @@ final class LogReplayer {
             + range.byteLength()
             + " bytes here that the object's footer does not list");
   }
+
+  /** The result of a fetch, or its failure as thrown on the fetch thread. */
+  static <T> T join(CompletableFuture<T> future) {
+    try {
+      return future.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof RuntimeException cause) {
+        throw cause;
+      }
+      throw e;
+    }
+  }
+
+  /** The ranges a manifest lists in one object. */
+  private record ObjectRanges(String key, List<WalRange> ranges) {
+    boolean lists(WalBlockIndex block) {
+      for (WalRange r : ranges) {
+        if (r.byteOffset() == block.position() && r.byteLength() == block.length()) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    long bytes() {
+      return ranges.stream().mapToLong(WalRange::byteLength).sum();
+    }
+  }
+
+  private record InFlight(ObjectRanges object, CompletableFuture<WalFetcher.Fetched> future) {}
 }

@@ -14,6 +14,8 @@ import io.floe.core.storage.ObjectStore;
 import io.floe.core.table.KeyCodec;
 import io.floe.core.table.RowCodec;
 import io.floe.core.table.Schema;
+import io.floe.core.wal.WalObjectReader;
+import io.floe.dataplane.partition.LoadBuffer;
 import io.floe.dataplane.partition.Partition;
 import io.floe.dataplane.wal.WalShipper;
 import java.nio.file.Path;
@@ -58,11 +60,13 @@ public final class PartitionLoader {
   private final ObjectStore store;
   private final WalShipper shipper;
   private final Path tempDir;
+  private final WalObjectReader reader;
 
   public PartitionLoader(ObjectStore store, WalShipper shipper, Path tempDir) {
     this.store = store;
     this.shipper = shipper;
     this.tempDir = tempDir;
+    this.reader = new WalObjectReader(store);
   }
 
   /**
@@ -102,30 +106,44 @@ public final class PartitionLoader {
     return commitRetry.call(() -> loadOnce(manifests, partition, schema, term));
   }
 
+  /**
+   * One load: the manifest's WAL ranges are fetched ahead while the snapshot is read, then applied,
+   * then the tail stream; everything gathers in a {@link LoadBuffer} that becomes the partition's
+   * content only once the manifest naming this node's stream is committed.
+   */
   private LoadResult loadOnce(
       PartitionManifests manifests, Partition partition, Schema schema, long term) {
     partition.resetForReload();
     PartitionManifest base = manifests.latest(schema.schemaId());
-    LogReplayer replayer = new LogReplayer(store, partition);
-    loadSnapshot(partition, schema, base);
-    replayer.replayRanges(base.walRanges());
-    TailWalk tail = new TailWalk(store, replayer, shipper.node(), shipper.incarnation());
-    List<WalRange> tailRanges =
-        base.tail().map(t -> tail.walk(t, partition.tableId(), partition.id())).orElse(List.of());
-    PartitionManifest next =
-        NextManifest.afterLoad(
-            base,
-            schema.schemaId(),
-            tailRanges,
-            term,
-            shipper.node(),
-            partition.offset() + 1,
-            new TailPointer(shipper.node(), shipper.incarnation(), shipper.nextSeq()));
-    manifests.commit(next);
-    return new LoadResult(next, tail.objectsRead());
+    LoadBuffer buffer = partition.newLoadBuffer();
+    try {
+      WalFetcher fetcher = new WalFetcher(reader, partition.tableId(), partition.id());
+      LogReplayer replayer = new LogReplayer(fetcher, buffer);
+      replayer.prefetch(
+          base.walRanges(), base.latestSnapshot().map(SnapshotRef::offset).orElse(0L));
+      loadSnapshot(buffer, schema, base);
+      replayer.replayRanges();
+      TailWalk tail = new TailWalk(store, replayer, shipper.node(), shipper.incarnation());
+      List<WalRange> tailRanges = base.tail().map(tail::walk).orElse(List.of());
+      PartitionManifest next =
+          NextManifest.afterLoad(
+              base,
+              schema.schemaId(),
+              tailRanges,
+              term,
+              shipper.node(),
+              buffer.offset() + 1,
+              new TailPointer(shipper.node(), shipper.incarnation(), shipper.nextSeq()));
+      manifests.commit(next);
+      buffer.install();
+      return new LoadResult(next, tail.objectsRead());
+    } catch (RuntimeException e) {
+      buffer.discard();
+      throw e;
+    }
   }
 
-  private void loadSnapshot(Partition partition, Schema schema, PartitionManifest base) {
+  private void loadSnapshot(LoadBuffer buffer, Schema schema, PartitionManifest base) {
     Optional<SnapshotRef> snapshot = base.latestSnapshot();
     if (snapshot.isEmpty()) {
       return;
@@ -138,10 +156,10 @@ public final class PartitionLoader {
           key,
           schema,
           r ->
-              partition.loadSnapshotRow(
+              buffer.snapshotRow(
                   r.offset(), r.timestamp(), keys.encode(r.row()), rows.encode(r.row())));
     }
-    partition.finishSnapshotLoad(snapshot.get().offset());
+    buffer.snapshotLoaded(snapshot.get().offset());
   }
 
   /** The manifest committed by a load and how many tail objects it read. */

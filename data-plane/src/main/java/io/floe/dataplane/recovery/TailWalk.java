@@ -3,15 +3,15 @@ package io.floe.dataplane.recovery;
 import io.floe.core.manifest.PartitionManifest.TailPointer;
 import io.floe.core.manifest.PartitionManifest.WalRange;
 import io.floe.core.storage.ObjectAlreadyExistsException;
-import io.floe.core.storage.ObjectNotFoundException;
 import io.floe.core.storage.ObjectStore;
-import io.floe.core.wal.WalBlockIndex;
-import io.floe.core.wal.WalFooter;
 import io.floe.core.wal.WalKeys;
 import io.floe.core.wal.WalObjectWriter;
 import io.floe.dataplane.wal.WalShipper;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,9 +20,15 @@ import org.slf4j.LoggerFactory;
  * up to the first missing sequence or a seal. A stream that is not this incarnation's own is sealed
  * at its first missing sequence, so its writer (dead or deposed) can never add to it; a seal lost
  * to an object that appeared meanwhile means the walk goes on with that object.
+ *
+ * <p>The next few sequences are fetched ahead in parallel (a stream is dense, so a fetch past its
+ * end only costs a 404); they are consumed strictly in order.
  */
 final class TailWalk {
   private static final Logger LOG = LoggerFactory.getLogger(TailWalk.class);
+
+  /** Sequences fetched ahead of the one being applied. */
+  static final int WINDOW = 8;
 
   private final WalObjectWriter writer;
   private final LogReplayer replayer;
@@ -42,28 +48,34 @@ final class TailWalk {
   }
 
   /** Replays this partition's entries of the stream; returns the ranges read. */
-  List<WalRange> walk(TailPointer tail, long tableId, int partitionId) {
+  List<WalRange> walk(TailPointer tail) {
     boolean own = tail.node().equals(ownNode) && tail.incarnation() == ownIncarnation;
     List<WalRange> ranges = new ArrayList<>();
+    Deque<CompletableFuture<WalFetcher.Fetched>> ahead = new ArrayDeque<>();
+    long nextToFetch = tail.nextSeq();
     for (long seq = tail.nextSeq(); ; seq++) {
-      String key = WalKeys.objectKey(tail.node(), tail.incarnation(), seq);
-      WalFooter footer;
-      try {
-        footer = replayer.reader().readFooter(key);
-      } catch (ObjectNotFoundException e) {
-        if (own || seal(key)) {
+      while (ahead.size() < WINDOW) {
+        String key = WalKeys.objectKey(tail.node(), tail.incarnation(), nextToFetch++);
+        ahead.add(replayer.fetcher().fetch(key, block -> true));
+      }
+      WalFetcher.Fetched fetched = LogReplayer.join(ahead.poll());
+      if (fetched.isMissing()) {
+        if (own || seal(fetched.key())) {
           return ranges;
         }
-        seq--; // the sequence appeared while we sealed: read it
+        // the sequence appeared while we sealed: read it, and fetch ahead again after it
+        ahead.clear();
+        nextToFetch = seq;
+        seq--;
         continue;
       }
-      if (footer.isSeal()) {
+      if (fetched.footer().isSeal()) {
         return ranges;
       }
       objectsRead++;
-      for (WalBlockIndex block : footer.blocksOf(tableId, partitionId)) {
-        replayer.replay(key, block);
-        ranges.add(WalShipper.rangeOf(key, block));
+      for (WalFetcher.Block block : fetched.blocks()) {
+        replayer.apply(block);
+        ranges.add(WalShipper.rangeOf(fetched.key(), block.index()));
       }
     }
   }

@@ -59,8 +59,11 @@ class SnapshotRestartCycleTest {
         store, "n1", ++incarnation, WalShipperSettings.defaults().withFlushInterval(flushInterval));
   }
 
+  MemoryBudget budget;
+
   Partition load(WalShipper shipper) {
-    Partition p = new Partition(TID, 0, new MemoryBudget(1L << 30), shipper);
+    budget = new MemoryBudget(1L << 30);
+    Partition p = new Partition(TID, 0, budget, shipper);
     new PartitionLoader(store, shipper, temp).load(p, SCHEMA, 1);
     return p;
   }
@@ -129,12 +132,16 @@ class SnapshotRestartCycleTest {
         crashed.add(shipper);
       }
       long offset = p.offset();
+      long memory = p.status().memoryBytes();
       cleanStop = random.nextBoolean();
       // before a clean stop, often nothing ships until the stop: every snapshot runs ahead of S3
       shipper = shipper(Duration.ofMillis(cleanStop && random.nextBoolean() ? 3_600_000 : 20));
       p = load(shipper);
       assertThat(p.offset()).as("offset after restart %d", cycle).isEqualTo(offset);
       assertThat(contents(p)).as("rows after restart %d", cycle).isEqualTo(model);
+      assertThat(p.status().rowCount()).isEqualTo(model.size());
+      assertThat(p.status().memoryBytes()).as("memory after restart %d", cycle).isEqualTo(memory);
+      assertThat(budget.used()).as("the budget holds what the partition holds").isEqualTo(memory);
       assertEveryManifestReads();
     }
     shipper.close();

@@ -1,0 +1,207 @@
+package io.floe.dataplane.partition;
+
+import io.floe.core.table.PartitionHasher;
+import java.util.AbstractMap;
+import java.util.AbstractSet;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SortedMap;
+
+/**
+ * What a loading partition has read so far (snapshot rows, then WAL entries in offset order), kept
+ * as the last write of each key in a hash map and installed into the partition at once: a reload
+ * replays far more writes than it keeps rows, and a hash put costs a fraction of a skip-list
+ * insert, whose index is then built once, in linear time, from the sorted survivors. Memory is
+ * reserved from the node's budget as keys arrive, so a load that does not fit fails with {@code
+ * MEMORY_LIMIT} instead of exhausting the heap. Used by one loading thread.
+ */
+public final class LoadBuffer {
+  private final Partition partition;
+  private final MemoryBudget budget;
+  private final HashMap<Key, Version> rows = new HashMap<>();
+  private long offset;
+  private long maxTimestamp;
+  private long reserved;
+  // Change in bytes not yet taken from the budget: settled every SETTLE_BYTES, not per entry.
+  private long unsettled;
+
+  /** How far the buffer may run ahead of the budget. */
+  static final long SETTLE_BYTES = 1L << 20;
+
+  LoadBuffer(Partition partition, MemoryBudget budget) {
+    this.partition = partition;
+    this.budget = budget;
+  }
+
+  /** The offset of the last entry read (the snapshot's, after it). */
+  public long offset() {
+    return offset;
+  }
+
+  /** One row of the snapshot, with the offset and timestamp of its last write. */
+  public void snapshotRow(long rowOffset, long timestamp, byte[] key, byte[] row) {
+    put(key, new Version(rowOffset, timestamp, row, null));
+  }
+
+  /** Every row of the snapshot was read: it holds the partition exactly as of {@code offset}. */
+  public void snapshotLoaded(long snapshotOffset) {
+    offset = snapshotOffset;
+  }
+
+  /**
+   * One entry of the log (a null row deletes); entries MUST come in offset order without gaps.
+   *
+   * @throws IllegalStateException on a gap, naming both offsets
+   */
+  public void replay(long entryOffset, long timestamp, byte[] key, byte[] row) {
+    if (entryOffset != offset + 1) {
+      throw new IllegalStateException("offset " + entryOffset + " after " + offset);
+    }
+    put(key, new Version(entryOffset, timestamp, row, null));
+    offset = entryOffset;
+  }
+
+  private void put(byte[] key, Version v) {
+    Version old = rows.put(new Key(key), v);
+    unsettled += v.bytes() - (old == null ? -(Partition.KEY_OVERHEAD + key.length) : old.bytes());
+    if (unsettled >= SETTLE_BYTES) {
+      settle();
+    }
+    maxTimestamp = Math.max(maxTimestamp, v.timestamp);
+  }
+
+  /** Reserves (or gives back) what the rows read since the last settlement changed. */
+  private void settle() {
+    if (unsettled > 0) {
+      budget.reserve(unsettled);
+    } else {
+      budget.release(-unsettled);
+    }
+    reserved += unsettled;
+    unsettled = 0;
+  }
+
+  /** Makes what was read the partition's content, at {@link #offset()}. */
+  public void install() {
+    settle();
+    Map.Entry<byte[], Version>[] live = liveRowsInKeyOrder();
+    long deletedBytes = 0;
+    for (Map.Entry<Key, Version> e : rows.entrySet()) {
+      if (e.getValue().deleted()) {
+        deletedBytes += Partition.KEY_OVERHEAD + e.getKey().bytes.length + e.getValue().bytes();
+      }
+    }
+    budget.release(deletedBytes);
+    partition.install(new SortedRows(live), offset, maxTimestamp, reserved - deletedBytes);
+    rows.clear();
+    reserved = 0;
+  }
+
+  /** Gives back what was reserved (a load that failed or is retried). */
+  public void discard() {
+    rows.clear();
+    budget.release(reserved); // the unsettled change was never taken
+    reserved = 0;
+    unsettled = 0;
+  }
+
+  @SuppressWarnings("unchecked")
+  private Map.Entry<byte[], Version>[] liveRowsInKeyOrder() {
+    Map.Entry<byte[], Version>[] live = new Map.Entry[rows.size()];
+    int n = 0;
+    for (Map.Entry<Key, Version> e : rows.entrySet()) {
+      if (!e.getValue().deleted()) {
+        live[n++] = Map.entry(e.getKey().bytes, e.getValue());
+      }
+    }
+    live = Arrays.copyOf(live, n);
+    Arrays.sort(live, (a, b) -> Partition.KEY_ORDER.compare(a.getKey(), b.getKey()));
+    return live;
+  }
+
+  /** An encoded key with value equality, for the hash map. */
+  private static final class Key {
+    final byte[] bytes;
+    final int hash;
+
+    Key(byte[] bytes) {
+      this.bytes = bytes;
+      // Not Arrays.hashCode: its polynomial collides wholesale on encoded integers (31·b + c),
+      // which turns the map's bins into trees. MurmurHash3 mixes every byte.
+      this.hash = PartitionHasher.hash(bytes);
+    }
+
+    @Override
+    public int hashCode() {
+      return hash;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Key k && k.hash == hash && Arrays.equals(k.bytes, bytes);
+    }
+  }
+
+  /**
+   * Sorted rows seen as the {@link SortedMap} that {@code ConcurrentSkipListMap}'s copy constructor
+   * builds its index from in one linear pass; only what that constructor calls is supported.
+   */
+  static final class SortedRows extends AbstractMap<byte[], Version>
+      implements SortedMap<byte[], Version> {
+    private final List<Map.Entry<byte[], Version>> entries;
+
+    SortedRows(Map.Entry<byte[], Version>[] sorted) {
+      this.entries = List.of(sorted);
+    }
+
+    @Override
+    public Comparator<? super byte[]> comparator() {
+      return Partition.KEY_ORDER;
+    }
+
+    @Override
+    public Set<Map.Entry<byte[], Version>> entrySet() {
+      return new AbstractSet<>() {
+        @Override
+        public Iterator<Map.Entry<byte[], Version>> iterator() {
+          return entries.iterator();
+        }
+
+        @Override
+        public int size() {
+          return entries.size();
+        }
+      };
+    }
+
+    @Override
+    public SortedMap<byte[], Version> subMap(byte[] from, byte[] to) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public SortedMap<byte[], Version> headMap(byte[] to) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public SortedMap<byte[], Version> tailMap(byte[] from) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public byte[] firstKey() {
+      return entries.get(0).getKey();
+    }
+
+    @Override
+    public byte[] lastKey() {
+      return entries.get(entries.size() - 1).getKey();
+    }
+  }
+}

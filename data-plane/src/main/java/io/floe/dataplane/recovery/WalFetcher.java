@@ -1,0 +1,163 @@
+package io.floe.dataplane.recovery;
+
+import io.floe.core.storage.ObjectNotFoundException;
+import io.floe.core.wal.WalBlockIndex;
+import io.floe.core.wal.WalFooter;
+import io.floe.core.wal.WalObjectReader;
+import io.floe.core.wal.WalOperation;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/**
+ * Fetches WAL objects for a loading partition ahead of the thread that applies them: the footer
+ * (one tail GET, which brings a small object whole) and the partition's blocks, each verified and
+ * decoded into plain arrays on a fetch thread, so the loading thread only applies entries. Objects
+ * are fetched in parallel; the callers keep them in order and bound how many are in flight.
+ */
+final class WalFetcher {
+  /** I/O-bound threads shared by every load of the node; idle ones go after a while. */
+  private static final ExecutorService FETCHES =
+      new ThreadPoolExecutor(
+          0,
+          64,
+          30,
+          TimeUnit.SECONDS,
+          new SynchronousQueue<>(),
+          r -> {
+            Thread t = new Thread(r, "floe-wal-fetch");
+            t.setDaemon(true);
+            return t;
+          },
+          new ThreadPoolExecutor.CallerRunsPolicy());
+
+  private final WalObjectReader reader;
+  private final long tableId;
+  private final int partitionId;
+
+  WalFetcher(WalObjectReader reader, long tableId, int partitionId) {
+    this.reader = reader;
+    this.tableId = tableId;
+    this.partitionId = partitionId;
+  }
+
+  /**
+   * Starts fetching {@code key}: its footer and the blocks of this partition that {@code wanted}
+   * accepts. Completes with {@link Fetched#missing} when the object does not exist.
+   */
+  CompletableFuture<Fetched> fetch(String key, Predicate<WalBlockIndex> wanted) {
+    return CompletableFuture.supplyAsync(() -> fetchNow(key, wanted), FETCHES);
+  }
+
+  private Fetched fetchNow(String key, Predicate<WalBlockIndex> wanted) {
+    WalObjectReader.Tail tail;
+    try {
+      tail = reader.readTail(key);
+    } catch (ObjectNotFoundException e) {
+      return Fetched.missing(key);
+    }
+    List<Block> blocks = new ArrayList<>();
+    if (!tail.footer().isSeal()) {
+      for (WalBlockIndex index : tail.footer().blocksOf(tableId, partitionId)) {
+        if (wanted.test(index)) {
+          blocks.add(decode(key, index, tail));
+        }
+      }
+    }
+    return new Fetched(key, tail.footer(), blocks);
+  }
+
+  private Block decode(String key, WalBlockIndex index, WalObjectReader.Tail tail) {
+    Block block = new Block(key, index);
+    reader.visitBlock(
+        key,
+        index,
+        tail,
+        (offset, term, ts, op, buf, keyOff, keyLen, rowOff, rowLen) ->
+            block.add(
+                offset,
+                ts,
+                Arrays.copyOfRange(buf, keyOff, keyOff + keyLen),
+                op == WalOperation.DELETE
+                    ? null
+                    : Arrays.copyOfRange(buf, rowOff, rowOff + rowLen)));
+    return block;
+  }
+
+  /** One object as fetched: its footer and this partition's decoded blocks, or missing. */
+  record Fetched(String key, WalFooter footer, List<Block> blocks) {
+    static Fetched missing(String key) {
+      return new Fetched(key, null, List.of());
+    }
+
+    boolean isMissing() {
+      return footer == null;
+    }
+
+    long bytes() {
+      return blocks.stream().mapToLong(b -> b.index().length()).sum();
+    }
+  }
+
+  /** A verified block's entries, copied out of the object. */
+  static final class Block {
+    private final String key;
+    private final WalBlockIndex index;
+    private final long[] offsets;
+    private final long[] timestamps;
+    private final byte[][] keys;
+    private final byte[][] rows;
+    private int size;
+
+    Block(String key, WalBlockIndex index) {
+      this.key = key;
+      this.index = index;
+      int n = index.entryCount();
+      this.offsets = new long[n];
+      this.timestamps = new long[n];
+      this.keys = new byte[n][];
+      this.rows = new byte[n][];
+    }
+
+    void add(long offset, long timestamp, byte[] k, byte[] row) {
+      offsets[size] = offset;
+      timestamps[size] = timestamp;
+      keys[size] = k;
+      rows[size++] = row;
+    }
+
+    String key() {
+      return key;
+    }
+
+    WalBlockIndex index() {
+      return index;
+    }
+
+    int size() {
+      return size;
+    }
+
+    long offset(int i) {
+      return offsets[i];
+    }
+
+    long timestamp(int i) {
+      return timestamps[i];
+    }
+
+    byte[] entryKey(int i) {
+      return keys[i];
+    }
+
+    byte[] row(int i) {
+      return rows[i];
+    }
+  }
+}

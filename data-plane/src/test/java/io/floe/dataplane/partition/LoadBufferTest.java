@@ -1,0 +1,91 @@
+package io.floe.dataplane.partition;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.floe.core.protocol.FloeRequestException;
+import io.floe.core.table.Row;
+import io.floe.dataplane.testing.IdNameTable;
+import io.floe.dataplane.wal.MemoryWalSink;
+import java.util.List;
+import java.util.Random;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+
+class LoadBufferTest {
+  static byte[] key(long id) {
+    return IdNameTable.KEYS.encodeKey(id);
+  }
+
+  static byte[] row(long id, String name) {
+    return IdNameTable.ROWS.encode(new Row(id, name));
+  }
+
+  /** The same history written live and loaded through a buffer gives the same partition. */
+  @Test
+  void aLoadedPartitionEqualsTheOneThatWroteTheHistory() {
+    Random random = new Random(7);
+    MemoryBudget liveBudget = new MemoryBudget(1L << 30);
+    Partition live = new Partition(1, 0, liveBudget, new MemoryWalSink());
+    live.becomeLeader(1);
+    live.markNormal();
+    MemoryBudget loadBudget = new MemoryBudget(1L << 30);
+    Partition loaded = new Partition(1, 0, loadBudget, new MemoryWalSink());
+    LoadBuffer buffer = loaded.newLoadBuffer();
+    TreeMap<Long, String> model = new TreeMap<>();
+    for (int i = 1; i <= 20_000; i++) {
+      long id = random.nextInt(3_000);
+      boolean delete = random.nextInt(4) == 0;
+      byte[] r = delete ? null : row(id, "v" + i);
+      live.write(
+          List.of(delete ? PartitionWrite.delete(key(id)) : PartitionWrite.put(key(id), r)), -1);
+      buffer.replay(i, 1_000 + i, key(id), r);
+      if (delete) {
+        model.remove(id);
+      } else {
+        model.put(id, "v" + i);
+      }
+    }
+    buffer.install();
+    loaded.becomeLeader(2);
+    loaded.markNormal();
+    assertThat(loaded.offset()).isEqualTo(20_000);
+    assertThat(loaded.status().rowCount()).isEqualTo(model.size());
+    assertThat(loaded.status().memoryBytes()).isEqualTo(live.status().memoryBytes());
+    assertThat(loadBudget.used()).isEqualTo(liveBudget.used());
+    List<KeyedRow> rows = loaded.scan(null, true, null, true, Integer.MAX_VALUE);
+    assertThat(rows).hasSize(model.size());
+    int i = 0;
+    for (var e : model.entrySet()) {
+      Row r = IdNameTable.ROWS.decode(rows.get(i++).row());
+      assertThat(r.get(0)).isEqualTo(e.getKey());
+      assertThat(r.get(1)).isEqualTo(e.getValue());
+    }
+  }
+
+  @Test
+  void aGapInOffsetsIsRefusedNamingBoth() {
+    Partition p = new Partition(1, 0, new MemoryBudget(1L << 20), new MemoryWalSink());
+    LoadBuffer buffer = p.newLoadBuffer();
+    buffer.snapshotLoaded(10);
+    buffer.replay(11, 1, key(1), row(1, "a"));
+    assertThatThrownBy(() -> buffer.replay(13, 2, key(2), row(2, "b")))
+        .hasMessage("offset 13 after 11");
+  }
+
+  @Test
+  void aLoadOverTheMemoryLimitFailsAndGivesEverythingBack() {
+    MemoryBudget budget = new MemoryBudget(4L << 20);
+    Partition p = new Partition(1, 0, budget, new MemoryWalSink());
+    LoadBuffer buffer = p.newLoadBuffer();
+    assertThatThrownBy(
+            () -> {
+              for (int i = 1; i <= 1_000_000; i++) {
+                buffer.replay(i, i, key(i), row(i, "x".repeat(100)));
+              }
+            })
+        .isInstanceOf(FloeRequestException.class);
+    buffer.discard();
+    assertThat(budget.used()).isZero();
+  }
+}
