@@ -16,7 +16,6 @@ import io.floe.core.table.RowValidator;
 import io.floe.core.table.Schema;
 import io.floe.core.table.SchemaParser;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -207,22 +206,28 @@ public final class RemoteTable implements FloeTable {
   @Override
   public CompletableFuture<ScanPage> scanPartitionAsync(
       int partition, KeyRange range, int limit, byte[] continuation) {
-    Request.Scan scan;
+    EncodedRange bounds;
     try {
-      scan =
-          new Request.Scan(
-              name,
-              partition,
-              range.start() == null ? null : keyCodec.encodeKey(range.start()),
-              range.startInclusive(),
-              range.end() == null ? null : keyCodec.encodeKey(range.end()),
-              range.endInclusive(),
-              limit,
-              continuation);
+      bounds = encode(range);
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
-    return send(true, partition, scan).thenApply(r -> page((Response.Scanned) r));
+    return scanPage(partition, bounds, limit, continuation).thenApply(this::page);
+  }
+
+  private CompletableFuture<Response.Scanned> scanPage(
+      int partition, EncodedRange bounds, int limit, byte[] continuation) {
+    Request.Scan scan =
+        new Request.Scan(
+            name,
+            partition,
+            bounds.start(),
+            bounds.startInclusive(),
+            bounds.end(),
+            bounds.endInclusive(),
+            limit,
+            continuation);
+    return send(true, partition, scan).thenApply(r -> (Response.Scanned) r);
   }
 
   private ScanPage page(Response.Scanned scanned) {
@@ -236,20 +241,47 @@ public final class RemoteTable implements FloeTable {
     return Blocking.join(scanPartitionAsync(partition, range, limit, continuation));
   }
 
-  /** Each partition's first {@code limit} rows, merged by key: rows sort by their encoded keys. */
+  /** The merge of every partition's pages: exactly the first {@code limit} rows of the range. */
   @Override
   public List<Row> scan(KeyRange range, int limit) {
-    List<CompletableFuture<ScanPage>> pages = new ArrayList<>();
+    EncodedRange bounds = encode(range);
+    if (limit < 1) {
+      throw new IllegalArgumentException("scan limit must be at least 1, got " + limit);
+    }
+    if (bounds.isEmpty()) {
+      return new ArrayList<>();
+    }
+    List<PartitionPages> partitions = new ArrayList<>(partitions());
     for (int pid = 0; pid < partitions(); pid++) {
-      pages.add(scanPartitionAsync(pid, range, limit, null));
+      int partition = pid;
+      partitions.add(
+          (continuation, pageLimit) -> scanPage(partition, bounds, pageLimit, continuation));
     }
-    List<Row> all = new ArrayList<>();
-    for (CompletableFuture<ScanPage> page : pages) {
-      all.addAll(Blocking.join(page).rows());
+    List<byte[]> encoded = new MergedScan(partitions, MergedScan.MAX_PAGE_ROWS).first(limit);
+    List<Row> rows = new ArrayList<>(encoded.size());
+    encoded.forEach(bytes -> rows.add(decode(bytes)));
+    return rows;
+  }
+
+  private EncodedRange encode(KeyRange range) {
+    return new EncodedRange(
+        range.start() == null ? null : keyCodec.encodeKey(range.start()),
+        range.startInclusive(),
+        range.end() == null ? null : keyCodec.encodeKey(range.end()),
+        range.endInclusive());
+  }
+
+  /** A key range with its bounds encoded once for every page of every partition. */
+  private record EncodedRange(
+      byte[] start, boolean startInclusive, byte[] end, boolean endInclusive) {
+    /** No key can lie in it: the start is above the end, or they meet at an excluded key. */
+    boolean isEmpty() {
+      if (start == null || end == null) {
+        return false;
+      }
+      int order = KeyCodec.compare(start, end);
+      return order > 0 || (order == 0 && !(startInclusive && endInclusive));
     }
-    Comparator<Row> byKey = (a, b) -> KeyCodec.compare(keyCodec.encode(a), keyCodec.encode(b));
-    all.sort(byKey);
-    return all.size() > limit ? new ArrayList<>(all.subList(0, limit)) : all;
   }
 
   @Override
