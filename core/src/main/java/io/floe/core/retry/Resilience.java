@@ -13,18 +13,22 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The one retry mechanism of Floe for remote calls (S3, etcd): each call runs through a circuit
- * breaker and is retried with exponential backoff and jitter while it fails with an exception the
- * caller's predicate calls retryable. Non-retryable failures (a 404, a lost conditional write, bad
- * credentials) pass through at once and do not count against the breaker.
+ * breaker (when the settings enable one) and is retried with exponential backoff and jitter while
+ * it fails with an exception the caller's predicate calls retryable. Non-retryable failures (a 404,
+ * a lost conditional write, bad credentials) pass through at once and do not count against the
+ * breaker.
  *
  * <p>Retries are logged at DEBUG, giving up at WARN. While the breaker is open, calls fail at once
  * with {@link CallNotPermittedException}; callers usually translate it into their own exception.
+ *
+ * <p>{@link AsyncResilience} is the same policy for calls that return a future and end at a
+ * deadline (the client's requests).
  */
 public final class Resilience {
   private static final Logger LOG = LoggerFactory.getLogger(Resilience.class);
 
   private final Retry retry;
-  private final CircuitBreaker breaker;
+  private final CircuitBreaker breaker; // null when the settings disable it
 
   private Resilience(Retry retry, CircuitBreaker breaker) {
     this.retry = retry;
@@ -34,7 +38,13 @@ public final class Resilience {
   /** A policy named {@code name} (shown in logs) retrying failures matching {@code retryable}. */
   public static Resilience of(
       String name, ResilienceSettings settings, Predicate<Throwable> retryable) {
-    Retry retry = Retry.of(name, retryConfig(settings, retryable));
+    return new Resilience(
+        loggedRetry(name, retryConfig(settings, retryable)), breaker(name, settings, retryable));
+  }
+
+  /** A retry logging each retry at DEBUG and giving up at WARN. */
+  static Retry loggedRetry(String name, RetryConfig config) {
+    Retry retry = Retry.of(name, config);
     retry
         .getEventPublisher()
         .onRetry(
@@ -52,16 +62,26 @@ public final class Resilience {
                     name,
                     e.getNumberOfRetryAttempts(),
                     String.valueOf(e.getLastThrowable())));
+    return retry;
+  }
+
+  /** The policy's circuit breaker, or null when its settings disable it. */
+  static CircuitBreaker breaker(
+      String name, ResilienceSettings settings, Predicate<Throwable> retryable) {
+    if (!settings.circuitBreakerEnabled()) {
+      return null;
+    }
     CircuitBreaker breaker = CircuitBreaker.of(name, breakerConfig(settings, retryable));
     breaker
         .getEventPublisher()
         .onStateTransition(e -> LOG.warn("{}: circuit breaker {}", name, e.getStateTransition()));
-    return new Resilience(retry, breaker);
+    return breaker;
   }
 
   /** Runs {@code call}, retrying it while it fails retryably and the breaker lets it through. */
   public <T> T call(Supplier<T> call) {
-    return Retry.decorateSupplier(retry, CircuitBreaker.decorateSupplier(breaker, call)).get();
+    Supplier<T> guarded = breaker == null ? call : CircuitBreaker.decorateSupplier(breaker, call);
+    return Retry.decorateSupplier(retry, guarded).get();
   }
 
   public void run(Runnable call) {
@@ -72,12 +92,12 @@ public final class Resilience {
         });
   }
 
-  /** The breaker's state, for health reporting and tests. */
+  /** The breaker's state, for health reporting and tests; {@code DISABLED} without a breaker. */
   public CircuitBreaker.State circuitState() {
-    return breaker.getState();
+    return breaker == null ? CircuitBreaker.State.DISABLED : breaker.getState();
   }
 
-  private static RetryConfig retryConfig(ResilienceSettings s, Predicate<Throwable> retryable) {
+  static RetryConfig retryConfig(ResilienceSettings s, Predicate<Throwable> retryable) {
     return RetryConfig.custom()
         .maxAttempts(s.maxAttempts())
         .intervalFunction(

@@ -5,7 +5,9 @@ import java.time.Duration;
 
 /**
  * How hard to retry a remote call and when to stop calling it: exponential backoff with jitter for
- * retryable failures, and a circuit breaker that fails fast once most recent calls failed.
+ * retryable failures, and (unless {@code circuit-breaker.enabled} is false) a circuit breaker that
+ * fails fast once most recent calls failed. A policy with a deadline per call (the client's) sets
+ * {@code retry.max-attempts} to its largest value and lets the deadline end the retries.
  *
  * <p>Read from properties under a scope ({@code s3}, {@code etcd}): {@code s3.retry.max-attempts},
  * {@code s3.circuit-breaker.failure-rate}, … Keys below are relative to the scope.
@@ -19,7 +21,8 @@ public record ResilienceSettings(
     float failureRatePercent,
     int slidingWindowCalls,
     int minimumCalls,
-    Duration openDuration) {
+    Duration openDuration,
+    boolean circuitBreakerEnabled) {
 
   public static final String MAX_ATTEMPTS = "retry.max-attempts";
   public static final int MAX_ATTEMPTS_DEFAULT = 5;
@@ -39,6 +42,8 @@ public record ResilienceSettings(
   public static final int MINIMUM_CALLS_DEFAULT = 10;
   public static final String OPEN_DURATION = "circuit-breaker.open-duration";
   public static final Duration OPEN_DURATION_DEFAULT = Duration.ofSeconds(30);
+  public static final String BREAKER_ENABLED = "circuit-breaker.enabled";
+  public static final boolean BREAKER_ENABLED_DEFAULT = true;
 
   public ResilienceSettings {
     require(maxAttempts >= 1, MAX_ATTEMPTS + " must be at least 1");
@@ -58,17 +63,41 @@ public record ResilienceSettings(
 
   /** Reads the settings under {@code scope} ({@code "s3"} reads {@code s3.retry.max-attempts}). */
   public static ResilienceSettings fromProperties(ConfigReader config, String scope) {
+    return fromProperties(
+        config,
+        scope,
+        new ResilienceSettings(
+            MAX_ATTEMPTS_DEFAULT,
+            INITIAL_BACKOFF_DEFAULT,
+            MAX_BACKOFF_DEFAULT,
+            BACKOFF_MULTIPLIER_DEFAULT,
+            JITTER_DEFAULT,
+            FAILURE_RATE_DEFAULT,
+            WINDOW_CALLS_DEFAULT,
+            MINIMUM_CALLS_DEFAULT,
+            OPEN_DURATION_DEFAULT,
+            BREAKER_ENABLED_DEFAULT));
+  }
+
+  /**
+   * Reads the settings under {@code scope}, taking each missing key from {@code defaults}: for a
+   * scope whose defaults differ from the remote stores' (the client's).
+   */
+  public static ResilienceSettings fromProperties(
+      ConfigReader config, String scope, ResilienceSettings defaults) {
     String p = scope.isEmpty() ? "" : scope + ".";
+    ResilienceSettings d = defaults;
     return new ResilienceSettings(
-        config.integer(p + MAX_ATTEMPTS, MAX_ATTEMPTS_DEFAULT),
-        config.duration(p + INITIAL_BACKOFF, INITIAL_BACKOFF_DEFAULT),
-        config.duration(p + MAX_BACKOFF, MAX_BACKOFF_DEFAULT),
-        config.decimal(p + BACKOFF_MULTIPLIER, BACKOFF_MULTIPLIER_DEFAULT),
-        config.decimal(p + JITTER, JITTER_DEFAULT),
-        (float) config.decimal(p + FAILURE_RATE, FAILURE_RATE_DEFAULT),
-        config.integer(p + WINDOW_CALLS, WINDOW_CALLS_DEFAULT),
-        config.integer(p + MINIMUM_CALLS, MINIMUM_CALLS_DEFAULT),
-        config.duration(p + OPEN_DURATION, OPEN_DURATION_DEFAULT));
+        config.integer(p + MAX_ATTEMPTS, d.maxAttempts()),
+        config.duration(p + INITIAL_BACKOFF, d.initialBackoff()),
+        config.duration(p + MAX_BACKOFF, d.maxBackoff()),
+        config.decimal(p + BACKOFF_MULTIPLIER, d.backoffMultiplier()),
+        config.decimal(p + JITTER, d.jitter()),
+        (float) config.decimal(p + FAILURE_RATE, d.failureRatePercent()),
+        config.integer(p + WINDOW_CALLS, d.slidingWindowCalls()),
+        config.integer(p + MINIMUM_CALLS, d.minimumCalls()),
+        config.duration(p + OPEN_DURATION, d.openDuration()),
+        config.bool(p + BREAKER_ENABLED, d.circuitBreakerEnabled()));
   }
 
   private static void require(boolean condition, String message) {
