@@ -20,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
  * A table reached through its partitions' leaders. Rows are validated and encoded here; each key is
@@ -305,24 +306,48 @@ public final class RemoteTable implements FloeTable {
     return bytes == null ? null : rowCodec.decode(bytes);
   }
 
+  /**
+   * Sends {@code request} to the leader of {@code pid}, retrying as {@link
+   * io.floe.client.RetryRule} allows until the request's deadline; the retry machinery is only
+   * entered on a failure.
+   */
   private CompletableFuture<Response> send(boolean idempotent, int pid, Request request) {
-    return requests.withRetries(
+    long deadline = requests.deadline();
+    return attempt(pid, request, deadline)
+        .exceptionallyCompose(failure -> retry(failure, idempotent, pid, request, deadline));
+  }
+
+  private CompletableFuture<Response> retry(
+      Throwable failure, boolean idempotent, int pid, Request request, long deadline) {
+    followLeader(pid, failure);
+    return requests.retryAfter(
+        failure,
         idempotent,
-        () -> attempt(pid, request),
-        (NotLeaderException e) -> routing.notLeader(pid, e));
+        () ->
+            attempt(pid, request, deadline)
+                .whenComplete((response, error) -> followLeader(pid, error)),
+        deadline);
+  }
+
+  /** A {@code NOT_LEADER} corrects the routing before the next attempt. */
+  private void followLeader(int pid, Throwable failure) {
+    Throwable cause = failure instanceof CompletionException c ? c.getCause() : failure;
+    if (cause instanceof NotLeaderException notLeader) {
+      routing.notLeader(pid, notLeader);
+    }
   }
 
   /**
    * One attempt once routing is known; routing is known from the first request on, so the common
    * case sends directly instead of paying a future and a hop through thenCompose.
    */
-  private CompletableFuture<Response> attempt(int pid, Request request) {
+  private CompletableFuture<Response> attempt(int pid, Request request, long deadline) {
     CompletableFuture<Void> ready = routing.ready();
     if (!ready.isDone() || ready.isCompletedExceptionally()) {
-      return ready.thenCompose(v -> requests.send(routing.endpoint(pid), pid, request));
+      return ready.thenCompose(v -> requests.send(routing.endpoint(pid), pid, request, deadline));
     }
     try {
-      return requests.send(routing.endpoint(pid), pid, request);
+      return requests.send(routing.endpoint(pid), pid, request, deadline);
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
