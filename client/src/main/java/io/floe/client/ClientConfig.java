@@ -1,5 +1,6 @@
 package io.floe.client;
 
+import io.floe.core.retry.ResilienceSettings;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -8,12 +9,15 @@ import java.util.Objects;
  * How a {@link FloeClient} reaches and talks to data nodes.
  *
  * @param seeds {@code host:port} of nodes to ask for table descriptions
- * @param requestTimeout deadline of every request (each attempt, when retried)
+ * @param requestTimeout deadline of every request, its retries included: a request ends by then (up
+ *     to the client's timeout sweep, {@code 20 ms})
  * @param connectTimeout deadline of opening a connection
  * @param connectionsPerNode channels kept open to each node; keys map to one of them by partition,
  *     so writes to a key keep their order
- * @param maxAttempts attempts of a request that is safe to retry (reads; writes refused before they
- *     applied)
+ * @param retry how requests are retried ({@link RetryRule} says which): back-off and jitter between
+ *     attempts, until the request's deadline; no circuit breaker (one breaker per client would fail
+ *     requests to healthy nodes when one node is down). Read it from properties with {@code
+ *     ResilienceSettings.fromProperties(config, RETRY_SCOPE, RETRY_DEFAULT)}
  * @param maxBatch most writes coalesced into one batch frame
  * @param ioThreads Netty event loop threads of the client
  */
@@ -22,13 +26,34 @@ public record ClientConfig(
     Duration requestTimeout,
     Duration connectTimeout,
     int connectionsPerNode,
-    int maxAttempts,
+    ResilienceSettings retry,
     int maxBatch,
     int ioThreads) {
   public static final Duration REQUEST_TIMEOUT_DEFAULT = Duration.ofSeconds(5);
   public static final Duration CONNECT_TIMEOUT_DEFAULT = Duration.ofSeconds(3);
   public static final int CONNECTIONS_PER_NODE_DEFAULT = 1;
-  public static final int MAX_ATTEMPTS_DEFAULT = 4;
+
+  /** Properties scope of {@link #retry()}: {@code client.retry.initial-backoff}, … */
+  public static final String RETRY_SCOPE = "client";
+
+  /**
+   * No attempt cap (the deadline ends retries); 5 ms first wait doubling to at most 250 ms with 50
+   * % jitter: a partition that becomes ready is noticed within about a quarter of a second, and a
+   * request waiting on a full or loading node costs it at most about four attempts a second.
+   */
+  public static final ResilienceSettings RETRY_DEFAULT =
+      new ResilienceSettings(
+          Integer.MAX_VALUE,
+          Duration.ofMillis(5),
+          Duration.ofMillis(250),
+          2.0,
+          0.5,
+          ResilienceSettings.FAILURE_RATE_DEFAULT,
+          ResilienceSettings.WINDOW_CALLS_DEFAULT,
+          ResilienceSettings.MINIMUM_CALLS_DEFAULT,
+          ResilienceSettings.OPEN_DURATION_DEFAULT,
+          false);
+
   public static final int MAX_BATCH_DEFAULT = 256;
   public static final int IO_THREADS_DEFAULT = 2;
 
@@ -36,6 +61,15 @@ public record ClientConfig(
     seeds = List.copyOf(Objects.requireNonNull(seeds, "seeds"));
     if (seeds.isEmpty()) {
       throw new IllegalArgumentException("at least one seed endpoint is needed");
+    }
+    Objects.requireNonNull(retry, "retry");
+    if (retry.circuitBreakerEnabled()) {
+      throw new IllegalArgumentException(
+          RETRY_SCOPE
+              + "."
+              + ResilienceSettings.BREAKER_ENABLED
+              + " must be false: client requests are retried until their deadline, and one breaker"
+              + " for all nodes would fail requests to healthy nodes");
     }
   }
 
@@ -46,28 +80,33 @@ public record ClientConfig(
         REQUEST_TIMEOUT_DEFAULT,
         CONNECT_TIMEOUT_DEFAULT,
         CONNECTIONS_PER_NODE_DEFAULT,
-        MAX_ATTEMPTS_DEFAULT,
+        RETRY_DEFAULT,
         MAX_BATCH_DEFAULT,
         IO_THREADS_DEFAULT);
   }
 
   public ClientConfig withRequestTimeout(Duration timeout) {
     return new ClientConfig(
-        seeds, timeout, connectTimeout, connectionsPerNode, maxAttempts, maxBatch, ioThreads);
+        seeds, timeout, connectTimeout, connectionsPerNode, retry, maxBatch, ioThreads);
+  }
+
+  public ClientConfig withRetry(ResilienceSettings policy) {
+    return new ClientConfig(
+        seeds, requestTimeout, connectTimeout, connectionsPerNode, policy, maxBatch, ioThreads);
   }
 
   public ClientConfig withConnectionsPerNode(int connections) {
     return new ClientConfig(
-        seeds, requestTimeout, connectTimeout, connections, maxAttempts, maxBatch, ioThreads);
+        seeds, requestTimeout, connectTimeout, connections, retry, maxBatch, ioThreads);
   }
 
   public ClientConfig withMaxBatch(int batch) {
     return new ClientConfig(
-        seeds, requestTimeout, connectTimeout, connectionsPerNode, maxAttempts, batch, ioThreads);
+        seeds, requestTimeout, connectTimeout, connectionsPerNode, retry, batch, ioThreads);
   }
 
   public ClientConfig withIoThreads(int threads) {
     return new ClientConfig(
-        seeds, requestTimeout, connectTimeout, connectionsPerNode, maxAttempts, maxBatch, threads);
+        seeds, requestTimeout, connectTimeout, connectionsPerNode, retry, maxBatch, threads);
   }
 }

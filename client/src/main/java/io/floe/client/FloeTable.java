@@ -50,7 +50,12 @@ public interface FloeTable {
 
   ScanPage scanPartition(int partition, KeyRange range, int limit, byte[] continuation);
 
-  /** Up to {@code limit} rows of the whole table in the range, in primary-key order. */
+  /**
+   * The first {@code limit} rows (fewer only when the range holds fewer) of the whole table in the
+   * range, in primary-key order: the partitions' pages merged, following their continuations.
+   * Throws the failure of any page that could not be read within its request's deadline. Pages are
+   * read one after another, so rows written during the scan may or may not be seen.
+   */
   List<Row> scan(KeyRange range, int limit);
 
   /** {@code gettablestatus} of every partition, from each partition's leader. */

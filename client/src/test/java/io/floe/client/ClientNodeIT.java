@@ -2,6 +2,7 @@ package io.floe.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.floe.core.partition.PartitionRole;
 import io.floe.core.partition.PartitionStatus;
@@ -160,21 +161,58 @@ class ClientNodeIT {
   @Test
   void overTheMemoryLimitWritesFailAndReadsWork() {
     DataNode node = node(200_000);
-    FloeClient client = client(ClientConfig.of(node.endpoint()));
+    // a full node refuses until the deadline: keep it short so the refusal shows soon
+    FloeClient client =
+        client(ClientConfig.of(node.endpoint()).withRequestTimeout(Duration.ofMillis(300)));
     FloeTable users = table(node, client, 2);
     users.put(new Row(1L, "first", null));
-    assertThatThrownBy(
-            () -> {
-              for (long id = 2; id < 10_000; id++) {
-                users.put(new Row(id, "x".repeat(100), null));
-              }
-            })
+    assertThatThrownBy(() -> fill(users))
         .isInstanceOfSatisfying(
             FloeRequestException.class,
             e -> assertThat(e.code()).isEqualTo(ErrorCode.MEMORY_LIMIT));
     assertThat(users.get(1L)).isEqualTo(new Row(1L, "first", null));
     users.delete(1L);
     assertThat(users.get(1L)).isNull();
+  }
+
+  private static long fill(FloeTable users) {
+    long id = 2;
+    while (true) {
+      users.put(new Row(id++, "x".repeat(100), null));
+    }
+  }
+
+  @Test
+  void aWriteRefusedForMemoryIsRetriedWithBackOffUntilSpaceIsFreed() {
+    DataNode node = node(200_000);
+    FloeClient quick =
+        client(ClientConfig.of(node.endpoint()).withRequestTimeout(Duration.ofMillis(300)));
+    FloeTable users = table(node, quick, 1);
+    long[] filledUpTo = new long[1];
+    assertThatThrownBy(
+            () -> {
+              for (filledUpTo[0] = 0; ; filledUpTo[0]++) {
+                users.put(new Row(filledUpTo[0], "x".repeat(100), null));
+              }
+            })
+        .isInstanceOf(FloeRequestException.class);
+    FloeTable patient =
+        client(ClientConfig.of(node.endpoint()).withRequestTimeout(Duration.ofSeconds(20)))
+            .table("db.users");
+
+    CompletableFuture<Long> waiting =
+        patient.putAsync(new Row(-1L, "waits for room".repeat(20), null));
+    // refused for memory and still retrying, where it used to fail at once
+    await()
+        .during(Duration.ofMillis(300))
+        .atMost(Duration.ofSeconds(2))
+        .until(() -> !waiting.isDone());
+    for (long id = 0; id < filledUpTo[0] / 2; id++) {
+      users.delete(id);
+    }
+
+    assertThat(Blocking.join(waiting)).isPositive();
+    assertThat(users.get(-1L)).isEqualTo(new Row(-1L, "waits for room".repeat(20), null));
   }
 
   @Test

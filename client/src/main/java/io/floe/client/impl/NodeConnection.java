@@ -100,14 +100,15 @@ final class NodeConnection {
     return channel.isActive();
   }
 
-  CompletableFuture<Response> send(Request request, long timeoutNanos) {
+  /** Sends {@code request}; it fails with a timeout if unanswered at {@code deadlineNanos}. */
+  CompletableFuture<Response> send(Request request, long deadlineNanos) {
     CompletableFuture<Response> future = new CompletableFuture<>();
     if (!channel.isActive()) {
       future.completeExceptionally(
           new FloeConnectionException("connection to " + endpoint + " is closed", false, null));
       return future;
     }
-    queue.add(new Outgoing(request, System.nanoTime() + timeoutNanos, future));
+    queue.add(new Outgoing(request, deadlineNanos, future));
     if (drainScheduled.compareAndSet(false, true)) {
       channel.eventLoop().execute(this::drain);
     }

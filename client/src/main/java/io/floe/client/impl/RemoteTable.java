@@ -16,11 +16,11 @@ import io.floe.core.table.RowValidator;
 import io.floe.core.table.Schema;
 import io.floe.core.table.SchemaParser;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
  * A table reached through its partitions' leaders. Rows are validated and encoded here; each key is
@@ -207,22 +207,28 @@ public final class RemoteTable implements FloeTable {
   @Override
   public CompletableFuture<ScanPage> scanPartitionAsync(
       int partition, KeyRange range, int limit, byte[] continuation) {
-    Request.Scan scan;
+    EncodedRange bounds;
     try {
-      scan =
-          new Request.Scan(
-              name,
-              partition,
-              range.start() == null ? null : keyCodec.encodeKey(range.start()),
-              range.startInclusive(),
-              range.end() == null ? null : keyCodec.encodeKey(range.end()),
-              range.endInclusive(),
-              limit,
-              continuation);
+      bounds = encode(range);
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
-    return send(true, partition, scan).thenApply(r -> page((Response.Scanned) r));
+    return scanPage(partition, bounds, limit, continuation).thenApply(this::page);
+  }
+
+  private CompletableFuture<Response.Scanned> scanPage(
+      int partition, EncodedRange bounds, int limit, byte[] continuation) {
+    Request.Scan scan =
+        new Request.Scan(
+            name,
+            partition,
+            bounds.start(),
+            bounds.startInclusive(),
+            bounds.end(),
+            bounds.endInclusive(),
+            limit,
+            continuation);
+    return send(true, partition, scan).thenApply(r -> (Response.Scanned) r);
   }
 
   private ScanPage page(Response.Scanned scanned) {
@@ -236,20 +242,47 @@ public final class RemoteTable implements FloeTable {
     return Blocking.join(scanPartitionAsync(partition, range, limit, continuation));
   }
 
-  /** Each partition's first {@code limit} rows, merged by key: rows sort by their encoded keys. */
+  /** The merge of every partition's pages: exactly the first {@code limit} rows of the range. */
   @Override
   public List<Row> scan(KeyRange range, int limit) {
-    List<CompletableFuture<ScanPage>> pages = new ArrayList<>();
+    EncodedRange bounds = encode(range);
+    if (limit < 1) {
+      throw new IllegalArgumentException("scan limit must be at least 1, got " + limit);
+    }
+    if (bounds.isEmpty()) {
+      return new ArrayList<>();
+    }
+    List<PartitionPages> partitions = new ArrayList<>(partitions());
     for (int pid = 0; pid < partitions(); pid++) {
-      pages.add(scanPartitionAsync(pid, range, limit, null));
+      int partition = pid;
+      partitions.add(
+          (continuation, pageLimit) -> scanPage(partition, bounds, pageLimit, continuation));
     }
-    List<Row> all = new ArrayList<>();
-    for (CompletableFuture<ScanPage> page : pages) {
-      all.addAll(Blocking.join(page).rows());
+    List<byte[]> encoded = new MergedScan(partitions, MergedScan.MAX_PAGE_ROWS).first(limit);
+    List<Row> rows = new ArrayList<>(encoded.size());
+    encoded.forEach(bytes -> rows.add(decode(bytes)));
+    return rows;
+  }
+
+  private EncodedRange encode(KeyRange range) {
+    return new EncodedRange(
+        range.start() == null ? null : keyCodec.encodeKey(range.start()),
+        range.startInclusive(),
+        range.end() == null ? null : keyCodec.encodeKey(range.end()),
+        range.endInclusive());
+  }
+
+  /** A key range with its bounds encoded once for every page of every partition. */
+  private record EncodedRange(
+      byte[] start, boolean startInclusive, byte[] end, boolean endInclusive) {
+    /** No key can lie in it: the start is above the end, or they meet at an excluded key. */
+    boolean isEmpty() {
+      if (start == null || end == null) {
+        return false;
+      }
+      int order = KeyCodec.compare(start, end);
+      return order > 0 || (order == 0 && !(startInclusive && endInclusive));
     }
-    Comparator<Row> byKey = (a, b) -> KeyCodec.compare(keyCodec.encode(a), keyCodec.encode(b));
-    all.sort(byKey);
-    return all.size() > limit ? new ArrayList<>(all.subList(0, limit)) : all;
   }
 
   @Override
@@ -273,24 +306,48 @@ public final class RemoteTable implements FloeTable {
     return bytes == null ? null : rowCodec.decode(bytes);
   }
 
+  /**
+   * Sends {@code request} to the leader of {@code pid}, retrying as {@link
+   * io.floe.client.RetryRule} allows until the request's deadline; the retry machinery is only
+   * entered on a failure.
+   */
   private CompletableFuture<Response> send(boolean idempotent, int pid, Request request) {
-    return requests.withRetries(
+    long deadline = requests.deadline();
+    return attempt(pid, request, deadline)
+        .exceptionallyCompose(failure -> retry(failure, idempotent, pid, request, deadline));
+  }
+
+  private CompletableFuture<Response> retry(
+      Throwable failure, boolean idempotent, int pid, Request request, long deadline) {
+    followLeader(pid, failure);
+    return requests.retryAfter(
+        failure,
         idempotent,
-        () -> attempt(pid, request),
-        (NotLeaderException e) -> routing.notLeader(pid, e));
+        () ->
+            attempt(pid, request, deadline)
+                .whenComplete((response, error) -> followLeader(pid, error)),
+        deadline);
+  }
+
+  /** A {@code NOT_LEADER} corrects the routing before the next attempt. */
+  private void followLeader(int pid, Throwable failure) {
+    Throwable cause = failure instanceof CompletionException c ? c.getCause() : failure;
+    if (cause instanceof NotLeaderException notLeader) {
+      routing.notLeader(pid, notLeader);
+    }
   }
 
   /**
    * One attempt once routing is known; routing is known from the first request on, so the common
    * case sends directly instead of paying a future and a hop through thenCompose.
    */
-  private CompletableFuture<Response> attempt(int pid, Request request) {
+  private CompletableFuture<Response> attempt(int pid, Request request, long deadline) {
     CompletableFuture<Void> ready = routing.ready();
     if (!ready.isDone() || ready.isCompletedExceptionally()) {
-      return ready.thenCompose(v -> requests.send(routing.endpoint(pid), pid, request));
+      return ready.thenCompose(v -> requests.send(routing.endpoint(pid), pid, request, deadline));
     }
     try {
-      return requests.send(routing.endpoint(pid), pid, request);
+      return requests.send(routing.endpoint(pid), pid, request, deadline);
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }

@@ -2,45 +2,111 @@ package io.floe.client.impl;
 
 import io.floe.client.ClientConfig;
 import io.floe.client.FloeConnectionException;
-import io.floe.client.FloeTimeoutException;
-import io.floe.core.protocol.ErrorCode;
-import io.floe.core.protocol.FloeRequestException;
-import io.floe.core.protocol.NotLeaderException;
+import io.floe.client.RetryRule;
 import io.floe.core.protocol.Request;
 import io.floe.core.protocol.Response;
+import io.floe.core.retry.AsyncResilience;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 
 /**
- * Sends requests and retries those that are safe to retry: reads on any failure but a definite
- * answer; writes only when the node certainly did not apply them ({@code NOT_LEADER}, {@code
- * PARTITION_LOADING}, or a connection that could not be opened). A timed-out or cut-off write is
- * never retried: its outcome is unknown and the caller must decide.
+ * Sends requests, each ending by its deadline, and retries them through the one retry mechanism
+ * ({@link AsyncResilience}, policy from {@link ClientConfig#retry()}) as {@link RetryRule} allows:
+ * reads after any transient failure, writes only when the node certainly did not apply them. The
+ * retry machinery is entered only once an attempt has failed, so a request that succeeds at once
+ * costs nothing more than its attempt.
  */
 public final class Requests {
-  private static final long BACKOFF_MILLIS = 5;
-
   private final ConnectionPool pool;
-  private final ClientConfig config;
+  private final long timeoutNanos;
+  private final AsyncResilience reads;
+  private final AsyncResilience writes;
 
   public Requests(ConnectionPool pool, ClientConfig config) {
     this.pool = pool;
-    this.config = config;
+    this.timeoutNanos = config.requestTimeout().toNanos();
+    this.reads =
+        AsyncResilience.of(
+            "floe-client-reads", config.retry(), RetryRule::isRetryableForSafeRedoOp, pool.group());
+    this.writes =
+        AsyncResilience.of(
+            "floe-client-writes",
+            config.retry(),
+            RetryRule::isRetryableForNoSafeRedoOp,
+            pool.group());
   }
 
-  /** One attempt to {@code endpoint}; an error frame becomes a typed exception. */
+  /** The deadline ({@link System#nanoTime()} scale) of a request starting now. */
+  public long deadline() {
+    return System.nanoTime() + timeoutNanos;
+  }
+
+  /** One attempt to {@code endpoint}, ending by a deadline starting now. */
   public CompletableFuture<Response> send(String endpoint, int hint, Request request) {
-    long timeout = config.requestTimeout().toNanos();
+    return send(endpoint, hint, request, deadline());
+  }
+
+  /** One attempt to {@code endpoint} ending by {@code deadlineNanos}; an error frame fails it. */
+  public CompletableFuture<Response> send(
+      String endpoint, int hint, Request request, long deadlineNanos) {
     CompletableFuture<NodeConnection> connection = pool.connection(endpoint, hint);
     // The common case, an open connection, skips a future and a hop through thenCompose.
     CompletableFuture<Response> sent =
         connection.isDone() && !connection.isCompletedExceptionally()
-            ? connection.join().send(request, timeout)
-            : connection.thenCompose(c -> c.send(request, timeout));
+            ? connection.join().send(request, deadlineNanos)
+            : sendOnceConnected(endpoint, connection, request, deadlineNanos);
     return sent.thenApply(Requests::unwrapError);
+  }
+
+  /**
+   * Connecting may take longer than the request may (the connect timeout is its own setting): the
+   * request fails, unsent, at its deadline, and is not sent when the connection comes later.
+   */
+  private CompletableFuture<Response> sendOnceConnected(
+      String endpoint,
+      CompletableFuture<NodeConnection> connection,
+      Request request,
+      long deadlineNanos) {
+    AtomicBoolean decided = new AtomicBoolean();
+    CompletableFuture<Response> result = new CompletableFuture<>();
+    pool.group()
+        .schedule(
+            () -> {
+              if (decided.compareAndSet(false, true)) {
+                result.completeExceptionally(
+                    new FloeConnectionException(
+                        "no connection to " + endpoint + " within the request deadline",
+                        false,
+                        null));
+              }
+            },
+            Math.max(0, deadlineNanos - System.nanoTime()),
+            TimeUnit.NANOSECONDS);
+    connection.whenComplete(
+        (c, error) -> {
+          if (!decided.compareAndSet(false, true)) {
+            return;
+          }
+          if (error != null) {
+            result.completeExceptionally(error);
+          } else {
+            c.send(request, deadlineNanos).whenComplete(Requests.into(result));
+          }
+        });
+    return result;
+  }
+
+  private static <T> BiConsumer<T, Throwable> into(CompletableFuture<T> target) {
+    return (value, error) -> {
+      if (error != null) {
+        target.completeExceptionally(error);
+      } else {
+        target.complete(value);
+      }
+    };
   }
 
   private static Response unwrapError(Response response) {
@@ -51,56 +117,15 @@ public final class Requests {
   }
 
   /**
-   * Runs {@code attempt} (which re-reads routing each time) until it succeeds, fails for good, or
-   * the attempts run out. {@code onNotLeader} updates routing before the next attempt.
+   * Continues a request whose first attempt failed with {@code firstFailure}: runs {@code attempt}
+   * (which re-reads routing each time) with back-off until it succeeds, fails in a way {@link
+   * RetryRule} does not retry, or the next attempt could not start before {@code deadlineNanos}.
    */
-  public <T> CompletableFuture<T> withRetries(
+  public <T> CompletableFuture<T> retryAfter(
+      Throwable firstFailure,
       boolean idempotent,
       Supplier<CompletableFuture<T>> attempt,
-      Consumer<NotLeaderException> onNotLeader) {
-    CompletableFuture<T> result = new CompletableFuture<>();
-    run(1, idempotent, attempt, onNotLeader, result);
-    return result;
-  }
-
-  private <T> void run(
-      int n,
-      boolean idempotent,
-      Supplier<CompletableFuture<T>> attempt,
-      Consumer<NotLeaderException> onNotLeader,
-      CompletableFuture<T> result) {
-    attempt
-        .get()
-        .whenComplete(
-            (value, error) -> {
-              if (error == null) {
-                result.complete(value);
-                return;
-              }
-              Throwable cause =
-                  error instanceof CompletionException && error.getCause() != null
-                      ? error.getCause()
-                      : error;
-              if (cause instanceof NotLeaderException nl) {
-                onNotLeader.accept(nl);
-              }
-              if (n >= config.maxAttempts() || !retryable(cause, idempotent)) {
-                result.completeExceptionally(cause);
-                return;
-              }
-              CompletableFuture.delayedExecutor(
-                      BACKOFF_MILLIS << (n - 1), TimeUnit.MILLISECONDS, pool.group())
-                  .execute(() -> run(n + 1, idempotent, attempt, onNotLeader, result));
-            });
-  }
-
-  static boolean retryable(Throwable cause, boolean idempotent) {
-    if (cause instanceof FloeRequestException e) {
-      return e.code() == ErrorCode.NOT_LEADER || e.code() == ErrorCode.PARTITION_LOADING;
-    }
-    if (cause instanceof FloeConnectionException e) {
-      return idempotent || !e.sent();
-    }
-    return idempotent && cause instanceof FloeTimeoutException;
+      long deadlineNanos) {
+    return (idempotent ? reads : writes).retryAfter(firstFailure, attempt, deadlineNanos);
   }
 }

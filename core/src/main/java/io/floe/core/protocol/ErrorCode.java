@@ -11,7 +11,11 @@ public enum ErrorCode {
   TABLE_NOT_FOUND(2, false),
   SCHEMA_VIOLATION(3, false),
   ROW_TOO_LARGE(4, false),
-  /** The node is over its memory limit; writes are refused, reads still served. */
+  /**
+   * The node is over its memory limit; writes are refused, reads still served. Retryable on
+   * purpose: nothing was applied and space frees up (WAL shipped, rows deleted), so the client
+   * backs off and tries again until the request's deadline rather than failing at once.
+   */
   MEMORY_LIMIT(5, true),
   /** The partition (or node) was fenced by a newer term; the detail holds that term. */
   FENCED(6, false),
@@ -35,9 +39,21 @@ public enum ErrorCode {
     return code;
   }
 
-  /** Whether the request was certainly not applied and may be sent again later. */
+  /**
+   * Whether the refusal is transient: the request was not applied and the same request may succeed
+   * later, at this node or the leader it names, so a client retries it with back-off until its
+   * deadline ({@code data-protocol.md} §6). Implies {@link #certainlyNotApplied()}.
+   */
   public boolean retryable() {
     return retryable;
+  }
+
+  /**
+   * Whether the node certainly applied nothing of the request: true of every refusal but {@link
+   * #INTERNAL} (whose outcome is unknown), and so of every code a client does not know.
+   */
+  public boolean certainlyNotApplied() {
+    return this != INTERNAL;
   }
 
   /** The code with this number; {@link #INTERNAL} for a number this version does not know. */

@@ -1,0 +1,119 @@
+package io.floe.client.impl;
+
+import io.floe.client.Blocking;
+import io.floe.core.protocol.Response;
+import io.floe.core.table.KeyCodec;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.PriorityQueue;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A table-wide scan: a k-way merge of the partitions' page streams by encoded key, following each
+ * partition's continuations until {@code limit} rows are out or every partition is exhausted.
+ *
+ * <p>Pages are fetched lazily: each partition's first page is asked for at once (all in parallel),
+ * sized to about its share of the limit (keys hash evenly over partitions); a partition's next page
+ * only when the merge has used up the one in hand, sized to at most what can still be needed. So at
+ * most one page per partition is fetched and not used: {@code limit + partitions × pageRows} rows.
+ * Rows are compared by the encoded keys the node sends beside them, never re-encoded.
+ */
+final class MergedScan {
+  /** The node's largest page (data-protocol.md §4.2); a larger ask is capped by the node anyway. */
+  static final int MAX_PAGE_ROWS = 10_000;
+
+  /** Smallest page asked of a partition: a few more rows cost less than another round trip. */
+  static final int MIN_PAGE_ROWS = 64;
+
+  private final List<PartitionPages> partitions;
+  private final int maxPageRows;
+
+  MergedScan(List<PartitionPages> partitions, int maxPageRows) {
+    this.partitions = partitions;
+    this.maxPageRows = maxPageRows;
+  }
+
+  /** The first {@code limit} rows of the range over all partitions, encoded, in key order. */
+  List<byte[]> first(int limit) {
+    if (limit < 1) {
+      throw new IllegalArgumentException("scan limit must be at least 1, got " + limit);
+    }
+    int pageRows = pageRows(limit, partitions.size());
+    List<Cursor> cursors = new ArrayList<>(partitions.size());
+    for (PartitionPages pages : partitions) {
+      cursors.add(new Cursor(pages, pageRows, pages.fetch(null, Math.min(limit, pageRows))));
+    }
+    PriorityQueue<Cursor> heads =
+        new PriorityQueue<>(
+            Math.max(1, cursors.size()), (a, b) -> KeyCodec.compare(a.key(), b.key()));
+    for (Cursor cursor : cursors) {
+      if (cursor.hasRow(limit)) {
+        heads.add(cursor);
+      }
+    }
+    List<byte[]> out = new ArrayList<>(Math.min(limit, 4 * pageRows));
+    while (out.size() < limit && !heads.isEmpty()) {
+      Cursor head = heads.poll();
+      out.add(head.take());
+      if (head.hasRow(limit - out.size())) {
+        heads.add(head);
+      }
+    }
+    return out;
+  }
+
+  /** Rows asked per page of one partition: its share of the limit with some room for skew. */
+  int pageRows(int limit, int partitionCount) {
+    long share = (long) Math.ceil(limit * 1.25 / Math.max(1, partitionCount));
+    return (int) Math.min(maxPageRows, Math.max(MIN_PAGE_ROWS, share));
+  }
+
+  /** Where the merge stands in one partition: the page in hand and the way to the next. */
+  private static final class Cursor {
+    private final PartitionPages pages;
+    private final int pageRows;
+    private CompletableFuture<Response.Scanned> fetching;
+    private Response.Scanned page;
+    private int index;
+
+    Cursor(PartitionPages pages, int pageRows, CompletableFuture<Response.Scanned> first) {
+      this.pages = pages;
+      this.pageRows = pageRows;
+      this.fetching = first;
+    }
+
+    /**
+     * Whether a row is at hand, fetching the next page when this one is used up. {@code wanted} is
+     * the most rows the merge can still take from this partition: the next page is no larger.
+     */
+    boolean hasRow(int wanted) {
+      while (true) {
+        if (fetching != null) {
+          page = Blocking.join(fetching);
+          fetching = null;
+          index = 0;
+        }
+        if (index < page.rows().size()) {
+          return true;
+        }
+        if (page.continuation() == null || wanted <= 0) {
+          return false;
+        }
+        if (page.rows().isEmpty()) {
+          // only a full page carries a continuation: following this one could loop for ever
+          throw new IllegalStateException(
+              "the node answered an empty scan page with a continuation");
+        }
+        fetching = pages.fetch(page.continuation(), Math.min(wanted, pageRows));
+      }
+    }
+
+    byte[] key() {
+      return page.keys().get(index);
+    }
+
+    byte[] take() {
+      return page.rows().get(index++);
+    }
+  }
+}
