@@ -1,0 +1,123 @@
+package io.floe.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.floe.core.commit.VersionedObjects;
+import io.floe.core.manifest.PartitionManifest;
+import io.floe.core.manifest.PartitionManifestParser;
+import io.floe.core.storage.ObjectStore;
+import io.floe.core.storage.ObjectStoreConfig;
+import io.floe.core.storage.S3ObjectStore;
+import io.floe.core.table.Column;
+import io.floe.core.table.ColumnType;
+import io.floe.core.table.Durability;
+import io.floe.core.table.Row;
+import io.floe.core.table.Schema;
+import io.floe.dataplane.DataNode;
+import io.floe.dataplane.NodeConfig;
+import io.floe.testsupport.s3.S3Extension;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Random;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The sequence that once left a partition unloadable for good, run as a user would: one node
+ * process with small snapshot thresholds, an {@code s3} table, waves of puts until a snapshot is
+ * committed, then a clean stop and a start, again and again. Every start must serve exactly the
+ * acknowledged rows.
+ */
+@Timeout(180)
+class SnapshotRestartIT {
+  @RegisterExtension static final S3Extension S3 = new S3Extension();
+
+  static final Schema SCHEMA =
+      new Schema(
+          0,
+          List.of(
+              new Column("id", ColumnType.INT64, false),
+              new Column("name", ColumnType.STRING, true)),
+          List.of("id"));
+  static final long TID = 11;
+
+  Map<String, String> s3Settings() {
+    Map<String, String> s = new HashMap<>();
+    s.put("s3.endpoint", S3.endpoint().toString());
+    s.put("s3.path-style", "true");
+    s.put("s3.bucket", S3.bucket());
+    s.put("s3.region", S3.region());
+    s.put("s3.access-key", S3.accessKey());
+    s.put("s3.secret-key", S3.secretKey());
+    return s;
+  }
+
+  DataNode start() {
+    Properties props = new Properties();
+    props.putAll(s3Settings());
+    props.setProperty(NodeConfig.LISTEN_PORT, "0");
+    props.setProperty("node.id", "n1");
+    props.setProperty("cluster.name", "cycles");
+    props.setProperty("snapshot.wal-bytes", "16KiB");
+    return DataNode.start(NodeConfig.of(props));
+  }
+
+  @Test
+  void snapshotsAndCleanRestartsTwelveTimesOver() throws Exception {
+    Random random = new Random(11);
+    TreeMap<Long, String> model = new TreeMap<>();
+    try (ObjectStore store =
+        new S3ObjectStore(ObjectStoreConfig.fromProperties(s3Settings()).forCluster("cycles"))) {
+      VersionedObjects manifests = VersionedObjects.partitionManifests(store, TID, 0);
+      for (int cycle = 1; cycle <= 12; cycle++) {
+        try (DataNode node = start();
+            FloeClient client = FloeClient.connect(ClientConfig.of(node.endpoint()))) {
+          client.createTable(node.endpoint(), "db.cycles", TID, SCHEMA, 1, Durability.S3);
+          FloeTable table = client.table("db.cycles");
+          assertThat(rows(table)).as("rows after start %d", cycle).isEqualTo(model);
+          int snapshotsBefore = snapshots(store, manifests);
+          await()
+              .atMost(Duration.ofSeconds(30))
+              .until(
+                  () -> {
+                    write(table, random, model, "c" + cycle);
+                    return snapshots(store, manifests) > snapshotsBefore;
+                  });
+          write(table, random, model, "after-snapshot-" + cycle);
+        }
+      }
+    }
+  }
+
+  private static void write(FloeTable table, Random random, TreeMap<Long, String> model, String tag) {
+    for (int i = 0; i < 100; i++) {
+      long id = random.nextInt(400);
+      String name = tag + "-" + i + "-" + "x".repeat(random.nextInt(60));
+      table.put(new Row(id, name));
+      model.put(id, name);
+    }
+  }
+
+  private static int snapshots(ObjectStore store, VersionedObjects manifests) {
+    return manifests
+        .latest()
+        .map(v -> PartitionManifestParser.fromJson(v.bytes(), v.version()))
+        .map(PartitionManifest::snapshots)
+        .map(List::size)
+        .orElse(0);
+  }
+
+  private static TreeMap<Long, String> rows(FloeTable table) {
+    TreeMap<Long, String> out = new TreeMap<>();
+    for (Row r : table.scan(KeyRange.all(), Integer.MAX_VALUE)) {
+      out.put((Long) r.get(0), (String) r.get(1));
+    }
+    return out;
+  }
+}
