@@ -134,11 +134,6 @@ public final class Partition {
     }
   }
 
-  /** Throws the error a write would get now (loading, not leader, fenced, WAL refusing). */
-  public void checkWritable() {
-    checkWritableLocked(-1);
-  }
-
   /**
    * Every check a write passes, before anything is reserved or applied: after it returns, applying
    * cannot fail. Returns the term to apply in. Callers that go on to apply hold the monitor.
