@@ -153,14 +153,25 @@ public final class TableHosting {
     HostedTable table =
         new HostedTable(
             request.table(), request.tableId(), schema, request.durability(), partitions, budget);
+    // Known as being created before it is visible, so a repeated request waits for the same loads.
+    CompletableFuture<HostedTable> answer = new CompletableFuture<>();
+    creating.put(table, answer);
     HostedTable registered = registry.addIfAbsent(table);
     if (registered != table) {
+      creating.remove(table);
       return whenWritable(sameTable(registered, request, schema));
     }
-    CompletableFuture<HostedTable> loaded = loadAll(table, partitions);
-    creating.put(table, loaded);
-    loaded.whenComplete((t, e) -> creating.remove(table));
-    return loaded;
+    loadAll(table, partitions)
+        .whenComplete(
+            (loaded, failure) -> {
+              creating.remove(table);
+              if (failure == null) {
+                answer.complete(loaded);
+              } else {
+                answer.completeExceptionally(failure);
+              }
+            });
+    return answer;
   }
 
   private CompletableFuture<HostedTable> loadAll(HostedTable table, Partition[] partitions) {
@@ -213,14 +224,22 @@ public final class TableHosting {
     for (int pid = 0; pid < table.partitionCount(); pid++) {
       Partition partition = table.partitionOrNull(pid);
       if (partition == null || partition.role().state() != PartitionState.NORMAL) {
-        String reason = partition == null ? "not on this node" : partition.role().offlineReason();
-        return CompletableFuture.failedFuture(
-            new FloeRequestException(
-                ErrorCode.PARTITION_NOT_FOUND,
-                "table '" + table.name() + "': partition " + pid + " does not serve: " + reason));
+        return CompletableFuture.failedFuture(notServing(table, pid, partition));
       }
     }
     return CompletableFuture.completedFuture(table);
+  }
+
+  private static FloeRequestException notServing(HostedTable table, int pid, Partition partition) {
+    String what = "table '" + table.name() + "': partition " + pid;
+    if (partition == null) {
+      return new FloeRequestException(ErrorCode.PARTITION_NOT_FOUND, what + " is not on this node");
+    }
+    if (partition.role().state() == PartitionState.LOADING) {
+      return new FloeRequestException(ErrorCode.PARTITION_LOADING, what + " is loading");
+    }
+    return new FloeRequestException(
+        ErrorCode.PARTITION_NOT_FOUND, what + " is offline: " + partition.role().offlineReason());
   }
 
   /** The hosted table when the request describes exactly it; any other table is refused. */

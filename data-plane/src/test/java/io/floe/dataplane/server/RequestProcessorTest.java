@@ -103,11 +103,14 @@ class RequestProcessorTest {
   @Test
   void createTableAnswersOnlyWhenEveryPartitionTakesWrites() throws Exception {
     CompletableFuture<Response> created = processor.process(create(TABLE, 4));
+    CompletableFuture<Response> repeatedWhileLoading = processor.process(create(TABLE, 4));
     assertThat(created).isNotDone();
+    assertThat(repeatedWhileLoading).isNotDone();
 
     loadsMayFinish.countDown();
 
     assertThat(created.get(10, TimeUnit.SECONDS)).isInstanceOf(Response.Ack.class);
+    assertThat(repeatedWhileLoading.get(10, TimeUnit.SECONDS)).isInstanceOf(Response.Ack.class);
     for (int id = 0; id < 20; id++) {
       assertThat(call(new Request.Put(TABLE, row(id, "first"))))
           .isInstanceOf(Response.Written.class);
