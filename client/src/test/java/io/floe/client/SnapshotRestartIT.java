@@ -82,11 +82,12 @@ class SnapshotRestartIT {
           FloeTable table = client.table("db.cycles");
           assertThat(rows(table)).as("rows after start %d", cycle).isEqualTo(model);
           int snapshotsBefore = snapshots(store, manifests);
+          String tag = "c" + cycle;
           await()
               .atMost(Duration.ofSeconds(30))
               .until(
                   () -> {
-                    write(table, random, model, "c" + cycle);
+                    write(table, random, model, tag);
                     return snapshots(store, manifests) > snapshotsBefore;
                   });
           write(table, random, model, "after-snapshot-" + cycle);
@@ -95,7 +96,8 @@ class SnapshotRestartIT {
     }
   }
 
-  private static void write(FloeTable table, Random random, TreeMap<Long, String> model, String tag) {
+  private static void write(
+      FloeTable table, Random random, TreeMap<Long, String> model, String tag) {
     for (int i = 0; i < 100; i++) {
       long id = random.nextInt(400);
       String name = tag + "-" + i + "-" + "x".repeat(random.nextInt(60));

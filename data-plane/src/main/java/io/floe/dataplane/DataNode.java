@@ -61,7 +61,8 @@ public final class DataNode implements AutoCloseable {
             new InetSocketAddress(config.listenHost(), config.listenPort()),
             processor,
             config.ioThreads(),
-            config.maxPendingPerConnection());
+            config.maxPendingPerConnection(),
+            config.maxInflightFrameBytes());
     this.endpoint = config.advertisedEndpoint(server.port());
     advertised.set(endpoint);
   }

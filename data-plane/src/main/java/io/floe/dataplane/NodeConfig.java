@@ -115,6 +115,11 @@ public final class NodeConfig {
     return config.integer(DataServer.MAX_PENDING, DataServer.MAX_PENDING_DEFAULT);
   }
 
+  public long maxInflightFrameBytes() {
+    return config.size(
+        DataServer.MAX_INFLIGHT_FRAME_BYTES, DataServer.MAX_INFLIGHT_FRAME_BYTES_DEFAULT);
+  }
+
   /**
    * How to reach etcd, when {@code etcd.endpoints} is set: the node then registers and follows its
    * assignments. Without it the node serves tables made by {@code CREATE_TABLE} only.

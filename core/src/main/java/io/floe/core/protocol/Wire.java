@@ -1,6 +1,7 @@
 package io.floe.core.protocol;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -23,6 +24,7 @@ public final class Wire {
   public static String readString(ByteBuf in, String what) {
     int length = readUnsignedShort(in, what);
     need(in, length, what);
+    requireUtf8(in, length, what);
     String value = in.toString(in.readerIndex(), length, StandardCharsets.UTF_8);
     in.skipBytes(length);
     return value;
@@ -34,7 +36,21 @@ public final class Wire {
   }
 
   public static String readLongString(ByteBuf in, String what) {
-    return new String(readBytes(in, what), StandardCharsets.UTF_8);
+    int length = readLength(in, what);
+    requireUtf8(in, length, what);
+    byte[] value = new byte[length];
+    in.readBytes(value);
+    return new String(value, StandardCharsets.UTF_8);
+  }
+
+  /**
+   * Strings MUST be well-formed UTF-8: decoding would otherwise replace bad bytes silently, and the
+   * node would act on a string the client never sent.
+   */
+  private static void requireUtf8(ByteBuf in, int length, String what) {
+    if (!ByteBufUtil.isText(in, in.readerIndex(), length, StandardCharsets.UTF_8)) {
+      throw new MalformedFrameException(what + ": not well-formed UTF-8");
+    }
   }
 
   public static void writeBytes(ByteBuf out, byte[] value) {
@@ -43,14 +59,19 @@ public final class Wire {
   }
 
   public static byte[] readBytes(ByteBuf in, String what) {
+    byte[] value = new byte[readLength(in, what)];
+    in.readBytes(value);
+    return value;
+  }
+
+  /** A u32 length of bytes that follow, checked against what is left. */
+  private static int readLength(ByteBuf in, String what) {
     int length = readInt(in, what);
     if (length < 0) {
       throw new MalformedFrameException(what + ": negative length " + length);
     }
     need(in, length, what);
-    byte[] value = new byte[length];
-    in.readBytes(value);
-    return value;
+    return length;
   }
 
   public static int readInt(ByteBuf in, String what) {

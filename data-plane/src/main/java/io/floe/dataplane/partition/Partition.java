@@ -4,6 +4,8 @@ import io.floe.core.clock.HybridLogicalClock;
 import io.floe.core.partition.PartitionRole;
 import io.floe.core.partition.PartitionState;
 import io.floe.core.partition.PartitionStatus;
+import io.floe.core.protocol.ErrorCode;
+import io.floe.core.protocol.FloeRequestException;
 import io.floe.dataplane.wal.WalEntry;
 import io.floe.dataplane.wal.WalSink;
 import java.util.ArrayList;
@@ -15,6 +17,8 @@ import java.util.NavigableMap;
 import java.util.SortedMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentSkipListMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One partition replica in memory.
@@ -28,6 +32,8 @@ import java.util.concurrent.ConcurrentSkipListMap;
  * snapshot asks for a view.
  */
 public final class Partition {
+  private static final Logger LOG = LoggerFactory.getLogger(Partition.class);
+
   /** A skip-list node, its share of index nodes and the key array's header. */
   static final int KEY_OVERHEAD = 64;
 
@@ -49,6 +55,9 @@ public final class Partition {
   private volatile long offset;
   private volatile long rowCount;
   private volatile long memoryBytes;
+
+  /** Set when the WAL failed to take an entry: the log has a hole, so writes stop for good. */
+  private volatile FloeRequestException walBroken;
 
   public Partition(long tableId, int id, MemoryBudget budget, WalSink wal) {
     this.tableId = tableId;
@@ -86,6 +95,11 @@ public final class Partition {
   public List<KeyedRow> scan(
       byte[] start, boolean startInclusive, byte[] end, boolean endInclusive, int limit) {
     role.checkReadable(id);
+    if (start != null && end != null && Arrays.compareUnsigned(start, end) > 0) {
+      // Holds no key (a client's inverted bounds, or a continuation past the end): an empty page,
+      // never the skip list's "inconsistent range" error.
+      return List.of();
+    }
     List<KeyedRow> out = new ArrayList<>(Math.min(limit, 1024));
     for (Map.Entry<byte[], Version> e : range(start, startInclusive, end, endInclusive)) {
       Version v = e.getValue();
@@ -121,52 +135,81 @@ public final class Partition {
   public AppliedWrites write(List<PartitionWrite> writes, long expectedTerm) {
     long reserve = PartitionWrite.maxBytes(writes);
     synchronized (this) {
-      role.checkWritable(id, expectedTerm);
+      long term = checkWritableLocked(expectedTerm);
       budget.reserveFor(writes, reserve);
-      return applyReserved(writes, expectedTerm, reserve);
+      return applyChecked(writes, term, reserve);
     }
   }
 
   /**
-   * Like {@link #write} for a caller that already reserved {@link PartitionWrite#maxBytes} of the
-   * writes from the budget (a batch spanning partitions reserves once for all of them, so that it
-   * applies whole or not at all). Gives back what the writes did not need.
+   * Every check a write passes, before anything is reserved or applied: after it returns, applying
+   * cannot fail. Returns the term to apply in. Callers that go on to apply hold the monitor.
    */
-  public AppliedWrites writeReserved(List<PartitionWrite> writes, long expectedTerm) {
-    synchronized (this) {
-      return applyReserved(writes, expectedTerm, PartitionWrite.maxBytes(writes));
-    }
-  }
-
-  /** Throws the error a write would get now (loading, not leader, fenced). */
-  public void checkWritable() {
-    role.checkWritable(id, -1);
+  long checkWritableLocked(long expectedTerm) {
+    long term = role.checkWritable(id, expectedTerm);
     wal.checkAccepting();
+    FloeRequestException broken = walBroken;
+    if (broken != null) {
+      throw broken;
+    }
+    return term;
   }
 
-  private AppliedWrites applyReserved(
-      List<PartitionWrite> writes, long expectedTerm, long reserve) {
-    {
-      long term = role.checkWritable(id, expectedTerm);
-      wal.checkAccepting();
-      long[] offsets = new long[writes.size()];
-      long timestamp = 0;
-      CompletableFuture<Void> durable = null;
-      long added = 0;
-      for (int i = 0; i < offsets.length; i++) {
-        PartitionWrite w = writes.get(i);
-        timestamp = clock.now();
-        offsets[i] = ++offset;
-        added += apply(w.key(), new Version(offsets[i], timestamp, w.row(), null));
-        durable =
-            wal.append(
-                new WalEntry(
-                    tableId, id, offsets[i], term, timestamp, w.delete(), w.key(), w.row()));
-      }
-      budget.release(reserve - added);
-      memoryBytes += added;
-      return new AppliedWrites(offsets, timestamp, durable);
+  /**
+   * Applies checked writes holding the monitor, {@code reserve} bytes already taken from the budget
+   * for them; gives back what they did not need. Throws nothing: a batch over several partitions
+   * applies whole once its checks passed (a WAL that fails to take an entry fails that entry's
+   * durability future instead, and stops the partition's writes).
+   */
+  AppliedWrites applyChecked(List<PartitionWrite> writes, long term, long reserve) {
+    long[] offsets = new long[writes.size()];
+    long timestamp = 0;
+    CompletableFuture<Void> durable = null;
+    long added = 0;
+    for (int i = 0; i < offsets.length; i++) {
+      PartitionWrite w = writes.get(i);
+      timestamp = clock.now();
+      offsets[i] = ++offset;
+      added += apply(w.key(), new Version(offsets[i], timestamp, w.row(), null));
+      durable =
+          log(new WalEntry(tableId, id, offsets[i], term, timestamp, w.delete(), w.key(), w.row()));
     }
+    budget.release(reserve - added);
+    memoryBytes += added;
+    return new AppliedWrites(offsets, timestamp, durable);
+  }
+
+  /**
+   * Hands an applied entry to the WAL. A sink that throws leaves a hole in the partition's log: the
+   * entry (and every later one) is not durable and no write may follow it, or recovery would find a
+   * gap; the partition says so to every writer from then on.
+   */
+  private CompletableFuture<Void> log(WalEntry entry) {
+    FloeRequestException broken = walBroken;
+    if (broken == null) {
+      try {
+        return wal.append(entry);
+      } catch (RuntimeException e) {
+        LOG.error(
+            "partition {}/{}: the WAL refused offset {}; writes stop",
+            tableId,
+            id,
+            entry.offset(),
+            e);
+        broken =
+            new FloeRequestException(
+                ErrorCode.INTERNAL,
+                "partition "
+                    + id
+                    + " takes no writes: its WAL refused offset "
+                    + entry.offset()
+                    + " ("
+                    + e
+                    + ")");
+        walBroken = broken;
+      }
+    }
+    return CompletableFuture.failedFuture(broken);
   }
 
   /** Where a load gathers the partition's rows before {@link LoadBuffer#install} makes them its. */

@@ -3,7 +3,7 @@ package io.floe.dataplane.server;
 import io.floe.core.protocol.ErrorCode;
 import io.floe.core.protocol.FloeRequestException;
 import io.floe.core.protocol.Frame;
-import io.floe.core.protocol.FrameTooLargeException;
+import io.floe.core.protocol.FrameRefusedException;
 import io.floe.core.protocol.Frames;
 import io.floe.core.protocol.Opcode;
 import io.floe.core.protocol.Request;
@@ -117,19 +117,46 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     if (!ctx.channel().isActive()) {
       return;
     }
+    ByteBuf out = encode(ctx, opcode, requestId, response);
+    if (flush) {
+      ctx.writeAndFlush(out, ctx.voidPromise());
+      updateAutoRead(ctx);
+    } else {
+      ctx.write(out, ctx.voidPromise());
+    }
+  }
+
+  /**
+   * The response's frame; an answer too large for one frame (many large rows asked for at once)
+   * becomes an error the client can act on instead of a dropped connection.
+   */
+  private static ByteBuf encode(
+      ChannelHandlerContext ctx, Opcode opcode, int requestId, Response response) {
     ByteBuf out =
         Frames.start(
             ctx.alloc(),
             ResponseCodec.frameOpcode(opcode, response),
             requestId,
             bodyHint(response));
-    ResponseCodec.encode(response, out);
-    Frames.finish(out);
-    if (flush) {
-      ctx.writeAndFlush(out, ctx.voidPromise());
-      updateAutoRead(ctx);
-    } else {
-      ctx.write(out, ctx.voidPromise());
+    try {
+      ResponseCodec.encode(response, out);
+      return Frames.finish(out);
+    } catch (RuntimeException e) {
+      if (out.refCnt() > 0) {
+        out.release();
+      }
+      Response.Error error =
+          e instanceof FloeRequestException f && f.code() == ErrorCode.FRAME_TOO_LARGE
+              ? new Response.Error(
+                  ErrorCode.FRAME_TOO_LARGE,
+                  "the answer would be over the frame limit of "
+                      + Frames.MAX_FRAME_BYTES
+                      + " bytes: ask for fewer or smaller rows",
+                  "")
+              : ErrorMapping.toError(e);
+      ByteBuf frame = Frames.start(ctx.alloc(), Opcode.ERROR, requestId, 64);
+      ResponseCodec.encode(error, frame);
+      return Frames.finish(frame);
     }
   }
 
@@ -163,8 +190,8 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
     Throwable root =
         cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
-    if (root instanceof FrameTooLargeException e) {
-      // The stream cannot be resynchronised past a bad length: answer, then hang up.
+    if (root instanceof FrameRefusedException e) {
+      // The stream cannot be resynchronised past a refused frame: answer, then hang up.
       ByteBuf out = Frames.start(ctx.alloc(), Opcode.ERROR, e.requestId(), 64);
       ResponseCodec.encode(Response.Error.of(e), out);
       ctx.writeAndFlush(Frames.finish(out)).addListener(ChannelFutureListener.CLOSE);

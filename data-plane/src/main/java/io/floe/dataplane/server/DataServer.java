@@ -1,6 +1,8 @@
 package io.floe.dataplane.server;
 
 import io.floe.core.protocol.FrameDecoder;
+import io.floe.core.protocol.Frames;
+import io.floe.core.protocol.InflightFrameBudget;
 import io.floe.core.protocol.Transport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -21,21 +23,41 @@ public final class DataServer implements AutoCloseable {
   public static final String IO_THREADS = "server.io-threads";
   public static final int IO_THREADS_DEFAULT = Runtime.getRuntime().availableProcessors();
 
+  /**
+   * Bytes of partly received frames the node holds across all connections (data-protocol.md §2.5);
+   * a frame past it is refused and its connection closed.
+   */
+  public static final String MAX_INFLIGHT_FRAME_BYTES = "node.max-inflight-frame-bytes";
+
+  /** 128 MiB: eight frames of the largest size arriving at once. */
+  public static final long MAX_INFLIGHT_FRAME_BYTES_DEFAULT = 128L << 20;
+
   private static final Logger LOG = LoggerFactory.getLogger(DataServer.class);
 
   private final EventLoopGroup boss;
   private final EventLoopGroup workers;
   private final Channel listener;
+  private final InflightFrameBudget inflightFrames;
 
-  private DataServer(EventLoopGroup boss, EventLoopGroup workers, Channel listener) {
+  private DataServer(
+      EventLoopGroup boss,
+      EventLoopGroup workers,
+      Channel listener,
+      InflightFrameBudget inflightFrames) {
     this.boss = boss;
     this.workers = workers;
     this.listener = listener;
+    this.inflightFrames = inflightFrames;
   }
 
   /** Binds and starts serving; port 0 picks a free port (see {@link #port()}). */
   public static DataServer start(
-      InetSocketAddress address, RequestProcessor processor, int ioThreads, int maxPending) {
+      InetSocketAddress address,
+      RequestProcessor processor,
+      int ioThreads,
+      int maxPending,
+      long maxInflightFrameBytes) {
+    InflightFrameBudget inflightFrames = new InflightFrameBudget(maxInflightFrameBytes);
     EventLoopGroup boss = Transport.eventLoops("floe-accept", 1);
     EventLoopGroup workers = Transport.eventLoops("floe-io", ioThreads);
     ServerBootstrap bootstrap =
@@ -51,7 +73,7 @@ public final class DataServer implements AutoCloseable {
                   @Override
                   protected void initChannel(SocketChannel ch) {
                     ch.pipeline()
-                        .addLast("frames", new FrameDecoder())
+                        .addLast("frames", new FrameDecoder(Frames.MAX_FRAME_BYTES, inflightFrames))
                         .addLast("requests", new ConnectionHandler(processor, maxPending));
                   }
                 });
@@ -61,7 +83,7 @@ public final class DataServer implements AutoCloseable {
           "serving the data protocol on {} ({})",
           listener.localAddress(),
           Transport.nativeEpoll() ? "epoll" : "nio");
-      return new DataServer(boss, workers, listener);
+      return new DataServer(boss, workers, listener, inflightFrames);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       boss.shutdownGracefully();
@@ -76,6 +98,11 @@ public final class DataServer implements AutoCloseable {
 
   public int port() {
     return ((InetSocketAddress) listener.localAddress()).getPort();
+  }
+
+  /** Bytes of partly received frames held now, across every connection. */
+  public long inflightFrameBytes() {
+    return inflightFrames.used();
   }
 
   /** Stops accepting, lets in-flight responses go out, then closes every connection. */

@@ -7,12 +7,10 @@ import io.floe.core.protocol.Response;
 import io.floe.core.table.RowTooLargeException;
 import io.floe.core.table.SchemaViolationException;
 import java.util.concurrent.CompletionException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /** The one mapping from what request handling throws to the protocol's error frames. */
 final class ErrorMapping {
-  private static final Logger LOG = LoggerFactory.getLogger(ErrorMapping.class);
+  private static final UnexpectedFailureLog UNEXPECTED = new UnexpectedFailureLog();
 
   private ErrorMapping() {}
 
@@ -30,7 +28,7 @@ final class ErrorMapping {
     if (cause instanceof FormatException e) {
       return new Response.Error(ErrorCode.MALFORMED_REQUEST, e.getMessage(), "");
     }
-    LOG.error("request failed unexpectedly", cause);
+    UNEXPECTED.log(cause);
     return new Response.Error(ErrorCode.INTERNAL, cause.toString(), "");
   }
 }

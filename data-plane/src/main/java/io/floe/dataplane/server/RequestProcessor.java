@@ -3,6 +3,8 @@ package io.floe.dataplane.server;
 import io.floe.core.partition.PartitionStatus;
 import io.floe.core.protocol.ErrorCode;
 import io.floe.core.protocol.FloeRequestException;
+import io.floe.core.protocol.Frames;
+import io.floe.core.protocol.MalformedFrameException;
 import io.floe.core.protocol.Request;
 import io.floe.core.protocol.Request.BatchWrite;
 import io.floe.core.protocol.Request.CreateTable;
@@ -37,6 +39,15 @@ public final class RequestProcessor {
   /** Largest page a scan returns, whatever limit the client asks for. */
   public static final int MAX_SCAN_LIMIT = 10_000;
 
+  /** Most writes in one batch: the offsets of its answer must fit in one frame. */
+  public static final int MAX_BATCH_WRITES = (Frames.MAX_FRAME_BYTES - Frames.HEADER_BYTES - 4) / 8;
+
+  /**
+   * A scan page ends once its keys and rows reach this many bytes (at least one row goes out), so
+   * that a page of large rows still fits in one frame.
+   */
+  public static final int MAX_SCAN_PAGE_BYTES = 8 << 20;
+
   private static final Response ACK = new Ack();
 
   private final TableRegistry tables;
@@ -50,33 +61,26 @@ public final class RequestProcessor {
     this.advertisedEndpoint = advertisedEndpoint;
   }
 
+  /**
+   * Runs one request. Every opcode has its handler here (the switch is exhaustive, so a new opcode
+   * without one does not compile); nothing is acknowledged that was not understood.
+   */
   public CompletableFuture<Response> process(Request request) {
-    if (request instanceof Put p) {
-      return put(p);
-    } else if (request instanceof Get g) {
-      return done(get(g));
-    } else if (request instanceof BatchWrite b) {
-      return batch(b);
-    } else if (request instanceof Delete d) {
-      return delete(d);
-    } else if (request instanceof MultiGet m) {
-      return done(multiGet(m));
-    } else if (request instanceof Scan s) {
-      return done(scan(s));
+    if (request == null) {
+      throw new MalformedFrameException("no request to run");
     }
-    return done(admin(request));
-  }
-
-  private Response admin(Request request) {
-    if (request instanceof DescribeTable d) {
-      return describe(tables.get(d.table()));
-    } else if (request instanceof TableStatus s) {
-      return status(s);
-    } else if (request instanceof CreateTable c) {
-      hosting.create(c);
-      return ACK;
-    }
-    return ACK; // ping
+    return switch (request.opcode()) {
+      case PING -> done(ACK);
+      case DESCRIBE_TABLE -> done(describe(tables.get(((DescribeTable) request).table())));
+      case TABLE_STATUS -> done(status((TableStatus) request));
+      case CREATE_TABLE -> hosting.create((CreateTable) request).thenApply(table -> ACK);
+      case PUT -> put((Put) request);
+      case DELETE -> delete((Delete) request);
+      case BATCH_WRITE -> batch((BatchWrite) request);
+      case GET -> done(get((Get) request));
+      case MULTI_GET -> done(multiGet((MultiGet) request));
+      case SCAN -> done(scan((Scan) request));
+    };
   }
 
   private static CompletableFuture<Response> done(Response response) {
@@ -106,6 +110,11 @@ public final class RequestProcessor {
     HostedTable table = tables.get(batch.table());
     if (batch.writes().isEmpty()) {
       return done(new Response.BatchWritten(new long[0]));
+    }
+    if (batch.writes().size() > MAX_BATCH_WRITES) {
+      // Checked before anything applies: the answer (8 bytes an offset) must fit in one frame.
+      throw new MalformedFrameException(
+          "batch: " + batch.writes().size() + " writes, at most " + MAX_BATCH_WRITES);
     }
     HostedTable.BatchResult result = table.writeBatch(batch.writes());
     Response response = new Response.BatchWritten(result.offsets());
@@ -144,11 +153,18 @@ public final class RequestProcessor {
         partition.scan(start, startInclusive, scan.end(), scan.endInclusive(), limit);
     List<byte[]> keys = new ArrayList<>(rows.size());
     List<byte[]> values = new ArrayList<>(rows.size());
+    long pageBytes = 0;
     for (KeyedRow row : rows) {
+      if (!keys.isEmpty()
+          && pageBytes + row.key().length + row.row().length > MAX_SCAN_PAGE_BYTES) {
+        break;
+      }
       keys.add(row.key());
       values.add(row.row());
+      pageBytes += row.key().length + row.row().length;
     }
-    byte[] next = rows.size() < limit ? null : ScanToken.after(rows.get(rows.size() - 1).key());
+    boolean full = keys.size() < rows.size() || rows.size() == limit;
+    byte[] next = full ? ScanToken.after(keys.get(keys.size() - 1)) : null;
     return new Response.Scanned(keys, values, next);
   }
 
@@ -185,10 +201,5 @@ public final class RequestProcessor {
       }
     }
     return new Response.Statuses(out);
-  }
-
-  /** For the handler: an unexpected throwable becomes {@code INTERNAL}, never a dead channel. */
-  static FloeRequestException internal(Throwable t) {
-    return new FloeRequestException(ErrorCode.INTERNAL, t.toString());
   }
 }

@@ -15,8 +15,10 @@ import io.floe.core.table.SchemaViolationException;
 import io.floe.dataplane.partition.AppliedWrites;
 import io.floe.dataplane.partition.MemoryBudget;
 import io.floe.dataplane.partition.Partition;
+import io.floe.dataplane.partition.PartitionBatch;
 import io.floe.dataplane.partition.PartitionWrite;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReferenceArray;
@@ -164,23 +166,19 @@ public final class HostedTable {
   }
 
   /**
-   * Applies a batch: every entry is validated and every partition it touches checked before any of
-   * it applies. Returns the offsets in request order and a future for the durability of all.
+   * Applies a batch whole or not at all: every entry is validated, then {@link PartitionBatch}
+   * checks every partition it touches and reserves its memory before any of it applies. Returns the
+   * offsets in request order and a future for the durability of all.
    */
   public BatchResult writeBatch(List<Write> writes) {
     int count = partitions.length();
-    List<List<PartitionWrite>> byPartition = new ArrayList<>(count);
-    List<List<Integer>> positions = new ArrayList<>(count);
-    for (int i = 0; i < count; i++) {
-      byPartition.add(null);
-      positions.add(null);
-    }
+    List<List<PartitionWrite>> byPartition = new ArrayList<>(Collections.nCopies(count, null));
+    List<List<Integer>> positions = new ArrayList<>(Collections.nCopies(count, null));
     for (int i = 0; i < writes.size(); i++) {
       Write w = writes.get(i);
       byte[] key = w.delete() ? checkKey(w.bytes()) : checkRow(w.bytes());
       int pid = PartitionHasher.partition(key, count);
       if (byPartition.get(pid) == null) {
-        partition(pid).checkWritable();
         byPartition.set(pid, new ArrayList<>());
         positions.set(pid, new ArrayList<>());
       }
@@ -194,35 +192,25 @@ public final class HostedTable {
 
   private BatchResult applyGrouped(
       int size, List<List<PartitionWrite>> byPartition, List<List<Integer>> positions) {
-    long[] offsets = new long[size];
-    long reserved = 0;
-    List<PartitionWrite> flat = new ArrayList<>(size);
-    for (List<PartitionWrite> group : byPartition) {
-      if (group != null) {
-        reserved += PartitionWrite.maxBytes(group);
-        flat.addAll(group);
+    List<Partition> touched = new ArrayList<>();
+    List<List<PartitionWrite>> groups = new ArrayList<>();
+    List<List<Integer>> touchedPositions = new ArrayList<>();
+    for (int pid = 0; pid < byPartition.size(); pid++) {
+      if (byPartition.get(pid) != null) {
+        touched.add(partition(pid));
+        groups.add(byPartition.get(pid));
+        touchedPositions.add(positions.get(pid));
       }
     }
-    budget.reserveFor(flat, reserved);
-    List<CompletableFuture<Void>> durable = new ArrayList<>();
-    for (int pid = 0; pid < byPartition.size(); pid++) {
-      List<PartitionWrite> group = byPartition.get(pid);
-      if (group == null) {
-        continue;
+    List<AppliedWrites> applied = new PartitionBatch(touched, groups, budget).apply();
+    long[] offsets = new long[size];
+    List<CompletableFuture<Void>> durable = new ArrayList<>(applied.size());
+    for (int i = 0; i < applied.size(); i++) {
+      long[] groupOffsets = applied.get(i).offsets();
+      for (int j = 0; j < groupOffsets.length; j++) {
+        offsets[touchedPositions.get(i).get(j)] = groupOffsets[j];
       }
-      AppliedWrites applied;
-      try {
-        applied = partition(pid).writeReserved(group, -1);
-      } catch (RuntimeException e) {
-        // Lost a race with a role change after the checks: give back what was not applied.
-        budget.release(reserved);
-        throw e;
-      }
-      reserved -= PartitionWrite.maxBytes(group);
-      for (int j = 0; j < group.size(); j++) {
-        offsets[positions.get(pid).get(j)] = applied.offsets()[j];
-      }
-      durable.add(applied.durable());
+      durable.add(applied.get(i).durable());
     }
     CompletableFuture<Void> all =
         durable.size() == 1

@@ -1,17 +1,21 @@
 package io.floe.dataplane.table;
 
 import io.floe.core.catalog.CatalogTable;
+import io.floe.core.partition.PartitionState;
+import io.floe.core.protocol.CreateTableValidator;
 import io.floe.core.protocol.ErrorCode;
 import io.floe.core.protocol.FloeRequestException;
 import io.floe.core.protocol.Request.CreateTable;
-import io.floe.core.table.InvalidSchemaException;
 import io.floe.core.table.Schema;
-import io.floe.core.table.SchemaParser;
 import io.floe.dataplane.partition.MemoryBudget;
 import io.floe.dataplane.partition.Partition;
 import io.floe.dataplane.wal.WalSink;
 import io.floe.dataplane.wal.WalSinks;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * Creates and releases the tables and partition replicas this node hosts. Two ways in: the
@@ -23,13 +27,17 @@ import java.util.concurrent.Executor;
  */
 public final class TableHosting {
   /** Upper bound on partitions per table, to keep a bad request from allocating wildly. */
-  public static final int MAX_PARTITIONS = 4096;
+  public static final int MAX_PARTITIONS = CreateTableValidator.MAX_PARTITIONS;
 
   private final TableRegistry registry;
   private final MemoryBudget budget;
   private final WalSinks sinks;
   private final Executor loading;
   private volatile ReplicaLoader loader;
+
+  /** Tables made by {@link #create} whose partitions are still loading, with their answer. */
+  private final Map<HostedTable, CompletableFuture<HostedTable>> creating =
+      new ConcurrentHashMap<>();
 
   public TableHosting(TableRegistry registry, MemoryBudget budget, WalSinks sinks) {
     this(registry, budget, sinks, ReplicaLoader.EMPTY, Runnable::run);
@@ -38,7 +46,7 @@ public final class TableHosting {
   /**
    * Every replica created here goes through {@code loader} (from S3, when the node has it) before
    * it serves; until then requests get {@code PARTITION_LOADING}. The {@code CREATE_TABLE} seam
-   * loads its partitions on {@code loading}, so the request is answered at once.
+   * loads its partitions on {@code loading} and answers when they all take writes.
    */
   public TableHosting(
       TableRegistry registry,
@@ -123,18 +131,19 @@ public final class TableHosting {
     }
   }
 
-  /** Idempotent for the same name and table id; a different table of that name is refused. */
-  public HostedTable create(CreateTable request) {
-    if (request.partitions() < 1 || request.partitions() > MAX_PARTITIONS) {
-      throw new FloeRequestException(
-          ErrorCode.MALFORMED_REQUEST,
-          "partitions must be in [1, " + MAX_PARTITIONS + "], found " + request.partitions());
-    }
-    Schema schema = parseSchema(request.schemaJson());
-    WalSink sink = sinks.sinkFor(request.durability());
+  /**
+   * The pre-control-plane seam: hosts a new, empty table whose every partition this node leads in
+   * term 1. The future completes when every partition takes writes, or fails naming the first
+   * partition that could not be loaded and why; loading runs on the loading executor, never on the
+   * caller's thread. Repeating a creation (same name, id and definition) gives the same answer; a
+   * different table of that name is refused at once.
+   */
+  public CompletableFuture<HostedTable> create(CreateTable request) {
+    Schema schema = CreateTableValidator.validate(request);
+    WalSink sink = sinkForCreate(request);
     HostedTable existing = registry.find(request.table());
-    if (existing != null && existing.tableId() == request.tableId()) {
-      return existing;
+    if (existing != null) {
+      return whenWritable(sameTable(existing, request, schema));
     }
     Partition[] partitions = new Partition[request.partitions()];
     for (int pid = 0; pid < partitions.length; pid++) {
@@ -144,35 +153,122 @@ public final class TableHosting {
     HostedTable table =
         new HostedTable(
             request.table(), request.tableId(), schema, request.durability(), partitions, budget);
+    // Known as being created before it is visible, so a repeated request waits for the same loads.
+    CompletableFuture<HostedTable> answer = new CompletableFuture<>();
+    creating.put(table, answer);
     HostedTable registered = registry.addIfAbsent(table);
-    if (registered.tableId() != request.tableId()) {
-      throw new FloeRequestException(
-          ErrorCode.MALFORMED_REQUEST,
-          "table '" + request.table() + "' exists with id " + registered.tableId());
+    if (registered != table) {
+      creating.remove(table);
+      return whenWritable(sameTable(registered, request, schema));
     }
-    if (registered == table) {
-      for (Partition p : partitions) {
-        loading.execute(() -> loadQuietly(table, p));
+    loadAll(table, partitions)
+        .whenComplete(
+            (loaded, failure) -> {
+              creating.remove(table);
+              if (failure == null) {
+                answer.complete(loaded);
+              } else {
+                answer.completeExceptionally(failure);
+              }
+            });
+    return answer;
+  }
+
+  private CompletableFuture<HostedTable> loadAll(HostedTable table, Partition[] partitions) {
+    CompletableFuture<?>[] loads = new CompletableFuture<?>[partitions.length];
+    for (int pid = 0; pid < partitions.length; pid++) {
+      Partition partition = partitions[pid];
+      loads[pid] = loadOne(table, partition);
+    }
+    return CompletableFuture.allOf(loads).thenApply(ignored -> table);
+  }
+
+  private CompletableFuture<Void> loadOne(HostedTable table, Partition partition) {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    try {
+      loading.execute(
+          () -> {
+            try {
+              loader.load(table, partition);
+              done.complete(null);
+            } catch (RuntimeException e) {
+              // The loader logged it and left the partition offline with its reason.
+              done.completeExceptionally(loadFailed(table, partition, e));
+            }
+          });
+    } catch (RejectedExecutionException e) {
+      partition.failLoad("the node is shutting down");
+      done.completeExceptionally(loadFailed(table, partition, e));
+    }
+    return done;
+  }
+
+  private static FloeRequestException loadFailed(
+      HostedTable table, Partition partition, Exception cause) {
+    return new FloeRequestException(
+        ErrorCode.PARTITION_NOT_FOUND,
+        "table '"
+            + table.name()
+            + "' was created but partition "
+            + partition.id()
+            + " could not be loaded: "
+            + cause.getMessage());
+  }
+
+  /** Answers a repeated creation like the first: when the table takes writes, or why not. */
+  private CompletableFuture<HostedTable> whenWritable(HostedTable table) {
+    CompletableFuture<HostedTable> inProgress = creating.get(table);
+    if (inProgress != null) {
+      return inProgress;
+    }
+    for (int pid = 0; pid < table.partitionCount(); pid++) {
+      Partition partition = table.partitionOrNull(pid);
+      if (partition == null || partition.role().state() != PartitionState.NORMAL) {
+        return CompletableFuture.failedFuture(notServing(table, pid, partition));
       }
     }
-    return registered;
+    return CompletableFuture.completedFuture(table);
   }
 
-  /** The pre-control-plane seam leads every partition in term 1. */
-  private void loadQuietly(HostedTable table, Partition partition) {
-    try {
-      loader.load(table, partition);
-    } catch (RuntimeException e) {
-      // logged by the loader; the partition is offline and says why to every request
+  private static FloeRequestException notServing(HostedTable table, int pid, Partition partition) {
+    String what = "table '" + table.name() + "': partition " + pid;
+    if (partition == null) {
+      return new FloeRequestException(ErrorCode.PARTITION_NOT_FOUND, what + " is not on this node");
     }
+    if (partition.role().state() == PartitionState.LOADING) {
+      return new FloeRequestException(ErrorCode.PARTITION_LOADING, what + " is loading");
+    }
+    return new FloeRequestException(
+        ErrorCode.PARTITION_NOT_FOUND, what + " is offline: " + partition.role().offlineReason());
   }
 
-  private static Schema parseSchema(String json) {
-    try {
-      return SchemaParser.fromJson(json);
-    } catch (InvalidSchemaException | io.floe.core.format.FormatException e) {
+  /** The hosted table when the request describes exactly it; any other table is refused. */
+  private static HostedTable sameTable(HostedTable existing, CreateTable request, Schema schema) {
+    if (existing.tableId() != request.tableId()) {
       throw new FloeRequestException(
-          ErrorCode.SCHEMA_VIOLATION, "invalid schema: " + e.getMessage());
+          ErrorCode.MALFORMED_REQUEST,
+          "table: '" + request.table() + "' exists with id " + existing.tableId());
+    }
+    if (!existing.schema().equals(schema)
+        || existing.partitionCount() != request.partitions()
+        || existing.durability() != request.durability()) {
+      throw new FloeRequestException(
+          ErrorCode.MALFORMED_REQUEST,
+          "table: '"
+              + request.table()
+              + "' (id "
+              + request.tableId()
+              + ") exists with another schema, partition count or durability");
+    }
+    return existing;
+  }
+
+  /** A durability mode this node cannot honour is the request's problem, not the node's. */
+  private WalSink sinkForCreate(CreateTable request) {
+    try {
+      return sinks.sinkFor(request.durability());
+    } catch (FloeRequestException e) {
+      throw new FloeRequestException(ErrorCode.MALFORMED_REQUEST, "durability: " + e.reason());
     }
   }
 }

@@ -8,6 +8,7 @@ import io.floe.core.protocol.ErrorCode;
 import io.floe.core.protocol.FencedException;
 import io.floe.core.protocol.FloeRequestException;
 import io.floe.core.protocol.NotLeaderException;
+import io.floe.dataplane.wal.WalBacklogException;
 import io.floe.dataplane.wal.WalEntry;
 import io.floe.dataplane.wal.WalSink;
 import java.nio.charset.StandardCharsets;
@@ -83,6 +84,19 @@ class PartitionTest {
         .containsExactly(new byte[] {0x7f});
   }
 
+  @Test
+  void aRangeWhoseStartLiesAboveItsEndIsEmptyNotAnError() {
+    Partition p = leader(1 << 20);
+    for (byte k = 1; k < 10; k++) {
+      p.write(List.of(PartitionWrite.put(new byte[] {k}, new byte[] {1})), -1);
+    }
+    assertThat(p.scan(new byte[] {7}, true, new byte[] {3}, true, 100)).isEmpty();
+    assertThat(p.scan(new byte[] {5}, false, new byte[] {5}, true, 100)).isEmpty();
+    assertThat(p.scan(new byte[] {5}, true, new byte[] {5}, false, 100)).isEmpty();
+    assertThat(keysOf(p.scan(new byte[] {5}, true, new byte[] {5}, true, 100)))
+        .containsExactly(new byte[] {5});
+  }
+
   private static List<byte[]> keysOf(List<KeyedRow> rows) {
     return rows.stream().map(KeyedRow::key).toList();
   }
@@ -154,6 +168,80 @@ class PartitionTest {
     assertThat(p.offset()).isEqualTo(offset);
     assertThat(p.get(b("a"))).isEqualTo(b("x"));
     delete(p, "a"); // deletes reserve little and free what they remove
+  }
+
+  /** A WAL that refuses writes while S3 is "down" (its backlog full), then recovers. */
+  private static final class OutageSink implements WalSink {
+    volatile boolean down;
+
+    @Override
+    public void checkAccepting() {
+      if (down) {
+        throw new WalBacklogException(256L << 20, 256L << 20);
+      }
+    }
+
+    @Override
+    public CompletableFuture<Void> append(WalEntry entry) {
+      return CompletableFuture.completedFuture(null);
+    }
+  }
+
+  @Test
+  void writesRefusedByTheWalGiveBackTheirMemory() {
+    MemoryBudget budget = new MemoryBudget(64 << 10);
+    OutageSink wal = new OutageSink();
+    Partition p = new Partition(1, 0, budget, wal);
+    p.becomeLeader(1);
+    p.markNormal();
+    put(p, "before", "x");
+    long used = budget.used();
+    wal.down = true;
+    for (int i = 0; i < 10_000; i++) {
+      String key = "k" + i;
+      assertThatThrownBy(() -> put(p, key, "0123456789")).isInstanceOf(WalBacklogException.class);
+    }
+    assertThat(budget.used()).isEqualTo(used);
+    wal.down = false;
+    for (int i = 0; i < 100; i++) {
+      put(p, "k" + i, "0123456789");
+    }
+    assertThat(p.offset()).isEqualTo(101);
+    assertThat(budget.used()).isEqualTo(p.status().memoryBytes());
+  }
+
+  @Test
+  void aWalThatThrowsMidBatchLeavesMemoryAccountedAndStopsFurtherWrites() {
+    MemoryBudget budget = new MemoryBudget(1 << 20);
+    List<WalEntry> appended = new ArrayList<>();
+    WalSink breaksOnSecond =
+        entry -> {
+          if (appended.size() == 1) {
+            throw new IllegalStateException("disk on fire");
+          }
+          appended.add(entry);
+          return CompletableFuture.completedFuture(null);
+        };
+    Partition p = new Partition(1, 0, budget, breaksOnSecond);
+    p.becomeLeader(1);
+    p.markNormal();
+    AppliedWrites applied =
+        p.write(
+            List.of(
+                PartitionWrite.put(b("a"), b("1")),
+                PartitionWrite.put(b("b"), b("2")),
+                PartitionWrite.put(b("c"), b("3"))),
+            -1);
+    assertThat(applied.offsets()).containsExactly(1, 2, 3);
+    assertThat(applied.durable()).isCompletedExceptionally();
+    assertThat(budget.used()).isEqualTo(p.status().memoryBytes());
+    // The log now has a hole after offset 1: nothing may follow it.
+    assertThatThrownBy(() -> put(p, "d", "4"))
+        .isInstanceOfSatisfying(
+            FloeRequestException.class,
+            e -> assertThat(e.getMessage()).contains("offset 2").contains("disk on fire"));
+    assertThat(appended).hasSize(1);
+    assertThat(budget.used()).isEqualTo(p.status().memoryBytes());
   }
 
   @Test

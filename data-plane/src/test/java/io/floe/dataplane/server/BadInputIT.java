@@ -222,4 +222,82 @@ class BadInputIT {
       assertThat(answered.cardinality()).isEqualTo(requests);
     }
   }
+
+  /** A valid CREATE_TABLE body for {@code table}, to be broken field by field. */
+  static Request.CreateTable createOf(String table, long id, String schema, int partitions) {
+    return new Request.CreateTable(table, id, schema, partitions, Durability.MEMORY);
+  }
+
+  @Test
+  void createTableIsValidatedFieldByFieldAndCreatesNothingWhenRefused() throws IOException {
+    String schema = SchemaParser.toJson(SCHEMA);
+    try (RawConnection c = new RawConnection(node.port())) {
+      assertThat(errorOf(c.call(1, createOf("nodot", 20, schema, 2))))
+          .isEqualTo(ErrorCode.MALFORMED_REQUEST);
+      assertThat(errorOf(c.call(2, createOf("db.bad name", 20, schema, 2))))
+          .isEqualTo(ErrorCode.MALFORMED_REQUEST);
+      assertThat(errorOf(c.call(3, createOf("db.fresh", 0, schema, 2))))
+          .isEqualTo(ErrorCode.MALFORMED_REQUEST);
+      assertThat(errorOf(c.call(4, createOf("db.fresh", 20, schema, 0))))
+          .isEqualTo(ErrorCode.MALFORMED_REQUEST);
+      assertThat(errorOf(c.call(5, createOf("db.fresh", 20, schema, 1 << 20))))
+          .isEqualTo(ErrorCode.MALFORMED_REQUEST);
+      assertThat(errorOf(c.call(6, createOf("db.fresh", 20, "{\"columns\":[]}", 2))))
+          .isEqualTo(ErrorCode.SCHEMA_VIOLATION);
+      assertThat(errorOf(c.call(7, createOf(TABLE, 10, schema, 8))))
+          .as("another definition under an existing name")
+          .isEqualTo(ErrorCode.MALFORMED_REQUEST);
+
+      byte[] valid = RawConnection.body(createOf("db.fresh", 20, schema, 2));
+      byte[] trailing = java.util.Arrays.copyOf(valid, valid.length + 1);
+      c.sendRaw(RawConnection.frame(Frames.VERSION, Opcode.CREATE_TABLE.code(), 8, trailing));
+      assertThat(errorOf((Response) c.read(Opcode.CREATE_TABLE)[1]))
+          .isEqualTo(ErrorCode.MALFORMED_REQUEST);
+      byte[] notUtf8 = valid.clone();
+      notUtf8[2 + "db.".length()] = (byte) 0xFF; // inside the table name
+      c.sendRaw(RawConnection.frame(Frames.VERSION, Opcode.CREATE_TABLE.code(), 9, notUtf8));
+      Response.Error error = (Response.Error) c.read(Opcode.CREATE_TABLE)[1];
+      assertThat(error.code()).isEqualTo(ErrorCode.MALFORMED_REQUEST);
+      assertThat(error.message()).startsWith("table:");
+
+      assertThat(errorOf(c.call(10, new Request.DescribeTable("db.fresh"))))
+          .isEqualTo(ErrorCode.TABLE_NOT_FOUND);
+      assertThat(c.call(11, createOf(TABLE, 10, schema, 4))).isInstanceOf(Response.Ack.class);
+    }
+  }
+
+  @Test
+  void aScanWithItsStartAboveItsEndIsAnEmptyPage() throws IOException {
+    io.floe.core.table.KeyCodec keys = new io.floe.core.table.KeyCodec(SCHEMA);
+    try (RawConnection c = new RawConnection(node.port())) {
+      for (int pid = 0; pid < 4; pid++) {
+        Response page =
+            c.call(
+                pid,
+                new Request.Scan(
+                    TABLE, pid, keys.encodeKey(900L), true, keys.encodeKey(100L), true, 10, null));
+        assertThat(page).isEqualTo(new Response.Scanned(List.of(), List.of(), null));
+      }
+    }
+  }
+
+  @Test
+  void anAnswerTooLargeForOneFrameIsAnErrorAndTheConnectionLives() throws IOException {
+    io.floe.core.table.KeyCodec keys = new io.floe.core.table.KeyCodec(SCHEMA);
+    String mebibyte = "m".repeat(1 << 20);
+    List<byte[]> asked = new ArrayList<>();
+    try (RawConnection c = new RawConnection(node.port())) {
+      for (long id = 70_000; id < 70_017; id++) {
+        assertThat(c.call(1, new Request.Put(TABLE, row(id, mebibyte))))
+            .isInstanceOf(Response.Written.class);
+        asked.add(keys.encodeKey(id));
+      }
+      assertThat(errorOf(c.call(2, new Request.MultiGet(TABLE, asked))))
+          .isEqualTo(ErrorCode.FRAME_TOO_LARGE);
+      assertThat(c.call(3, new Request.Ping())).isInstanceOf(Response.Ack.class);
+      for (long id = 70_000; id < 70_017; id++) {
+        c.call(4, new Request.Delete(TABLE, keys.encodeKey(id)));
+      }
+    }
+  }
 }
