@@ -98,12 +98,15 @@ class SnapshotRestartIT {
 
   private static void write(
       FloeTable table, Random random, TreeMap<Long, String> model, String tag) {
+    // one batch per call: an s3 write waits for its group commit (200 ms), a batch waits once
+    Map<Long, String> batch = new java.util.LinkedHashMap<>();
     for (int i = 0; i < 100; i++) {
-      long id = random.nextInt(400);
-      String name = tag + "-" + i + "-" + "x".repeat(random.nextInt(60));
-      table.put(new Row(id, name));
-      model.put(id, name);
+      batch.put((long) random.nextInt(400), tag + "-" + i + "-" + "x".repeat(random.nextInt(60)));
     }
+    List<Row> rows = new java.util.ArrayList<>();
+    batch.forEach((id, name) -> rows.add(new Row(id, name)));
+    table.putAll(rows);
+    model.putAll(batch);
   }
 
   private static int snapshots(ObjectStore store, VersionedObjects manifests) {

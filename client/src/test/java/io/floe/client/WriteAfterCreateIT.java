@@ -2,6 +2,7 @@ package io.floe.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.floe.core.protocol.ErrorCode;
 import io.floe.core.protocol.FloeRequestException;
@@ -15,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -62,8 +64,16 @@ class WriteAfterCreateIT {
         FloeClient.connect(ClientConfig.of(node.endpoint()).withRequestTimeout(requestTimeout));
     open.add(client);
     front.delayNext(100, SLOW_S3); // each partition's load takes several S3 calls
-    client.createTable(node.endpoint(), name, 11, ClientNodeIT.SCHEMA, 2, Durability.S3);
-    return client.table(name);
+    // An operator creates the table (CREATE_TABLE answers once it takes writes) while the
+    // application, told the table exists, writes to it at once.
+    FloeClient admin = FloeClient.connect(ClientConfig.of(node.endpoint()));
+    open.add(admin);
+    CompletableFuture.runAsync(
+        () -> admin.createTable(node.endpoint(), name, 11, ClientNodeIT.SCHEMA, 2, Durability.S3));
+    return await()
+        .atMost(Duration.ofSeconds(10))
+        .ignoreExceptions()
+        .until(() -> client.table(name), t -> t != null);
   }
 
   @Test
