@@ -130,6 +130,7 @@ public final class NodeDurability implements AutoCloseable {
   /** Stops snapshots and loads; the WAL sinks are closed (flushed) by their owner before this. */
   @Override
   public void close() {
+    loader.stop();
     if (scheduler != null) {
       scheduler.close();
     }

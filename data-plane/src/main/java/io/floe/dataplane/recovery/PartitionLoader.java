@@ -61,6 +61,7 @@ public final class PartitionLoader {
   private final WalShipper shipper;
   private final Path tempDir;
   private final WalObjectReader reader;
+  private volatile boolean stopping;
 
   public PartitionLoader(ObjectStore store, WalShipper shipper, Path tempDir) {
     this.store = store;
@@ -91,6 +92,16 @@ public final class PartitionLoader {
           (System.nanoTime() - started) / 1_000_000);
       return result;
     } catch (RuntimeException e) {
+      if (stopping) {
+        partition.failLoad("the node is stopping");
+        LOG.info(
+            "partition {}/{}: load abandoned, the node is stopping",
+            partition.tableId(),
+            partition.id());
+        throw new PartitionLoadException(
+            "partition " + partition.tableId() + "/" + partition.id() + ": the node is stopping",
+            e);
+      }
       String reason = "load from S3 failed: " + e.getMessage();
       partition.failLoad(reason);
       LOG.error("partition {}/{}: {}", partition.tableId(), partition.id(), reason, e);
@@ -160,6 +171,11 @@ public final class PartitionLoader {
                   r.offset(), r.timestamp(), keys.encode(r.row()), rows.encode(r.row())));
     }
     buffer.snapshotLoaded(snapshot.get().offset());
+  }
+
+  /** The node is stopping: loads that fail from now on are abandoned quietly, not reported. */
+  public void stop() {
+    stopping = true;
   }
 
   /** The manifest committed by a load and how many tail objects it read. */
