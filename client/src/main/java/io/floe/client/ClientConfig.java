@@ -42,17 +42,8 @@ public record ClientConfig(
    * request waiting on a full or loading node costs it at most about four attempts a second.
    */
   public static final ResilienceSettings RETRY_DEFAULT =
-      new ResilienceSettings(
-          Integer.MAX_VALUE,
-          Duration.ofMillis(5),
-          Duration.ofMillis(250),
-          2.0,
-          0.5,
-          ResilienceSettings.FAILURE_RATE_DEFAULT,
-          ResilienceSettings.WINDOW_CALLS_DEFAULT,
-          ResilienceSettings.MINIMUM_CALLS_DEFAULT,
-          ResilienceSettings.OPEN_DURATION_DEFAULT,
-          false);
+      ResilienceSettings.retryOnly(
+          Integer.MAX_VALUE, Duration.ofMillis(5), Duration.ofMillis(250), 0.5);
 
   public static final int MAX_BATCH_DEFAULT = 256;
   public static final int IO_THREADS_DEFAULT = 2;

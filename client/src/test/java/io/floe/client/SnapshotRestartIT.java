@@ -18,7 +18,6 @@ import io.floe.dataplane.DataNode;
 import io.floe.dataplane.NodeConfig;
 import io.floe.testsupport.s3.S3Extension;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -47,20 +46,9 @@ class SnapshotRestartIT {
           List.of("id"));
   static final long TID = 11;
 
-  Map<String, String> s3Settings() {
-    Map<String, String> s = new HashMap<>();
-    s.put("s3.endpoint", S3.endpoint().toString());
-    s.put("s3.path-style", "true");
-    s.put("s3.bucket", S3.bucket());
-    s.put("s3.region", S3.region());
-    s.put("s3.access-key", S3.accessKey());
-    s.put("s3.secret-key", S3.secretKey());
-    return s;
-  }
-
   DataNode start() {
     Properties props = new Properties();
-    props.putAll(s3Settings());
+    props.putAll(S3.settings());
     props.setProperty(NodeConfig.LISTEN_PORT, "0");
     props.setProperty("node.id", "n1");
     props.setProperty("cluster.name", "cycles");
@@ -73,7 +61,7 @@ class SnapshotRestartIT {
     Random random = new Random(11);
     TreeMap<Long, String> model = new TreeMap<>();
     try (ObjectStore store =
-        new S3ObjectStore(ObjectStoreConfig.fromProperties(s3Settings()).forCluster("cycles"))) {
+        new S3ObjectStore(ObjectStoreConfig.fromProperties(S3.settings()).forCluster("cycles"))) {
       VersionedObjects manifests = VersionedObjects.partitionManifests(store, TID, 0);
       for (int cycle = 1; cycle <= 12; cycle++) {
         try (DataNode node = start();

@@ -61,6 +61,26 @@ public record ResilienceSettings(
     return fromProperties(new ConfigReader(java.util.Map.of()), "");
   }
 
+  /**
+   * A retry-only policy, the defaults of a scope that is not a remote store (the client, the WAL, a
+   * manifest commit): {@code attempts} tries, backing off from {@code initial} to {@code max} with
+   * {@code jitter}, and no circuit breaker.
+   */
+  public static ResilienceSettings retryOnly(
+      int attempts, Duration initial, Duration max, double jitter) {
+    return new ResilienceSettings(
+        attempts,
+        initial,
+        max,
+        BACKOFF_MULTIPLIER_DEFAULT,
+        jitter,
+        FAILURE_RATE_DEFAULT,
+        WINDOW_CALLS_DEFAULT,
+        MINIMUM_CALLS_DEFAULT,
+        OPEN_DURATION_DEFAULT,
+        false);
+  }
+
   /** Reads the settings under {@code scope} ({@code "s3"} reads {@code s3.retry.max-attempts}). */
   public static ResilienceSettings fromProperties(ConfigReader config, String scope) {
     return fromProperties(

@@ -39,17 +39,7 @@ public final class PartitionLoader {
    * a few times: {@code recovery.commit-retry.*} would tune it, the race is rare.
    */
   private static final ResilienceSettings COMMIT_RETRY =
-      new ResilienceSettings(
-          5,
-          Duration.ofMillis(20),
-          Duration.ofMillis(500),
-          2.0,
-          0.5,
-          ResilienceSettings.FAILURE_RATE_DEFAULT,
-          ResilienceSettings.WINDOW_CALLS_DEFAULT,
-          ResilienceSettings.MINIMUM_CALLS_DEFAULT,
-          ResilienceSettings.OPEN_DURATION_DEFAULT,
-          false);
+      ResilienceSettings.retryOnly(5, Duration.ofMillis(20), Duration.ofMillis(500), 0.5);
 
   private final Resilience commitRetry =
       Resilience.of(

@@ -36,17 +36,8 @@ public record WalShipperSettings(
   public static final String RETRY_SCOPE = "wal";
 
   public static final ResilienceSettings RETRY_DEFAULT =
-      new ResilienceSettings(
-          Integer.MAX_VALUE,
-          Duration.ofMillis(50),
-          Duration.ofSeconds(2),
-          2.0,
-          0.2,
-          ResilienceSettings.FAILURE_RATE_DEFAULT,
-          ResilienceSettings.WINDOW_CALLS_DEFAULT,
-          ResilienceSettings.MINIMUM_CALLS_DEFAULT,
-          ResilienceSettings.OPEN_DURATION_DEFAULT,
-          false);
+      ResilienceSettings.retryOnly(
+          Integer.MAX_VALUE, Duration.ofMillis(50), Duration.ofSeconds(2), 0.2);
   public static final String CLOSE_TIMEOUT = "wal.close-timeout";
   public static final Duration CLOSE_TIMEOUT_DEFAULT = Duration.ofSeconds(30);
 

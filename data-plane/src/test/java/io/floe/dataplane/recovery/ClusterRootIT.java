@@ -7,7 +7,6 @@ import io.floe.core.storage.ObjectStore;
 import io.floe.core.storage.ObjectStoreConfig;
 import io.floe.core.storage.S3ObjectStore;
 import io.floe.testsupport.s3.S3Extension;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -22,12 +21,7 @@ class ClusterRootIT {
 
   Properties settings(String cluster) {
     Properties p = new Properties();
-    p.setProperty("s3.endpoint", S3.endpoint().toString());
-    p.setProperty("s3.path-style", "true");
-    p.setProperty("s3.bucket", S3.bucket());
-    p.setProperty("s3.region", S3.region());
-    p.setProperty("s3.access-key", S3.accessKey());
-    p.setProperty("s3.secret-key", S3.secretKey());
+    p.putAll(S3.settings());
     p.setProperty("s3.prefix", "shared");
     p.setProperty("cluster.name", cluster);
     return p;
@@ -41,9 +35,7 @@ class ClusterRootIT {
       assertThat(a.shipper().incarnation()).isEqualTo(1);
       assertThat(b.shipper().incarnation()).isEqualTo(1);
     }
-    Map<String, String> raw = new HashMap<>();
-    settings("unused").forEach((k, v) -> raw.put((String) k, (String) v));
-    raw.remove("s3.prefix");
+    Map<String, String> raw = S3.settings();
     try (ObjectStore bucket = new S3ObjectStore(ObjectStoreConfig.fromProperties(raw))) {
       List<String> keys = bucket.list("").map(ObjectInfo::key).toList();
       assertThat(keys)

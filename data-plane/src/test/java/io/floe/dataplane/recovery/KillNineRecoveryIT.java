@@ -50,14 +50,8 @@ class KillNineRecoveryIT {
   static final KeyCodec KEYS = IdNameTable.KEYS;
 
   Map<String, String> settings(String snapshotWalBytes) {
-    Map<String, String> s = new HashMap<>();
+    Map<String, String> s = S3.settings();
     s.put("node.id", "n1");
-    s.put("s3.endpoint", S3.endpoint().toString());
-    s.put("s3.path-style", "true");
-    s.put("s3.bucket", S3.bucket());
-    s.put("s3.region", S3.region());
-    s.put("s3.access-key", S3.accessKey());
-    s.put("s3.secret-key", S3.secretKey());
     s.put("node.memory-limit-bytes", Long.toString(768L << 20));
     s.put("snapshot.wal-bytes", snapshotWalBytes);
     return s;

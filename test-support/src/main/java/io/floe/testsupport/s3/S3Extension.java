@@ -1,6 +1,8 @@
 package io.floe.testsupport.s3;
 
 import java.net.URI;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -67,5 +69,20 @@ public final class S3Extension implements BeforeAllCallback, AfterAllCallback, B
   /** The bucket created for the current test method. */
   public String bucket() {
     return bucket;
+  }
+
+  /**
+   * The {@code s3.*} settings of a node or store using this endpoint and the current test's bucket
+   * (a mutable copy).
+   */
+  public Map<String, String> settings() {
+    Map<String, String> s = new HashMap<>();
+    s.put("s3.endpoint", endpoint().toString());
+    s.put("s3.path-style", "true");
+    s.put("s3.bucket", bucket());
+    s.put("s3.region", region());
+    s.put("s3.access-key", accessKey());
+    s.put("s3.secret-key", secretKey());
+    return s;
   }
 }
