@@ -89,16 +89,30 @@ public final class LoadBuffer {
   /** Makes what was read the partition's content, at {@link #offset()}. */
   public void install() {
     settle();
-    Map.Entry<byte[], Version>[] live = liveRowsInKeyOrder();
+    byte[][] keys = new byte[rows.size()][];
+    Version[] versions = new Version[rows.size()];
+    int n = 0;
     long deletedBytes = 0;
     for (Map.Entry<Key, Version> e : rows.entrySet()) {
-      if (e.getValue().deleted()) {
-        deletedBytes += Partition.KEY_OVERHEAD + e.getKey().bytes.length + e.getValue().bytes();
+      Version v = e.getValue();
+      byte[] key = e.getKey().bytes;
+      if (v.deleted()) {
+        deletedBytes += Partition.KEY_OVERHEAD + key.length + v.bytes();
+      } else {
+        keys[n] = key;
+        versions[n++] = v;
       }
+    }
+    rows.clear();
+    keys = Arrays.copyOf(keys, n);
+    int[] order = KeySort.order(keys);
+    @SuppressWarnings("unchecked")
+    Map.Entry<byte[], Version>[] live = new Map.Entry[n];
+    for (int i = 0; i < n; i++) {
+      live[i] = Map.entry(keys[order[i]], versions[order[i]]);
     }
     budget.release(deletedBytes);
     partition.install(new SortedRows(live), offset, maxTimestamp, reserved - deletedBytes);
-    rows.clear();
     reserved = 0;
   }
 
@@ -108,20 +122,6 @@ public final class LoadBuffer {
     budget.release(reserved); // the unsettled change was never taken
     reserved = 0;
     unsettled = 0;
-  }
-
-  @SuppressWarnings("unchecked")
-  private Map.Entry<byte[], Version>[] liveRowsInKeyOrder() {
-    Map.Entry<byte[], Version>[] live = new Map.Entry[rows.size()];
-    int n = 0;
-    for (Map.Entry<Key, Version> e : rows.entrySet()) {
-      if (!e.getValue().deleted()) {
-        live[n++] = Map.entry(e.getKey().bytes, e.getValue());
-      }
-    }
-    live = Arrays.copyOf(live, n);
-    Arrays.sort(live, (a, b) -> Partition.KEY_ORDER.compare(a.getKey(), b.getKey()));
-    return live;
   }
 
   /** An encoded key with value equality, for the hash map. */

@@ -225,7 +225,7 @@ public final class Partition {
       SortedMap<byte[], Version> sorted, long loadedOffset, long maxTimestamp, long bytes) {
     budget.release(memoryBytes);
     rows = new ConcurrentSkipListMap<>(sorted);
-    rowCount = rows.size();
+    rowCount = sorted.size(); // not rows.size(): a skip list counts by walking
     memoryBytes = bytes;
     offset = loadedOffset;
     clock.observe(maxTimestamp);
