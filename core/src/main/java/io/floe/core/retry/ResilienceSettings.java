@@ -53,22 +53,68 @@ public record ResilienceSettings(
 
   /** The defaults of every key. */
   public static ResilienceSettings defaults() {
-    return fromProperties(new ConfigReader(java.util.Map.of()), "");
+    return new ResilienceSettings(
+        MAX_ATTEMPTS_DEFAULT,
+        INITIAL_BACKOFF_DEFAULT,
+        MAX_BACKOFF_DEFAULT,
+        BACKOFF_MULTIPLIER_DEFAULT,
+        JITTER_DEFAULT,
+        FAILURE_RATE_DEFAULT,
+        WINDOW_CALLS_DEFAULT,
+        MINIMUM_CALLS_DEFAULT,
+        OPEN_DURATION_DEFAULT);
   }
 
   /** Reads the settings under {@code scope} ({@code "s3"} reads {@code s3.retry.max-attempts}). */
   public static ResilienceSettings fromProperties(ConfigReader config, String scope) {
+    return fromProperties(config, scope, defaults());
+  }
+
+  /**
+   * Reads the settings under {@code scope}; a key not set takes its value from {@code defaults}
+   * (for a scope whose defaults differ from the general ones).
+   */
+  public static ResilienceSettings fromProperties(
+      ConfigReader config, String scope, ResilienceSettings defaults) {
     String p = scope.isEmpty() ? "" : scope + ".";
     return new ResilienceSettings(
-        config.integer(p + MAX_ATTEMPTS, MAX_ATTEMPTS_DEFAULT),
-        config.duration(p + INITIAL_BACKOFF, INITIAL_BACKOFF_DEFAULT),
-        config.duration(p + MAX_BACKOFF, MAX_BACKOFF_DEFAULT),
-        config.decimal(p + BACKOFF_MULTIPLIER, BACKOFF_MULTIPLIER_DEFAULT),
-        config.decimal(p + JITTER, JITTER_DEFAULT),
-        (float) config.decimal(p + FAILURE_RATE, FAILURE_RATE_DEFAULT),
-        config.integer(p + WINDOW_CALLS, WINDOW_CALLS_DEFAULT),
-        config.integer(p + MINIMUM_CALLS, MINIMUM_CALLS_DEFAULT),
-        config.duration(p + OPEN_DURATION, OPEN_DURATION_DEFAULT));
+        config.integer(p + MAX_ATTEMPTS, defaults.maxAttempts()),
+        config.duration(p + INITIAL_BACKOFF, defaults.initialBackoff()),
+        config.duration(p + MAX_BACKOFF, defaults.maxBackoff()),
+        config.decimal(p + BACKOFF_MULTIPLIER, defaults.backoffMultiplier()),
+        config.decimal(p + JITTER, defaults.jitter()),
+        (float) config.decimal(p + FAILURE_RATE, defaults.failureRatePercent()),
+        config.integer(p + WINDOW_CALLS, defaults.slidingWindowCalls()),
+        config.integer(p + MINIMUM_CALLS, defaults.minimumCalls()),
+        config.duration(p + OPEN_DURATION, defaults.openDuration()));
+  }
+
+  /** These settings with another backoff range. */
+  public ResilienceSettings withBackoff(Duration initial, Duration max) {
+    return new ResilienceSettings(
+        maxAttempts,
+        initial,
+        max,
+        backoffMultiplier,
+        jitter,
+        failureRatePercent,
+        slidingWindowCalls,
+        minimumCalls,
+        openDuration);
+  }
+
+  /** These settings with another number of attempts and time the breaker stays open. */
+  public ResilienceSettings withAttempts(int attempts, Duration breakerOpen) {
+    return new ResilienceSettings(
+        attempts,
+        initialBackoff,
+        maxBackoff,
+        backoffMultiplier,
+        jitter,
+        failureRatePercent,
+        slidingWindowCalls,
+        minimumCalls,
+        breakerOpen);
   }
 
   private static void require(boolean condition, String message) {
