@@ -38,6 +38,15 @@ public interface MetaStore extends AutoCloseable {
   Lease grantLease(Duration ttl);
 
   /**
+   * Revokes the lease {@code leaseId}, whoever was granted it: every key attached to it is deleted.
+   * For taking over from a holder known to be dead. Returns false when the lease was already gone,
+   * or when this store cannot revoke a lease it did not grant (the lease then expires by itself).
+   */
+  default boolean revokeLease(long leaseId) {
+    return false;
+  }
+
+  /**
    * Watches every change under {@code prefix} from {@code fromRevision} on (use {@link
    * PrefixRead#revision()} + 1 after a read). Resumes by itself after disconnects and etcd restarts
    * without missing or repeating an event.

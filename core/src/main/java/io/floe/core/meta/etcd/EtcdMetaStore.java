@@ -9,6 +9,7 @@ import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.PutOption;
 import io.floe.core.meta.LeaderElection;
 import io.floe.core.meta.Lease;
+import io.floe.core.meta.LeaseNotFoundException;
 import io.floe.core.meta.MetaEntry;
 import io.floe.core.meta.MetaStore;
 import io.floe.core.meta.MetaStoreConfig;
@@ -124,6 +125,17 @@ public final class EtcdMetaStore implements MetaStore {
     open.add(lease);
     lease.start(scheduler);
     return lease;
+  }
+
+  @Override
+  public boolean revokeLease(long leaseId) {
+    try {
+      calls.await(
+          client.getLeaseClient().revoke(leaseId), "revoke lease " + Long.toHexString(leaseId));
+      return true;
+    } catch (LeaseNotFoundException e) {
+      return false;
+    }
   }
 
   @Override
