@@ -8,9 +8,11 @@ import java.util.Optional;
  * Access to Floe's coordination store (etcd): keys, guarded transactions, leases, watches and
  * leader election. Keys are full paths such as those of {@link MetaKeys}.
  *
- * <p>Every call has a deadline ({@link MetaStoreConfig#CALL_TIMEOUT}): when etcd cannot be reached
- * it fails with {@link MetaStoreUnavailableException} in bounded time, never hangs. Other failures
- * are {@link MetaStoreException}s naming the key.
+ * <p>Every attempt of a call has a deadline ({@link MetaStoreConfig#CALL_TIMEOUT}); idempotent
+ * calls (reads, puts, deletes, lease grants and revocations) are tried again while etcd is
+ * unavailable, as {@link MetaStoreConfig#RETRY_SCOPE etcd.retry.*} says; transactions are sent
+ * once. When etcd cannot be reached a call fails with {@link MetaStoreUnavailableException} in
+ * bounded time, never hangs. Other failures are {@link MetaStoreException}s naming the key.
  */
 public interface MetaStore extends AutoCloseable {
 

@@ -34,6 +34,15 @@ public final class Resilience {
   /** A policy named {@code name} (shown in logs) retrying failures matching {@code retryable}. */
   public static Resilience of(
       String name, ResilienceSettings settings, Predicate<Throwable> retryable) {
+    CircuitBreaker breaker = CircuitBreaker.of(name, breakerConfig(settings, retryable));
+    breaker
+        .getEventPublisher()
+        .onStateTransition(e -> LOG.warn("{}: circuit breaker {}", name, e.getStateTransition()));
+    return new Resilience(retry(name, settings, retryable), breaker);
+  }
+
+  private static Retry retry(
+      String name, ResilienceSettings settings, Predicate<Throwable> retryable) {
     Retry retry = Retry.of(name, retryConfig(settings, retryable));
     retry
         .getEventPublisher()
@@ -52,11 +61,19 @@ public final class Resilience {
                     name,
                     e.getNumberOfRetryAttempts(),
                     String.valueOf(e.getLastThrowable())));
-    CircuitBreaker breaker = CircuitBreaker.of(name, breakerConfig(settings, retryable));
-    breaker
-        .getEventPublisher()
-        .onStateTransition(e -> LOG.warn("{}: circuit breaker {}", name, e.getStateTransition()));
-    return new Resilience(retry, breaker);
+    return retry;
+  }
+
+  /**
+   * A policy that retries like {@link #of} but never fails fast: for a remote side whose recovery
+   * the caller must see at once (etcd: a node re-registers as soon as etcd is back), where a
+   * breaker's open state would only add delay to calls that are few and bounded anyway.
+   */
+  public static Resilience withoutBreaker(
+      String name, ResilienceSettings settings, Predicate<Throwable> retryable) {
+    CircuitBreaker disabled = CircuitBreaker.of(name, breakerConfig(settings, retryable));
+    disabled.transitionToDisabledState();
+    return new Resilience(retry(name, settings, retryable), disabled);
   }
 
   /** Runs {@code call}, retrying it while it fails retryably and the breaker lets it through. */

@@ -44,9 +44,6 @@ public record ClusterSettings(
 
   public static final int LOAD_PARALLELISM_DEFAULT = 4;
 
-  /** Scope of the backoff between tries of registering in and reading etcd. */
-  public static final String ETCD_RETRY_SCOPE = "etcd";
-
   /** Scope of the backoff between loads of a replica that failed to load (1 s to 30 s). */
   public static final String REPLICA_RETRY_SCOPE = "node.replica";
 
@@ -73,7 +70,7 @@ public record ClusterSettings(
         leaseTtl,
         statusInterval,
         LOAD_PARALLELISM_DEFAULT,
-        ResilienceSettings.defaults(),
+        MetaStoreConfig.RETRY_DEFAULT,
         REPLICA_RETRY_DEFAULT);
   }
 
@@ -84,7 +81,8 @@ public record ClusterSettings(
         duration(settings, LEASE_TTL, LEASE_TTL_DEFAULT),
         duration(settings, STATUS_INTERVAL, STATUS_INTERVAL_DEFAULT),
         config.integer(LOAD_PARALLELISM, LOAD_PARALLELISM_DEFAULT),
-        ResilienceSettings.fromProperties(config, ETCD_RETRY_SCOPE),
+        ResilienceSettings.fromProperties(
+            config, MetaStoreConfig.RETRY_SCOPE, MetaStoreConfig.RETRY_DEFAULT),
         ResilienceSettings.fromProperties(config, REPLICA_RETRY_SCOPE, REPLICA_RETRY_DEFAULT));
   }
 
