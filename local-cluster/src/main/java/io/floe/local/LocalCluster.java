@@ -14,6 +14,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Runs a whole Floe cluster on this machine: a real etcd process, an embedded S3 endpoint on a
@@ -34,8 +36,10 @@ public final class LocalCluster {
 
   public static void main(String[] args) throws Exception {
     Path dataDir = Path.of(args.length > 0 ? args[0] : ".floe-local").toAbsolutePath();
-    List<AutoCloseable> running = new ArrayList<>();
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(running), "floe-local-stop"));
+    Stopper stopper = new Stopper();
+    stopper.stopOn("INT");
+    stopper.stopOn("TERM");
+    Runtime.getRuntime().addShutdownHook(new Thread(stopper::stop, "floe-local-stop"));
 
     EtcdProcess etcd =
         EtcdProcess.start(
@@ -43,27 +47,77 @@ public final class LocalCluster {
                 dataDir.resolve("etcd"),
                 port("FLOE_ETCD_PORT", 2379),
                 port("FLOE_ETCD_PEER_PORT", 2380)));
-    running.add(etcd);
+    stopper.etcd = etcd;
     S3Server s3 = S3Server.start(dataDir.resolve("s3"), port("FLOE_S3_PORT", 9000));
-    running.add(s3);
+    stopper.s3 = s3;
     s3.createBucket(BUCKET);
 
     Map<String, String> s3Settings = s3Settings(s3);
-    List<DataNode> nodes = new ArrayList<>();
     int firstNodePort = port("FLOE_NODE_PORT", 7401);
     for (int i = 0; i < NODES; i++) {
-      DataNode node =
-          DataNode.start(nodeConfig(i, firstNodePort + i, etcd.clientEndpoints(), s3Settings));
-      running.add(node);
-      nodes.add(node);
+      stopper.nodes.add(
+          DataNode.start(nodeConfig(i, firstNodePort + i, etcd.clientEndpoints(), s3Settings)));
     }
 
     List<String> demo;
     try (EtcdMetaStore meta = EtcdMetaStore.connect(MetaStoreConfig.of(etcd.clientEndpoints()))) {
-      demo = new LocalDemo(meta, CLUSTER, nodes, s3Settings).run();
+      demo = new LocalDemo(meta, CLUSTER, stopper.nodes, s3Settings).run();
     }
-    printBanner(dataDir, etcd, s3, nodes, demo);
+    printBanner(dataDir, etcd, s3, stopper.nodes, demo);
     Thread.currentThread().join();
+  }
+
+  /**
+   * Stops the cluster in the reverse order of its start, once: the nodes together (each revokes its
+   * lease and flushes its WAL while etcd and S3 still answer), then S3, then etcd (gracefully). On
+   * Ctrl-C and SIGTERM it runs before the JVM's shutdown starts: shutdown hooks run all at once,
+   * and test support's hook would kill etcd under the nodes.
+   */
+  private static final class Stopper {
+    final List<DataNode> nodes = new CopyOnWriteArrayList<>();
+    volatile S3Server s3;
+    volatile EtcdProcess etcd;
+    private final AtomicBoolean stopped = new AtomicBoolean();
+
+    @SuppressWarnings("removal") // sun.misc.Signal: the one way to act before shutdown begins
+    void stopOn(String signal) {
+      try {
+        sun.misc.Signal.handle(
+            new sun.misc.Signal(signal),
+            s -> new Thread(() -> exitAfterStop(), "floe-local-stop-" + signal).start());
+      } catch (IllegalArgumentException e) {
+        // the signal cannot be handled here: the shutdown hook still stops everything
+      }
+    }
+
+    private void exitAfterStop() {
+      stop();
+      System.exit(0);
+    }
+
+    void stop() {
+      if (!stopped.compareAndSet(false, true)) {
+        return;
+      }
+      long started = System.nanoTime();
+      System.out.println("Stopping: data nodes (flushing their WAL), then S3, then etcd ...");
+      nodes.parallelStream().forEach(node -> quietly(node::close));
+      if (s3 != null) {
+        quietly(s3::close);
+      }
+      if (etcd != null) {
+        quietly(etcd::stop);
+      }
+      System.out.printf("Stopped in %.1f s.%n", (System.nanoTime() - started) / 1e9);
+    }
+
+    private static void quietly(Runnable step) {
+      try {
+        step.run();
+      } catch (RuntimeException e) {
+        System.err.println("while stopping: " + e);
+      }
+    }
   }
 
   /** Node {@code index} (0-based) of the local cluster; port 0 picks a free one. */
@@ -129,16 +183,6 @@ public final class LocalCluster {
     lines.add("  not yet     the control plane (HTTP API) joins here when it is built");
     lines.add("Press Ctrl-C to stop.");
     lines.forEach(System.out::println);
-  }
-
-  private static void stop(List<AutoCloseable> running) {
-    for (int i = running.size() - 1; i >= 0; i--) {
-      try {
-        running.get(i).close();
-      } catch (Exception e) {
-        System.err.println("while stopping: " + e);
-      }
-    }
   }
 
   private static int port(String variable, int defaultPort) {

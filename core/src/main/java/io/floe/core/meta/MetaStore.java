@@ -8,9 +8,11 @@ import java.util.Optional;
  * Access to Floe's coordination store (etcd): keys, guarded transactions, leases, watches and
  * leader election. Keys are full paths such as those of {@link MetaKeys}.
  *
- * <p>Every call has a deadline ({@link MetaStoreConfig#CALL_TIMEOUT}): when etcd cannot be reached
- * it fails with {@link MetaStoreUnavailableException} in bounded time, never hangs. Other failures
- * are {@link MetaStoreException}s naming the key.
+ * <p>Every attempt of a call has a deadline ({@link MetaStoreConfig#CALL_TIMEOUT}); idempotent
+ * calls (reads, puts, deletes, lease grants and revocations) are tried again while etcd is
+ * unavailable, as {@link MetaStoreConfig#RETRY_SCOPE etcd.retry.*} says; transactions are sent
+ * once. When etcd cannot be reached a call fails with {@link MetaStoreUnavailableException} in
+ * bounded time, never hangs. Other failures are {@link MetaStoreException}s naming the key.
  */
 public interface MetaStore extends AutoCloseable {
 
@@ -36,6 +38,15 @@ public interface MetaStore extends AutoCloseable {
 
   /** Grants a lease of at least {@code ttl} and keeps it alive until revoked or closed. */
   Lease grantLease(Duration ttl);
+
+  /**
+   * Revokes the lease {@code leaseId}, whoever was granted it: every key attached to it is deleted.
+   * For taking over from a holder known to be dead. Returns false when the lease was already gone,
+   * or when this store cannot revoke a lease it did not grant (the lease then expires by itself).
+   */
+  default boolean revokeLease(long leaseId) {
+    return false;
+  }
 
   /**
    * Watches every change under {@code prefix} from {@code fromRevision} on (use {@link

@@ -1,5 +1,7 @@
 package io.floe.core.meta;
 
+import io.floe.core.config.ConfigReader;
+import io.floe.core.retry.ResilienceSettings;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.Arrays;
@@ -9,16 +11,17 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * How to reach etcd. Built from flat settings ({@link #fromMap}) whose keys and defaults are the
- * constants below; durations are written {@code 2s}, {@code 500ms} or ISO-8601 ({@code PT2S}).
+ * How to reach etcd and how hard to retry it. Built from flat settings ({@link #fromMap}) whose
+ * keys and defaults are the constants below; durations are written {@code 2s}, {@code 500ms} or
+ * ISO-8601 ({@code PT2S}).
  */
 public record MetaStoreConfig(
     List<String> endpoints,
     Duration connectTimeout,
     Duration callTimeout,
     String namespace,
-    Duration leaseTtl,
-    Duration leaseSafetyMargin) {
+    Duration leaseSafetyMargin,
+    ResilienceSettings retry) {
 
   /** Comma-separated client URLs. */
   public static final String ENDPOINTS = "etcd.endpoints";
@@ -38,10 +41,26 @@ public record MetaStoreConfig(
 
   public static final String NAMESPACE_DEFAULT = "";
 
-  /** TTL of node and leader leases. */
-  public static final String LEASE_TTL = "etcd.lease-ttl";
+  /**
+   * No longer a setting: a lease's TTL belongs to its holder (a data node's is {@code
+   * node.lease-ttl}). Refused with a message naming the key to use, so it never silently does
+   * nothing.
+   */
+  static final String REMOVED_LEASE_TTL = "etcd.lease-ttl";
 
-  public static final Duration LEASE_TTL_DEFAULT = Duration.ofSeconds(10);
+  /**
+   * Scope of the retry policy of idempotent etcd calls (reads, puts, deletes, lease grants and
+   * revocations), read as {@code etcd.retry.max-attempts}, {@code etcd.retry.initial-backoff}, …
+   * ({@link ResilienceSettings}; etcd calls have no circuit breaker). Transactions are never
+   * retried (their outcome may be unknown); lease keep-alives keep their own schedule.
+   */
+  public static final String RETRY_SCOPE = "etcd";
+
+  /** Three attempts, each bounded by the call timeout, 100 ms to 2 s apart. */
+  public static final ResilienceSettings RETRY_DEFAULT =
+      ResilienceSettings.defaults()
+          .withAttempts(3, ResilienceSettings.OPEN_DURATION_DEFAULT)
+          .withBackoff(Duration.ofMillis(100), Duration.ofSeconds(2));
 
   /**
    * How long before the server could expire a lease its holder gives it up. Capped at half the TTL.
@@ -57,7 +76,6 @@ public record MetaStoreConfig(
     }
     positive(CONNECT_TIMEOUT, connectTimeout);
     positive(CALL_TIMEOUT, callTimeout);
-    positive(LEASE_TTL, leaseTtl);
     if (leaseSafetyMargin.isNegative()) {
       throw new IllegalArgumentException(LEASE_SAFETY_MARGIN + " must not be negative");
     }
@@ -69,6 +87,12 @@ public record MetaStoreConfig(
   }
 
   public static MetaStoreConfig fromMap(Map<String, String> settings) {
+    if (settings.containsKey(REMOVED_LEASE_TTL)) {
+      throw new IllegalArgumentException(
+          REMOVED_LEASE_TTL
+              + " is not a setting (it never took effect): set the node's lease TTL with"
+              + " node.lease-ttl");
+    }
     return new MetaStoreConfig(
         Arrays.stream(settings.getOrDefault(ENDPOINTS, ENDPOINTS_DEFAULT).split(","))
             .map(String::trim)
@@ -77,22 +101,22 @@ public record MetaStoreConfig(
         duration(settings, CONNECT_TIMEOUT, CONNECT_TIMEOUT_DEFAULT),
         duration(settings, CALL_TIMEOUT, CALL_TIMEOUT_DEFAULT),
         settings.getOrDefault(NAMESPACE, NAMESPACE_DEFAULT),
-        duration(settings, LEASE_TTL, LEASE_TTL_DEFAULT),
-        duration(settings, LEASE_SAFETY_MARGIN, LEASE_SAFETY_MARGIN_DEFAULT));
+        duration(settings, LEASE_SAFETY_MARGIN, LEASE_SAFETY_MARGIN_DEFAULT),
+        ResilienceSettings.fromProperties(new ConfigReader(settings), RETRY_SCOPE, RETRY_DEFAULT));
   }
 
   public MetaStoreConfig withCallTimeout(Duration timeout) {
     return new MetaStoreConfig(
-        endpoints, connectTimeout, timeout, namespace, leaseTtl, leaseSafetyMargin);
+        endpoints, connectTimeout, timeout, namespace, leaseSafetyMargin, retry);
   }
 
   public MetaStoreConfig withLeaseSafetyMargin(Duration margin) {
-    return new MetaStoreConfig(endpoints, connectTimeout, callTimeout, namespace, leaseTtl, margin);
+    return new MetaStoreConfig(endpoints, connectTimeout, callTimeout, namespace, margin, retry);
   }
 
   public MetaStoreConfig withNamespace(String ns) {
     return new MetaStoreConfig(
-        endpoints, connectTimeout, callTimeout, ns, leaseTtl, leaseSafetyMargin);
+        endpoints, connectTimeout, callTimeout, ns, leaseSafetyMargin, retry);
   }
 
   /** The margin actually used for a lease of {@code ttl}: at most half of it. */

@@ -78,6 +78,16 @@ public final class Resilience {
     return breaker;
   }
 
+  /**
+   * A policy that retries like {@link #of} but never fails fast: for a remote side whose recovery
+   * the caller must see at once (etcd: a node re-registers as soon as etcd is back), where a
+   * breaker's open state would only add delay to calls that are few and bounded anyway.
+   */
+  public static Resilience withoutBreaker(
+      String name, ResilienceSettings settings, Predicate<Throwable> retryable) {
+    return of(name, settings.withoutBreaker(), retryable);
+  }
+
   /** Runs {@code call}, retrying it while it fails retryably and the breaker lets it through. */
   public <T> T call(Supplier<T> call) {
     Supplier<T> guarded = breaker == null ? call : CircuitBreaker.decorateSupplier(breaker, call);

@@ -58,7 +58,17 @@ public record ResilienceSettings(
 
   /** The defaults of every key. */
   public static ResilienceSettings defaults() {
-    return fromProperties(new ConfigReader(java.util.Map.of()), "");
+    return new ResilienceSettings(
+        MAX_ATTEMPTS_DEFAULT,
+        INITIAL_BACKOFF_DEFAULT,
+        MAX_BACKOFF_DEFAULT,
+        BACKOFF_MULTIPLIER_DEFAULT,
+        JITTER_DEFAULT,
+        FAILURE_RATE_DEFAULT,
+        WINDOW_CALLS_DEFAULT,
+        MINIMUM_CALLS_DEFAULT,
+        OPEN_DURATION_DEFAULT,
+        BREAKER_ENABLED_DEFAULT);
   }
 
   /**
@@ -83,25 +93,12 @@ public record ResilienceSettings(
 
   /** Reads the settings under {@code scope} ({@code "s3"} reads {@code s3.retry.max-attempts}). */
   public static ResilienceSettings fromProperties(ConfigReader config, String scope) {
-    return fromProperties(
-        config,
-        scope,
-        new ResilienceSettings(
-            MAX_ATTEMPTS_DEFAULT,
-            INITIAL_BACKOFF_DEFAULT,
-            MAX_BACKOFF_DEFAULT,
-            BACKOFF_MULTIPLIER_DEFAULT,
-            JITTER_DEFAULT,
-            FAILURE_RATE_DEFAULT,
-            WINDOW_CALLS_DEFAULT,
-            MINIMUM_CALLS_DEFAULT,
-            OPEN_DURATION_DEFAULT,
-            BREAKER_ENABLED_DEFAULT));
+    return fromProperties(config, scope, defaults());
   }
 
   /**
-   * Reads the settings under {@code scope}, taking each missing key from {@code defaults}: for a
-   * scope whose defaults differ from the remote stores' (the client's).
+   * Reads the settings under {@code scope}; a key not set takes its value from {@code defaults}
+   * (for a scope whose defaults differ from the general ones).
    */
   public static ResilienceSettings fromProperties(
       ConfigReader config, String scope, ResilienceSettings defaults) {
@@ -118,6 +115,51 @@ public record ResilienceSettings(
         config.integer(p + MINIMUM_CALLS, d.minimumCalls()),
         config.duration(p + OPEN_DURATION, d.openDuration()),
         config.bool(p + BREAKER_ENABLED, d.circuitBreakerEnabled()));
+  }
+
+  /** These settings with another backoff range. */
+  public ResilienceSettings withBackoff(Duration initial, Duration max) {
+    return new ResilienceSettings(
+        maxAttempts,
+        initial,
+        max,
+        backoffMultiplier,
+        jitter,
+        failureRatePercent,
+        slidingWindowCalls,
+        minimumCalls,
+        openDuration,
+        circuitBreakerEnabled);
+  }
+
+  /** These settings with another number of attempts and time the breaker stays open. */
+  public ResilienceSettings withAttempts(int attempts, Duration breakerOpen) {
+    return new ResilienceSettings(
+        attempts,
+        initialBackoff,
+        maxBackoff,
+        backoffMultiplier,
+        jitter,
+        failureRatePercent,
+        slidingWindowCalls,
+        minimumCalls,
+        breakerOpen,
+        circuitBreakerEnabled);
+  }
+
+  /** These settings with no circuit breaker: the calls are retried but never refused fast. */
+  public ResilienceSettings withoutBreaker() {
+    return new ResilienceSettings(
+        maxAttempts,
+        initialBackoff,
+        maxBackoff,
+        backoffMultiplier,
+        jitter,
+        failureRatePercent,
+        slidingWindowCalls,
+        minimumCalls,
+        openDuration,
+        false);
   }
 
   private static void require(boolean condition, String message) {

@@ -15,7 +15,7 @@ class MetaStoreConfigTest {
     MetaStoreConfig config = MetaStoreConfig.fromMap(Map.of());
     assertThat(config.endpoints()).containsExactly(MetaStoreConfig.ENDPOINTS_DEFAULT);
     assertThat(config.callTimeout()).isEqualTo(MetaStoreConfig.CALL_TIMEOUT_DEFAULT);
-    assertThat(config.leaseTtl()).isEqualTo(MetaStoreConfig.LEASE_TTL_DEFAULT);
+    assertThat(config.retry()).isEqualTo(MetaStoreConfig.RETRY_DEFAULT);
     assertThat(config.namespace()).isEmpty();
   }
 
@@ -24,16 +24,24 @@ class MetaStoreConfigTest {
     MetaStoreConfig config =
         MetaStoreConfig.fromMap(
             Map.of(
-                MetaStoreConfig.ENDPOINTS, "http://a:1, http://b:2",
-                MetaStoreConfig.CALL_TIMEOUT, "1500ms",
-                MetaStoreConfig.CONNECT_TIMEOUT, "PT1S",
-                MetaStoreConfig.LEASE_TTL, "2s",
-                MetaStoreConfig.LEASE_SAFETY_MARGIN, "0.5s",
-                MetaStoreConfig.NAMESPACE, "/t1"));
+                MetaStoreConfig.ENDPOINTS,
+                "http://a:1, http://b:2",
+                MetaStoreConfig.CALL_TIMEOUT,
+                "1500ms",
+                MetaStoreConfig.CONNECT_TIMEOUT,
+                "PT1S",
+                "etcd.retry.max-attempts",
+                "7",
+                MetaStoreConfig.LEASE_SAFETY_MARGIN,
+                "0.5s",
+                MetaStoreConfig.NAMESPACE,
+                "/t1"));
     assertThat(config.endpoints()).isEqualTo(List.of("http://a:1", "http://b:2"));
     assertThat(config.callTimeout()).isEqualTo(Duration.ofMillis(1500));
     assertThat(config.connectTimeout()).isEqualTo(Duration.ofSeconds(1));
-    assertThat(config.leaseTtl()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(config.retry().maxAttempts()).isEqualTo(7);
+    assertThat(config.retry().openDuration())
+        .isEqualTo(MetaStoreConfig.RETRY_DEFAULT.openDuration());
     assertThat(config.leaseSafetyMargin()).isEqualTo(Duration.ofMillis(500));
     assertThat(config.namespace()).isEqualTo("/t1");
   }
@@ -53,7 +61,13 @@ class MetaStoreConfigTest {
         .hasMessageContaining("etcd.call-timeout");
     assertThatThrownBy(() -> MetaStoreConfig.fromMap(Map.of(MetaStoreConfig.ENDPOINTS, " , ")))
         .hasMessageContaining("etcd.endpoints");
-    assertThatThrownBy(() -> MetaStoreConfig.fromMap(Map.of(MetaStoreConfig.LEASE_TTL, "0s")))
-        .hasMessageContaining("etcd.lease-ttl");
+  }
+
+  @Test
+  void theRemovedLeaseTtlKeyIsRefusedNamingTheOneThatWorks() {
+    assertThatThrownBy(() -> MetaStoreConfig.fromMap(Map.of("etcd.lease-ttl", "5s")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("etcd.lease-ttl")
+        .hasMessageContaining("node.lease-ttl");
   }
 }

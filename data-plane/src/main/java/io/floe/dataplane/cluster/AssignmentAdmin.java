@@ -19,10 +19,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.OptionalLong;
 
 /**
@@ -151,79 +148,85 @@ public final class AssignmentAdmin {
   }
 
   /**
-   * {@code floe-admin} commands, each with {@code --etcd URLS --cluster NAME}:
-   *
-   * <pre>
-   * create-table --table db.t --tid N --schema FILE --partitions P --replicas R
-   *              [--durability memory] --nodes a,b,c
-   * move-leader  --tid N --partition P --node a
-   * drop-table   --table db.t
-   * </pre>
+   * {@code floe-admin}: see {@link AdminCommandLine#USAGE}. Exit code 2 for a bad command line, 1
+   * when etcd refuses the change.
    */
   public static void main(String[] args) throws IOException {
-    if (args.length == 0) {
-      System.err.println(
-          "usage: floe-admin create-table|move-leader|drop-table --etcd URLS --cluster NAME ...");
-      System.exit(2);
+    if (AdminCommandLine.isHelp(args)) {
+      System.out.print(AdminCommandLine.USAGE);
+      return;
     }
-    Map<String, String> flags = flags(Arrays.copyOfRange(args, 1, args.length));
+    AdminCommandLine.Parsed command;
+    try {
+      command = AdminCommandLine.parse(args);
+    } catch (AdminCommandLine.UsageException e) {
+      System.err.println("floe-admin: " + e.getMessage());
+      System.err.println();
+      System.err.print(AdminCommandLine.USAGE);
+      System.exit(2);
+      return;
+    }
+    try {
+      run(command);
+    } catch (AdminCommandLine.UsageException e) {
+      System.err.println("floe-admin: " + e.getMessage() + " (floe-admin --help for usage)");
+      System.exit(2);
+    } catch (AssignmentConflictException | IllegalArgumentException e) {
+      System.err.println("floe-admin: " + e.getMessage());
+      System.exit(1);
+    }
+  }
+
+  private static void run(AdminCommandLine.Parsed command) throws IOException {
     MetaStoreConfig config =
-        MetaStoreConfig.of(List.of(flags.getOrDefault("etcd", "http://127.0.0.1:2379").split(",")));
+        MetaStoreConfig.of(List.of(command.get("etcd", AdminCommandLine.ETCD_DEFAULT).split(",")));
     try (MetaStore store = EtcdMetaStore.connect(config)) {
       AssignmentAdmin admin =
-          new AssignmentAdmin(
-              store, flags.getOrDefault("cluster", ClusterSettings.CLUSTER_DEFAULT));
-      switch (args[0]) {
+          new AssignmentAdmin(store, command.get("cluster", ClusterSettings.CLUSTER_DEFAULT));
+      switch (command.command()) {
         case "create-table" -> {
-          String[] name = required(flags, "table").split("\\.", 2);
-          CatalogTable table =
-              new CatalogTable(
-                  Long.parseLong(required(flags, "tid")),
-                  name[0],
-                  name[1],
-                  SchemaParser.fromJson(Files.readString(Path.of(required(flags, "schema")))),
-                  Integer.parseInt(flags.getOrDefault("partitions", "1")),
-                  Integer.parseInt(flags.getOrDefault("replicas", "1")),
-                  Durability.fromJsonName(flags.getOrDefault("durability", "memory")),
-                  OptionalLong.empty(),
-                  TableState.ACTIVE,
-                  OptionalLong.empty());
           admin
-              .createTable(table, List.of(required(flags, "nodes").split(",")))
+              .createTable(table(command), List.of(command.required("nodes").split(",")))
               .forEach(a -> System.out.println(PartitionAssignmentParser.toJson(a)));
         }
         case "move-leader" ->
             System.out.println(
                 PartitionAssignmentParser.toJson(
                     admin.moveLeader(
-                        Long.parseLong(required(flags, "tid")),
-                        Integer.parseInt(required(flags, "partition")),
-                        required(flags, "node"))));
-        case "drop-table" -> admin.dropTable(required(flags, "table"));
-        default -> {
-          System.err.println("unknown command " + args[0]);
-          System.exit(2);
-        }
+                        command.longValue("tid", 0),
+                        command.intValue("partition", 0),
+                        command.required("node"))));
+        case "drop-table" -> admin.dropTable(command.required("table"));
+        default -> throw new AdminCommandLine.UsageException("unknown command " + command);
       }
     }
   }
 
-  private static Map<String, String> flags(String[] args) {
-    Map<String, String> flags = new HashMap<>();
-    for (int i = 0; i + 1 < args.length; i += 2) {
-      if (!args[i].startsWith("--")) {
-        throw new IllegalArgumentException("expected --flag, found " + args[i]);
-      }
-      flags.put(args[i].substring(2), args[i + 1]);
+  private static Durability durability(String name) {
+    try {
+      return Durability.fromJsonName(name);
+    } catch (RuntimeException e) {
+      throw new AdminCommandLine.UsageException(
+          "--durability must be memory or s3, not '" + name + "'");
     }
-    return flags;
   }
 
-  private static String required(Map<String, String> flags, String name) {
-    String value = flags.get(name);
-    if (value == null) {
-      throw new IllegalArgumentException("--" + name + " is required");
+  private static CatalogTable table(AdminCommandLine.Parsed command) throws IOException {
+    String[] name = command.required("table").split("\\.", 2);
+    if (name.length != 2 || name[0].isEmpty() || name[1].isEmpty()) {
+      throw new AdminCommandLine.UsageException(
+          "--table must be DB.TABLE, not '" + command.required("table") + "'");
     }
-    return value;
+    return new CatalogTable(
+        command.longValue("tid", 0),
+        name[0],
+        name[1],
+        SchemaParser.fromJson(Files.readString(Path.of(command.required("schema")))),
+        command.intValue("partitions", 1),
+        command.intValue("replicas", 1),
+        durability(command.get("durability", "memory")),
+        OptionalLong.empty(),
+        TableState.ACTIVE,
+        OptionalLong.empty());
   }
 }

@@ -5,6 +5,7 @@ import io.floe.core.catalog.TableState;
 import io.floe.core.cluster.PartitionAssignment;
 import io.floe.core.cluster.PartitionAssignment.Replica;
 import io.floe.core.cluster.PartitionAssignment.ReplicaRole;
+import io.floe.core.partition.PartitionState;
 import io.floe.dataplane.partition.Partition;
 import io.floe.dataplane.table.HostedTable;
 import io.floe.dataplane.table.TableHosting;
@@ -17,6 +18,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,11 +28,16 @@ import org.slf4j.LoggerFactory;
  * assigned replica of an active table (leader in the assigned term, or follower of the leader's
  * endpoint), changes roles when terms change, and releases replicas no longer assigned here or of
  * dropped tables. Level-triggered and idempotent: it compares the whole desired state with what is
- * hosted, so running it twice, or after missed events, gives the same result. A replica that fails
- * to open is skipped (and retried on the next run) without holding up the others.
+ * hosted, so running it twice, or after missed events, gives the same result.
+ *
+ * <p>Loading (from S3) runs on a bounded pool, several replicas at once; every state change runs on
+ * the cluster agent's single thread, where the end of each load is reported back. A replica is
+ * installed {@code LOADING} when its load starts and no second load of it starts before the first
+ * ends; one released while loading is dropped again when its load ends, so it never comes back. A
+ * replica whose load failed stays installed, offline with the reason, and is loaded again only on
+ * {@link #retryFailed} (the agent's back-off) or when its assignment changes.
  *
  * <p>Only tables it created are touched: tables made through the {@code CREATE_TABLE} seam stay.
- * Runs on the cluster agent's single thread.
  */
 final class AssignmentConverger {
   private static final Logger LOG = LoggerFactory.getLogger(AssignmentConverger.class);
@@ -37,19 +45,64 @@ final class AssignmentConverger {
   private final String nodeId;
   private final TableHosting hosting;
   private final TableRegistry registry;
+  private final Executor loads;
+  private final Executor agent;
+  private final Runnable loadEnded;
   private final Set<String> managedTables = new HashSet<>();
 
   /** Replicas assigned here, by {@code tid/pid}, in key order, as of the last run. */
   private Map<String, AssignedReplica> assigned = new TreeMap<>();
 
-  AssignmentConverger(String nodeId, TableHosting hosting, TableRegistry registry) {
+  /** Replicas whose load is running, by {@code tid/pid}. */
+  private final Map<String, Partition> loading = new HashMap<>();
+
+  /** Replicas whose last load failed, by {@code tid/pid}: the assignment and the reason. */
+  private final Map<String, Failure> failures = new HashMap<>();
+
+  private boolean retryingFailed;
+
+  /**
+   * @param loads where replicas load (a bounded pool)
+   * @param agent the agent's thread, which every state change (and this class) runs on
+   * @param loadEnded called on the agent's thread after each load ends, to converge again
+   */
+  AssignmentConverger(
+      String nodeId,
+      TableHosting hosting,
+      TableRegistry registry,
+      Executor loads,
+      Executor agent,
+      Runnable loadEnded) {
     this.nodeId = nodeId;
     this.hosting = hosting;
     this.registry = registry;
+    this.loads = loads;
+    this.agent = agent;
+    this.loadEnded = loadEnded;
   }
 
   Map<String, AssignedReplica> assigned() {
     return assigned;
+  }
+
+  /** True while some assigned replica's last load failed. */
+  boolean anyFailed() {
+    return assigned.values().stream().anyMatch(r -> r.error().isPresent());
+  }
+
+  /** True while some load runs. */
+  boolean anyLoading() {
+    return !loading.isEmpty();
+  }
+
+  /** Converges, loading again every replica whose last load failed. */
+  void retryFailed(DesiredState desired) {
+    retryingFailed = true;
+    try {
+      converge(desired);
+    } finally {
+      retryingFailed = false;
+    }
   }
 
   void converge(DesiredState desired) {
@@ -72,6 +125,7 @@ final class AssignmentConverger {
       CatalogTable definition = active.get(e.getValue().get(0).tableId());
       hostTable(definition, e.getValue(), desired, next);
     }
+    failures.keySet().retainAll(next.keySet());
     assigned = next;
   }
 
@@ -130,19 +184,71 @@ final class AssignmentConverger {
       hosted.setLeaderHint(a.partition(), desired.endpointOf(a.leader()));
     }
     for (PartitionAssignment a : mine) {
-      try {
-        hosting.openPartition(hosted, a.partition(), p -> applyRole(p, a, desired));
-        applyRole(hosted.partitionOrNull(a.partition()), a, desired);
-        next.put(key(a), new AssignedReplica(definition.fullName(), a, Optional.empty()));
-      } catch (RuntimeException e) {
-        LOG.error(
-            "cannot host partition {} of {}: {}",
-            a.partition(),
-            definition.fullName(),
-            e.toString());
-        next.put(key(a), failed(definition, a, e));
-      }
+      next.put(key(a), hostReplica(hosted, definition, a, desired));
     }
+  }
+
+  private AssignedReplica hostReplica(
+      HostedTable hosted, CatalogTable definition, PartitionAssignment a, DesiredState desired) {
+    String key = key(a);
+    AssignedReplica ok = new AssignedReplica(definition.fullName(), a, Optional.empty());
+    if (loading.containsKey(key)) {
+      return ok; // its role follows the assignment once the load ends
+    }
+    Partition p = hosted.partitionOrNull(a.partition());
+    if (p != null && p.role().state() != PartitionState.OFFLINE) {
+      applyRole(p, a, desired);
+      return ok;
+    }
+    Failure failure = failures.get(key);
+    if (p != null && failure != null && failure.assignment().equals(a) && !retryingFailed) {
+      return new AssignedReplica(definition.fullName(), a, Optional.of(failure.reason()));
+    }
+    return startLoad(hosted, definition, a, desired);
+  }
+
+  private AssignedReplica startLoad(
+      HostedTable hosted, CatalogTable definition, PartitionAssignment a, DesiredState desired) {
+    String key = key(a);
+    failures.remove(key);
+    Partition p = hosting.installPartition(hosted, a.partition(), q -> applyRole(q, a, desired));
+    loading.put(key, p);
+    try {
+      loads.execute(() -> load(hosted, definition, a, p));
+    } catch (RejectedExecutionException e) {
+      loading.remove(key); // closing
+    }
+    return new AssignedReplica(definition.fullName(), a, Optional.empty());
+  }
+
+  /** On the loading pool: fills the replica, then reports back on the agent's thread. */
+  private void load(
+      HostedTable hosted, CatalogTable definition, PartitionAssignment a, Partition p) {
+    String reason = null;
+    try {
+      hosting.loadPartition(hosted, p);
+    } catch (RuntimeException e) {
+      reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+      LOG.error("cannot host partition {} of {}: {}", a.partition(), definition.fullName(), reason);
+    }
+    String failed = reason;
+    try {
+      agent.execute(() -> loadEnded(hosted, a, p, failed));
+    } catch (RejectedExecutionException e) {
+      // the agent is closing: nothing to converge any more
+    }
+  }
+
+  private void loadEnded(HostedTable hosted, PartitionAssignment a, Partition p, String reason) {
+    String key = key(a);
+    loading.remove(key);
+    if (hosted.partitionOrNull(a.partition()) != p) {
+      // Released while it loaded: give back what the load filled in; it does not come back.
+      p.drop();
+    } else if (reason != null) {
+      failures.put(key, new Failure(a, reason));
+    }
+    loadEnded.run();
   }
 
   private void applyRole(Partition p, PartitionAssignment a, DesiredState desired) {
@@ -175,6 +281,9 @@ final class AssignmentConverger {
     }
     return null;
   }
+
+  /** Why the last load of a replica failed, under which assignment. */
+  private record Failure(PartitionAssignment assignment, String reason) {}
 
   private static AssignedReplica failed(
       CatalogTable definition, PartitionAssignment a, RuntimeException e) {

@@ -9,6 +9,7 @@ import io.floe.core.meta.MetaWatch;
 import io.floe.core.meta.PrefixRead;
 import io.floe.core.meta.WatchEvent;
 import io.floe.core.meta.WatchListener;
+import io.floe.core.retry.Backoff;
 import io.floe.dataplane.partition.Partition;
 import io.floe.dataplane.table.HostedTable;
 import io.floe.dataplane.table.TableHosting;
@@ -16,9 +17,12 @@ import io.floe.dataplane.table.TableRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,16 +37,13 @@ import org.slf4j.LoggerFactory;
  * a new lease and reads the desired state anew, but leaderships come back only with an assignment
  * in a newer term.
  *
- * <p>All state changes run on one thread, in the order etcd reported them.
+ * <p>All state changes run on one thread, in the order etcd reported them; replicas load on a
+ * bounded pool ({@code node.load-parallelism}). What must eventually work is tried again after a
+ * backoff from configuration: reading and registering in etcd ({@code etcd.retry.*}), loading a
+ * replica that failed ({@code node.replica.retry.*}, 1 s growing to 30 s).
  */
 public final class ClusterAgent implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ClusterAgent.class);
-  private static final Duration RETRY = Duration.ofMillis(500);
-
-  /** A replica that failed to open (S3 unreachable, a load error) is tried again, backing off. */
-  static final Duration FAILED_REPLICA_RETRY_MIN = Duration.ofSeconds(1);
-
-  static final Duration FAILED_REPLICA_RETRY_MAX = Duration.ofSeconds(30);
 
   private final MetaStore store;
   private final MetaKeys keys;
@@ -52,6 +53,9 @@ public final class ClusterAgent implements AutoCloseable {
   private final AssignmentConverger converger;
   private final StatusPublisher status;
   private final ScheduledExecutorService thread;
+  private final ExecutorService loads;
+  private final Backoff etcdBackoff;
+  private final Backoff replicaBackoff;
   private final List<MetaWatch> watches = new ArrayList<>();
 
   private volatile Lease lease;
@@ -60,7 +64,6 @@ public final class ClusterAgent implements AutoCloseable {
   private volatile long leaseLostAtNanos;
   private long generation;
   private boolean convergeQueued;
-  private Duration failedRetry = FAILED_REPLICA_RETRY_MIN;
   private boolean failedRetryScheduled;
 
   private ClusterAgent(
@@ -73,15 +76,26 @@ public final class ClusterAgent implements AutoCloseable {
     this.keys = MetaKeys.forCluster(settings.cluster());
     this.registry = registry;
     this.membership = new NodeMembership(store, keys, registration, settings.leaseTtl());
-    this.converger = new AssignmentConverger(registration.node(), hosting, registry);
     this.status = new StatusPublisher(store, keys, registration.node(), registry);
     this.thread =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "floe-cluster-" + registration.node());
-              t.setDaemon(true);
-              return t;
-            });
+        Executors.newSingleThreadScheduledExecutor(daemon("floe-cluster-" + registration.node()));
+    this.loads =
+        Executors.newFixedThreadPool(
+            settings.loadParallelism(), daemon("floe-load-" + registration.node()));
+    this.converger =
+        new AssignmentConverger(
+            registration.node(), hosting, registry, loads, thread, this::requestConverge);
+    this.etcdBackoff = new Backoff(settings.etcdRetry());
+    this.replicaBackoff = new Backoff(settings.replicaRetry());
+  }
+
+  private static ThreadFactory daemon(String name) {
+    AtomicInteger count = new AtomicInteger();
+    return r -> {
+      Thread t = new Thread(r, name + "-" + count.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
   }
 
   /**
@@ -101,6 +115,7 @@ public final class ClusterAgent implements AutoCloseable {
       agent.adopt(agent.membership.register(settings.leaseTtl().plusSeconds(1)));
     } catch (RuntimeException e) {
       agent.thread.shutdownNow();
+      agent.loads.shutdownNow();
       throw e;
     }
     agent.thread.execute(agent::resync);
@@ -164,6 +179,7 @@ public final class ClusterAgent implements AutoCloseable {
         old.close();
       }
       adopt(membership.register(Duration.ZERO));
+      etcdBackoff.reset();
       status.reset();
       LOG.info("node {} registered again", membership.registration().node());
       resync();
@@ -192,6 +208,7 @@ public final class ClusterAgent implements AutoCloseable {
       watch(keys.tablesPrefix(), tables, gen, desired::onTableEvent);
       watch(keys.partitionsPrefix(), assignments, gen, desired::onAssignmentEvent);
       watch(keys.nodesPrefix(), nodes, gen, desired::onNodeEvent);
+      etcdBackoff.reset();
     } catch (MetaStoreException e) {
       LOG.warn("cannot read the desired state: {}; retrying", e.getMessage());
       closeWatches();
@@ -251,33 +268,32 @@ public final class ClusterAgent implements AutoCloseable {
   }
 
   /**
-   * No operator step is needed after a passing fault: while some assigned replica failed to open,
-   * converge again after a back-off (1 s doubling to 30 s); its status shows the last error.
+   * No operator step is needed after a passing fault: while some assigned replica failed to load,
+   * load it again after a backoff ({@code node.replica.retry.*}); its status shows the last error.
    */
   private void retryFailedReplicas() {
-    boolean anyFailed = converger.assigned().values().stream().anyMatch(r -> r.error().isPresent());
-    if (!anyFailed) {
-      failedRetry = FAILED_REPLICA_RETRY_MIN;
+    if (!converger.anyFailed()) {
+      if (!converger.anyLoading()) {
+        replicaBackoff.reset();
+      }
       return;
     }
     if (failedRetryScheduled || closed) {
       return;
     }
     failedRetryScheduled = true;
-    Duration delay = failedRetry;
-    failedRetry = min(failedRetry.multipliedBy(2), FAILED_REPLICA_RETRY_MAX);
-    LOG.info("retrying replicas that failed to open in {} ms", delay.toMillis());
+    Duration delay = replicaBackoff.next();
+    LOG.info("loading replicas that failed again in {} ms", delay.toMillis());
     thread.schedule(
         () -> {
           failedRetryScheduled = false;
-          requestConverge();
+          if (!closed && registered) {
+            converger.retryFailed(desired);
+            retryFailedReplicas();
+          }
         },
         delay.toMillis(),
         TimeUnit.MILLISECONDS);
-  }
-
-  private static Duration min(Duration a, Duration b) {
-    return a.compareTo(b) <= 0 ? a : b;
   }
 
   private void publishStatus() {
@@ -295,7 +311,7 @@ public final class ClusterAgent implements AutoCloseable {
 
   private void retry(Runnable task) {
     if (!closed) {
-      thread.schedule(task, RETRY.toMillis(), TimeUnit.MILLISECONDS);
+      thread.schedule(task, etcdBackoff.next().toMillis(), TimeUnit.MILLISECONDS);
     }
   }
 
@@ -326,6 +342,7 @@ public final class ClusterAgent implements AutoCloseable {
       LOG.debug("closing watches: {}", e.toString());
     }
     thread.shutdownNow();
+    loads.shutdownNow();
     Lease current = lease;
     if (current != null) {
       try {

@@ -15,10 +15,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The node's registration ({@code nodes/{node}}) under a lease of its own. Registering is
- * create-if-absent: a key left by another process is waited out for one TTL (a crashed process's
- * lease expires by then), and if it is still there a live process holds the id and registering
- * fails with {@link NodeIdInUseException}. A key left by this very process (same incarnation, an
- * earlier lease) is replaced.
+ * create-if-absent. A key left by this very process (same incarnation, an earlier lease) is
+ * replaced. A key left by a process that is provably dead ({@link PredecessorCheck}: a restart
+ * after a crash) is taken over at once: its lease is revoked (its status keys go with it) and the
+ * key deleted, guarded by the revision read; the new incarnation is already fenced through S3. Any
+ * other key is waited out for one TTL (a crashed process's lease expires by then), and if it is
+ * still there a live process holds the id and registering fails with {@link NodeIdInUseException}.
  */
 final class NodeMembership {
   private static final Logger LOG = LoggerFactory.getLogger(NodeMembership.class);
@@ -28,12 +30,14 @@ final class NodeMembership {
   private final MetaKeys keys;
   private final NodeRegistration registration;
   private final Duration ttl;
+  private final PredecessorCheck predecessor;
 
   NodeMembership(MetaStore store, MetaKeys keys, NodeRegistration registration, Duration ttl) {
     this.store = store;
     this.keys = keys;
     this.registration = registration;
     this.ttl = ttl;
+    this.predecessor = new PredecessorCheck(registration.endpoint());
   }
 
   NodeRegistration registration() {
@@ -67,6 +71,11 @@ final class NodeMembership {
           store.txn().ifModRevision(key, existing.get().modRevision()).delete(key).commit();
           continue;
         }
+        Optional<NodeRegistration> holder = existing.flatMap(NodeMembership::parse);
+        if (holder.isPresent() && predecessor.provablyDead(holder.get())) {
+          takeOver(key, existing.get(), holder.get());
+          continue;
+        }
         if (System.nanoTime() >= deadline) {
           throw new NodeIdInUseException(
               registration.node(), existing.map(MetaEntry::valueAsString).orElse("gone"));
@@ -84,13 +93,34 @@ final class NodeMembership {
     }
   }
 
+  /** Removes a dead predecessor's registration and, with its lease, its status keys. */
+  private void takeOver(String key, MetaEntry entry, NodeRegistration dead) {
+    LOG.info(
+        "node {}: the process that registered it (incarnation {} at {}) is gone; taking over its"
+            + " registration without waiting for its lease",
+        registration.node(),
+        dead.incarnation(),
+        dead.endpoint());
+    if (entry.leaseId() != 0) {
+      store.revokeLease(entry.leaseId());
+    }
+    store.txn().ifModRevision(key, entry.modRevision()).delete(key).commit();
+  }
+
   private boolean isMine(MetaEntry entry) {
+    return parse(entry)
+        .map(
+            other ->
+                other.incarnation() == registration.incarnation()
+                    && other.endpoint().equals(registration.endpoint()))
+        .orElse(false);
+  }
+
+  private static Optional<NodeRegistration> parse(MetaEntry entry) {
     try {
-      NodeRegistration other = NodeRegistrationParser.fromJson(entry.value());
-      return other.incarnation() == registration.incarnation()
-          && other.endpoint().equals(registration.endpoint());
+      return Optional.of(NodeRegistrationParser.fromJson(entry.value()));
     } catch (FormatException e) {
-      return false;
+      return Optional.empty();
     }
   }
 }

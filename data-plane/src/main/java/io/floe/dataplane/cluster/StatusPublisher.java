@@ -70,7 +70,8 @@ final class StatusPublisher {
     long tid = replica.assignment().tableId();
     int pid = replica.assignment().partition();
     Partition p = hostedPartition(replica.table(), tid, pid);
-    if (p == null || replica.error().isPresent()) {
+    Optional<String> error = replica.error().or(() -> offlineReason(p));
+    if (p == null || error.isPresent()) {
       return new PartitionReport(
           nodeId,
           tid,
@@ -82,7 +83,7 @@ final class StatusPublisher {
           0,
           0,
           false,
-          Optional.of(replica.error().orElse("not hosted")));
+          Optional.of(error.orElse("not hosted")));
     }
     PartitionStatus s = p.status();
     return new PartitionReport(
@@ -97,6 +98,15 @@ final class StatusPublisher {
         s.memoryBytes(),
         p.role().writable(),
         Optional.empty());
+  }
+
+  /** A replica kept offline after a failed load says why (recovery.md §4). */
+  private static Optional<String> offlineReason(Partition p) {
+    if (p == null || p.role().state() != PartitionState.OFFLINE) {
+      return Optional.empty();
+    }
+    String reason = p.role().offlineReason();
+    return reason.isEmpty() ? Optional.empty() : Optional.of(reason);
   }
 
   private Partition hostedPartition(String table, long tid, int pid) {

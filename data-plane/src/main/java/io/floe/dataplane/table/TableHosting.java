@@ -16,6 +16,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Consumer;
 
 /**
  * Creates and releases the tables and partition replicas this node hosts. Two ways in: the
@@ -96,27 +97,52 @@ public final class TableHosting {
 
   /**
    * Creates replica {@code pid} of {@code table} with its role set by {@code roleSetter} (leader or
-   * follower in the assigned term), fills it through the loader, and installs it. On a load failure
-   * the replica's memory is given back and the error rethrown.
+   * follower in the assigned term), fills it through the loader, and installs it; a replica already
+   * installed and not offline is returned as it is. On a load failure the replica stays installed,
+   * offline with the reason and holding nothing, and the error is rethrown.
    */
-  public Partition openPartition(
-      HostedTable table, int pid, java.util.function.Consumer<Partition> roleSetter) {
+  public Partition openPartition(HostedTable table, int pid, Consumer<Partition> roleSetter) {
     Partition existing = table.partitionOrNull(pid);
-    if (existing != null) {
+    if (existing != null && existing.status().state() != PartitionState.OFFLINE) {
       return existing;
     }
+    Partition partition = installPartition(table, pid, roleSetter);
+    loadPartition(table, partition);
+    return partition;
+  }
+
+  /**
+   * Installs a new replica {@code pid} of {@code table}, {@code LOADING} (requests get {@code
+   * PARTITION_LOADING}), with its role set by {@code roleSetter}, in place of whatever was
+   * installed (a replica that failed to load and holds nothing). Fill it with {@link
+   * #loadPartition}, on any thread.
+   */
+  public Partition installPartition(HostedTable table, int pid, Consumer<Partition> roleSetter) {
     Partition partition =
         new Partition(table.tableId(), pid, budget, sinks.sinkFor(table.durability()));
     roleSetter.accept(partition);
+    Partition replaced = table.partitionOrNull(pid);
     table.setPartition(pid, partition);
+    if (replaced != null) {
+      replaced.drop();
+    }
+    return partition;
+  }
+
+  /**
+   * Fills an installed replica through the loader. On failure it stays installed, offline with the
+   * reason and holding nothing (recovery.md §4: every request to it gets that reason), and the
+   * error is rethrown.
+   */
+  public void loadPartition(HostedTable table, Partition partition) {
     try {
       loader.load(table, partition);
     } catch (RuntimeException e) {
-      table.setPartition(pid, null);
-      partition.drop();
+      if (partition.status().state() != PartitionState.OFFLINE) {
+        partition.failLoad(e.getMessage() == null ? e.toString() : e.getMessage());
+      }
       throw e;
     }
-    return partition;
   }
 
   /** Stops serving replica {@code pid} and gives back its memory; drops the table when empty. */

@@ -1,6 +1,7 @@
 package io.floe.dataplane.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.floe.core.catalog.CatalogTable;
 import io.floe.core.cluster.NodeRegistration;
@@ -13,14 +14,19 @@ import io.floe.core.cluster.TableDefinitionParser;
 import io.floe.core.meta.MetaEntry;
 import io.floe.core.meta.MetaKeys;
 import io.floe.core.partition.PartitionRole;
+import io.floe.core.partition.PartitionState;
+import io.floe.core.protocol.ErrorCode;
+import io.floe.core.protocol.FloeRequestException;
 import io.floe.dataplane.partition.MemoryBudget;
 import io.floe.dataplane.table.HostedTable;
 import io.floe.dataplane.table.TableHosting;
 import io.floe.dataplane.table.TableRegistry;
 import io.floe.dataplane.wal.WalSinks;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Queue;
 import org.junit.jupiter.api.Test;
 
 /** Convergence from a desired state to hosted replicas, without etcd. */
@@ -30,8 +36,37 @@ class AssignmentConvergerTest {
   private final TableRegistry registry = new TableRegistry();
   private final TableHosting hosting =
       new TableHosting(registry, new MemoryBudget(64L << 20), WalSinks.memoryOnly());
-  private final AssignmentConverger converger = new AssignmentConverger("me", hosting, registry);
   private final DesiredState desired = new DesiredState();
+
+  /** The loading pool and the agent's thread, run by hand to choose the order of events. */
+  private final Queue<Runnable> loads = new ArrayDeque<>();
+
+  private final Queue<Runnable> agent = new ArrayDeque<>();
+  private final AssignmentConverger converger =
+      new AssignmentConverger(
+          "me",
+          hosting,
+          registry,
+          loads::add,
+          agent::add,
+          () -> agent.add(() -> converger().converge(desired)));
+
+  private AssignmentConverger converger() {
+    return converger;
+  }
+
+  /** Runs every load started and every report of its end, until nothing is left to run. */
+  private void settle() {
+    while (!loads.isEmpty() || !agent.isEmpty()) {
+      Runnable next = loads.isEmpty() ? agent.poll() : loads.poll();
+      next.run();
+    }
+  }
+
+  private void convergeAndSettle() {
+    converger.converge(desired);
+    settle();
+  }
 
   private static MetaEntry entry(String key, byte[] value) {
     return new MetaEntry(key, value, 1, 1, 1, 0);
@@ -75,32 +110,91 @@ class AssignmentConvergerTest {
         });
     CatalogTable t = ClusterNodes.table(3, "db.t", 3, 2);
     define(t, List.of(leaderHere(3, 0, 1), leaderHere(3, 1, 1), leaderHere(3, 2, 1)));
-    converger.converge(desired);
+    convergeAndSettle();
 
     HostedTable hosted = registry.get("db.t");
     assertThat(hosted.partitionOrNull(0).role().writable()).isTrue();
-    assertThat(hosted.partitionOrNull(1)).isNull();
     assertThat(hosted.partitionOrNull(2).role().writable()).isTrue();
     assertThat(converger.assigned().get("3/1").error())
         .hasValue("snapshot of partition 1 is corrupt");
+    // Kept installed and offline (recovery.md §4): requests get the reason, not "not here".
+    var failed = hosted.partitionOrNull(1);
+    assertThat(failed.role().state()).isEqualTo(PartitionState.OFFLINE);
+    assertThatThrownBy(() -> hosted.partition(1).get(new byte[] {1}))
+        .isInstanceOf(FloeRequestException.class)
+        .hasMessageContaining("offline on this node: snapshot of partition 1 is corrupt")
+        .extracting(e -> ((FloeRequestException) e).code())
+        .isEqualTo(ErrorCode.PARTITION_NOT_FOUND);
 
-    // Idempotent: the next run (a later event) retries the failed one and changes nothing else.
+    // Idempotent: a later event changes nothing; the failed one waits for the agent's backoff.
     hosting.setLoader((table, partition) -> partition.markNormal());
     var p0 = hosted.partitionOrNull(0);
-    converger.converge(desired);
+    convergeAndSettle();
+    assertThat(hosted.partitionOrNull(0)).isSameAs(p0);
+    assertThat(hosted.partitionOrNull(1)).isSameAs(failed);
+
+    converger.retryFailed(desired);
+    settle();
     assertThat(hosted.partitionOrNull(0)).isSameAs(p0);
     assertThat(hosted.partitionOrNull(1).role().writable()).isTrue();
     assertThat(converger.assigned().get("3/1").error()).isEmpty();
   }
 
   @Test
+  void aReplicaIsLoadingUntilItsLoadEndsAndLoadsOnce() {
+    CatalogTable t = ClusterNodes.table(5, "db.l", 2, 2);
+    define(t, List.of(leaderHere(5, 0, 1), leaderHere(5, 1, 1)));
+    converger.converge(desired);
+    converger.converge(desired);
+
+    assertThat(loads).as("one load per replica, both started at once").hasSize(2);
+    var p0 = registry.get("db.l").partitionOrNull(0);
+    assertThat(p0.role().state()).isEqualTo(PartitionState.LOADING);
+    settle();
+    assertThat(registry.get("db.l").partitionOrNull(0)).isSameAs(p0);
+    assertThat(p0.role().writable()).isTrue();
+  }
+
+  @Test
+  void aReplicaReleasedWhileLoadingDoesNotComeBack() {
+    MemoryBudget budget = new MemoryBudget(64L << 20);
+    TableHosting hostingWithBudget = new TableHosting(registry, budget, WalSinks.memoryOnly());
+    AssignmentConverger c =
+        new AssignmentConverger(
+            "me", hostingWithBudget, registry, loads::add, agent::add, () -> {});
+    hostingWithBudget.setLoader(
+        (table, partition) -> {
+          var buffer = partition.newLoadBuffer();
+          buffer.snapshotRow(1, 1, new byte[] {1}, new byte[] {1, 2, 3});
+          buffer.snapshotLoaded(1);
+          buffer.install();
+          partition.markNormal();
+        });
+    CatalogTable t = ClusterNodes.table(6, "db.r", 1, 2);
+    define(t, List.of(leaderHere(6, 0, 1)));
+    c.converge(desired);
+    HostedTable hosted = registry.get("db.r");
+    var loadingReplica = hosted.partitionOrNull(0);
+
+    desired.resetAssignments(List.of()); // no longer assigned here
+    c.converge(desired);
+    assertThat(hosted.partitionOrNull(0)).isNull();
+
+    settle(); // the load ends after the release
+    assertThat(hosted.partitionOrNull(0)).isNull();
+    assertThat(loadingReplica.role().state()).isEqualTo(PartitionState.OFFLINE);
+    assertThat(budget.used()).isZero();
+    assertThat(c.assigned()).isEmpty();
+  }
+
+  @Test
   void aNewerTermMakesThisReplicaAFollowerOfTheRegisteredLeaderEndpoint() {
     CatalogTable t = ClusterNodes.table(4, "db.u", 1, 2);
     define(t, List.of(leaderHere(4, 0, 1)));
-    converger.converge(desired);
+    convergeAndSettle();
     PartitionAssignment moved = leaderHere(4, 0, 1).withLeader("other");
     define(t, List.of(moved));
-    converger.converge(desired);
+    convergeAndSettle();
 
     var p = registry.get("db.u").partitionOrNull(0);
     assertThat(p.role().role()).isEqualTo(PartitionRole.FOLLOWER);
@@ -109,7 +203,7 @@ class AssignmentConvergerTest {
 
     // A stale assignment (older term) is ignored.
     define(t, List.of(leaderHere(4, 0, 1)));
-    converger.converge(desired);
+    convergeAndSettle();
     assertThat(p.role().role()).isEqualTo(PartitionRole.FOLLOWER);
   }
 

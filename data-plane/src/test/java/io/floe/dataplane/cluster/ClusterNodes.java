@@ -60,6 +60,11 @@ final class ClusterNodes {
   }
 
   static CatalogTable table(long tid, String name, int partitions, int replicas) {
+    return table(tid, name, partitions, replicas, Durability.MEMORY);
+  }
+
+  static CatalogTable table(
+      long tid, String name, int partitions, int replicas, Durability durability) {
     String[] parts = name.split("\\.");
     return new CatalogTable(
         tid,
@@ -68,7 +73,7 @@ final class ClusterNodes {
         SCHEMA,
         partitions,
         replicas,
-        Durability.MEMORY,
+        durability,
         OptionalLong.empty(),
         TableState.ACTIVE,
         OptionalLong.empty());

@@ -4,6 +4,8 @@ import io.etcd.jetcd.common.exception.EtcdException;
 import io.floe.core.meta.LeaseNotFoundException;
 import io.floe.core.meta.MetaStoreException;
 import io.floe.core.meta.MetaStoreUnavailableException;
+import io.floe.core.retry.Resilience;
+import io.floe.core.retry.ResilienceSettings;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.time.Duration;
@@ -13,25 +15,46 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 
 /**
  * Puts a deadline on every etcd call and turns jetcd's and gRPC's failures into Floe's typed
- * exceptions, naming what was being done and the endpoints.
+ * exceptions, naming what was being done and the endpoints. Idempotent calls are retried through
+ * Floe's one retry mechanism ({@link Resilience}, policy {@code etcd.retry.*}) while etcd is
+ * unavailable; jetcd's own retries are off.
  */
 final class EtcdCalls {
   private final Duration timeout;
   private final String endpoints;
+  private final Resilience resilience;
 
-  EtcdCalls(Duration timeout, String endpoints) {
+  EtcdCalls(Duration timeout, String endpoints, ResilienceSettings retry) {
     this.timeout = timeout;
     this.endpoints = endpoints;
+    this.resilience = Resilience.withoutBreaker("etcd", retry, EtcdCalls::isRetryable);
+  }
+
+  /** Only unavailability is worth another try; a missing lease or a refused call is an answer. */
+  static boolean isRetryable(Throwable failure) {
+    return failure instanceof MetaStoreUnavailableException;
+  }
+
+  /**
+   * Runs a call that may safely be sent again (a read, a put of a value, a delete, a revocation):
+   * each attempt within the call timeout, retried while etcd is unavailable.
+   */
+  <T> T idempotent(Supplier<CompletableFuture<T>> call, String what) {
+    return resilience.call(() -> await(call.get(), what));
   }
 
   Duration timeout() {
     return timeout;
   }
 
-  /** Waits at most the call timeout for {@code call}; cancels it when the deadline passes. */
+  /**
+   * Waits at most the call timeout for {@code call}, sent once (transactions, keep-alives: their
+   * outcome may be unknown); cancels it when the deadline passes.
+   */
   <T> T await(CompletableFuture<T> call, String what) {
     try {
       return call.get(timeout.toMillis(), TimeUnit.MILLISECONDS);

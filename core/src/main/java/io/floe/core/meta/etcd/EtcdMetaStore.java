@@ -9,6 +9,7 @@ import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.PutOption;
 import io.floe.core.meta.LeaderElection;
 import io.floe.core.meta.Lease;
+import io.floe.core.meta.LeaseNotFoundException;
 import io.floe.core.meta.MetaEntry;
 import io.floe.core.meta.MetaStore;
 import io.floe.core.meta.MetaStoreConfig;
@@ -43,7 +44,8 @@ public final class EtcdMetaStore implements MetaStore {
   private EtcdMetaStore(MetaStoreConfig config) {
     this.config = config;
     this.client = buildClient(config);
-    this.calls = new EtcdCalls(config.callTimeout(), String.join(",", config.endpoints()));
+    this.calls =
+        new EtcdCalls(config.callTimeout(), String.join(",", config.endpoints()), config.retry());
     this.scheduler = Executors.newScheduledThreadPool(1, daemon("floe-etcd-timer"));
     this.callbacks = Executors.newCachedThreadPool(daemon("floe-etcd-callback"));
   }
@@ -59,7 +61,8 @@ public final class EtcdMetaStore implements MetaStore {
 
   @Override
   public Optional<MetaEntry> get(String key) {
-    GetResponse response = calls.await(client.getKVClient().get(Bytes.of(key)), "get " + key);
+    GetResponse response =
+        calls.idempotent(() -> client.getKVClient().get(Bytes.of(key)), "get " + key);
     return response.getKvs().stream().findFirst().map(Bytes::entry);
   }
 
@@ -67,7 +70,8 @@ public final class EtcdMetaStore implements MetaStore {
   public PrefixRead getPrefix(String prefix) {
     GetOption option = GetOption.builder().isPrefix(true).build();
     GetResponse response =
-        calls.await(client.getKVClient().get(Bytes.of(prefix), option), "get prefix " + prefix);
+        calls.idempotent(
+            () -> client.getKVClient().get(Bytes.of(prefix), option), "get prefix " + prefix);
     List<MetaEntry> entries =
         response.getKvs().stream().map(Bytes::entry).collect(Collectors.toList());
     return new PrefixRead(entries, response.getHeader().getRevision());
@@ -76,7 +80,7 @@ public final class EtcdMetaStore implements MetaStore {
   @Override
   public long put(String key, byte[] value) {
     return calls
-        .await(client.getKVClient().put(Bytes.of(key), Bytes.of(value)), "put " + key)
+        .idempotent(() -> client.getKVClient().put(Bytes.of(key), Bytes.of(value)), "put " + key)
         .getHeader()
         .getRevision();
   }
@@ -85,8 +89,8 @@ public final class EtcdMetaStore implements MetaStore {
   public long put(String key, byte[] value, Lease lease) {
     PutOption option = PutOption.builder().withLeaseId(lease.id()).build();
     return calls
-        .await(
-            client.getKVClient().put(Bytes.of(key), Bytes.of(value), option),
+        .idempotent(
+            () -> client.getKVClient().put(Bytes.of(key), Bytes.of(value), option),
             "put " + key + " with " + lease)
         .getHeader()
         .getRevision();
@@ -95,7 +99,7 @@ public final class EtcdMetaStore implements MetaStore {
   @Override
   public boolean delete(String key) {
     DeleteResponse response =
-        calls.await(client.getKVClient().delete(Bytes.of(key)), "delete " + key);
+        calls.idempotent(() -> client.getKVClient().delete(Bytes.of(key)), "delete " + key);
     return response.getDeleted() > 0;
   }
 
@@ -109,7 +113,8 @@ public final class EtcdMetaStore implements MetaStore {
     long seconds = Math.max(1, (ttl.toMillis() + 999) / 1000);
     long sentNanos = System.nanoTime();
     LeaseGrantResponse granted =
-        calls.await(client.getLeaseClient().grant(seconds), "grant a lease of " + seconds + "s");
+        calls.idempotent(
+            () -> client.getLeaseClient().grant(seconds), "grant a lease of " + seconds + "s");
     Duration actual = Duration.ofSeconds(granted.getTTL());
     EtcdLease lease =
         new EtcdLease(
@@ -124,6 +129,18 @@ public final class EtcdMetaStore implements MetaStore {
     open.add(lease);
     lease.start(scheduler);
     return lease;
+  }
+
+  @Override
+  public boolean revokeLease(long leaseId) {
+    try {
+      calls.idempotent(
+          () -> client.getLeaseClient().revoke(leaseId),
+          "revoke lease " + Long.toHexString(leaseId));
+      return true;
+    } catch (LeaseNotFoundException e) {
+      return false;
+    }
   }
 
   @Override
@@ -143,7 +160,8 @@ public final class EtcdMetaStore implements MetaStore {
 
   @Override
   public void compact(long revision) {
-    calls.await(client.getKVClient().compact(revision), "compact up to revision " + revision);
+    calls.idempotent(
+        () -> client.getKVClient().compact(revision), "compact up to revision " + revision);
   }
 
   @Override
@@ -165,7 +183,8 @@ public final class EtcdMetaStore implements MetaStore {
         Client.builder()
             .endpoints(config.endpoints().toArray(String[]::new))
             .connectTimeout(config.connectTimeout())
-            .retryMaxDuration(config.callTimeout())
+            // Floe retries idempotent calls itself (EtcdCalls, etcd.retry.*): one mechanism.
+            .retryMaxAttempts(0)
             .keepaliveTime(Duration.ofSeconds(5))
             .keepaliveTimeout(Duration.ofSeconds(3));
     if (!config.namespace().isEmpty()) {

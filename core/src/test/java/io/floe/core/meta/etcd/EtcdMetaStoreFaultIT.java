@@ -30,7 +30,13 @@ import org.junit.jupiter.api.Test;
 /** What a MetaStore user sees when etcd is down, dies mid-call, or restarts under a watch. */
 class EtcdMetaStoreFaultIT {
   private static final Duration CALL_TIMEOUT = Duration.ofSeconds(1);
-  private static final Duration BOUND = CALL_TIMEOUT.plusSeconds(2);
+
+  /** Every attempt within the call timeout, the waits between them, and 2 s of slack. */
+  private static final Duration BOUND =
+      CALL_TIMEOUT
+          .plus(MetaStoreConfig.RETRY_DEFAULT.maxBackoff())
+          .multipliedBy(MetaStoreConfig.RETRY_DEFAULT.maxAttempts())
+          .plusSeconds(2);
 
   private EtcdProcess etcd;
   private MetaStore store;
