@@ -138,13 +138,16 @@ public final class LocalCluster {
         s3.endpoint().toString(), BUCKET, s3.region(), s3.accessKey(), s3.secretKey());
   }
 
-  /** The nodes' S3 settings: the cluster's objects under the prefix named after the cluster. */
+  /**
+   * The nodes' S3 settings: no prefix of their own, so the cluster's objects are under {@code
+   * local/} (a node roots its keys at {@code {s3.prefix}/{cluster.name}/}).
+   */
   static Map<String, String> s3Settings(
       String endpoint, String bucket, String region, String accessKey, String secretKey) {
     return Map.of(
         ObjectStoreConfig.ENDPOINT, endpoint,
         ObjectStoreConfig.BUCKET, bucket,
-        ObjectStoreConfig.PREFIX, CLUSTER,
+        ObjectStoreConfig.PREFIX, "",
         ObjectStoreConfig.PATH_STYLE, "true",
         ObjectStoreConfig.REGION, region,
         ObjectStoreConfig.ACCESS_KEY, accessKey,
@@ -168,7 +171,7 @@ public final class LocalCluster {
             + s3.endpoint()
             + "   bucket "
             + BUCKET
-            + ", prefix "
+            + ", cluster root "
             + CLUSTER
             + "/, region "
             + s3.region()

@@ -25,9 +25,7 @@ import io.floe.dataplane.testing.PipelinedConnection;
 import io.floe.testsupport.etcd.EtcdExtension;
 import io.floe.testsupport.s3.S3Extension;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
@@ -145,22 +143,13 @@ class FailedLoadWithEtcdIT {
     Properties props = ClusterNodes.props(NODE, Duration.ofSeconds(4));
     props.setProperty(MetaStoreConfig.ENDPOINTS, String.join(",", ETCD.endpoints()));
     props.setProperty("snapshot.wal-bytes", Long.toString(1L << 40));
-    s3Settings().forEach(props::setProperty);
+    S3.settings().forEach(props::setProperty);
     return NodeConfig.of(props);
   }
 
-  private static Map<String, String> s3Settings() {
-    Map<String, String> s = new HashMap<>();
-    s.put(ObjectStoreConfig.ENDPOINT, S3.endpoint().toString());
-    s.put(ObjectStoreConfig.PATH_STYLE, "true");
-    s.put(ObjectStoreConfig.BUCKET, S3.bucket());
-    s.put(ObjectStoreConfig.REGION, S3.region());
-    s.put(ObjectStoreConfig.ACCESS_KEY, S3.accessKey());
-    s.put(ObjectStoreConfig.SECRET_KEY, S3.secretKey());
-    return s;
-  }
-
   private static ObjectStore store() {
-    return new S3ObjectStore(ObjectStoreConfig.fromProperties(s3Settings()));
+    // the node's objects are under its cluster's root (spec.md §6)
+    return new S3ObjectStore(
+        ObjectStoreConfig.fromProperties(S3.settings()).forCluster(ClusterNodes.CLUSTER));
   }
 }
