@@ -10,6 +10,7 @@ import io.floe.core.meta.MetaWatch;
 import io.floe.core.meta.WatchCompactedException;
 import io.floe.core.meta.WatchEvent;
 import io.floe.core.meta.WatchListener;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -117,12 +118,21 @@ final class ResumingWatch implements MetaWatch {
         listener.onTerminated(new WatchCompactedException(prefix, nextRevision, compacted, error));
       } else {
         LOG.debug("watch on {} interrupted at revision {}: {}", prefix, nextRevision, error);
-        scheduler.schedule(this::start, backoffMillis, TimeUnit.MILLISECONDS);
+        try {
+          scheduler.schedule(this::start, backoffMillis, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException storeClosing) {
+          // the store is closing and ends its client's watches: nothing to resume
+          closed = true;
+        }
         backoffMillis = Math.min(MAX_BACKOFF_MILLIS, backoffMillis * 2);
       }
     }
     // Not from inside jetcd's callback: it still uses the watcher after calling us.
-    scheduler.execute(() -> closeQuietly(toClose));
+    try {
+      scheduler.execute(() -> closeQuietly(toClose));
+    } catch (RejectedExecutionException storeClosing) {
+      // the client closing now closes this watcher too
+    }
   }
 
   private static WatchEvent.Type type(io.etcd.jetcd.watch.WatchEvent event) {
