@@ -1,8 +1,5 @@
 package io.floe.dataplane;
 
-import io.floe.core.cluster.NodeRegistration;
-import io.floe.core.meta.MetaStore;
-import io.floe.core.meta.etcd.EtcdMetaStore;
 import io.floe.dataplane.cluster.ClusterAgent;
 import io.floe.dataplane.partition.MemoryBudget;
 import io.floe.dataplane.recovery.NodeDurability;
@@ -11,6 +8,9 @@ import io.floe.dataplane.server.RequestProcessor;
 import io.floe.dataplane.table.TableHosting;
 import io.floe.dataplane.table.TableRegistry;
 import io.floe.dataplane.wal.WalSinks;
+import io.floe.storage.cluster.NodeRegistration;
+import io.floe.storage.meta.MetaStore;
+import io.floe.storage.meta.etcd.EtcdMetaStore;
 import java.net.InetSocketAddress;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;

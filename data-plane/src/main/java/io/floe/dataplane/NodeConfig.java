@@ -1,10 +1,10 @@
 package io.floe.dataplane;
 
 import io.floe.core.config.ConfigReader;
-import io.floe.core.meta.MetaStoreConfig;
 import io.floe.dataplane.cluster.ClusterSettings;
 import io.floe.dataplane.partition.MemoryBudget;
 import io.floe.dataplane.server.DataServer;
+import io.floe.storage.meta.MetaStoreConfig;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
@@ -84,7 +84,7 @@ public final class NodeConfig {
 
   /** Whether S3 is configured ({@code s3.bucket} given): WAL shipping and loading are on. */
   public boolean hasObjectStore() {
-    return values.getProperty(io.floe.core.storage.ObjectStoreConfig.BUCKET) != null;
+    return values.getProperty(io.floe.storage.object.ObjectStoreConfig.BUCKET) != null;
   }
 
   public String nodeId() {

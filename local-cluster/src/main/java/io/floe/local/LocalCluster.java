@@ -1,11 +1,11 @@
 package io.floe.local;
 
-import io.floe.core.meta.MetaStoreConfig;
-import io.floe.core.meta.etcd.EtcdMetaStore;
-import io.floe.core.storage.ObjectStoreConfig;
 import io.floe.dataplane.DataNode;
 import io.floe.dataplane.NodeConfig;
 import io.floe.dataplane.cluster.ClusterSettings;
+import io.floe.storage.meta.MetaStoreConfig;
+import io.floe.storage.meta.etcd.EtcdMetaStore;
+import io.floe.storage.object.ObjectStoreConfig;
 import io.floe.testsupport.etcd.EtcdOptions;
 import io.floe.testsupport.etcd.EtcdProcess;
 import io.floe.testsupport.s3.S3Server;

@@ -2,9 +2,9 @@ package io.floe.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.floe.core.meta.MetaStoreConfig;
-import io.floe.core.meta.etcd.EtcdMetaStore;
 import io.floe.dataplane.DataNode;
+import io.floe.storage.meta.MetaStoreConfig;
+import io.floe.storage.meta.etcd.EtcdMetaStore;
 import io.floe.testsupport.etcd.EtcdExtension;
 import io.floe.testsupport.s3.S3Extension;
 import java.util.ArrayList;

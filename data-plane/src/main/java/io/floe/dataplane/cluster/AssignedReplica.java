@@ -1,6 +1,6 @@
 package io.floe.dataplane.cluster;
 
-import io.floe.core.cluster.PartitionAssignment;
+import io.floe.storage.cluster.PartitionAssignment;
 import java.util.Optional;
 
 /**

@@ -1,15 +1,15 @@
 package io.floe.dataplane.cluster;
 
-import io.floe.core.catalog.CatalogTable;
-import io.floe.core.catalog.TableState;
-import io.floe.core.cluster.PartitionAssignment;
-import io.floe.core.cluster.PartitionAssignment.Replica;
-import io.floe.core.cluster.PartitionAssignment.ReplicaRole;
 import io.floe.core.partition.PartitionState;
 import io.floe.dataplane.partition.Partition;
 import io.floe.dataplane.table.HostedTable;
 import io.floe.dataplane.table.TableHosting;
 import io.floe.dataplane.table.TableRegistry;
+import io.floe.storage.catalog.CatalogTable;
+import io.floe.storage.catalog.TableState;
+import io.floe.storage.cluster.PartitionAssignment;
+import io.floe.storage.cluster.PartitionAssignment.Replica;
+import io.floe.storage.cluster.PartitionAssignment.ReplicaRole;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;

@@ -1,8 +1,8 @@
 package io.floe.dataplane.cluster;
 
 import io.floe.core.config.ConfigReader;
-import io.floe.core.meta.MetaStoreConfig;
 import io.floe.core.retry.ResilienceSettings;
+import io.floe.storage.meta.MetaStoreConfig;
 import java.time.Duration;
 import java.util.Map;
 

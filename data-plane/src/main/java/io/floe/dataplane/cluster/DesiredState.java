@@ -1,14 +1,14 @@
 package io.floe.dataplane.cluster;
 
-import io.floe.core.catalog.CatalogTable;
-import io.floe.core.cluster.NodeRegistrationParser;
-import io.floe.core.cluster.PartitionAssignment;
-import io.floe.core.cluster.PartitionAssignmentParser;
-import io.floe.core.cluster.TableDefinitionParser;
 import io.floe.core.format.FormatException;
-import io.floe.core.meta.MetaEntry;
-import io.floe.core.meta.MetaKeys;
-import io.floe.core.meta.WatchEvent;
+import io.floe.storage.catalog.CatalogTable;
+import io.floe.storage.cluster.NodeRegistrationParser;
+import io.floe.storage.cluster.PartitionAssignment;
+import io.floe.storage.cluster.PartitionAssignmentParser;
+import io.floe.storage.cluster.TableDefinitionParser;
+import io.floe.storage.meta.MetaEntry;
+import io.floe.storage.meta.MetaKeys;
+import io.floe.storage.meta.WatchEvent;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;

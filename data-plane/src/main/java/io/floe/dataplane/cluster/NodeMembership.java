@@ -1,12 +1,12 @@
 package io.floe.dataplane.cluster;
 
-import io.floe.core.cluster.NodeRegistration;
-import io.floe.core.cluster.NodeRegistrationParser;
 import io.floe.core.format.FormatException;
-import io.floe.core.meta.Lease;
-import io.floe.core.meta.MetaEntry;
-import io.floe.core.meta.MetaKeys;
-import io.floe.core.meta.MetaStore;
+import io.floe.storage.cluster.NodeRegistration;
+import io.floe.storage.cluster.NodeRegistrationParser;
+import io.floe.storage.meta.Lease;
+import io.floe.storage.meta.MetaEntry;
+import io.floe.storage.meta.MetaKeys;
+import io.floe.storage.meta.MetaStore;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.locks.LockSupport;

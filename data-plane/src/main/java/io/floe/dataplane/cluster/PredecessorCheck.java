@@ -1,6 +1,6 @@
 package io.floe.dataplane.cluster;
 
-import io.floe.core.cluster.NodeRegistration;
+import io.floe.storage.cluster.NodeRegistration;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;

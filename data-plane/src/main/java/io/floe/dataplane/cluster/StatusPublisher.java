@@ -1,16 +1,16 @@
 package io.floe.dataplane.cluster;
 
-import io.floe.core.cluster.PartitionReport;
-import io.floe.core.cluster.PartitionReportParser;
-import io.floe.core.meta.Lease;
-import io.floe.core.meta.MetaKeys;
-import io.floe.core.meta.MetaStore;
 import io.floe.core.partition.PartitionRole;
 import io.floe.core.partition.PartitionState;
 import io.floe.core.partition.PartitionStatus;
 import io.floe.dataplane.partition.Partition;
 import io.floe.dataplane.table.HostedTable;
 import io.floe.dataplane.table.TableRegistry;
+import io.floe.storage.cluster.PartitionReport;
+import io.floe.storage.cluster.PartitionReportParser;
+import io.floe.storage.meta.Lease;
+import io.floe.storage.meta.MetaKeys;
+import io.floe.storage.meta.MetaStore;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;

@@ -1,10 +1,10 @@
 package io.floe.dataplane.recovery;
 
-import io.floe.core.cluster.IncarnationClaim;
-import io.floe.core.cluster.IncarnationClaimParser;
-import io.floe.core.commit.CommitFailedException;
-import io.floe.core.commit.VersionedObjects;
-import io.floe.core.storage.ObjectStore;
+import io.floe.storage.cluster.IncarnationClaim;
+import io.floe.storage.cluster.IncarnationClaimParser;
+import io.floe.storage.commit.CommitFailedException;
+import io.floe.storage.commit.VersionedObjects;
+import io.floe.storage.object.ObjectStore;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 

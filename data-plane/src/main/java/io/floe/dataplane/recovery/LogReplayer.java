@@ -1,9 +1,9 @@
 package io.floe.dataplane.recovery;
 
 import io.floe.core.format.CorruptObjectException;
-import io.floe.core.manifest.PartitionManifest.WalRange;
-import io.floe.core.wal.WalBlockIndex;
 import io.floe.dataplane.partition.LoadBuffer;
+import io.floe.storage.manifest.PartitionManifest.WalRange;
+import io.floe.storage.wal.WalBlockIndex;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;

@@ -1,10 +1,6 @@
 package io.floe.dataplane.recovery;
 
 import io.floe.core.partition.PartitionRole;
-import io.floe.core.snapshot.SnapshotWriteOptions;
-import io.floe.core.storage.ObjectStore;
-import io.floe.core.storage.ObjectStoreConfig;
-import io.floe.core.storage.S3ObjectStore;
 import io.floe.core.table.Durability;
 import io.floe.dataplane.cluster.ClusterSettings;
 import io.floe.dataplane.snapshot.SnapshotScheduler;
@@ -15,6 +11,10 @@ import io.floe.dataplane.wal.AckOnApplySink;
 import io.floe.dataplane.wal.WalShipper;
 import io.floe.dataplane.wal.WalShipperSettings;
 import io.floe.dataplane.wal.WalSinks;
+import io.floe.storage.object.ObjectStore;
+import io.floe.storage.object.ObjectStoreConfig;
+import io.floe.storage.object.S3ObjectStore;
+import io.floe.storage.snapshot.SnapshotWriteOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -1,10 +1,10 @@
 package io.floe.dataplane.recovery;
 
-import io.floe.core.commit.VersionedObjects;
-import io.floe.core.manifest.NextManifest;
-import io.floe.core.manifest.PartitionManifest;
-import io.floe.core.manifest.PartitionManifestParser;
-import io.floe.core.storage.ObjectStore;
+import io.floe.storage.commit.VersionedObjects;
+import io.floe.storage.manifest.NextManifest;
+import io.floe.storage.manifest.PartitionManifest;
+import io.floe.storage.manifest.PartitionManifestParser;
+import io.floe.storage.object.ObjectStore;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
@@ -38,7 +38,7 @@ public final class PartitionManifests {
   /**
    * Commits {@code next} (whose version is one more than the manifest it was built from).
    *
-   * @throws io.floe.core.commit.CommitFailedException when another writer committed it first
+   * @throws io.floe.storage.commit.CommitFailedException when another writer committed it first
    */
   public void commit(PartitionManifest next) {
     versions.commit(

@@ -1,12 +1,12 @@
 package io.floe.dataplane.recovery;
 
-import io.floe.core.manifest.PartitionManifest.TailPointer;
-import io.floe.core.manifest.PartitionManifest.WalRange;
-import io.floe.core.storage.ObjectAlreadyExistsException;
-import io.floe.core.storage.ObjectStore;
-import io.floe.core.wal.WalKeys;
-import io.floe.core.wal.WalObjectWriter;
 import io.floe.dataplane.wal.WalShipper;
+import io.floe.storage.manifest.PartitionManifest.TailPointer;
+import io.floe.storage.manifest.PartitionManifest.WalRange;
+import io.floe.storage.object.ObjectAlreadyExistsException;
+import io.floe.storage.object.ObjectStore;
+import io.floe.storage.wal.WalKeys;
+import io.floe.storage.wal.WalObjectWriter;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;

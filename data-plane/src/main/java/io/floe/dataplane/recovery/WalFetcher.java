@@ -1,10 +1,10 @@
 package io.floe.dataplane.recovery;
 
-import io.floe.core.storage.ObjectNotFoundException;
-import io.floe.core.wal.WalBlockIndex;
-import io.floe.core.wal.WalFooter;
-import io.floe.core.wal.WalObjectReader;
-import io.floe.core.wal.WalOperation;
+import io.floe.storage.object.ObjectNotFoundException;
+import io.floe.storage.wal.WalBlockIndex;
+import io.floe.storage.wal.WalFooter;
+import io.floe.storage.wal.WalObjectReader;
+import io.floe.storage.wal.WalOperation;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

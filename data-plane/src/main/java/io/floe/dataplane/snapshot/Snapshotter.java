@@ -1,14 +1,5 @@
 package io.floe.dataplane.snapshot;
 
-import io.floe.core.manifest.NextManifest;
-import io.floe.core.manifest.PartitionManifest;
-import io.floe.core.manifest.PartitionManifest.SnapshotRef;
-import io.floe.core.manifest.PartitionManifest.TailPointer;
-import io.floe.core.snapshot.SnapshotKeys;
-import io.floe.core.snapshot.SnapshotWriteOptions;
-import io.floe.core.snapshot.SnapshotWriter;
-import io.floe.core.snapshot.SnapshotWriter.SnapshotFile;
-import io.floe.core.storage.ObjectStore;
 import io.floe.core.table.RowCodec;
 import io.floe.core.table.Schema;
 import io.floe.dataplane.partition.KeyedRow;
@@ -17,6 +8,15 @@ import io.floe.dataplane.partition.PartitionView;
 import io.floe.dataplane.recovery.PartitionManifests;
 import io.floe.dataplane.wal.ShippedLog;
 import io.floe.dataplane.wal.WalShipper;
+import io.floe.storage.manifest.NextManifest;
+import io.floe.storage.manifest.PartitionManifest;
+import io.floe.storage.manifest.PartitionManifest.SnapshotRef;
+import io.floe.storage.manifest.PartitionManifest.TailPointer;
+import io.floe.storage.object.ObjectStore;
+import io.floe.storage.snapshot.SnapshotKeys;
+import io.floe.storage.snapshot.SnapshotWriteOptions;
+import io.floe.storage.snapshot.SnapshotWriter;
+import io.floe.storage.snapshot.SnapshotWriter.SnapshotFile;
 import java.nio.file.Path;
 import java.util.List;
 

@@ -1,6 +1,5 @@
 package io.floe.dataplane.table;
 
-import io.floe.core.catalog.CatalogTable;
 import io.floe.core.partition.PartitionState;
 import io.floe.core.protocol.CreateTableValidator;
 import io.floe.core.protocol.ErrorCode;
@@ -11,6 +10,7 @@ import io.floe.dataplane.partition.MemoryBudget;
 import io.floe.dataplane.partition.Partition;
 import io.floe.dataplane.wal.WalSink;
 import io.floe.dataplane.wal.WalSinks;
+import io.floe.storage.catalog.CatalogTable;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;

@@ -1,6 +1,6 @@
 package io.floe.dataplane.wal;
 
-import io.floe.core.manifest.PartitionManifest.WalRange;
+import io.floe.storage.manifest.PartitionManifest.WalRange;
 import java.util.List;
 
 /**

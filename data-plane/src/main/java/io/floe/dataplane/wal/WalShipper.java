@@ -1,16 +1,16 @@
 package io.floe.dataplane.wal;
 
-import io.floe.core.manifest.PartitionManifest.WalRange;
 import io.floe.core.protocol.FencedException;
 import io.floe.core.retry.Resilience;
-import io.floe.core.storage.ObjectAlreadyExistsException;
-import io.floe.core.storage.ObjectStore;
-import io.floe.core.wal.WalBlockIndex;
-import io.floe.core.wal.WalFooter;
-import io.floe.core.wal.WalKeys;
-import io.floe.core.wal.WalObjectDecoder;
-import io.floe.core.wal.WalObjectEncoder;
-import io.floe.core.wal.WalOperation;
+import io.floe.storage.manifest.PartitionManifest.WalRange;
+import io.floe.storage.object.ObjectAlreadyExistsException;
+import io.floe.storage.object.ObjectStore;
+import io.floe.storage.wal.WalBlockIndex;
+import io.floe.storage.wal.WalFooter;
+import io.floe.storage.wal.WalKeys;
+import io.floe.storage.wal.WalObjectDecoder;
+import io.floe.storage.wal.WalObjectEncoder;
+import io.floe.storage.wal.WalOperation;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;

@@ -1,10 +1,5 @@
 package io.floe.dataplane.cluster;
 
-import io.floe.core.catalog.CatalogTable;
-import io.floe.core.catalog.TableState;
-import io.floe.core.meta.MetaStore;
-import io.floe.core.meta.MetaStoreConfig;
-import io.floe.core.meta.etcd.EtcdMetaStore;
 import io.floe.core.table.Column;
 import io.floe.core.table.ColumnType;
 import io.floe.core.table.Durability;
@@ -19,6 +14,11 @@ import io.floe.dataplane.partition.Partition;
 import io.floe.dataplane.partition.PartitionWrite;
 import io.floe.dataplane.table.HostedTable;
 import io.floe.dataplane.wal.WalSinks;
+import io.floe.storage.catalog.CatalogTable;
+import io.floe.storage.catalog.TableState;
+import io.floe.storage.meta.MetaStore;
+import io.floe.storage.meta.MetaStoreConfig;
+import io.floe.storage.meta.etcd.EtcdMetaStore;
 import java.time.Duration;
 import java.util.List;
 import java.util.OptionalLong;

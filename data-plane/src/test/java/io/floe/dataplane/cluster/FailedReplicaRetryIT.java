@@ -3,12 +3,12 @@ package io.floe.dataplane.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.floe.core.cluster.PartitionReportParser;
-import io.floe.core.meta.MetaKeys;
-import io.floe.core.meta.MetaStore;
 import io.floe.dataplane.DataNode;
 import io.floe.dataplane.partition.Partition;
 import io.floe.dataplane.table.HostedTable;
+import io.floe.storage.cluster.PartitionReportParser;
+import io.floe.storage.meta.MetaKeys;
+import io.floe.storage.meta.MetaStore;
 import io.floe.testsupport.etcd.EtcdExtension;
 import java.time.Duration;
 import java.util.List;

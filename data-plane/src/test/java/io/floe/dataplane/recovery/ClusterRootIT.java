@@ -2,10 +2,10 @@ package io.floe.dataplane.recovery;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.floe.core.storage.ObjectInfo;
-import io.floe.core.storage.ObjectStore;
-import io.floe.core.storage.ObjectStoreConfig;
-import io.floe.core.storage.S3ObjectStore;
+import io.floe.storage.object.ObjectInfo;
+import io.floe.storage.object.ObjectStore;
+import io.floe.storage.object.ObjectStoreConfig;
+import io.floe.storage.object.S3ObjectStore;
 import io.floe.testsupport.s3.S3Extension;
 import java.util.List;
 import java.util.Map;

@@ -5,13 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.floe.core.partition.PartitionState;
 import io.floe.core.protocol.FloeRequestException;
-import io.floe.core.snapshot.SnapshotWriteOptions;
 import io.floe.core.table.KeyCodec;
 import io.floe.core.table.Row;
 import io.floe.core.table.RowCodec;
 import io.floe.core.table.Schema;
-import io.floe.core.wal.WalKeys;
-import io.floe.core.wal.WalObjectReader;
 import io.floe.dataplane.partition.MemoryBudget;
 import io.floe.dataplane.partition.Partition;
 import io.floe.dataplane.partition.PartitionWrite;
@@ -20,6 +17,9 @@ import io.floe.dataplane.testing.FailingObjectStore;
 import io.floe.dataplane.testing.IdNameTable;
 import io.floe.dataplane.wal.WalShipper;
 import io.floe.dataplane.wal.WalShipperSettings;
+import io.floe.storage.snapshot.SnapshotWriteOptions;
+import io.floe.storage.wal.WalKeys;
+import io.floe.storage.wal.WalObjectReader;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -75,7 +75,7 @@ class PartitionLoaderTest {
     assertThat(Incarnations.claim(store, "n1")).isEqualTo(2);
     assertThat(Incarnations.claim(store, "n2")).isEqualTo(1);
     var claim =
-        io.floe.core.cluster.IncarnationClaimParser.fromJson(
+        io.floe.storage.cluster.IncarnationClaimParser.fromJson(
             store.get(Incarnations.prefix("n1") + "00000000000000000002.json"));
     assertThat(claim.node()).isEqualTo("n1");
     assertThat(claim.incarnation()).isEqualTo(2);

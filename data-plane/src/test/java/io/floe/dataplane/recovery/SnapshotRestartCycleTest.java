@@ -2,10 +2,6 @@ package io.floe.dataplane.recovery;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.floe.core.commit.VersionedObjects;
-import io.floe.core.manifest.PartitionManifest;
-import io.floe.core.manifest.PartitionManifestParser;
-import io.floe.core.snapshot.SnapshotWriteOptions;
 import io.floe.core.table.KeyCodec;
 import io.floe.core.table.Row;
 import io.floe.core.table.RowCodec;
@@ -19,6 +15,10 @@ import io.floe.dataplane.testing.FailingObjectStore;
 import io.floe.dataplane.testing.IdNameTable;
 import io.floe.dataplane.wal.WalShipper;
 import io.floe.dataplane.wal.WalShipperSettings;
+import io.floe.storage.commit.VersionedObjects;
+import io.floe.storage.manifest.PartitionManifest;
+import io.floe.storage.manifest.PartitionManifestParser;
+import io.floe.storage.snapshot.SnapshotWriteOptions;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

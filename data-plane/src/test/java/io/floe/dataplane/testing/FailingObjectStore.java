@@ -1,9 +1,9 @@
 package io.floe.dataplane.testing;
 
-import io.floe.core.storage.ForwardingObjectStore;
-import io.floe.core.storage.ObjectInfo;
-import io.floe.core.storage.ObjectStoreException;
-import io.floe.core.storage.memory.InMemoryObjectStore;
+import io.floe.storage.object.ForwardingObjectStore;
+import io.floe.storage.object.ObjectInfo;
+import io.floe.storage.object.ObjectStoreException;
+import io.floe.storage.object.memory.InMemoryObjectStore;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**

@@ -5,12 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.floe.core.protocol.FencedException;
-import io.floe.core.wal.WalBlock;
-import io.floe.core.wal.WalKeys;
-import io.floe.core.wal.WalObject;
-import io.floe.core.wal.WalObjectReader;
-import io.floe.core.wal.WalObjectWriter;
 import io.floe.dataplane.testing.FailingObjectStore;
+import io.floe.storage.wal.WalBlock;
+import io.floe.storage.wal.WalKeys;
+import io.floe.storage.wal.WalObject;
+import io.floe.storage.wal.WalObjectReader;
+import io.floe.storage.wal.WalObjectWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;

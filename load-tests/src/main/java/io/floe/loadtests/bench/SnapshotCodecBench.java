@@ -1,12 +1,12 @@
 package io.floe.loadtests.bench;
 
-import io.floe.core.snapshot.SnapshotFileReader;
-import io.floe.core.snapshot.SnapshotFileWriter;
-import io.floe.core.snapshot.SnapshotWriteOptions;
 import io.floe.core.table.Column;
 import io.floe.core.table.ColumnType;
 import io.floe.core.table.Row;
 import io.floe.core.table.Schema;
+import io.floe.storage.snapshot.SnapshotFileReader;
+import io.floe.storage.snapshot.SnapshotFileWriter;
+import io.floe.storage.snapshot.SnapshotWriteOptions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,10 +1,10 @@
 package io.floe.loadtests.bench;
 
-import io.floe.core.wal.WalBlockIndex;
-import io.floe.core.wal.WalFooter;
-import io.floe.core.wal.WalObjectDecoder;
-import io.floe.core.wal.WalObjectEncoder;
-import io.floe.core.wal.WalOperation;
+import io.floe.storage.wal.WalBlockIndex;
+import io.floe.storage.wal.WalFooter;
+import io.floe.storage.wal.WalObjectDecoder;
+import io.floe.storage.wal.WalObjectEncoder;
+import io.floe.storage.wal.WalOperation;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;

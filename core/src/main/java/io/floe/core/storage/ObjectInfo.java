@@ -1,4 +1,0 @@
-package io.floe.core.storage;
-
-/** What the store knows of one object: its key (relative to the store's root), size and ETag. */
-public record ObjectInfo(String key, long size, String etag) {}

@@ -1,0 +1,71 @@
+package io.floe.storage.cluster;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The desired placement of one partition ({@code /floe/{cluster}/partitions/{tid}/{pid}}): its
+ * replicas on distinct nodes, which of them leads, and in which term. {@code version} counts the
+ * changes of this assignment (1 when created); the control plane bumps it with every write, and the
+ * term with every leader change.
+ */
+public record PartitionAssignment(
+    long tableId, int partition, long term, String leader, List<Replica> replicas, long version) {
+
+  public PartitionAssignment {
+    Objects.requireNonNull(leader, "leader");
+    replicas = List.copyOf(replicas);
+  }
+
+  /** One replica: the node holding it and its role there. */
+  public record Replica(String node, ReplicaRole role) {
+    public Replica {
+      Objects.requireNonNull(node, "node");
+      Objects.requireNonNull(role, "role");
+    }
+  }
+
+  /** A replica's role as the desired state names it. */
+  public enum ReplicaRole {
+    LEADER("leader"),
+    FOLLOWER("follower");
+
+    private final String jsonName;
+
+    ReplicaRole(String jsonName) {
+      this.jsonName = jsonName;
+    }
+
+    public String jsonName() {
+      return jsonName;
+    }
+
+    public static ReplicaRole fromJsonName(String name) {
+      for (ReplicaRole role : values()) {
+        if (role.jsonName.equals(name)) {
+          return role;
+        }
+      }
+      return null;
+    }
+  }
+
+  /** The replica on {@code node}, if the assignment names it. */
+  public Optional<Replica> replicaOn(String node) {
+    return replicas.stream().filter(r -> r.node().equals(node)).findFirst();
+  }
+
+  /** The same placement with {@code newLeader} leading in the next term. */
+  public PartitionAssignment withLeader(String newLeader) {
+    List<Replica> moved =
+        replicas.stream()
+            .map(
+                r ->
+                    new Replica(
+                        r.node(),
+                        r.node().equals(newLeader) ? ReplicaRole.LEADER : ReplicaRole.FOLLOWER))
+            .toList();
+    return new PartitionAssignment(tableId, partition, term + 1, newLeader, moved, version + 1);
+  }
+}

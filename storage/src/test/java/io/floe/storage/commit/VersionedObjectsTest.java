@@ -1,0 +1,125 @@
+package io.floe.storage.commit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.floe.storage.object.CountingObjectStore;
+import io.floe.storage.object.ObjectStoreException;
+import io.floe.storage.object.WriteOutcomeUnknownException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class VersionedObjectsTest {
+  private final CountingObjectStore store = new CountingObjectStore();
+  private final VersionedObjects manifests = VersionedObjects.partitionManifests(store, 7, 3);
+
+  @Test
+  void keysFollowTheLayout() {
+    assertThat(manifests.keyOf(12))
+        .isEqualTo("tables/7/partitions/3/manifests/00000000000000000012.json");
+    assertThat(VersionedObjects.catalog(store).keyOf(1))
+        .isEqualTo("catalog/00000000000000000001.json");
+  }
+
+  @Test
+  void emptyUntilTheFirstCommitThenTheNewest() {
+    assertThat(manifests.latest()).isEmpty();
+    manifests.commit(1, bytes("one"));
+    manifests.commit(2, bytes("two"));
+    VersionedObjects.Version latest = manifests.latest().orElseThrow();
+    assertThat(latest.version()).isEqualTo(2);
+    assertThat(new String(latest.bytes(), StandardCharsets.UTF_8)).isEqualTo("two");
+  }
+
+  @Test
+  void theSecondWriterOfAVersionLosesWithATypedError() {
+    manifests.commit(1, bytes("mine"));
+    assertThatThrownBy(() -> manifests.commit(1, bytes("theirs")))
+        .isInstanceOfSatisfying(
+            CommitFailedException.class, e -> assertThat(e.version()).isEqualTo(1))
+        .hasMessageContaining("another writer committed first");
+    assertThat(new String(manifests.read(1), StandardCharsets.UTF_8)).isEqualTo("mine");
+  }
+
+  @Test
+  void exactlyOneOfManyConcurrentWritersWins() throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    try {
+      List<Callable<Boolean>> writers = new ArrayList<>();
+      for (int i = 0; i < 8; i++) {
+        VersionedObjects writer = VersionedObjects.partitionManifests(store, 7, 3);
+        writers.add(
+            () -> {
+              try {
+                writer.commit(1, bytes("w"));
+                return true;
+              } catch (CommitFailedException e) {
+                return false;
+              }
+            });
+      }
+      int winners = 0;
+      for (Future<Boolean> f : pool.invokeAll(writers, 30, TimeUnit.SECONDS)) {
+        winners += f.get() ? 1 : 0;
+      }
+      assertThat(winners).isEqualTo(1);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void aWarmReaderListsOnlyWhatIsNewerThanItLastSaw() {
+    for (int v = 1; v <= 50; v++) {
+      manifests.commit(v, bytes("v" + v));
+    }
+    VersionedObjects reader = VersionedObjects.partitionManifests(store, 7, 3);
+    assertThat(reader.latestVersion()).hasValue(50);
+    int afterColdStart = store.listedObjects.get();
+    manifests.commit(51, bytes("v51"));
+    assertThat(reader.latestVersion()).hasValue(51);
+    assertThat(reader.latestVersion()).hasValue(51);
+    assertThat(store.listedObjects.get() - afterColdStart).isEqualTo(1);
+  }
+
+  @Test
+  void keysOfAnotherShapeAreIgnored() {
+    manifests.commit(3, bytes("three"));
+    store.put("tables/7/partitions/3/manifests/notes.txt", bytes("x"));
+    store.put("tables/7/partitions/3/manifests/99999999999999999999.json", bytes("x"));
+    assertThat(VersionedObjects.partitionManifests(store, 7, 3).latestVersion()).hasValue(3);
+  }
+
+  @Test
+  void aRetryableStoreFailureLeavesTheCommitUnknown() {
+    store.failNextCreate = new ObjectStoreException("timeout on bucket b", true, null);
+    assertThatThrownBy(() -> manifests.commit(1, bytes("x")))
+        .isInstanceOf(CommitStateUnknownException.class)
+        .hasMessageContaining("unknown outcome");
+    store.failNextCreate = new ObjectStoreException("403 on bucket b", false, null);
+    assertThatThrownBy(() -> manifests.commit(1, bytes("x")))
+        .isExactlyInstanceOf(ObjectStoreException.class);
+    assertThatThrownBy(() -> manifests.commit(0, bytes("x")))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void aWriteWhoseOutcomeTheStoreCouldNotSettleLeavesTheCommitUnknown() {
+    store.failNextCreate =
+        new WriteOutcomeUnknownException("m", "answer lost; S3 could not be asked", null);
+    assertThatThrownBy(() -> manifests.commit(1, bytes("x")))
+        .isInstanceOf(CommitStateUnknownException.class)
+        .hasCauseInstanceOf(WriteOutcomeUnknownException.class);
+  }
+
+  private static byte[] bytes(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+}
