@@ -8,6 +8,7 @@
 #   --seconds 20 (per phase) or --ops N (per phase)   --phases cold,warm   --rounds 3
 #   --durability memory|s3    --partitions 8        --floe-props floe.connections=4,...
 #   --verify true             YCSB's data-integrity check of every value read
+#   --note TEXT               put first in the report's notes
 #   --wal s3 (default)        the node ships its WAL to an embedded S3 endpoint (S3Proxy, own JVM,
 #                             local directory) whatever the durability
 #   --wal none                no S3: the node keeps writes in memory only (memory mode)
@@ -61,12 +62,15 @@ node_args=()
 bench_args=()
 wal=s3
 durability=memory
+user_note=
 while [ $# -gt 0 ]; do
   case "$1" in
     --wal) wal=$2; shift 2 ;;
     --wal=*) wal=${1#--wal=}; shift ;;
     --durability) durability=$2; bench_args+=("$1" "$2"); shift 2 ;;
     --durability=*) durability=${1#--durability=}; bench_args+=("$1"); shift ;;
+    --note) user_note=$2; shift 2 ;;
+    --note=*) user_note=${1#--note=}; shift ;;
     *) bench_args+=("$1"); shift ;;
   esac
 done
@@ -92,6 +96,7 @@ else
   note="WAL shipping off: no S3 configured, writes live in memory only."
 fi
 note="$note redis-server $redis_version (\`--save '' --appendonly no\`)."
+if [ -n "$user_note" ]; then note="$user_note $note"; fi
 eval "node_args+=(${FLOE_NODE_ARGS:-})"
 
 # As node-vs-redis.sh: a fixed heap with a large young generation and the throughput collector.

@@ -129,19 +129,20 @@ final class YcsbReport {
     Settings s = settings;
     String length =
         s.seconds() != null
-            ? String.format(Locale.ROOT, "%.0f s per phase", s.seconds())
-            : String.format(Locale.ROOT, "%,d operations per phase", s.operations());
+            ? String.format(Locale.ROOT, "%.0f s", s.seconds())
+            : String.format(Locale.ROOT, "%,d operations", s.operations());
     StringBuilder out = new StringBuilder("# YCSB: Floe node vs Redis\n\n");
     out.append(
         String.format(
             Locale.ROOT,
             "%s, %d cores, Java %s. YCSB 0.17.0 core workloads; %,d records of %d fields × %d"
-                + " bytes, loaded by YCSB's client with %d threads. Each run is a fresh YCSB JVM"
-                + " (`%s`) with a **cold** phase (its first %s: JIT, connections and routing still"
-                + " to come) then a **warm** phase (the same length, same JVM, after it); median"
-                + " round of %d, the stores alternating. Floe: one data node, table `%s` with %d"
-                + " partitions%s, blocking calls from YCSB's threads through one shared client;"
-                + " Redis through Jedis, a connection per thread. Loopback, same machine.%n",
+                + " bytes, loaded by YCSB's client with %d threads. Each run of a workload is a"
+                + " fresh YCSB JVM (`%s`) measuring a **cold** phase (%s from its start: JIT,"
+                + " connections and routing still to come) then a **warm** phase (as long, in the"
+                + " same JVM); %s, the stores alternating. Floe: one data node, a"
+                + " `%s` table of %d partitions%s, blocking calls from YCSB's threads through one"
+                + " shared client; Redis through Jedis, a connection per thread. Loopback, same"
+                + " machine.%n",
             ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME),
             Runtime.getRuntime().availableProcessors(),
             System.getProperty("java.version"),
@@ -151,7 +152,7 @@ final class YcsbReport {
             s.loadThreads(),
             s.javaOpts(),
             length,
-            s.rounds(),
+            s.rounds() == 1 ? "one round" : "median of " + s.rounds() + " rounds",
             s.durability(),
             s.partitions(),
             s.floeProps().isEmpty() ? "" : " (" + String.join(", ", s.floeProps()) + ")"));

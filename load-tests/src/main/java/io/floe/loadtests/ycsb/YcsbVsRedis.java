@@ -51,6 +51,16 @@ public final class YcsbVsRedis {
     return flags.getOrDefault(name, otherwise);
   }
 
+  /** YCSB's maxexecutiontime is whole seconds. */
+  private String seconds() {
+    String seconds = flag("seconds", "20");
+    if (!seconds.matches("[1-9][0-9]*")) {
+      throw new IllegalArgumentException(
+          "--seconds must be a whole number of seconds per phase, got '" + seconds + "'");
+    }
+    return seconds;
+  }
+
   private List<String> list(String name, String otherwise) {
     List<String> out = new ArrayList<>();
     for (String v : flag(name, otherwise).split(",")) {
@@ -63,6 +73,7 @@ public final class YcsbVsRedis {
 
   private void run() throws Exception {
     List<YcsbStore> stores = stores();
+    seconds();
     List<String> workloads = list("workloads", "a,b,c,d,e,f");
     List<String> threadCounts = list("threads", "16,32");
     int rounds = Integer.parseInt(flag("rounds", "3"));
@@ -161,6 +172,8 @@ public final class YcsbVsRedis {
     List<String> args = new ArrayList<>(List.of("-load"));
     args.addAll(common("a"));
     args.addAll(storeArgs(store, flag("load-threads", "16")));
+    // The workload reads operationcount even when it only inserts the records.
+    args.addAll(List.of("-p", "operationcount=" + flag("records", "100000")));
     if (store.isFloe()) {
       args.addAll(List.of("-p", SharedFloeTable.CREATE_TABLE + "=true"));
     }
@@ -181,7 +194,7 @@ public final class YcsbVsRedis {
     } else {
       // Time-bound: operationcount only sizes the key space a workload inserts into (as YCSB's
       // workload files set it, equal to the record count).
-      args.addAll(List.of("-p", "maxexecutiontime=" + flag("seconds", "20")));
+      args.addAll(List.of("-p", "maxexecutiontime=" + seconds()));
       args.addAll(List.of("-p", "operationcount=" + flag("records", "100000")));
     }
     String label = "workload" + workload + "-" + threads + "t-" + store.name();
@@ -216,7 +229,7 @@ public final class YcsbVsRedis {
         Integer.parseInt(flag("records", "100000")),
         Integer.parseInt(flag("fields", "10")),
         Integer.parseInt(flag("field-bytes", "100")),
-        flags.containsKey("ops") ? null : Double.valueOf(flag("seconds", "20")),
+        flags.containsKey("ops") ? null : Double.valueOf(seconds()),
         flags.containsKey("ops") ? Long.valueOf(flags.get("ops")) : null,
         Integer.parseInt(flag("rounds", "3")),
         Integer.parseInt(flag("load-threads", "16")),
