@@ -5,7 +5,7 @@
 #   load-tests/ycsb-vs-redis.sh [--wal s3|none] [flags...]
 # Flags (defaults in brackets; see YcsbVsRedis for all):
 #   --workloads a,b,c,d,e,f   --threads 16,32   --records 100000   --fields 10   --field-bytes 100
-#   --seconds 20 (per phase) or --ops N (per phase)   --phases cold,warm   --rounds 3
+#   --seconds 20 (whole seconds per phase) or --ops N (per phase)   --phases cold,warm   --rounds 3
 #   --durability memory|s3    --partitions 8        --floe-props floe.connections=4,...
 #   --verify true             YCSB's data-integrity check of every value read
 #   --note TEXT               put first in the report's notes
