@@ -10,13 +10,13 @@ import java.nio.file.Path;
  * /proc/<pid>/stat}, or this JVM. CPU per operation is steadier than throughput on a machine shared
  * with other work, so the report shows both.
  */
-final class ProcessCpu {
+public final class ProcessCpu {
   private static final double TICK_NANOS = 1e9 / 100; // USER_HZ is 100 on Linux
 
   private ProcessCpu() {}
 
   /** Nanoseconds of CPU used by {@code pid} (0: this JVM), or -1 when unknown. */
-  static long nanos(long pid) {
+  public static long nanos(long pid) {
     if (pid == 0) {
       return ((com.sun.management.OperatingSystemMXBean)
               ManagementFactory.getOperatingSystemMXBean())

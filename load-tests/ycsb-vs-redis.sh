@@ -1,0 +1,122 @@
+#!/usr/bin/env bash
+# YCSB side by side: one Floe data node and redis-server on this machine, the same YCSB workloads
+# through the bindings in load-tests (Floe's Java client; Jedis for Redis), one run, one report
+# (io.floe.loadtests.ycsb.YcsbVsRedis writes load-tests/reports/ycsb-vs-redis-<time>.md).
+#   load-tests/ycsb-vs-redis.sh [--wal s3|none] [flags...]
+# Flags (defaults in brackets; see YcsbVsRedis for all):
+#   --workloads a,b,c,d,e,f   --threads 16,32   --records 100000   --fields 10   --field-bytes 100
+#   --seconds 20 (whole seconds per phase) or --ops N (per phase)   --phases cold,warm   --rounds 3
+#   --durability memory|s3    --partitions 8        --floe-props floe.connections=4,...
+#   --verify true             YCSB's data-integrity check of every value read
+#   --note TEXT               put first in the report's notes
+#   --wal s3 (default)        the node ships its WAL to an embedded S3 endpoint (S3Proxy, own JVM,
+#                             local directory) whatever the durability
+#   --wal none                no S3: the node keeps writes in memory only (memory mode)
+# Each run of a workload is a fresh YCSB JVM: a cold phase, then a warm one of the same length.
+# Environment: FLOE_NODE_ARGS (extra node flags), NODE_JAVA_OPTS (the node's JVM),
+#   YCSB_JAVA_OPTS (each YCSB JVM's, default -Xms1g -Xmx1g).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+
+if ! command -v redis-server >/dev/null; then
+  if [ "$(id -u)" = 0 ]; then
+    apt-get update -qq && apt-get install -y -qq redis-server redis-tools >/dev/null
+  else
+    echo "redis-server missing: apt-get install redis-server redis-tools (as root)" >&2
+    exit 1
+  fi
+fi
+
+cp_file="$root/load-tests/target/bench.classpath"
+mvn -B -q -pl load-tests -am package dependency:build-classpath -DskipTests \
+  -Dspotless.check.skip=true -Dmdep.outputFile="$cp_file" -Dmdep.includeScope=runtime
+cp="$root/load-tests/target/classes:$(cat "$cp_file")"
+logback="-Dlogback.configurationFile=$root/load-tests/bench-logback.xml"
+
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+}
+wait_port() {
+  for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.1; done
+  echo "nothing listens on port $1" >&2
+  return 1
+}
+
+pids=()
+work=$(mktemp -d)
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+redis_port=$(free_port)
+redis-server --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no \
+  --dir "$work" --logfile "$work/redis.log" &
+redis_pid=$!
+pids+=($redis_pid)
+
+node_args=()
+bench_args=()
+wal=s3
+durability=memory
+user_note=
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --wal) wal=$2; shift 2 ;;
+    --wal=*) wal=${1#--wal=}; shift ;;
+    --durability) durability=$2; bench_args+=("$1" "$2"); shift 2 ;;
+    --durability=*) durability=${1#--durability=}; bench_args+=("$1"); shift ;;
+    --note) user_note=$2; shift 2 ;;
+    --note=*) user_note=${1#--note=}; shift ;;
+    *) bench_args+=("$1"); shift ;;
+  esac
+done
+case "$wal" in s3 | none) ;; *) echo "--wal must be s3 or none, got '$wal'" >&2; exit 2 ;; esac
+if [ "$durability" = s3 ] && [ "$wal" = none ]; then
+  echo "--durability s3 needs --wal s3" >&2
+  exit 2
+fi
+redis_version=$(redis-server --version | sed -n 's/.*v=\([0-9.]*\).*/\1/p')
+if [ "$wal" = s3 ]; then
+  # An embedded S3 endpoint (S3Proxy over HTTP) in its own JVM, on a local directory.
+  java "$logback" -cp "$cp" io.floe.testsupport.s3.S3Server "$work/s3" floe-bench >"$work/s3.log" 2>&1 &
+  pids+=($!)
+  for _ in $(seq 100); do grep -q '^S3 endpoint' "$work/s3.log" && break; sleep 0.1; done
+  # "S3 endpoint URI region R access key K secret S"
+  read -r _ _ s3_endpoint _ s3_region _ _ s3_access_key _ s3_secret_key \
+    < <(grep '^S3 endpoint' "$work/s3.log")
+  echo "embedded S3 at $s3_endpoint (bucket floe-bench)"
+  node_args+=(--s3.endpoint "$s3_endpoint" --s3.bucket floe-bench --s3.region "$s3_region"
+    --s3.access-key "$s3_access_key" --s3.secret-key "$s3_secret_key" --s3.path-style true)
+  note="WAL shipping on: the node ships every write to S3 (embedded S3Proxy over HTTP, local directory, same machine)."
+else
+  note="WAL shipping off: no S3 configured, writes live in memory only."
+fi
+note="$note redis-server $redis_version (\`--save '' --appendonly no\`)."
+if [ -n "$user_note" ]; then note="$user_note $note"; fi
+eval "node_args+=(${FLOE_NODE_ARGS:-})"
+
+# As node-vs-redis.sh: a fixed heap with a large young generation and the throughput collector.
+node_jvm="-Xms3g -Xmx3g -Xmn1g -XX:+UseParallelGC -XX:+AlwaysPreTouch -Dio.netty.leakDetection.level=disabled"
+node_port=$(free_port)
+# shellcheck disable=SC2086
+java ${NODE_JAVA_OPTS:-$node_jvm} "$logback" -cp "$cp" io.floe.dataplane.DataNode \
+  --node.listen-port "$node_port" --node.memory-limit-bytes 1073741824 "${node_args[@]}" \
+  2>"$work/node.log" &
+node_pid=$!
+pids+=($node_pid)
+wait_port "$redis_port"
+wait_port "$node_port" || { cat "$work/node.log" >&2; exit 1; }
+
+mkdir -p "$root/load-tests/reports"
+java -Xmx256m "$logback" -cp "$cp" io.floe.loadtests.ycsb.YcsbVsRedis \
+  --floe "127.0.0.1:$node_port" --redis "127.0.0.1:$redis_port" \
+  --floe-pid "$node_pid" --redis-pid "$redis_pid" \
+  --workload-dir "$root/load-tests/ycsb-workloads" --work-dir "$work/ycsb" \
+  --report-dir "$root/load-tests/reports" --java-opts "${YCSB_JAVA_OPTS:--Xms1g -Xmx1g}" \
+  --note "$note" "${bench_args[@]}" ||
+  { echo "benchmark failed; node log tail:" >&2; tail -20 "$work/node.log" >&2; exit 1; }
+grep -E 'WARN|ERROR' "$work/node.log" | head -5 >&2 || true
