@@ -12,5 +12,6 @@ for tool in java mvn; do
   fi
 done
 scripts/ensure-etcd.sh
+scripts/ensure-redis.sh
 
 exec mvn -B -ntp verify "$@"
