@@ -19,44 +19,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 
-if ! command -v redis-server >/dev/null; then
-  if [ "$(id -u)" = 0 ]; then
-    apt-get update -qq && apt-get install -y -qq redis-server redis-tools >/dev/null
-  else
-    echo "redis-server missing: apt-get install redis-server redis-tools (as root)" >&2
-    exit 1
-  fi
-fi
-
-cp_file="$root/load-tests/target/bench.classpath"
-mvn -B -q -pl load-tests -am package dependency:build-classpath -DskipTests \
-  -Dspotless.check.skip=true -Dmdep.outputFile="$cp_file" -Dmdep.includeScope=runtime
-cp="$root/load-tests/target/classes:$(cat "$cp_file")"
-logback="-Dlogback.configurationFile=$root/load-tests/bench-logback.xml"
-
-free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
-}
-wait_port() {
-  for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.1; done
-  echo "nothing listens on port $1" >&2
-  return 1
-}
-
-pids=()
-work=$(mktemp -d)
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-redis_port=$(free_port)
-redis-server --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no \
-  --dir "$work" --logfile "$work/redis.log" &
-redis_pid=$!
-pids+=($redis_pid)
+# shellcheck source=load-tests/bench-lib.sh
+source "$root/load-tests/bench-lib.sh"
+ensure_redis
+build_bench_classpath
+start_redis
 
 node_args=()
 bench_args=()
@@ -81,16 +48,10 @@ if [ "$durability" = s3 ] && [ "$wal" = none ]; then
 fi
 redis_version=$(redis-server --version | sed -n 's/.*v=\([0-9.]*\).*/\1/p')
 if [ "$wal" = s3 ]; then
-  # An embedded S3 endpoint (S3Proxy over HTTP) in its own JVM, on a local directory.
-  java "$logback" -cp "$cp" io.floe.testsupport.s3.S3Server "$work/s3" floe-bench >"$work/s3.log" 2>&1 &
-  pids+=($!)
-  for _ in $(seq 100); do grep -q '^S3 endpoint' "$work/s3.log" && break; sleep 0.1; done
-  # "S3 endpoint URI region R access key K secret S"
-  read -r _ _ s3_endpoint _ s3_region _ _ s3_access_key _ s3_secret_key \
-    < <(grep '^S3 endpoint' "$work/s3.log")
-  echo "embedded S3 at $s3_endpoint (bucket floe-bench)"
-  node_args+=(--s3.endpoint "$s3_endpoint" --s3.bucket floe-bench --s3.region "$s3_region"
-    --s3.access-key "$s3_access_key" --s3.secret-key "$s3_secret_key" --s3.path-style true)
+  start_s3
+  node_args+=(--s3.endpoint "$FLOE_S3_ENDPOINT" --s3.bucket "$FLOE_S3_BUCKET"
+    --s3.region "$FLOE_S3_REGION" --s3.access-key "$FLOE_S3_ACCESS_KEY"
+    --s3.secret-key "$FLOE_S3_SECRET_KEY" --s3.path-style true)
   note="WAL shipping on: the node ships every write to S3 (embedded S3Proxy over HTTP, local directory, same machine)."
 else
   note="WAL shipping off: no S3 configured, writes live in memory only."
