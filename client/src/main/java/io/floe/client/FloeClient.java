@@ -18,6 +18,15 @@ import java.util.concurrent.ConcurrentHashMap;
  * Entry point of the Java client: connections to data nodes (reused, pipelined), and {@link
  * FloeTable} handles that route each key to its partition's leader. Thread-safe; make one per
  * application and close it at the end.
+ *
+ * <pre>{@code
+ * try (FloeClient client = FloeClient.connect("node-a:7400", "node-b:7400")) {
+ *   client.createTable("db.users", 7, schema, 4, Durability.MEMORY);
+ *   FloeTable users = client.table("db.users");
+ *   users.put(users.newRow().set("id", 7L).set("name", "x").build());
+ *   String name = users.get(7L).getString("name");
+ * }
+ * }</pre>
  */
 public final class FloeClient implements AutoCloseable {
   private final ClientConfig config;
