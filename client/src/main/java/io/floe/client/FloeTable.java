@@ -2,6 +2,7 @@ package io.floe.client;
 
 import io.floe.core.partition.PartitionStatus;
 import io.floe.core.table.Row;
+import io.floe.core.table.RowBuilder;
 import io.floe.core.table.Schema;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -19,6 +20,16 @@ public interface FloeTable {
   Schema schema();
 
   int partitions();
+
+  /**
+   * A builder of a row of this table by column name, e.g. {@code table.put(table.newRow().set("id",
+   * 7L).set("name", "x").build())}. Each value is checked as it is set, naming the column. Rows
+   * this table returns read by name too ({@code row.getString("name")}); the positional {@code new
+   * Row(...)} stays the cheapest way to write.
+   */
+  default RowBuilder newRow() {
+    return Row.builder(schema());
+  }
 
   /** Inserts or replaces a row; completes with the offset it got in its partition. */
   CompletableFuture<Long> putAsync(Row row);

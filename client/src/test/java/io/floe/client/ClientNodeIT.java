@@ -65,7 +65,7 @@ class ClientNodeIT {
   }
 
   private FloeTable table(DataNode node, FloeClient client, int partitions) {
-    client.createTable(node.endpoint(), "db.users", 7, SCHEMA, partitions, Durability.MEMORY);
+    client.createTable("db.users", 7, SCHEMA, partitions, Durability.MEMORY);
     return client.table("db.users");
   }
 

@@ -56,7 +56,7 @@ class ClientScanIT {
     open.add(node);
     FloeClient client = FloeClient.connect(ClientConfig.of(node.endpoint()));
     open.add(client);
-    client.createTable(node.endpoint(), "db.scan", 9, SCHEMA, partitions, Durability.MEMORY);
+    client.createTable("db.scan", 9, SCHEMA, partitions, Durability.MEMORY);
     FloeTable table = client.table("db.scan");
     // even ids only, so that ranges can start and end between rows
     List<CompletableFuture<long[]>> writes = new ArrayList<>();

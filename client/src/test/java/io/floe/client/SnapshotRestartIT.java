@@ -66,7 +66,7 @@ class SnapshotRestartIT {
       for (int cycle = 1; cycle <= 12; cycle++) {
         try (DataNode node = start();
             FloeClient client = FloeClient.connect(ClientConfig.of(node.endpoint()))) {
-          client.createTable(node.endpoint(), "db.cycles", TID, SCHEMA, 1, Durability.S3);
+          client.createTable("db.cycles", TID, SCHEMA, 1, Durability.S3);
           FloeTable table = client.table("db.cycles");
           assertThat(rows(table)).as("rows after start %d", cycle).isEqualTo(model);
           int snapshotsBefore = snapshots(store, manifests);

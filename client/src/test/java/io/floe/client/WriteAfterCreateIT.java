@@ -69,7 +69,7 @@ class WriteAfterCreateIT {
     FloeClient admin = FloeClient.connect(ClientConfig.of(node.endpoint()));
     open.add(admin);
     CompletableFuture.runAsync(
-        () -> admin.createTable(node.endpoint(), name, 11, ClientNodeIT.SCHEMA, 2, Durability.S3));
+        () -> admin.createTable(name, 11, ClientNodeIT.SCHEMA, 2, Durability.S3));
     return await()
         .atMost(Duration.ofSeconds(10))
         .ignoreExceptions()

@@ -26,6 +26,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One TCP connection to a node, pipelined: requests get ids, any number are in flight, responses
@@ -34,7 +36,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * batch frames by {@link WriteCoalescer}). A periodic sweep fails requests past their deadline.
  */
 final class NodeConnection {
+  private static final Logger LOG = LoggerFactory.getLogger(NodeConnection.class);
   private static final long SWEEP_MILLIS = 20;
+  // Requests given up at their deadline are warned about at most this often per connection, with
+  // a count: an overloaded node would otherwise flood the application's log.
+  private static final long EXPIRY_WARNING_NANOS = TimeUnit.SECONDS.toNanos(1);
 
   private final String endpoint;
   private final Channel channel;
@@ -43,6 +49,9 @@ final class NodeConnection {
   private final ConcurrentLinkedQueue<Outgoing> queue = new ConcurrentLinkedQueue<>();
   private final AtomicBoolean drainScheduled = new AtomicBoolean();
   private int nextId;
+  private volatile boolean closing;
+  private int expiredUnreported; // event loop only
+  private long lastExpiryWarning = System.nanoTime() - EXPIRY_WARNING_NANOS; // event loop only
 
   private NodeConnection(String endpoint, Channel channel, int maxBatch) {
     this.endpoint = endpoint;
@@ -79,6 +88,7 @@ final class NodeConnection {
     connect.addListener(
         f -> {
           if (!f.isSuccess()) {
+            LOG.warn("Cannot connect to Floe node {}: {}", endpoint, f.cause().toString());
             opened.completeExceptionally(
                 new FloeConnectionException(
                     "cannot connect to " + endpoint + ": " + f.cause(), false, f.cause()));
@@ -185,6 +195,15 @@ final class NodeConnection {
   private void sweep() {
     long now = System.nanoTime();
     inFlight.entrySet().removeIf(e -> expire(e.getValue(), now));
+    if (expiredUnreported > 0 && now - lastExpiryWarning >= EXPIRY_WARNING_NANOS) {
+      LOG.warn(
+          "Gave up {} request(s) to {} at their deadline without an answer (a write's outcome is"
+              + " unknown); the node may be overloaded or unreachable",
+          expiredUnreported,
+          endpoint);
+      expiredUnreported = 0;
+      lastExpiryWarning = now;
+    }
     if (channel.isActive()) {
       scheduleSweep();
     }
@@ -195,10 +214,12 @@ final class NodeConnection {
       return false;
     }
     pending.fail(new FloeTimeoutException(pending.opcode + " to " + endpoint + " timed out"));
+    expiredUnreported++;
     return true;
   }
 
   private void closed(Throwable cause) {
+    warnClosed(cause);
     FloeConnectionException error =
         new FloeConnectionException("connection to " + endpoint + " closed", true, cause);
     inFlight.values().forEach(p -> p.fail(error));
@@ -212,7 +233,23 @@ final class NodeConnection {
     }
   }
 
+  /** Closed by the application, it is not news; lost under requests, it is worth a warning. */
+  private void warnClosed(Throwable cause) {
+    int failed = inFlight.size() + queue.size();
+    if (closing || (failed == 0 && cause == null)) {
+      LOG.debug("Connection to {} closed", endpoint);
+      return;
+    }
+    LOG.warn(
+        "Connection to Floe node {} lost{}; {} request(s) in flight failed (a write's outcome is"
+            + " unknown)",
+        endpoint,
+        cause == null ? "" : ": " + cause,
+        failed);
+  }
+
   void close() {
+    closing = true;
     channel.close().syncUninterruptibly();
   }
 

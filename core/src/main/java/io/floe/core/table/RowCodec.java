@@ -137,7 +137,7 @@ public final class RowCodec {
     if (!in.atEnd()) {
       throw in.corrupt("trailing bytes after the last column");
     }
-    return new Row(values);
+    return Row.ofSchema(schema, values);
   }
 
   private static Object readValue(ColumnType type, ByteReader in) {

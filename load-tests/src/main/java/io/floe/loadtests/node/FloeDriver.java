@@ -44,7 +44,7 @@ final class FloeDriver implements KvDriver {
             .withMaxBatch(maxBatch);
     this.client = FloeClient.connect(config);
     String name = "bench.kv" + Long.toHexString(System.nanoTime());
-    client.createTable(endpoint, name, System.nanoTime(), SCHEMA, partitions, durability);
+    client.createTable(name, System.nanoTime(), SCHEMA, partitions, durability);
     this.table = client.table(name);
   }
 

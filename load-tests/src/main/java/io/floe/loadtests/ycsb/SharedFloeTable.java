@@ -72,7 +72,7 @@ final class SharedFloeTable {
     Runtime.getRuntime().addShutdownHook(new Thread(client::close, "floe-client-close"));
     String name = tableName(props);
     if (Boolean.parseBoolean(props.getProperty(CREATE_TABLE, "false")) && !exists(client, name)) {
-      create(client, endpoint, name, props);
+      create(client, name, props);
     }
     return new SharedFloeTable(client.table(name));
   }
@@ -100,7 +100,7 @@ final class SharedFloeTable {
     }
   }
 
-  private static void create(FloeClient client, String endpoint, String name, Properties props) {
+  private static void create(FloeClient client, String name, Properties props) {
     Durability durability =
         Durability.fromJsonName(props.getProperty(DURABILITY, DURABILITY_DEFAULT));
     if (durability == null) {
@@ -112,7 +112,6 @@ final class SharedFloeTable {
             props.getProperty(YCSB_FIELD_PREFIX, "field"),
             Integer.parseInt(props.getProperty(YCSB_FIELD_COUNT, "10")));
     int partitions = Integer.parseInt(props.getProperty(PARTITIONS, PARTITIONS_DEFAULT));
-    client.createTable(
-        endpoint, name, name.hashCode() & 0x7fffffffL, schema, partitions, durability);
+    client.createTable(name, name.hashCode() & 0x7fffffffL, schema, partitions, durability);
   }
 }
