@@ -60,14 +60,30 @@ public final class PartialRow {
    * @throws io.floe.core.format.FormatException when the values do not decode as the named columns
    */
   public Row merge(Row current, byte[] values) {
+    return merge(current, decode(values));
+  }
+
+  /**
+   * The named columns' values, checked: decoded in the order named, no null in a non-null column.
+   *
+   * @throws io.floe.core.format.FormatException when the values do not decode as the named columns
+   */
+  public Row decode(byte[] values) {
     Row update = codec.decode(values);
-    Object[] merged = current == null ? new Object[schema.size()] : current.values().clone();
     for (int i = 0; i < indexes.length; i++) {
       Column column = schema.column(indexes[i]);
       // The codec reads columns missing from a short encoding as null: refuse them here.
       if (update.get(i) == null && !column.nullable()) {
         throw new SchemaViolationException(column.name(), "null in a non-null column");
       }
+    }
+    return update;
+  }
+
+  /** {@code current} (null: every column null) with the named columns set from {@code update}. */
+  public Row merge(Row current, Row update) {
+    Object[] merged = current == null ? new Object[schema.size()] : current.values().clone();
+    for (int i = 0; i < indexes.length; i++) {
       merged[indexes[i]] = update.get(i);
     }
     return new Row(merged);
