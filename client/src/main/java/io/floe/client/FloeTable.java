@@ -5,6 +5,7 @@ import io.floe.core.table.Row;
 import io.floe.core.table.RowBuilder;
 import io.floe.core.table.Schema;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -41,9 +42,52 @@ public interface FloeTable {
 
   long[] putAll(List<Row> rows);
 
-  CompletableFuture<Long> deleteAsync(Object... key);
+  /** Deletes the row of the key, if any; says whether one existed. */
+  CompletableFuture<DeleteResult> deleteAsync(Object... key);
 
-  long delete(Object... key);
+  DeleteResult delete(Object... key);
+
+  // ---- conditional writes and partial updates (data-protocol.md §4.1.1) ----------------------
+  // A row's version is the offset of its last write (what put returns); 0 means absent. A failed
+  // condition is a io.floe.core.protocol.ConditionFailedException carrying the row's current
+  // version; it is never retried by the client, nor is any of these writes after an unknown
+  // outcome (they are not idempotent).
+
+  /**
+   * Puts the row only if its key's current version is {@code expectedVersion} (0: only if absent);
+   * completes with the row's new version.
+   */
+  CompletableFuture<Long> putIfAsync(Row row, long expectedVersion);
+
+  long putIf(Row row, long expectedVersion);
+
+  /** Puts the row only if its key has no row; completes with the row's new version. */
+  CompletableFuture<Long> putIfAbsentAsync(Row row);
+
+  long putIfAbsent(Row row);
+
+  /**
+   * Deletes the row of the key only if its current version is {@code expectedVersion} (≥ 1);
+   * completes with the offset of the delete.
+   */
+  CompletableFuture<Long> deleteIfAsync(long expectedVersion, Object... key);
+
+  long deleteIf(long expectedVersion, Object... key);
+
+  /**
+   * Writes only the given columns (name → value; not primary-key columns) of the existing row of
+   * the key, atomically on its partition's leader, so concurrent updates of other columns are kept.
+   * Completes with the row's new version; a missing row fails with a condition failure (version 0).
+   */
+  CompletableFuture<Long> updateAsync(Map<String, Object> columns, Object... key);
+
+  long update(Map<String, Object> columns, Object... key);
+
+  /** {@link #updateAsync} only if the row's current version is {@code expectedVersion} (≥ 1). */
+  CompletableFuture<Long> updateIfAsync(
+      long expectedVersion, Map<String, Object> columns, Object... key);
+
+  long updateIf(long expectedVersion, Map<String, Object> columns, Object... key);
 
   /** The row with this primary key, or null. */
   CompletableFuture<Row> getAsync(Object... key);

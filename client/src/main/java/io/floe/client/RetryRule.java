@@ -9,7 +9,9 @@ import java.util.concurrent.ExecutionException;
  * named predicates. A request is sent again only when the failure may pass and sending it again
  * cannot apply it twice: any transient failure for a call that is safe to redo (reads, describe),
  * only a transient failure that certainly applied nothing for one that is not (puts, deletes,
- * batches: a put sent twice could overwrite a later write of the same key).
+ * batches, conditional writes and updates: a put sent twice could overwrite a later write of the
+ * same key, a conditional write sent twice could fail on its own first success). A failed condition
+ * ({@code CONDITION_FAILED}) is a definite answer, never retried.
  *
  * <p>Retries run with back-off until the request's deadline ({@link
  * ClientConfig#requestTimeout()}). Everything else reaches the application: a definite answer

@@ -2,6 +2,7 @@ package io.floe.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.floe.core.protocol.ConditionFailedException;
 import io.floe.core.protocol.ErrorCode;
 import io.floe.core.protocol.FloeRequestException;
 import io.floe.core.protocol.NotLeaderException;
@@ -32,6 +33,8 @@ class RetryRuleTest {
     RULE.put(ErrorCode.FRAME_TOO_LARGE, new Expect(true, false));
     RULE.put(ErrorCode.UNSUPPORTED_VERSION, new Expect(true, false));
     RULE.put(ErrorCode.INTERNAL, new Expect(false, false));
+    // a definite answer: the row is at another version; the application re-reads and decides
+    RULE.put(ErrorCode.CONDITION_FAILED, new Expect(true, false));
   }
 
   @Test
@@ -73,6 +76,17 @@ class RetryRuleTest {
     assertThat(RetryRule.certainlyNotApplied(unknown)).isFalse();
     assertThat(RetryRule.isRetryable(unknown, true)).isFalse();
     assertThat(RetryRule.isRetryable(unknown, false)).isFalse();
+  }
+
+  @Test
+  void aFailedConditionCarriesTheCurrentVersionAndIsNeverRetried() {
+    FloeRequestException failed =
+        FloeRequestException.fromWire(ErrorCode.CONDITION_FAILED, "row at version 7", "7");
+    assertThat(failed)
+        .isInstanceOfSatisfying(
+            ConditionFailedException.class, e -> assertThat(e.currentVersion()).isEqualTo(7));
+    assertThat(RetryRule.isRetryable(failed, false)).isFalse();
+    assertThat(RetryRule.isRetryable(failed, true)).isFalse();
   }
 
   @Test

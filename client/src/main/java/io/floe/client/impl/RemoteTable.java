@@ -1,6 +1,7 @@
 package io.floe.client.impl;
 
 import io.floe.client.Blocking;
+import io.floe.client.DeleteResult;
 import io.floe.client.FloeTable;
 import io.floe.client.KeyRange;
 import io.floe.client.ScanPage;
@@ -9,6 +10,7 @@ import io.floe.core.protocol.NotLeaderException;
 import io.floe.core.protocol.Request;
 import io.floe.core.protocol.Response;
 import io.floe.core.table.KeyCodec;
+import io.floe.core.table.PartialRow;
 import io.floe.core.table.PartitionHasher;
 import io.floe.core.table.Row;
 import io.floe.core.table.RowCodec;
@@ -89,20 +91,122 @@ public final class RemoteTable implements FloeTable {
     return Blocking.join(putAsync(row));
   }
 
+  /**
+   * Sent as DELETE_IF without a condition, whose answer says whether the row existed (DELETE's does
+   * not); such deletes are therefore not coalesced into batch frames.
+   */
   @Override
-  public CompletableFuture<Long> deleteAsync(Object... keyValues) {
+  public CompletableFuture<DeleteResult> deleteAsync(Object... keyValues) {
+    return sendDelete(Request.ANY_VERSION, keyValues)
+        .thenApply(c -> new DeleteResult(c.offset(), c.existed()));
+  }
+
+  @Override
+  public DeleteResult delete(Object... key) {
+    return Blocking.join(deleteAsync(key));
+  }
+
+  @Override
+  public CompletableFuture<Long> putIfAsync(Row row, long expectedVersion) {
+    if (expectedVersion < 0) {
+      return CompletableFuture.failedFuture(
+          new IllegalArgumentException(
+              "expected version " + expectedVersion + ": 0 (absent) or a version >= 1"));
+    }
+    byte[] key;
+    byte[] bytes;
+    try {
+      key = validator.validateAndEncodeKey(row);
+      bytes = rowCodec.encode(row);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    return changed(key, new Request.PutIf(name, expectedVersion, bytes))
+        .thenApply(Response.Changed::offset);
+  }
+
+  @Override
+  public long putIf(Row row, long expectedVersion) {
+    return Blocking.join(putIfAsync(row, expectedVersion));
+  }
+
+  @Override
+  public CompletableFuture<Long> putIfAbsentAsync(Row row) {
+    return putIfAsync(row, Request.ABSENT);
+  }
+
+  @Override
+  public long putIfAbsent(Row row) {
+    return Blocking.join(putIfAbsentAsync(row));
+  }
+
+  @Override
+  public CompletableFuture<Long> deleteIfAsync(long expectedVersion, Object... key) {
+    if (expectedVersion < 1) {
+      return CompletableFuture.failedFuture(
+          new IllegalArgumentException("expected version " + expectedVersion + ": must be >= 1"));
+    }
+    return sendDelete(expectedVersion, key).thenApply(Response.Changed::offset);
+  }
+
+  @Override
+  public long deleteIf(long expectedVersion, Object... key) {
+    return Blocking.join(deleteIfAsync(expectedVersion, key));
+  }
+
+  private CompletableFuture<Response.Changed> sendDelete(long expected, Object... keyValues) {
     byte[] key;
     try {
       key = keyCodec.encodeKey(keyValues);
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
-    return write(key, new Request.Delete(name, key));
+    return changed(key, new Request.DeleteIf(name, expected, key));
   }
 
   @Override
-  public long delete(Object... key) {
-    return Blocking.join(deleteAsync(key));
+  public CompletableFuture<Long> updateAsync(Map<String, Object> columns, Object... key) {
+    return update(Request.ANY_VERSION, columns, key);
+  }
+
+  @Override
+  public long update(Map<String, Object> columns, Object... key) {
+    return Blocking.join(updateAsync(columns, key));
+  }
+
+  @Override
+  public CompletableFuture<Long> updateIfAsync(
+      long expectedVersion, Map<String, Object> columns, Object... key) {
+    if (expectedVersion < 1) {
+      return CompletableFuture.failedFuture(
+          new IllegalArgumentException("expected version " + expectedVersion + ": must be >= 1"));
+    }
+    return update(expectedVersion, columns, key);
+  }
+
+  @Override
+  public long updateIf(long expectedVersion, Map<String, Object> columns, Object... key) {
+    return Blocking.join(updateIfAsync(expectedVersion, columns, key));
+  }
+
+  private CompletableFuture<Long> update(
+      long expected, Map<String, Object> columns, Object... keyValues) {
+    byte[] key;
+    Request.Update request;
+    try {
+      key = keyCodec.encodeKey(keyValues);
+      PartialRow partial = new PartialRow(schema, new ArrayList<>(columns.keySet()));
+      byte[] values = partial.encode(columns.values().toArray());
+      request = new Request.Update(name, expected, key, partial.names(), values);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    return changed(key, request).thenApply(Response.Changed::offset);
+  }
+
+  /** Conditional writes are not idempotent: retried only when certainly not applied. */
+  private CompletableFuture<Response.Changed> changed(byte[] key, Request request) {
+    return send(false, partitionOf(key), request).thenApply(r -> (Response.Changed) r);
   }
 
   private CompletableFuture<Long> write(byte[] key, Request request) {

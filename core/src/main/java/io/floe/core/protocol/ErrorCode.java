@@ -25,7 +25,12 @@ public enum ErrorCode {
   MALFORMED_REQUEST(9, false),
   FRAME_TOO_LARGE(10, false),
   UNSUPPORTED_VERSION(11, false),
-  INTERNAL(12, false);
+  INTERNAL(12, false),
+  /**
+   * A conditional write found another version of the row (or an update found no row); nothing was
+   * applied. A definite answer: the detail holds the row's current version, 0 when absent.
+   */
+  CONDITION_FAILED(13, false);
 
   private final int code;
   private final boolean retryable;

@@ -39,8 +39,17 @@ public class FloeRequestException extends RuntimeException {
     return switch (code) {
       case NOT_LEADER -> new NotLeaderException(message, detail);
       case FENCED -> new FencedException(message, parseTerm(detail));
+      case CONDITION_FAILED -> new ConditionFailedException(message, parseVersion(detail));
       default -> new FloeRequestException(code, message, detail);
     };
+  }
+
+  private static long parseVersion(String detail) {
+    try {
+      return Long.parseLong(detail);
+    } catch (NumberFormatException e) {
+      return -1; // a node that broke the spec: the application cannot rely on the version
+    }
   }
 
   private static long parseTerm(String detail) {

@@ -13,6 +13,12 @@ public enum Opcode {
   PUT(0x10),
   DELETE(0x11),
   BATCH_WRITE(0x12),
+  /** A put applied only if the row's version is the expected one. */
+  PUT_IF(0x13),
+  /** A delete, optionally conditional, that answers the row's prior version. */
+  DELETE_IF(0x14),
+  /** Writes the named columns of an existing row, optionally conditional. */
+  UPDATE(0x15),
   GET(0x20),
   MULTI_GET(0x21),
   SCAN(0x22);

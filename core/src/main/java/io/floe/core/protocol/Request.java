@@ -51,6 +51,37 @@ public sealed interface Request {
     }
   }
 
+  /** Expected version of a conditional write meaning "no condition". */
+  long ANY_VERSION = -1;
+
+  /** Expected version of a conditional write meaning "the row must be absent". */
+  long ABSENT = 0;
+
+  /** Puts {@code row} if its key's current version is {@code expected} (§4.1.1). */
+  record PutIf(String table, long expected, byte[] row) implements Request {
+    public Opcode opcode() {
+      return Opcode.PUT_IF;
+    }
+  }
+
+  /** Deletes the row of {@code key} if its current version is {@code expected} (-1: any). */
+  record DeleteIf(String table, long expected, byte[] key) implements Request {
+    public Opcode opcode() {
+      return Opcode.DELETE_IF;
+    }
+  }
+
+  /**
+   * Writes the named columns of the existing row of {@code key}: {@code values} is the row encoding
+   * of exactly those columns, in that order.
+   */
+  record Update(String table, long expected, byte[] key, List<String> columns, byte[] values)
+      implements Request {
+    public Opcode opcode() {
+      return Opcode.UPDATE;
+    }
+  }
+
   /** Puts and deletes on one table, validated whole before any of them applies. */
   record BatchWrite(String table, List<Write> writes) implements Request {
     public Opcode opcode() {

@@ -14,13 +14,16 @@ import static io.floe.core.protocol.Wire.writeString;
 import io.floe.core.protocol.Request.BatchWrite;
 import io.floe.core.protocol.Request.CreateTable;
 import io.floe.core.protocol.Request.Delete;
+import io.floe.core.protocol.Request.DeleteIf;
 import io.floe.core.protocol.Request.DescribeTable;
 import io.floe.core.protocol.Request.Get;
 import io.floe.core.protocol.Request.MultiGet;
 import io.floe.core.protocol.Request.Ping;
 import io.floe.core.protocol.Request.Put;
+import io.floe.core.protocol.Request.PutIf;
 import io.floe.core.protocol.Request.Scan;
 import io.floe.core.protocol.Request.TableStatus;
+import io.floe.core.protocol.Request.Update;
 import io.floe.core.protocol.Request.Write;
 import io.floe.core.table.Durability;
 import io.netty.buffer.ByteBuf;
@@ -45,6 +48,16 @@ public final class RequestCodec {
       writeBytes(out, d.key());
     } else if (request instanceof BatchWrite b) {
       encodeBatch(b, out);
+    } else if (request instanceof PutIf p) {
+      writeString(out, p.table());
+      out.writeLong(p.expected());
+      writeBytes(out, p.row());
+    } else if (request instanceof DeleteIf d) {
+      writeString(out, d.table());
+      out.writeLong(d.expected());
+      writeBytes(out, d.key());
+    } else if (request instanceof Update u) {
+      encodeUpdate(u, out);
     } else if (request instanceof MultiGet m) {
       writeString(out, m.table());
       out.writeInt(m.keys().size());
@@ -82,6 +95,15 @@ public final class RequestCodec {
     }
   }
 
+  private static void encodeUpdate(Update u, ByteBuf out) {
+    writeString(out, u.table());
+    out.writeLong(u.expected());
+    writeBytes(out, u.key());
+    out.writeShort(u.columns().size());
+    u.columns().forEach(column -> writeString(out, column));
+    writeBytes(out, u.values());
+  }
+
   private static void encodeScan(Scan s, ByteBuf out) {
     writeString(out, s.table());
     out.writeInt(s.partition());
@@ -112,6 +134,11 @@ public final class RequestCodec {
           case PUT -> new Put(readString(in, "table"), readBytes(in, "row"));
           case DELETE -> new Delete(readString(in, "table"), readBytes(in, "key"));
           case BATCH_WRITE -> decodeBatch(in);
+          case PUT_IF ->
+              new PutIf(readString(in, "table"), readExpected(in, false), readBytes(in, "row"));
+          case DELETE_IF ->
+              new DeleteIf(readString(in, "table"), readExpected(in, false), readBytes(in, "key"));
+          case UPDATE -> decodeUpdate(in);
           case GET -> new Get(readString(in, "table"), readBytes(in, "key"));
           case MULTI_GET -> decodeMultiGet(in);
           case SCAN -> decodeScan(in);
@@ -120,6 +147,34 @@ public final class RequestCodec {
       Wire.end(in, opcode + " request"); // the message is built only when it is needed
     }
     return request;
+  }
+
+  /** An expected version: -1 (any), 0 (absent; not for an update) or a version ≥ 1. */
+  private static long readExpected(ByteBuf in, boolean update) {
+    long expected = Wire.readLong(in, "expected version");
+    if (expected < Request.ANY_VERSION) {
+      throw new MalformedFrameException(
+          "expected version: " + expected + " (-1: any, 0: absent, n >= 1: that version)");
+    }
+    if (update && expected == Request.ABSENT) {
+      throw new MalformedFrameException("expected version: an update needs an existing row, not 0");
+    }
+    return expected;
+  }
+
+  private static Update decodeUpdate(ByteBuf in) {
+    String table = readString(in, "table");
+    long expected = readExpected(in, true);
+    byte[] key = readBytes(in, "key");
+    int count = Wire.readUnsignedShort(in, "columns");
+    if (count == 0) {
+      throw new MalformedFrameException("columns: an update names at least one column");
+    }
+    List<String> columns = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      columns.add(readString(in, "column"));
+    }
+    return new Update(table, expected, key, columns, readBytes(in, "values"));
   }
 
   private static CreateTable decodeCreate(ByteBuf in) {

@@ -21,6 +21,16 @@ public sealed interface Response {
   /** A put or delete applied at {@code offset} with hybrid-clock {@code timestamp}. */
   record Written(long offset, long timestamp) implements Response {}
 
+  /**
+   * A conditional write or update applied at {@code offset}; {@code priorVersion} is the row's
+   * version just before it (0: there was no row).
+   */
+  record Changed(long offset, long timestamp, long priorVersion) implements Response {
+    public boolean existed() {
+      return priorVersion != 0;
+    }
+  }
+
   /** The offset each write of a batch got, in request order. */
   record BatchWritten(long[] offsets) implements Response {}
 

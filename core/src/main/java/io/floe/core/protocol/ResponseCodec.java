@@ -17,6 +17,7 @@ import io.floe.core.partition.PartitionState;
 import io.floe.core.partition.PartitionStatus;
 import io.floe.core.protocol.Response.Ack;
 import io.floe.core.protocol.Response.BatchWritten;
+import io.floe.core.protocol.Response.Changed;
 import io.floe.core.protocol.Response.Error;
 import io.floe.core.protocol.Response.Got;
 import io.floe.core.protocol.Response.MultiGot;
@@ -41,6 +42,8 @@ public final class ResponseCodec {
   public static void encode(Response response, ByteBuf out) {
     if (response instanceof Written w) {
       out.writeLong(w.offset()).writeLong(w.timestamp());
+    } else if (response instanceof Changed c) {
+      out.writeLong(c.offset()).writeLong(c.timestamp()).writeLong(c.priorVersion());
     } else if (response instanceof Got g) {
       writeOptional(out, g.row());
     } else if (response instanceof BatchWritten b) {
@@ -129,6 +132,9 @@ public final class ResponseCodec {
           case DESCRIBE_TABLE -> decodeDescription(in);
           case TABLE_STATUS -> decodeStatuses(in);
           case PUT, DELETE -> new Written(readLong(in, "offset"), readLong(in, "timestamp"));
+          case PUT_IF, DELETE_IF, UPDATE ->
+              new Changed(
+                  readLong(in, "offset"), readLong(in, "timestamp"), readLong(in, "prior version"));
           case BATCH_WRITE -> decodeBatchWritten(in);
           case GET -> new Got(readOptional(in, "row"));
           case MULTI_GET -> decodeMultiGot(in);

@@ -4,6 +4,7 @@ import io.floe.core.clock.HybridLogicalClock;
 import io.floe.core.partition.PartitionRole;
 import io.floe.core.partition.PartitionState;
 import io.floe.core.partition.PartitionStatus;
+import io.floe.core.protocol.ConditionFailedException;
 import io.floe.core.protocol.ErrorCode;
 import io.floe.core.protocol.FloeRequestException;
 import io.floe.dataplane.wal.WalEntry;
@@ -17,6 +18,7 @@ import java.util.NavigableMap;
 import java.util.SortedMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -140,6 +142,48 @@ public final class Partition {
       return applyChecked(writes, term, reserve);
     }
   }
+
+  /**
+   * Checks the current version of {@code key} and applies the write {@code change} computes from
+   * its current row, atomically: both happen holding the partition's monitor, so no other write of
+   * the partition comes between them ({@code data-protocol.md} §4.1.1).
+   *
+   * @param expected -1: any version; 0: the row must be absent; n: its version must be n
+   * @param requireRow the row must exist (an update), whatever {@code expected}
+   * @param change the row to write given the current one (null when absent); null deletes. It may
+   *     throw to refuse the write; nothing is applied then
+   * @throws ConditionFailedException with the current version when the condition does not hold
+   */
+  public ConditionalWrite writeIf(
+      byte[] key, long expected, boolean requireRow, UnaryOperator<byte[]> change) {
+    synchronized (this) {
+      long term = checkWritableLocked(-1);
+      Version head = rows.get(key);
+      boolean present = head != null && !head.deleted();
+      long current = present ? head.offset : 0;
+      if ((expected >= 0 && expected != current) || (requireRow && !present)) {
+        throw conditionFailed(expected, current);
+      }
+      byte[] row = change.apply(present ? head.row : null);
+      PartitionWrite write =
+          row == null ? PartitionWrite.delete(key) : PartitionWrite.put(key, row);
+      List<PartitionWrite> writes = List.of(write);
+      long reserve = write.maxBytes();
+      budget.reserveFor(writes, reserve);
+      return new ConditionalWrite(applyChecked(writes, term, reserve), current);
+    }
+  }
+
+  private ConditionFailedException conditionFailed(long expected, long current) {
+    String found = current == 0 ? "the row is absent" : "the row is at version " + current;
+    String wanted =
+        expected < 0 ? "an existing row" : expected == 0 ? "an absent row" : "version " + expected;
+    return new ConditionFailedException(
+        "partition " + id + ": " + found + ", the write expected " + wanted, current);
+  }
+
+  /** A conditional write applied, and the row's version just before it (0: absent). */
+  public record ConditionalWrite(AppliedWrites applied, long priorVersion) {}
 
   /**
    * Every check a write passes, before anything is reserved or applied: after it returns, applying

@@ -9,12 +9,15 @@ import io.floe.core.protocol.Request;
 import io.floe.core.protocol.Request.BatchWrite;
 import io.floe.core.protocol.Request.CreateTable;
 import io.floe.core.protocol.Request.Delete;
+import io.floe.core.protocol.Request.DeleteIf;
 import io.floe.core.protocol.Request.DescribeTable;
 import io.floe.core.protocol.Request.Get;
 import io.floe.core.protocol.Request.MultiGet;
 import io.floe.core.protocol.Request.Put;
+import io.floe.core.protocol.Request.PutIf;
 import io.floe.core.protocol.Request.Scan;
 import io.floe.core.protocol.Request.TableStatus;
+import io.floe.core.protocol.Request.Update;
 import io.floe.core.protocol.Response;
 import io.floe.core.protocol.Response.Ack;
 import io.floe.core.table.SchemaParser;
@@ -77,6 +80,9 @@ public final class RequestProcessor {
       case PUT -> put((Put) request);
       case DELETE -> delete((Delete) request);
       case BATCH_WRITE -> batch((BatchWrite) request);
+      case PUT_IF -> putIf((PutIf) request);
+      case DELETE_IF -> deleteIf((DeleteIf) request);
+      case UPDATE -> update((Update) request);
       case GET -> done(get((Get) request));
       case MULTI_GET -> done(multiGet((MultiGet) request));
       case SCAN -> done(scan((Scan) request));
@@ -97,6 +103,39 @@ public final class RequestProcessor {
     HostedTable table = tables.get(delete.table());
     byte[] key = table.checkKey(delete.key());
     return written(table.partitionOf(key).write(List.of(PartitionWrite.delete(key)), -1));
+  }
+
+  private CompletableFuture<Response> putIf(PutIf put) {
+    HostedTable table = tables.get(put.table());
+    byte[] key = table.checkRow(put.row());
+    return changed(
+        table.partitionOf(key).writeIf(key, put.expected(), false, current -> put.row()));
+  }
+
+  private CompletableFuture<Response> deleteIf(DeleteIf delete) {
+    HostedTable table = tables.get(delete.table());
+    byte[] key = table.checkKey(delete.key());
+    return changed(table.partitionOf(key).writeIf(key, delete.expected(), false, current -> null));
+  }
+
+  /** Validated before the lock; the merge with the current row happens under it. */
+  private CompletableFuture<Response> update(Update update) {
+    HostedTable table = tables.get(update.table());
+    byte[] key = table.checkKey(update.key());
+    HostedTable.CheckedUpdate values = table.checkUpdate(update.columns(), update.values());
+    return changed(
+        table
+            .partitionOf(key)
+            .writeIf(key, update.expected(), true, current -> table.merge(current, values)));
+  }
+
+  private static CompletableFuture<Response> changed(Partition.ConditionalWrite write) {
+    AppliedWrites applied = write.applied();
+    Response response =
+        new Response.Changed(applied.offsets()[0], applied.lastTimestamp(), write.priorVersion());
+    return applied.durable().isDone() && !applied.durable().isCompletedExceptionally()
+        ? done(response)
+        : applied.durable().thenApply(ignored -> response);
   }
 
   private static CompletableFuture<Response> written(AppliedWrites applied) {

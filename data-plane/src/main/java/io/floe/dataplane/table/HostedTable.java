@@ -8,7 +8,11 @@ import io.floe.core.protocol.Request.Write;
 import io.floe.core.table.Durability;
 import io.floe.core.table.EncodedRowCheck;
 import io.floe.core.table.KeyCodec;
+import io.floe.core.table.PartialRow;
 import io.floe.core.table.PartitionHasher;
+import io.floe.core.table.Row;
+import io.floe.core.table.RowCodec;
+import io.floe.core.table.RowValidator;
 import io.floe.core.table.Schema;
 import io.floe.core.table.SchemaLimits;
 import io.floe.core.table.SchemaViolationException;
@@ -36,6 +40,8 @@ public final class HostedTable {
   private final Durability durability;
   private final EncodedRowCheck rowCheck;
   private final KeyCodec keyCodec;
+  private final RowCodec rowCodec;
+  private final RowValidator rowValidator;
   private final AtomicReferenceArray<Partition> partitions;
 
   /** Where each partition not led here is led, as the assignments say ("" when unknown). */
@@ -57,6 +63,8 @@ public final class HostedTable {
     this.durability = durability;
     this.rowCheck = new EncodedRowCheck(schema);
     this.keyCodec = new KeyCodec(schema);
+    this.rowCodec = new RowCodec(schema);
+    this.rowValidator = new RowValidator(schema);
     this.partitions = new AtomicReferenceArray<>(partitions);
     this.leaderHints = new AtomicReferenceArray<>(partitions.length);
   }
@@ -148,6 +156,34 @@ public final class HostedTable {
           null, "the row does not decode under the table schema: " + e.getMessage());
     }
   }
+
+  /**
+   * The checked values of an update: the named columns and their values decoded against the schema.
+   *
+   * @throws SchemaViolationException naming the column at fault
+   */
+  public CheckedUpdate checkUpdate(List<String> columns, byte[] values) {
+    PartialRow partial = new PartialRow(schema, columns);
+    try {
+      return new CheckedUpdate(partial, partial.decode(values));
+    } catch (FormatException e) {
+      throw new SchemaViolationException(
+          null, "the values do not decode as the columns " + columns + ": " + e.getMessage());
+    }
+  }
+
+  /**
+   * The encoded row {@code current} (never null: an update needs a row) with the update's columns
+   * replaced, validated like any put.
+   */
+  public byte[] merge(byte[] current, CheckedUpdate update) {
+    Row merged = update.partial().merge(rowCodec.decode(current), update.values());
+    rowValidator.validate(merged);
+    return rowCodec.encode(merged);
+  }
+
+  /** An update's columns and their decoded values. */
+  public record CheckedUpdate(PartialRow partial, Row values) {}
 
   /** Checks that the bytes are a primary key of this table. */
   public byte[] checkKey(byte[] key) {

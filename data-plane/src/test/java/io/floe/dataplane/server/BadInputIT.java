@@ -99,6 +99,36 @@ class BadInputIT {
   }
 
   @Test
+  void malformedConditionalFramesAndBadUpdatesApplyNothingAndTheConnectionLives()
+      throws IOException {
+    byte[] key = new io.floe.core.table.KeyCodec(SCHEMA).encodeKey(900L);
+    try (RawConnection c = new RawConnection(node.port())) {
+      long written =
+          ((Response.Changed) c.call(1, new Request.PutIf(TABLE, 0, row(900, "a")))).offset();
+      long before = totalOffset();
+      byte[] update =
+          RawConnection.body(new Request.Update(TABLE, -1, key, List.of("name"), new byte[] {0}));
+      byte[] truncated = java.util.Arrays.copyOf(update, update.length - 1);
+      c.sendRaw(RawConnection.frame(Frames.VERSION, Opcode.UPDATE.code(), 2, truncated));
+      assertThat(errorOf((Response) c.read(Opcode.UPDATE)[1]))
+          .isEqualTo(ErrorCode.MALFORMED_REQUEST);
+      assertThat(errorOf(c.call(3, new Request.PutIf(TABLE, -2, row(900, "b")))))
+          .isEqualTo(ErrorCode.MALFORMED_REQUEST);
+      assertThat(errorOf(c.call(4, new Request.Update(TABLE, 0, key, List.of("name"), update))))
+          .isEqualTo(ErrorCode.MALFORMED_REQUEST);
+      Response unknown =
+          c.call(5, new Request.Update(TABLE, -1, key, List.of("nickname"), new byte[] {0}));
+      assertThat(errorOf(unknown)).isEqualTo(ErrorCode.SCHEMA_VIOLATION);
+      assertThat(((Response.Error) unknown).message()).contains("'nickname'");
+      Response stale = c.call(6, new Request.PutIf(TABLE, written + 1000, row(900, "c")));
+      assertThat(errorOf(stale)).isEqualTo(ErrorCode.CONDITION_FAILED);
+      assertThat(((Response.Error) stale).detail()).isEqualTo(Long.toString(written));
+      assertThat(totalOffset()).isEqualTo(before);
+      assertThat(c.call(7, new Request.Ping())).isInstanceOf(Response.Ack.class);
+    }
+  }
+
+  @Test
   void unknownTableWrongTypesAndOversizedRowsAreRefused() throws IOException {
     try (RawConnection c = new RawConnection(node.port())) {
       assertThat(errorOf(c.call(1, new Request.Get("db.nope", new byte[] {1}))))
