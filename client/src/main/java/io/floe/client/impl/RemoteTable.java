@@ -17,8 +17,10 @@ import io.floe.core.table.Schema;
 import io.floe.core.table.SchemaParser;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
@@ -86,7 +88,7 @@ public final class RemoteTable implements FloeTable {
 
   @Override
   public long put(Row row) {
-    return Blocking.join(putAsync(row));
+    return requests.join(() -> putAsync(row));
   }
 
   @Override
@@ -102,7 +104,7 @@ public final class RemoteTable implements FloeTable {
 
   @Override
   public long delete(Object... key) {
-    return Blocking.join(deleteAsync(key));
+    return requests.join(() -> deleteAsync(key));
   }
 
   private CompletableFuture<Long> write(byte[] key, Request request) {
@@ -164,7 +166,7 @@ public final class RemoteTable implements FloeTable {
 
   @Override
   public Row get(Object... key) {
-    return Blocking.join(getAsync(key));
+    return requests.join(() -> getAsync(key));
   }
 
   @Override
@@ -239,7 +241,7 @@ public final class RemoteTable implements FloeTable {
 
   @Override
   public ScanPage scanPartition(int partition, KeyRange range, int limit, byte[] continuation) {
-    return Blocking.join(scanPartitionAsync(partition, range, limit, continuation));
+    return requests.join(() -> scanPartitionAsync(partition, range, limit, continuation));
   }
 
   /** The merge of every partition's pages: exactly the first {@code limit} rows of the range. */
@@ -297,6 +299,15 @@ public final class RemoteTable implements FloeTable {
   }
 
   // ---- plumbing ------------------------------------------------------------------------------
+
+  /** Opens connections to every partition's leader now rather than on the first requests. */
+  public void warmUp() {
+    Set<String> leaders = new LinkedHashSet<>();
+    for (int pid = 0; pid < partitions(); pid++) {
+      leaders.add(routing.endpoint(pid));
+    }
+    leaders.forEach(leader -> requests.warmUp(leader, partitions()));
+  }
 
   private int partitionOf(byte[] key) {
     return PartitionHasher.partition(key, routing.partitions());

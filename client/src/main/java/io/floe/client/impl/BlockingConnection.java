@@ -1,0 +1,211 @@
+package io.floe.client.impl;
+
+import io.floe.client.FloeConnectionException;
+import io.floe.client.FloeTimeoutException;
+import io.floe.core.protocol.ErrorCode;
+import io.floe.core.protocol.FloeRequestException;
+import io.floe.core.protocol.Frames;
+import io.floe.core.protocol.Request;
+import io.floe.core.protocol.RequestCodec;
+import io.floe.core.protocol.Response;
+import io.floe.core.protocol.ResponseCodec;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import java.io.BufferedInputStream;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One plain blocking socket to a node, used by one caller at a time: the caller's own thread writes
+ * a request frame and reads its response, with no event loop and no future in between. Frames are
+ * those of {@code data-protocol.md} §2, encoded by the same codecs as the pipelined connection,
+ * into a buffer reused from call to call (as is the buffer responses are read into).
+ *
+ * <p>A call that fails in a way leaving the stream position unknown (a timeout, a broken socket, a
+ * frame it cannot read) closes the connection: {@link #isOpen()} then says to discard it. An error
+ * frame is an answer like any other and leaves the connection usable.
+ */
+final class BlockingConnection implements AutoCloseable {
+  /** Buffers grown past this by one large row are dropped after the call, not kept for good. */
+  static final int KEPT_BUFFER_BYTES = 1 << 20;
+
+  private static final int INITIAL_BUFFER_BYTES = 4096;
+
+  private final String endpoint;
+  private final Socket socket;
+  private final OutputStream out;
+  private final DataInputStream in;
+  private ByteBuf request = Unpooled.buffer(INITIAL_BUFFER_BYTES);
+  private byte[] response = new byte[INITIAL_BUFFER_BYTES];
+  private ByteBuf responseView = Unpooled.wrappedBuffer(response);
+  private int nextId;
+  private boolean open = true;
+
+  private BlockingConnection(String endpoint, Socket socket) throws IOException {
+    this.endpoint = endpoint;
+    this.socket = socket;
+    this.out = socket.getOutputStream();
+    this.in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), 16 * 1024));
+  }
+
+  /**
+   * Connects within {@code connectTimeoutMillis}; nothing is sent, so failure is never ambiguous.
+   */
+  static BlockingConnection open(String endpoint, long connectTimeoutMillis) {
+    int colon = endpoint.lastIndexOf(':');
+    if (colon < 0) {
+      throw new IllegalArgumentException("endpoint '" + endpoint + "' is not host:port");
+    }
+    Socket socket = new Socket();
+    try {
+      socket.setTcpNoDelay(true);
+      socket.connect(
+          new InetSocketAddress(
+              endpoint.substring(0, colon), Integer.parseInt(endpoint.substring(colon + 1))),
+          (int) Math.max(1, Math.min(Integer.MAX_VALUE, connectTimeoutMillis)));
+      return new BlockingConnection(endpoint, socket);
+    } catch (IOException e) {
+      closeQuietly(socket);
+      throw new FloeConnectionException("cannot connect to " + endpoint + ": " + e, false, e);
+    }
+  }
+
+  String endpoint() {
+    return endpoint;
+  }
+
+  /** Open and in a known stream position: fit for the next call. */
+  boolean isOpen() {
+    return open;
+  }
+
+  /**
+   * Sends {@code request} and waits for its answer until {@code deadlineNanos}; an error frame
+   * throws its {@link FloeRequestException}.
+   */
+  Response call(Request request, long deadlineNanos) {
+    if (!open) {
+      throw new FloeConnectionException("connection to " + endpoint + " is closed", false, null);
+    }
+    long remainingNanos = deadlineNanos - System.nanoTime();
+    if (remainingNanos <= 0) {
+      throw new FloeTimeoutException(request.opcode() + " to " + endpoint + " timed out unsent");
+    }
+    int id = ++nextId;
+    encode(request, id);
+    Response response = exchange(request, id, remainingNanos);
+    if (response instanceof Response.Error error) {
+      throw error.toException();
+    }
+    return response;
+  }
+
+  /** Encodes the whole frame into the reused buffer; a frame over the limit is refused unsent. */
+  private void encode(Request request, int id) {
+    ByteBuf frame = this.request;
+    frame.clear();
+    frame.writeInt(0);
+    frame.writeByte(Frames.VERSION);
+    frame.writeByte(request.opcode().code());
+    frame.writeInt(id);
+    RequestCodec.encode(request, frame);
+    int length = frame.readableBytes() - Frames.LENGTH_BYTES;
+    if (length > Frames.MAX_FRAME_BYTES) {
+      shrinkRequestBuffer();
+      throw new FloeRequestException(
+          ErrorCode.FRAME_TOO_LARGE,
+          "frame of " + length + " bytes is over the limit of " + Frames.MAX_FRAME_BYTES);
+    }
+    frame.setInt(0, length);
+  }
+
+  private Response exchange(Request request, int id, long remainingNanos) {
+    try {
+      socket.setSoTimeout(
+          (int)
+              Math.max(
+                  1, Math.min(Integer.MAX_VALUE, TimeUnit.NANOSECONDS.toMillis(remainingNanos))));
+      out.write(this.request.array(), this.request.arrayOffset(), this.request.readableBytes());
+      shrinkRequestBuffer();
+      return read(request, id);
+    } catch (SocketTimeoutException e) {
+      close();
+      throw new FloeTimeoutException(request.opcode() + " to " + endpoint + " timed out");
+    } catch (IOException e) {
+      close();
+      // even a failed write may have delivered the frame: the outcome is unknown
+      throw new FloeConnectionException("connection to " + endpoint + " broke: " + e, true, e);
+    } catch (RuntimeException e) {
+      close(); // a frame we cannot read: the next one would start at an unknown position
+      throw e;
+    }
+  }
+
+  private Response read(Request request, int id) throws IOException {
+    int length = in.readInt();
+    if (length < Frames.HEADER_BYTES || length > Frames.MAX_FRAME_BYTES) {
+      throw new FloeConnectionException(
+          "response frame of " + length + " bytes from " + endpoint, true, null);
+    }
+    if (length > response.length) {
+      response = new byte[Math.max(length, response.length * 2)];
+      responseView = Unpooled.wrappedBuffer(response);
+    }
+    in.readFully(response, 0, length);
+    ByteBuf frame = responseView.setIndex(0, length);
+    int version = frame.readUnsignedByte();
+    int opcode = frame.readUnsignedByte();
+    int responseId = frame.readInt();
+    if (version != Frames.VERSION || responseId != id) {
+      throw new FloeConnectionException(
+          "response from "
+              + endpoint
+              + " has version "
+              + version
+              + " and request id "
+              + responseId
+              + ", expected "
+              + Frames.VERSION
+              + " and "
+              + id,
+          true,
+          null);
+    }
+    Response decoded = ResponseCodec.decode(request.opcode(), opcode, frame);
+    if (response.length > KEPT_BUFFER_BYTES) {
+      response = new byte[INITIAL_BUFFER_BYTES];
+      responseView = Unpooled.wrappedBuffer(response);
+    }
+    return decoded;
+  }
+
+  private void shrinkRequestBuffer() {
+    if (request.capacity() > KEPT_BUFFER_BYTES) {
+      request = Unpooled.buffer(INITIAL_BUFFER_BYTES);
+    }
+  }
+
+  /** Capacity of the reused request buffer, for tests. */
+  int requestBufferCapacity() {
+    return request.capacity();
+  }
+
+  @Override
+  public void close() {
+    open = false;
+    closeQuietly(socket);
+  }
+
+  private static void closeQuietly(Socket socket) {
+    try {
+      socket.close();
+    } catch (IOException ignored) {
+      // closing: nothing left to do with it
+    }
+  }
+}
