@@ -18,6 +18,8 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -34,21 +36,32 @@ final class BlockingConnection implements AutoCloseable {
   /** Buffers grown past this by one large row are dropped after the call, not kept for good. */
   static final int KEPT_BUFFER_BYTES = 1 << 20;
 
+  /**
+   * A connection idle this long is checked for a close by the node (a restart) before it is used: a
+   * request written into a connection the node already closed would otherwise fail as a write of
+   * unknown outcome, never retried. Connections in steady use skip the check (three system calls).
+   */
+  static final long IDLE_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
   private static final int INITIAL_BUFFER_BYTES = 4096;
 
   private final String endpoint;
+  private final SocketChannel channel;
   private final Socket socket;
   private final OutputStream out;
   private final DataInputStream in;
   private ByteBuf request = Unpooled.buffer(INITIAL_BUFFER_BYTES);
   private byte[] response = new byte[INITIAL_BUFFER_BYTES];
   private ByteBuf responseView = Unpooled.wrappedBuffer(response);
+  private final ByteBuffer peek = ByteBuffer.allocate(1);
   private int nextId;
   private boolean open = true;
+  private long lastUsedNanos = System.nanoTime();
 
-  private BlockingConnection(String endpoint, Socket socket) throws IOException {
+  private BlockingConnection(String endpoint, SocketChannel channel) throws IOException {
     this.endpoint = endpoint;
-    this.socket = socket;
+    this.channel = channel;
+    this.socket = channel.socket();
     this.out = socket.getOutputStream();
     this.in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), 16 * 1024));
   }
@@ -61,16 +74,18 @@ final class BlockingConnection implements AutoCloseable {
     if (colon < 0) {
       throw new IllegalArgumentException("endpoint '" + endpoint + "' is not host:port");
     }
-    Socket socket = new Socket();
+    SocketChannel channel = null;
     try {
+      channel = SocketChannel.open();
+      Socket socket = channel.socket();
       socket.setTcpNoDelay(true);
       socket.connect(
           new InetSocketAddress(
               endpoint.substring(0, colon), Integer.parseInt(endpoint.substring(colon + 1))),
           (int) Math.max(1, Math.min(Integer.MAX_VALUE, connectTimeoutMillis)));
-      return new BlockingConnection(endpoint, socket);
+      return new BlockingConnection(endpoint, channel);
     } catch (IOException e) {
-      closeQuietly(socket);
+      closeQuietly(channel);
       throw new FloeConnectionException("cannot connect to " + endpoint + ": " + e, false, e);
     }
   }
@@ -82,6 +97,35 @@ final class BlockingConnection implements AutoCloseable {
   /** Open and in a known stream position: fit for the next call. */
   boolean isOpen() {
     return open;
+  }
+
+  /**
+   * Open, and if idle for a while, not closed by the node meanwhile: a stale connection is closed
+   * here, before any request is written into it.
+   */
+  boolean isUsable() {
+    return isUsable(IDLE_CHECK_NANOS);
+  }
+
+  /** {@link #isUsable()}, checking if idle at least {@code idleCheckNanos} (tests: 0). */
+  boolean isUsable(long idleCheckNanos) {
+    if (open && System.nanoTime() - lastUsedNanos >= idleCheckNanos && closedByNode()) {
+      close();
+    }
+    return open;
+  }
+
+  /** Reads without waiting: the end of the stream, or bytes nobody asked for, make it unusable. */
+  private boolean closedByNode() {
+    try {
+      channel.configureBlocking(false);
+      peek.clear();
+      int read = channel.read(peek);
+      channel.configureBlocking(true);
+      return read != 0;
+    } catch (IOException e) {
+      return true;
+    }
   }
 
   /**
@@ -99,6 +143,7 @@ final class BlockingConnection implements AutoCloseable {
     int id = ++nextId;
     encode(request, id);
     Response response = exchange(request, id, remainingNanos);
+    lastUsedNanos = System.nanoTime();
     if (response instanceof Response.Error error) {
       throw error.toException();
     }
@@ -198,12 +243,15 @@ final class BlockingConnection implements AutoCloseable {
   @Override
   public void close() {
     open = false;
-    closeQuietly(socket);
+    closeQuietly(channel);
   }
 
-  private static void closeQuietly(Socket socket) {
+  private static void closeQuietly(SocketChannel channel) {
+    if (channel == null) {
+      return;
+    }
     try {
-      socket.close();
+      channel.close();
     } catch (IOException ignored) {
       // closing: nothing left to do with it
     }

@@ -27,6 +27,9 @@ final class BlockingPool implements AutoCloseable {
   Response send(String endpoint, Request request, long deadlineNanos) {
     ConcurrentLinkedDeque<BlockingConnection> connections = idleOf(endpoint);
     BlockingConnection connection = connections.pollFirst();
+    while (connection != null && !connection.isUsable()) {
+      connection = connections.pollFirst(); // closed by the node while idle: drop it
+    }
     if (connection == null) {
       connection = BlockingConnection.open(endpoint, connectTimeoutMillis);
     }

@@ -2,6 +2,7 @@ package io.floe.client.impl;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.floe.client.FloeConnectionException;
 import io.floe.client.FloeTimeoutException;
@@ -11,6 +12,7 @@ import io.floe.core.protocol.NotLeaderException;
 import io.floe.core.protocol.Request;
 import io.floe.core.protocol.Response;
 import java.net.ServerSocket;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -161,5 +163,30 @@ class BlockingConnectionTest {
     assertThat(connection.call(new Request.Ping(), inMillis(5_000))).isEqualTo(new Response.Ack());
     assertThat(node.received).hasSize(1);
     assertThat(Arrays.asList(node.received.get(0))).containsExactly(new Request.Ping());
+  }
+
+  @Test
+  void anIdleConnectionTheNodeClosedIsFoundUnusableBeforeAnyRequestIsWrittenIntoIt()
+      throws Exception {
+    node = echoNode();
+    connection = BlockingConnection.open(node.endpoint(), 1_000);
+    assertThat(connection.call(new Request.Ping(), inMillis(5_000))).isEqualTo(new Response.Ack());
+    assertThat(connection.isUsable(0)).as("open, nothing to read").isTrue();
+    assertThat(connection.call(new Request.Ping(), inMillis(5_000))).isEqualTo(new Response.Ack());
+
+    node.hangUpAll();
+    await().atMost(Duration.ofSeconds(5)).until(() -> !connection.isUsable(0));
+    assertThat(connection.isOpen()).isFalse();
+    assertThat(node.received).hasSize(2);
+  }
+
+  @Test
+  void aConnectionInSteadyUseIsNotCheckedBeforeEachCall() throws Exception {
+    node = echoNode();
+    connection = BlockingConnection.open(node.endpoint(), 1_000);
+    connection.call(new Request.Ping(), inMillis(5_000));
+    node.hangUpAll();
+    // used a moment ago: trusted without a look (a look costs three system calls)
+    assertThat(connection.isUsable(TimeUnit.HOURS.toNanos(1))).isTrue();
   }
 }

@@ -95,6 +95,13 @@ final class FakeNode implements AutoCloseable {
     }
   }
 
+  /** Closes every accepted connection, as a restarting node would, and goes on accepting. */
+  void hangUpAll() throws IOException {
+    for (Socket s : sockets) {
+      s.close();
+    }
+  }
+
   @Override
   public void close() throws IOException {
     server.close();
