@@ -11,16 +11,14 @@ import io.floe.core.protocol.Response;
 import io.floe.core.protocol.ResponseCodec;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import java.io.BufferedInputStream;
-import java.io.DataInputStream;
+import java.io.EOFException;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One plain blocking socket to a node, used by one caller at a time: the caller's own thread writes
@@ -46,24 +44,25 @@ final class BlockingConnection implements AutoCloseable {
   private static final int INITIAL_BUFFER_BYTES = 4096;
 
   private final String endpoint;
+  private static final long IDLE = Long.MIN_VALUE;
+  private static final long EXPIRED = Long.MIN_VALUE + 1;
+
   private final SocketChannel channel;
-  private final Socket socket;
-  private final OutputStream out;
-  private final DataInputStream in;
   private ByteBuf request = Unpooled.buffer(INITIAL_BUFFER_BYTES);
-  private byte[] response = new byte[INITIAL_BUFFER_BYTES];
-  private ByteBuf responseView = Unpooled.wrappedBuffer(response);
+  private ByteBuffer responseBuffer = ByteBuffer.allocate(INITIAL_BUFFER_BYTES);
+  private ByteBuf responseView = Unpooled.wrappedBuffer(responseBuffer.array());
   private final ByteBuffer peek = ByteBuffer.allocate(1);
+
+  /** The deadline of the call under way, {@link #IDLE} between calls, or {@link #EXPIRED}. */
+  private final AtomicLong busyUntil = new AtomicLong(IDLE);
+
   private int nextId;
   private boolean open = true;
   private long lastUsedNanos = System.nanoTime();
 
-  private BlockingConnection(String endpoint, SocketChannel channel) throws IOException {
+  private BlockingConnection(String endpoint, SocketChannel channel) {
     this.endpoint = endpoint;
     this.channel = channel;
-    this.socket = channel.socket();
-    this.out = socket.getOutputStream();
-    this.in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), 16 * 1024));
   }
 
   /**
@@ -136,13 +135,12 @@ final class BlockingConnection implements AutoCloseable {
     if (!open) {
       throw new FloeConnectionException("connection to " + endpoint + " is closed", false, null);
     }
-    long remainingNanos = deadlineNanos - System.nanoTime();
-    if (remainingNanos <= 0) {
+    if (deadlineNanos - System.nanoTime() <= 0) {
       throw new FloeTimeoutException(request.opcode() + " to " + endpoint + " timed out unsent");
     }
     int id = ++nextId;
     encode(request, id);
-    Response response = exchange(request, id, remainingNanos);
+    Response response = exchange(request, id, deadlineNanos);
     lastUsedNanos = System.nanoTime();
     if (response instanceof Response.Error error) {
       throw error.toException();
@@ -169,20 +167,24 @@ final class BlockingConnection implements AutoCloseable {
     frame.setInt(0, length);
   }
 
-  private Response exchange(Request request, int id, long remainingNanos) {
+  private Response exchange(Request request, int id, long deadlineNanos) {
+    busyUntil.set(deadlineNanos);
     try {
-      socket.setSoTimeout(
-          (int)
-              Math.max(
-                  1, Math.min(Integer.MAX_VALUE, TimeUnit.NANOSECONDS.toMillis(remainingNanos))));
-      out.write(this.request.array(), this.request.arrayOffset(), this.request.readableBytes());
+      ByteBuffer frame = this.request.nioBuffer();
+      while (frame.hasRemaining()) {
+        channel.write(frame);
+      }
       shrinkRequestBuffer();
-      return read(request, id);
-    } catch (SocketTimeoutException e) {
-      close();
-      throw new FloeTimeoutException(request.opcode() + " to " + endpoint + " timed out");
+      Response response = read(request, id);
+      if (!busyUntil.compareAndSet(deadlineNanos, IDLE)) {
+        close(); // answered just as the sweep found it late: the sweep closes it anyway
+      }
+      return response;
     } catch (IOException e) {
       close();
+      if (busyUntil.get() == EXPIRED) {
+        throw new FloeTimeoutException(request.opcode() + " to " + endpoint + " timed out");
+      }
       // even a failed write may have delivered the frame: the outcome is unknown
       throw new FloeConnectionException("connection to " + endpoint + " broke: " + e, true, e);
     } catch (RuntimeException e) {
@@ -191,18 +193,46 @@ final class BlockingConnection implements AutoCloseable {
     }
   }
 
+  /**
+   * Closes the connection if a call on it is past its deadline: its blocked read then fails, and
+   * the call with a timeout. Run by a sweep every few milliseconds (a read with a socket timeout
+   * would cost two more system calls per call, a non-blocking read and a poll).
+   */
+  void expireIfPast(long nowNanos) {
+    long deadline = busyUntil.get();
+    if (deadline != IDLE
+        && deadline != EXPIRED
+        && nowNanos - deadline >= 0
+        && busyUntil.compareAndSet(deadline, EXPIRED)) {
+      close();
+    }
+  }
+
+  /** Reads one response frame: its length, then the rest, into the reused buffer. */
   private Response read(Request request, int id) throws IOException {
-    int length = in.readInt();
+    ByteBuffer into = responseBuffer;
+    into.clear();
+    fill(into, Frames.LENGTH_BYTES);
+    int length = into.getInt(0);
     if (length < Frames.HEADER_BYTES || length > Frames.MAX_FRAME_BYTES) {
       throw new FloeConnectionException(
           "response frame of " + length + " bytes from " + endpoint, true, null);
     }
-    if (length > response.length) {
-      response = new byte[Math.max(length, response.length * 2)];
-      responseView = Unpooled.wrappedBuffer(response);
+    int total = Frames.LENGTH_BYTES + length;
+    if (total > into.capacity()) {
+      ByteBuffer larger = ByteBuffer.allocate(Math.max(total, into.capacity() * 2));
+      into.flip();
+      larger.put(into);
+      responseBuffer = larger;
+      responseView = Unpooled.wrappedBuffer(larger.array());
+      into = larger;
     }
-    in.readFully(response, 0, length);
-    ByteBuf frame = responseView.setIndex(0, length);
+    fill(into, total);
+    if (into.position() > total) {
+      throw new FloeConnectionException(
+          "bytes past the response to request " + id + " from " + endpoint, true, null);
+    }
+    ByteBuf frame = responseView.setIndex(Frames.LENGTH_BYTES, total);
     int version = frame.readUnsignedByte();
     int opcode = frame.readUnsignedByte();
     int responseId = frame.readInt();
@@ -222,11 +252,20 @@ final class BlockingConnection implements AutoCloseable {
           null);
     }
     Response decoded = ResponseCodec.decode(request.opcode(), opcode, frame);
-    if (response.length > KEPT_BUFFER_BYTES) {
-      response = new byte[INITIAL_BUFFER_BYTES];
-      responseView = Unpooled.wrappedBuffer(response);
+    if (responseBuffer.capacity() > KEPT_BUFFER_BYTES) {
+      responseBuffer = ByteBuffer.allocate(INITIAL_BUFFER_BYTES);
+      responseView = Unpooled.wrappedBuffer(responseBuffer.array());
     }
     return decoded;
+  }
+
+  /** Reads until {@code into} holds at least {@code bytes}; the node closing first is an error. */
+  private void fill(ByteBuffer into, int bytes) throws IOException {
+    while (into.position() < bytes) {
+      if (channel.read(into) < 0) {
+        throw new EOFException("connection to " + endpoint + " closed by the node");
+      }
+    }
   }
 
   private void shrinkRequestBuffer() {

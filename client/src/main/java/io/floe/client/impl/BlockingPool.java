@@ -2,8 +2,12 @@ package io.floe.client.impl;
 
 import io.floe.core.protocol.Request;
 import io.floe.core.protocol.Response;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Idle {@link BlockingConnection}s per node. A call checks one out (opening one when none is idle),
@@ -12,15 +16,34 @@ import java.util.concurrent.ConcurrentLinkedDeque;
  * instead of returned; idle ones beyond {@code maxIdlePerNode} are closed too.
  */
 final class BlockingPool implements AutoCloseable {
+  /** How often calls past their deadline are looked for (as the pipelined connections do). */
+  static final long SWEEP_MILLIS = 20;
+
   private final long connectTimeoutMillis;
   private final int maxIdlePerNode;
+  private final Set<BlockingConnection> open = ConcurrentHashMap.newKeySet();
+  private final ScheduledFuture<?> sweep;
   private final ConcurrentHashMap<String, ConcurrentLinkedDeque<BlockingConnection>> idle =
       new ConcurrentHashMap<>();
   private volatile boolean closed;
 
-  BlockingPool(long connectTimeoutMillis, int maxIdlePerNode) {
+  BlockingPool(long connectTimeoutMillis, int maxIdlePerNode, ScheduledExecutorService sweeper) {
     this.connectTimeoutMillis = connectTimeoutMillis;
     this.maxIdlePerNode = maxIdlePerNode;
+    this.sweep =
+        sweeper.scheduleWithFixedDelay(
+            this::expireLateCalls, SWEEP_MILLIS, SWEEP_MILLIS, TimeUnit.MILLISECONDS);
+  }
+
+  private void expireLateCalls() {
+    long now = System.nanoTime();
+    open.forEach(c -> c.expireIfPast(now));
+  }
+
+  private BlockingConnection connect(String endpoint) {
+    BlockingConnection connection = BlockingConnection.open(endpoint, connectTimeoutMillis);
+    open.add(connection);
+    return connection;
   }
 
   /** One attempt of {@code request} to {@code endpoint} on the caller's thread. */
@@ -28,10 +51,11 @@ final class BlockingPool implements AutoCloseable {
     ConcurrentLinkedDeque<BlockingConnection> connections = idleOf(endpoint);
     BlockingConnection connection = connections.pollFirst();
     while (connection != null && !connection.isUsable()) {
-      connection = connections.pollFirst(); // closed by the node while idle: drop it
+      open.remove(connection); // closed by the node while idle
+      connection = connections.pollFirst();
     }
     if (connection == null) {
-      connection = BlockingConnection.open(endpoint, connectTimeoutMillis);
+      connection = connect(endpoint);
     }
     try {
       return connection.call(request, deadlineNanos);
@@ -44,7 +68,7 @@ final class BlockingPool implements AutoCloseable {
   /** Opens one connection to {@code endpoint} ahead of the first call and leaves it idle. */
   void warmUp(String endpoint, Request ping, long deadlineNanos) {
     ConcurrentLinkedDeque<BlockingConnection> connections = idleOf(endpoint);
-    BlockingConnection connection = BlockingConnection.open(endpoint, connectTimeoutMillis);
+    BlockingConnection connection = connect(endpoint);
     try {
       connection.call(ping, deadlineNanos);
     } finally {
@@ -68,9 +92,11 @@ final class BlockingPool implements AutoCloseable {
   private void release(
       ConcurrentLinkedDeque<BlockingConnection> connections, BlockingConnection connection) {
     if (!connection.isOpen()) {
+      open.remove(connection);
       return;
     }
     if (closed || connections.size() >= maxIdlePerNode) {
+      open.remove(connection);
       connection.close();
       return;
     }
@@ -83,11 +109,13 @@ final class BlockingPool implements AutoCloseable {
   @Override
   public void close() {
     closed = true;
+    sweep.cancel(false);
     idle.values()
         .forEach(
             connections -> {
               BlockingConnection c;
               while ((c = connections.pollFirst()) != null) {
+                open.remove(c);
                 c.close();
               }
             });

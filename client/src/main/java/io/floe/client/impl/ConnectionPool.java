@@ -26,7 +26,8 @@ public final class ConnectionPool implements AutoCloseable {
     this.config = config;
     this.group = Transport.eventLoops("floe-client", config.ioThreads());
     this.blocking =
-        new BlockingPool(config.connectTimeout().toMillis(), MAX_IDLE_BLOCKING_PER_NODE);
+        new BlockingPool(
+            config.connectTimeout().toMillis(), MAX_IDLE_BLOCKING_PER_NODE, group.next());
   }
 
   /**

@@ -14,6 +14,8 @@ import io.floe.core.protocol.Response;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -24,6 +26,7 @@ import org.junit.jupiter.api.Timeout;
 class BlockingConnectionTest {
   private FakeNode node;
   private BlockingConnection connection;
+  private final ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor();
 
   @AfterEach
   void close() throws Exception {
@@ -33,6 +36,7 @@ class BlockingConnectionTest {
     if (node != null) {
       node.close();
     }
+    sweeper.shutdownNow();
   }
 
   private static long inMillis(long millis) {
@@ -119,9 +123,12 @@ class BlockingConnectionTest {
   }
 
   @Test
-  void anUnansweredCallTimesOutAtItsDeadlineAndDiscardsTheConnection() throws Exception {
+  void anUnansweredCallTimesOutAtItsDeadlineOnTheSweepAndDiscardsTheConnection() throws Exception {
     node = new FakeNode(request -> FakeNode.SILENCE);
     connection = BlockingConnection.open(node.endpoint(), 1_000);
+    BlockingConnection sweptOne = connection;
+    sweeper.scheduleWithFixedDelay(
+        () -> sweptOne.expireIfPast(System.nanoTime()), 10, 10, TimeUnit.MILLISECONDS);
     long start = System.nanoTime();
     assertThatThrownBy(() -> connection.call(new Request.Ping(), inMillis(200)))
         .isInstanceOf(FloeTimeoutException.class);
@@ -188,5 +195,15 @@ class BlockingConnectionTest {
     node.hangUpAll();
     // used a moment ago: trusted without a look (a look costs three system calls)
     assertThat(connection.isUsable(TimeUnit.HOURS.toNanos(1))).isTrue();
+  }
+
+  @Test
+  void theSweepLeavesCallsWithinTheirDeadlineAndIdleConnectionsAlone() throws Exception {
+    node = echoNode();
+    connection = BlockingConnection.open(node.endpoint(), 1_000);
+    connection.call(new Request.Ping(), inMillis(5_000));
+    connection.expireIfPast(System.nanoTime() + TimeUnit.DAYS.toNanos(1));
+    assertThat(connection.isOpen()).as("idle: no deadline to pass").isTrue();
+    assertThat(connection.call(new Request.Ping(), inMillis(5_000))).isEqualTo(new Response.Ack());
   }
 }

@@ -11,6 +11,8 @@ import io.floe.core.protocol.Request;
 import io.floe.core.protocol.Response;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -23,6 +25,7 @@ class BlockingPoolTest {
   private FakeNode node;
   private BlockingPool pool;
   private ConnectionPool connections;
+  private final ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor();
 
   @AfterEach
   void close() throws Exception {
@@ -35,6 +38,7 @@ class BlockingPoolTest {
     if (node != null) {
       node.close();
     }
+    sweeper.shutdownNow();
   }
 
   private static long inMillis(long millis) {
@@ -50,7 +54,7 @@ class BlockingPoolTest {
                 calls.incrementAndGet() % 2 == 0
                     ? new Response.Error(ErrorCode.MEMORY_LIMIT, "full", "")
                     : new Response.Ack());
-    pool = new BlockingPool(1_000, 4);
+    pool = new BlockingPool(1_000, 4, sweeper);
     for (int i = 0; i < 3; i++) {
       assertThat(pool.send(node.endpoint(), new Request.Ping(), inMillis(5_000)))
           .isEqualTo(new Response.Ack());
@@ -65,7 +69,7 @@ class BlockingPoolTest {
   void aTimedOutConnectionIsNotReturnedAndTheNextCallOpensAnother() throws Exception {
     AtomicInteger calls = new AtomicInteger();
     node = new FakeNode(r -> calls.incrementAndGet() == 1 ? FakeNode.SILENCE : new Response.Ack());
-    pool = new BlockingPool(1_000, 4);
+    pool = new BlockingPool(1_000, 4, sweeper);
     assertThatThrownBy(() -> pool.send(node.endpoint(), new Request.Ping(), inMillis(100)))
         .isInstanceOf(FloeTimeoutException.class);
     assertThat(pool.idle(node.endpoint())).isZero();
