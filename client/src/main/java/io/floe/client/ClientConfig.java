@@ -20,6 +20,12 @@ import java.util.Objects;
  *     ResilienceSettings.fromProperties(config, RETRY_SCOPE, RETRY_DEFAULT)}
  * @param maxBatch most writes coalesced into one batch frame
  * @param ioThreads Netty event loop threads of the client
+ * @param callerThreadIo blocking calls ({@code put}, {@code get}, {@code delete}, {@code
+ *     scanPartition}) write and read on the caller's own thread over a pooled plain socket (one per
+ *     concurrent caller and node) instead of waiting on the pipelined connection's event loop: two
+ *     thread hand-offs fewer per call. Async calls always use the pipelined connections; so a
+ *     blocking write is not ordered after an async write of the same key still in flight (await it
+ *     first). False: every call goes through the pipelined connections, as before
  */
 public record ClientConfig(
     List<String> seeds,
@@ -28,7 +34,8 @@ public record ClientConfig(
     int connectionsPerNode,
     ResilienceSettings retry,
     int maxBatch,
-    int ioThreads) {
+    int ioThreads,
+    boolean callerThreadIo) {
   public static final Duration REQUEST_TIMEOUT_DEFAULT = Duration.ofSeconds(5);
   public static final Duration CONNECT_TIMEOUT_DEFAULT = Duration.ofSeconds(3);
   public static final int CONNECTIONS_PER_NODE_DEFAULT = 1;
@@ -47,6 +54,7 @@ public record ClientConfig(
 
   public static final int MAX_BATCH_DEFAULT = 256;
   public static final int IO_THREADS_DEFAULT = 2;
+  public static final boolean CALLER_THREAD_IO_DEFAULT = true;
 
   public ClientConfig {
     seeds = List.copyOf(Objects.requireNonNull(seeds, "seeds"));
@@ -73,31 +81,79 @@ public record ClientConfig(
         CONNECTIONS_PER_NODE_DEFAULT,
         RETRY_DEFAULT,
         MAX_BATCH_DEFAULT,
-        IO_THREADS_DEFAULT);
+        IO_THREADS_DEFAULT,
+        CALLER_THREAD_IO_DEFAULT);
   }
 
   public ClientConfig withRequestTimeout(Duration timeout) {
     return new ClientConfig(
-        seeds, timeout, connectTimeout, connectionsPerNode, retry, maxBatch, ioThreads);
+        seeds,
+        timeout,
+        connectTimeout,
+        connectionsPerNode,
+        retry,
+        maxBatch,
+        ioThreads,
+        callerThreadIo);
   }
 
   public ClientConfig withRetry(ResilienceSettings policy) {
     return new ClientConfig(
-        seeds, requestTimeout, connectTimeout, connectionsPerNode, policy, maxBatch, ioThreads);
+        seeds,
+        requestTimeout,
+        connectTimeout,
+        connectionsPerNode,
+        policy,
+        maxBatch,
+        ioThreads,
+        callerThreadIo);
   }
 
   public ClientConfig withConnectionsPerNode(int connections) {
     return new ClientConfig(
-        seeds, requestTimeout, connectTimeout, connections, retry, maxBatch, ioThreads);
+        seeds,
+        requestTimeout,
+        connectTimeout,
+        connections,
+        retry,
+        maxBatch,
+        ioThreads,
+        callerThreadIo);
   }
 
   public ClientConfig withMaxBatch(int batch) {
     return new ClientConfig(
-        seeds, requestTimeout, connectTimeout, connectionsPerNode, retry, batch, ioThreads);
+        seeds,
+        requestTimeout,
+        connectTimeout,
+        connectionsPerNode,
+        retry,
+        batch,
+        ioThreads,
+        callerThreadIo);
   }
 
   public ClientConfig withIoThreads(int threads) {
     return new ClientConfig(
-        seeds, requestTimeout, connectTimeout, connectionsPerNode, retry, maxBatch, threads);
+        seeds,
+        requestTimeout,
+        connectTimeout,
+        connectionsPerNode,
+        retry,
+        maxBatch,
+        threads,
+        callerThreadIo);
+  }
+
+  public ClientConfig withCallerThreadIo(boolean enabled) {
+    return new ClientConfig(
+        seeds,
+        requestTimeout,
+        connectTimeout,
+        connectionsPerNode,
+        retry,
+        maxBatch,
+        ioThreads,
+        enabled);
   }
 }

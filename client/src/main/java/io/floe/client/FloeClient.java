@@ -48,9 +48,18 @@ public final class FloeClient implements AutoCloseable {
     return connect(ClientConfig.of(seeds));
   }
 
-  /** A handle on {@code name} ({@code db.table}), described by the first seed that knows it. */
+  /**
+   * A handle on {@code name} ({@code db.table}), described by the first seed that knows it, with
+   * connections to its partitions' leaders opened before it is returned.
+   */
   public FloeTable table(String name) {
-    return tables.computeIfAbsent(name, n -> RemoteTable.describe(n, config.seeds(), requests));
+    return tables.computeIfAbsent(name, this::describe);
+  }
+
+  private FloeTable describe(String name) {
+    RemoteTable table = RemoteTable.describe(name, config.seeds(), requests);
+    table.warmUp();
+    return table;
   }
 
   /**

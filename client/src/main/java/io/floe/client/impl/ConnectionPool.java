@@ -13,14 +13,28 @@ import java.util.concurrent.TimeUnit;
  * keep their order.
  */
 public final class ConnectionPool implements AutoCloseable {
+  /** Idle blocking connections kept per node: as many as callers wait on one node at once. */
+  static final int MAX_IDLE_BLOCKING_PER_NODE = 64;
+
   private final ClientConfig config;
   private final EventLoopGroup group;
+  private final BlockingPool blocking;
   private final ConcurrentHashMap<String, CompletableFuture<NodeConnection>[]> byEndpoint =
       new ConcurrentHashMap<>();
 
   public ConnectionPool(ClientConfig config) {
     this.config = config;
     this.group = Transport.eventLoops("floe-client", config.ioThreads());
+    this.blocking =
+        new BlockingPool(
+            config.connectTimeout().toMillis(), MAX_IDLE_BLOCKING_PER_NODE, group.next());
+  }
+
+  /**
+   * Plain sockets for calls made on the caller's thread ({@link ClientConfig#callerThreadIo()}).
+   */
+  BlockingPool blocking() {
+    return blocking;
   }
 
   /** The connection for {@code hint} to {@code endpoint}, opened (without blocking) if needed. */
@@ -63,6 +77,7 @@ public final class ConnectionPool implements AutoCloseable {
 
   @Override
   public void close() {
+    blocking.close();
     for (CompletableFuture<NodeConnection>[] slots : byEndpoint.values()) {
       for (CompletableFuture<NodeConnection> c : slots) {
         if (c != null && c.isDone() && !c.isCompletedExceptionally()) {

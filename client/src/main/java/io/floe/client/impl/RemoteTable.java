@@ -19,8 +19,10 @@ import io.floe.core.table.Schema;
 import io.floe.core.table.SchemaParser;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
@@ -88,7 +90,7 @@ public final class RemoteTable implements FloeTable {
 
   @Override
   public long put(Row row) {
-    return Blocking.join(putAsync(row));
+    return requests.join(() -> putAsync(row));
   }
 
   /**
@@ -103,7 +105,7 @@ public final class RemoteTable implements FloeTable {
 
   @Override
   public DeleteResult delete(Object... key) {
-    return Blocking.join(deleteAsync(key));
+    return requests.join(() -> deleteAsync(key));
   }
 
   @Override
@@ -127,7 +129,7 @@ public final class RemoteTable implements FloeTable {
 
   @Override
   public long putIf(Row row, long expectedVersion) {
-    return Blocking.join(putIfAsync(row, expectedVersion));
+    return requests.join(() -> putIfAsync(row, expectedVersion));
   }
 
   @Override
@@ -137,7 +139,7 @@ public final class RemoteTable implements FloeTable {
 
   @Override
   public long putIfAbsent(Row row) {
-    return Blocking.join(putIfAbsentAsync(row));
+    return requests.join(() -> putIfAbsentAsync(row));
   }
 
   @Override
@@ -151,7 +153,7 @@ public final class RemoteTable implements FloeTable {
 
   @Override
   public long deleteIf(long expectedVersion, Object... key) {
-    return Blocking.join(deleteIfAsync(expectedVersion, key));
+    return requests.join(() -> deleteIfAsync(expectedVersion, key));
   }
 
   private CompletableFuture<Response.Changed> sendDelete(long expected, Object... keyValues) {
@@ -171,7 +173,7 @@ public final class RemoteTable implements FloeTable {
 
   @Override
   public long update(Map<String, Object> columns, Object... key) {
-    return Blocking.join(updateAsync(columns, key));
+    return requests.join(() -> updateAsync(columns, key));
   }
 
   @Override
@@ -186,7 +188,7 @@ public final class RemoteTable implements FloeTable {
 
   @Override
   public long updateIf(long expectedVersion, Map<String, Object> columns, Object... key) {
-    return Blocking.join(updateIfAsync(expectedVersion, columns, key));
+    return requests.join(() -> updateIfAsync(expectedVersion, columns, key));
   }
 
   private CompletableFuture<Long> update(
@@ -268,7 +270,7 @@ public final class RemoteTable implements FloeTable {
 
   @Override
   public Row get(Object... key) {
-    return Blocking.join(getAsync(key));
+    return requests.join(() -> getAsync(key));
   }
 
   @Override
@@ -343,7 +345,7 @@ public final class RemoteTable implements FloeTable {
 
   @Override
   public ScanPage scanPartition(int partition, KeyRange range, int limit, byte[] continuation) {
-    return Blocking.join(scanPartitionAsync(partition, range, limit, continuation));
+    return requests.join(() -> scanPartitionAsync(partition, range, limit, continuation));
   }
 
   /** The merge of every partition's pages: exactly the first {@code limit} rows of the range. */
@@ -401,6 +403,15 @@ public final class RemoteTable implements FloeTable {
   }
 
   // ---- plumbing ------------------------------------------------------------------------------
+
+  /** Opens connections to every partition's leader now rather than on the first requests. */
+  public void warmUp() {
+    Set<String> leaders = new LinkedHashSet<>();
+    for (int pid = 0; pid < partitions(); pid++) {
+      leaders.add(routing.endpoint(pid));
+    }
+    leaders.forEach(leader -> requests.warmUp(leader, partitions()));
+  }
 
   private int partitionOf(byte[] key) {
     return PartitionHasher.partition(key, routing.partitions());

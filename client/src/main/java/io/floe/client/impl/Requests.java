@@ -1,5 +1,6 @@
 package io.floe.client.impl;
 
+import io.floe.client.Blocking;
 import io.floe.client.ClientConfig;
 import io.floe.client.FloeConnectionException;
 import io.floe.client.RetryRule;
@@ -20,7 +21,15 @@ import java.util.function.Supplier;
  * costs nothing more than its attempt.
  */
 public final class Requests {
+  /**
+   * Set while a blocking call builds its request: its attempts then run on the caller's thread.
+   * Attempts made elsewhere (retries scheduled on the event loop, async calls) stay pipelined.
+   */
+  private static final ThreadLocal<boolean[]> CALLER_WAITS =
+      ThreadLocal.withInitial(() -> new boolean[1]);
+
   private final ConnectionPool pool;
+  private final BlockingPool blocking; // null: blocking calls wait on the pipelined connections
   private final long timeoutNanos;
   private final AsyncResilience reads;
   private final AsyncResilience writes;
@@ -28,6 +37,7 @@ public final class Requests {
   public Requests(ConnectionPool pool, ClientConfig config) {
     this.pool = pool;
     this.timeoutNanos = config.requestTimeout().toNanos();
+    this.blocking = config.callerThreadIo() ? pool.blocking() : null;
     this.reads =
         AsyncResilience.of(
             "floe-client-reads", config.retry(), RetryRule::isRetryableForSafeRedoOp, pool.group());
@@ -49,9 +59,55 @@ public final class Requests {
     return send(endpoint, hint, request, deadline());
   }
 
+  /**
+   * The blocking face of an async call: waits for {@code call}'s result. With {@link
+   * ClientConfig#callerThreadIo()}, the call's first attempts run on this thread over a plain
+   * socket, so its future is usually complete when {@code call} returns; failures go through the
+   * same retry path as async calls.
+   */
+  public <T> T join(Supplier<CompletableFuture<T>> call) {
+    if (blocking == null) {
+      return Blocking.join(call.get());
+    }
+    boolean[] callerWaits = CALLER_WAITS.get();
+    CompletableFuture<T> result;
+    callerWaits[0] = true;
+    try {
+      result = call.get();
+    } finally {
+      callerWaits[0] = false;
+    }
+    return Blocking.join(result);
+  }
+
+  /**
+   * Opens connections to {@code endpoint} ahead of the first request, pipelined ones for {@code
+   * hints} and a blocking one, and sends it a ping; failures are left for the first request to
+   * report.
+   */
+  public void warmUp(String endpoint, int hints) {
+    for (int hint = 0; hint < hints; hint++) {
+      pool.connection(endpoint, hint);
+    }
+    if (blocking != null) {
+      try {
+        blocking.warmUp(endpoint, new Request.Ping(), deadline());
+      } catch (RuntimeException e) {
+        // the first request to this node connects again and reports what is wrong
+      }
+    }
+  }
+
   /** One attempt to {@code endpoint} ending by {@code deadlineNanos}; an error frame fails it. */
   public CompletableFuture<Response> send(
       String endpoint, int hint, Request request, long deadlineNanos) {
+    if (blocking != null && CALLER_WAITS.get()[0]) {
+      try {
+        return CompletableFuture.completedFuture(blocking.send(endpoint, request, deadlineNanos));
+      } catch (RuntimeException e) {
+        return CompletableFuture.failedFuture(e);
+      }
+    }
     CompletableFuture<NodeConnection> connection = pool.connection(endpoint, hint);
     // The common case, an open connection, skips a future and a hop through thenCompose.
     CompletableFuture<Response> sent =

@@ -34,6 +34,11 @@ final class SharedFloeTable {
 
   static final String IO_THREADS = "floe.iothreads";
 
+  /**
+   * false: blocking calls wait on the pipelined connections (the client before caller-thread I/O).
+   */
+  static final String CALLER_THREAD_IO = "floe.callerthreadio";
+
   /** YCSB's own properties, read to shape the table like the workload's records. */
   static final String YCSB_TABLE = "table";
 
@@ -84,6 +89,9 @@ final class SharedFloeTable {
     }
     if (props.containsKey(IO_THREADS)) {
       config = config.withIoThreads(Integer.parseInt(props.getProperty(IO_THREADS)));
+    }
+    if (props.containsKey(CALLER_THREAD_IO)) {
+      config = config.withCallerThreadIo(Boolean.parseBoolean(props.getProperty(CALLER_THREAD_IO)));
     }
     return config;
   }
