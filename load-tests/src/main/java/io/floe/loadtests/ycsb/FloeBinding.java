@@ -2,6 +2,7 @@ package io.floe.loadtests.ycsb;
 
 import io.floe.client.FloeTable;
 import io.floe.client.KeyRange;
+import io.floe.core.protocol.ConditionFailedException;
 import io.floe.core.table.Row;
 import java.util.HashMap;
 import java.util.List;
@@ -19,10 +20,9 @@ import site.ycsb.Status;
  * each YCSB thread making blocking calls ({@link SharedFloeTable} lists the {@code floe.*}
  * properties). Records are rows of {@link YcsbRows}.
  *
- * <p><b>Updates are read-modify-write</b>: the client has no partial update yet, so writing a
- * subset of a record's fields costs a get and a put of the whole row (two round trips), and a
- * concurrent update of another field of the same record can be lost between them. This is what an
- * application is forced to do today; reports say so beside every workload with updates.
+ * <p>Updates are partial updates: only the named fields are written, in one round trip, merged into
+ * the current row atomically on the partition's leader (a record that does not exist is {@code
+ * NOT_FOUND}), as Redis's HSET does for a hash.
  */
 public final class FloeBinding extends DB {
   /** Failures printed to stderr (message only) before the rest are just counted by YCSB. */
@@ -79,16 +79,14 @@ public final class FloeBinding extends DB {
     }
   }
 
-  /** Read-modify-write (see the class comment): no partial update in the client yet. */
+  /** A partial update of the named fields (see the class comment). */
   @Override
   public Status update(String tableName, String key, Map<String, ByteIterator> values) {
     try {
-      Row current = table.get(key);
-      if (current == null) {
-        return Status.NOT_FOUND;
-      }
-      table.put(rows.merge(current, values));
+      table.update(rows.columns(values), key);
       return Status.OK;
+    } catch (ConditionFailedException absent) {
+      return Status.NOT_FOUND;
     } catch (RuntimeException e) {
       return failed("update", e);
     }

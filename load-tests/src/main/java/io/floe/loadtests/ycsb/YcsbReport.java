@@ -160,10 +160,8 @@ final class YcsbReport {
       out.append('\n').append(note).append('\n');
     }
     out.append(
-        "\n**Floe's UPDATE is a read-modify-write** (workloads A, B, F): the client has no"
-            + " partial update yet, so the binding gets the row and puts it back whole — two round"
-            + " trips where Redis's HSET is one, and a concurrent update of another field can be"
-            + " lost. It is what an application has to do today.\n");
+        "\nFloe's UPDATE is a partial update (the named fields only, one round trip, merged on"
+            + " the leader), as Redis's HSET.\n");
     if (s.verify()) {
       out.append(
           "\nYCSB's data-integrity check was on: every value read was compared with the one"

@@ -58,13 +58,16 @@ public final class YcsbRows {
   }
 
   /**
-   * {@code current} with the fields in {@code updates} replaced: the row to put back in a
-   * read-modify-write update.
+   * The fields of an update as the columns a partial update writes (a field the table lacks is an
+   * error).
    */
-  public Row merge(Row current, Map<String, ByteIterator> updates) {
-    Object[] row = current.values().clone();
-    set(row, updates);
-    return new Row(row);
+  public Map<String, Object> columns(Map<String, ByteIterator> updates) {
+    Map<String, Object> columns = new java.util.LinkedHashMap<>();
+    for (Map.Entry<String, ByteIterator> e : updates.entrySet()) {
+      index(e.getKey());
+      columns.put(e.getKey(), e.getValue().toArray());
+    }
+    return columns;
   }
 
   private void set(Object[] row, Map<String, ByteIterator> values) {

@@ -86,16 +86,12 @@ class YcsbRowsTest {
   }
 
   @Test
-  void anUpdateReplacesTheNamedFieldsAndKeepsTheRestWithoutChangingTheRowItCameFrom() {
-    Row current = rows.toRow("user1", values("field0", "a", "field1", "b", "field2", "c"));
+  void anUpdateWritesExactlyTheNamedFieldsAsColumns() {
+    Map<String, Object> columns = rows.columns(values("field1", "B", "field2", "C"));
 
-    Row merged = rows.merge(current, values("field1", "B"));
-    Map<String, ByteIterator> got = new HashMap<>();
-    rows.project(merged, null, got);
-
-    assertThat(merged.get(0)).isEqualTo("user1");
-    assertThat(strings(got)).isEqualTo(Map.of("field0", "a", "field1", "B", "field2", "c"));
-    assertThat((byte[]) current.get(2)).isEqualTo(bytes("b"));
+    assertThat(columns.keySet()).containsExactly("field1", "field2");
+    assertThat((byte[]) columns.get("field1")).isEqualTo(bytes("B"));
+    assertThat((byte[]) columns.get("field2")).isEqualTo(bytes("C"));
   }
 
   @Test
