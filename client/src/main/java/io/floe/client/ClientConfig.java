@@ -25,7 +25,11 @@ import java.util.Objects;
  *     concurrent caller and node) instead of waiting on the pipelined connection's event loop: two
  *     thread hand-offs fewer per call. Async calls always use the pipelined connections; so a
  *     blocking write is not ordered after an async write of the same key still in flight (await it
- *     first). False: every call goes through the pipelined connections, as before
+ *     first). Off by default: measured side by side with YCSB on 2 cores
+ *     (load-tests/reports/ycsb-vs-redis-20261129-181224.md on, …-181814.md off), the pipelined path
+ *     did better on every workload, because requests of many threads share frames and system calls
+ *     on the node (node CPU per read 4–6 µs against 15–16 µs unbatched) and the client's CPU was
+ *     not lower either. It may pay on machines where client and node do not share cores.
  */
 public record ClientConfig(
     List<String> seeds,
@@ -54,7 +58,7 @@ public record ClientConfig(
 
   public static final int MAX_BATCH_DEFAULT = 256;
   public static final int IO_THREADS_DEFAULT = 2;
-  public static final boolean CALLER_THREAD_IO_DEFAULT = true;
+  public static final boolean CALLER_THREAD_IO_DEFAULT = false;
 
   public ClientConfig {
     seeds = List.copyOf(Objects.requireNonNull(seeds, "seeds"));
