@@ -13,17 +13,20 @@ import java.util.concurrent.CompletableFuture;
  * partition's continuations until {@code limit} rows are out or every partition is exhausted.
  *
  * <p>Pages are fetched lazily: each partition's first page is asked for at once (all in parallel),
- * sized to about its share of the limit (keys hash evenly over partitions); a partition's next page
- * only when the merge has used up the one in hand, sized to at most what can still be needed. So at
- * most one page per partition is fetched and not used: {@code limit + partitions × pageRows} rows.
- * Rows are compared by the encoded keys the node sends beside them, never re-encoded.
+ * sized to its share of the limit plus two standard deviations (keys hash evenly over partitions,
+ * so a partition's count among the first {@code limit} rows is binomial: a second round trip is
+ * rarely needed, and a short scan no longer reads many times the rows it returns); a partition's
+ * next page only when the merge has used up the one in hand, sized to at most what can still be
+ * needed. So at most one page per partition is fetched and not used: {@code limit + partitions ×
+ * pageRows} rows. Rows are compared by the encoded keys the node sends beside them, never
+ * re-encoded.
  */
 final class MergedScan {
   /** The node's largest page (data-protocol.md §4.2); a larger ask is capped by the node anyway. */
   static final int MAX_PAGE_ROWS = 10_000;
 
   /** Smallest page asked of a partition: a few more rows cost less than another round trip. */
-  static final int MIN_PAGE_ROWS = 64;
+  static final int MIN_PAGE_ROWS = 8;
 
   private final List<PartitionPages> partitions;
   private final int maxPageRows;
@@ -64,8 +67,9 @@ final class MergedScan {
 
   /** Rows asked per page of one partition: its share of the limit with some room for skew. */
   int pageRows(int limit, int partitionCount) {
-    long share = (long) Math.ceil(limit * 1.25 / Math.max(1, partitionCount));
-    return (int) Math.min(maxPageRows, Math.max(MIN_PAGE_ROWS, share));
+    double share = (double) limit / Math.max(1, partitionCount);
+    long rows = (long) Math.ceil(share + 2 * Math.sqrt(share) + 1);
+    return (int) Math.min(maxPageRows, Math.max(MIN_PAGE_ROWS, rows));
   }
 
   /** Where the merge stands in one partition: the page in hand and the way to the next. */
