@@ -140,7 +140,9 @@ final class LocalDemo {
   }
 
   private long walObjects() {
-    try (S3ObjectStore store = new S3ObjectStore(ObjectStoreConfig.fromProperties(s3Settings))) {
+    // the nodes' objects are under the cluster's root (spec.md §6)
+    try (S3ObjectStore store =
+        new S3ObjectStore(ObjectStoreConfig.fromProperties(s3Settings).forCluster(cluster))) {
       return store.list("wal/").count();
     }
   }

@@ -34,6 +34,8 @@ class LocalDemoIT {
     assertThat(first).anyMatch(line -> line.startsWith("created demo.kv"));
     assertThat(first).anyMatch(line -> line.contains("get(1000) = [1000, row 1000, 500.0]"));
     assertThat(first).anyMatch(line -> line.startsWith("rows now: 1000;"));
+    // an s3 table's acknowledged puts are in WAL objects under the cluster's root
+    assertThat(first).noneMatch(line -> line.endsWith("WAL objects in S3: 0"));
 
     List<String> second = runDemo(s3Settings);
     assertThat(second).anyMatch(line -> line.startsWith("found demo.kv"));
