@@ -67,3 +67,21 @@ start_s3() {
   export FLOE_S3_ENDPOINT FLOE_S3_REGION FLOE_S3_ACCESS_KEY FLOE_S3_SECRET_KEY FLOE_S3_BUCKET=floe-bench
   echo "embedded S3 at $FLOE_S3_ENDPOINT (bucket floe-bench)"
 }
+
+# The data node under test with "${node_args[@]}" on a free port (sets node_port, node_pid), then
+# waits for it and for Redis. The node keeps every row on the heap and rewrites it on each put: a
+# fixed heap with a large young generation and the throughput collector keeps young collections
+# rare and short (G1's default sizing here gave 20-70 ms pauses every half second under puts).
+# NODE_JAVA_OPTS replaces those JVM options.
+start_node() {
+  local node_jvm="-Xms3g -Xmx3g -Xmn1g -XX:+UseParallelGC -XX:+AlwaysPreTouch -Dio.netty.leakDetection.level=disabled"
+  node_port=$(free_port)
+  # shellcheck disable=SC2086
+  java ${NODE_JAVA_OPTS:-$node_jvm} "$logback" -cp "$cp" io.floe.dataplane.DataNode \
+    --node.listen-port "$node_port" --node.memory-limit-bytes 1073741824 "${node_args[@]}" \
+    2>"$work/node.log" &
+  node_pid=$!
+  pids+=($node_pid)
+  wait_port "$redis_port"
+  wait_port "$node_port" || { cat "$work/node.log" >&2; exit 1; }
+}

@@ -53,20 +53,8 @@ else
 fi
 eval "node_args+=(${FLOE_NODE_ARGS:-})"
 
-# The node keeps every row on the heap and rewrites it on each put: a fixed heap with a large young
-# generation and the throughput collector keeps young collections rare and short (G1's default
-# sizing here gave 20-70 ms pauses every half second under puts).
-node_jvm="-Xms3g -Xmx3g -Xmn1g -XX:+UseParallelGC -XX:+AlwaysPreTouch -Dio.netty.leakDetection.level=disabled"
 bench_jvm="-Xms1g -Xmx1g -Xmn600m -XX:+UseParallelGC"
-node_port=$(free_port)
-# shellcheck disable=SC2086
-java ${NODE_JAVA_OPTS:-$node_jvm} "$logback" -cp "$cp" io.floe.dataplane.DataNode \
-  --node.listen-port "$node_port" --node.memory-limit-bytes 1073741824 "${node_args[@]}" \
-  2>"$work/node.log" &
-node_pid=$!
-pids+=($node_pid)
-wait_port "$redis_port"
-wait_port "$node_port" || { cat "$work/node.log" >&2; exit 1; }
+start_node
 
 mkdir -p "$root/load-tests/reports"
 # shellcheck disable=SC2086

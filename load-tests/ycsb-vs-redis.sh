@@ -60,17 +60,7 @@ note="$note redis-server $redis_version (\`--save '' --appendonly no\`)."
 if [ -n "$user_note" ]; then note="$user_note $note"; fi
 eval "node_args+=(${FLOE_NODE_ARGS:-})"
 
-# As node-vs-redis.sh: a fixed heap with a large young generation and the throughput collector.
-node_jvm="-Xms3g -Xmx3g -Xmn1g -XX:+UseParallelGC -XX:+AlwaysPreTouch -Dio.netty.leakDetection.level=disabled"
-node_port=$(free_port)
-# shellcheck disable=SC2086
-java ${NODE_JAVA_OPTS:-$node_jvm} "$logback" -cp "$cp" io.floe.dataplane.DataNode \
-  --node.listen-port "$node_port" --node.memory-limit-bytes 1073741824 "${node_args[@]}" \
-  2>"$work/node.log" &
-node_pid=$!
-pids+=($node_pid)
-wait_port "$redis_port"
-wait_port "$node_port" || { cat "$work/node.log" >&2; exit 1; }
+start_node
 
 mkdir -p "$root/load-tests/reports"
 java -Xmx256m "$logback" -cp "$cp" io.floe.loadtests.ycsb.YcsbVsRedis \

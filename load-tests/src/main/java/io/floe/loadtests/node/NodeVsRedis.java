@@ -2,6 +2,7 @@ package io.floe.loadtests.node;
 
 import io.floe.client.ClientConfig;
 import io.floe.core.table.Durability;
+import io.floe.loadtests.BenchFlags;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,7 +33,7 @@ public final class NodeVsRedis {
   private NodeVsRedis() {}
 
   public static void main(String[] args) throws Exception {
-    Map<String, String> flags = parse(args);
+    Map<String, String> flags = BenchFlags.parse(args);
     String floe = flags.get("floe");
     String redis = flags.get("redis");
     Durability durability = Durability.fromJsonName(flags.getOrDefault("durability", "memory"));
@@ -191,24 +192,5 @@ public final class NodeVsRedis {
 
   private static void write(Path file, String text) throws IOException {
     Files.writeString(file, text);
-  }
-
-  private static Map<String, String> parse(String[] args) {
-    Map<String, String> flags = new HashMap<>();
-    for (int i = 0; i < args.length; i++) {
-      String arg = args[i];
-      if (!arg.startsWith("--")) {
-        throw new IllegalArgumentException("expected --flag, got '" + arg + "'");
-      }
-      int eq = arg.indexOf('=');
-      if (eq > 0) {
-        flags.put(arg.substring(2, eq), arg.substring(eq + 1));
-      } else if (i + 1 < args.length) {
-        flags.put(arg.substring(2), args[++i]);
-      } else {
-        throw new IllegalArgumentException("flag " + arg + " needs a value");
-      }
-    }
-    return flags;
   }
 }

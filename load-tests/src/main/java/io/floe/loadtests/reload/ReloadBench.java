@@ -13,6 +13,7 @@ import io.floe.dataplane.recovery.PartitionLoader;
 import io.floe.dataplane.wal.AckOnApplySink;
 import io.floe.dataplane.wal.WalShipper;
 import io.floe.dataplane.wal.WalShipperSettings;
+import io.floe.loadtests.BenchFlags;
 import io.floe.storage.object.ObjectInfo;
 import io.floe.storage.object.ObjectStore;
 import io.floe.storage.object.ObjectStoreConfig;
@@ -55,7 +56,7 @@ public final class ReloadBench {
           List.of("id"));
 
   public static void main(String[] args) throws Exception {
-    Map<String, String> opts = options(args);
+    Map<String, String> opts = BenchFlags.parse(args);
     int writes = Integer.parseInt(opts.getOrDefault("writes", "1000000"));
     int keys = Integer.parseInt(opts.getOrDefault("keys", "200000"));
     int rowBytes = Integer.parseInt(opts.getOrDefault("row-bytes", "100"));
@@ -203,16 +204,5 @@ public final class ReloadBench {
     p.put(ObjectStoreConfig.ACCESS_KEY, s3.accessKey());
     p.put(ObjectStoreConfig.SECRET_KEY, s3.secretKey());
     return new S3ObjectStore(ObjectStoreConfig.fromProperties(p));
-  }
-
-  private static Map<String, String> options(String[] args) {
-    Map<String, String> out = new HashMap<>();
-    for (int i = 0; i + 1 < args.length; i += 2) {
-      if (!args[i].startsWith("--")) {
-        throw new IllegalArgumentException("expected --name value, found " + args[i]);
-      }
-      out.put(args[i].substring(2), args[i + 1]);
-    }
-    return out;
   }
 }

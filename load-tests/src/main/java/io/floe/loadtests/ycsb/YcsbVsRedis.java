@@ -1,5 +1,6 @@
 package io.floe.loadtests.ycsb;
 
+import io.floe.loadtests.BenchFlags;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
@@ -40,7 +41,7 @@ public final class YcsbVsRedis {
   }
 
   public static void main(String[] args) throws Exception {
-    Map<String, String> flags = parse(args);
+    Map<String, String> flags = BenchFlags.parse(args);
     Path work = Path.of(flags.getOrDefault("work-dir", System.getProperty("java.io.tmpdir")));
     Files.createDirectories(work);
     List<String> jvm = List.of(flags.getOrDefault("java-opts", "-Xms1g -Xmx1g").split("\\s+"));
@@ -252,24 +253,5 @@ public final class YcsbVsRedis {
                 + ".md");
     Files.writeString(file, text);
     System.out.println("report: " + file);
-  }
-
-  static Map<String, String> parse(String[] args) {
-    Map<String, String> flags = new HashMap<>();
-    for (int i = 0; i < args.length; i++) {
-      String arg = args[i];
-      if (!arg.startsWith("--")) {
-        throw new IllegalArgumentException("expected --flag, got '" + arg + "'");
-      }
-      int eq = arg.indexOf('=');
-      if (eq > 0) {
-        flags.put(arg.substring(2, eq), arg.substring(eq + 1));
-      } else if (i + 1 < args.length) {
-        flags.put(arg.substring(2), args[++i]);
-      } else {
-        throw new IllegalArgumentException("flag " + arg + " needs a value");
-      }
-    }
-    return flags;
   }
 }
