@@ -21,13 +21,14 @@ import org.slf4j.LoggerFactory;
  * at its first missing sequence, so its writer (dead or deposed) can never add to it; a seal lost
  * to an object that appeared meanwhile means the walk goes on with that object.
  *
- * <p>The next few sequences are fetched ahead in parallel (a stream is dense, so a fetch past its
- * end only costs a 404); they are consumed strictly in order.
+ * <p>The next few sequences are fetched ahead in parallel, consumed strictly in order. The window
+ * starts at one and doubles with each object found (up to {@link #WINDOW}): most tails are short or
+ * empty, and each fetch past a stream's end is a wasted GET.
  */
 final class TailWalk {
   private static final Logger LOG = LoggerFactory.getLogger(TailWalk.class);
 
-  /** Sequences fetched ahead of the one being applied. */
+  /** Sequences fetched ahead of the one being applied, at most. */
   static final int WINDOW = 8;
 
   private final WalObjectWriter writer;
@@ -53,8 +54,9 @@ final class TailWalk {
     List<WalRange> ranges = new ArrayList<>();
     Deque<CompletableFuture<WalFetcher.Fetched>> ahead = new ArrayDeque<>();
     long nextToFetch = tail.nextSeq();
+    int window = 1;
     for (long seq = tail.nextSeq(); ; seq++) {
-      while (ahead.size() < WINDOW) {
+      while (ahead.size() < window) {
         String key = WalKeys.objectKey(tail.node(), tail.incarnation(), nextToFetch++);
         ahead.add(replayer.fetcher().fetch(key, block -> true));
       }
@@ -73,6 +75,7 @@ final class TailWalk {
         return ranges;
       }
       objectsRead++;
+      window = Math.min(WINDOW, window * 2);
       for (WalFetcher.Block block : fetched.blocks()) {
         replayer.apply(block);
         ranges.add(WalShipper.rangeOf(fetched.key(), block.index()));
