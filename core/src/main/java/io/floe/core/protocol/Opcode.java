@@ -1,8 +1,9 @@
 package io.floe.core.protocol;
 
 /**
- * Request opcodes of the data protocol ({@code schemas/spec/data-protocol.md} §4). A response
- * carries its request's opcode with the high bit set; an error response carries {@link #ERROR}.
+ * Request opcodes of the data protocol ({@code schemas/spec/data-protocol.md} §4; the replication
+ * and admin opcodes in {@code schemas/spec/replication.md} §4, §9). A response carries its
+ * request's opcode with the high bit set; an error response carries {@link #ERROR}.
  */
 public enum Opcode {
   PING(0x01),
@@ -21,7 +22,15 @@ public enum Opcode {
   UPDATE(0x15),
   GET(0x20),
   MULTI_GET(0x21),
-  SCAN(0x22);
+  SCAN(0x22),
+  /** A GET that any replica answers from its memory, with its applied offset (follower read). */
+  GET_ANY(0x23),
+  /** Leader to follower: the entries and offsets of the partitions it leads. */
+  APPEND(0x40),
+  /** Admin: moves a replica to a new term and asks for its offset and term history. */
+  PREPARE_TERM(0x41),
+  /** Admin: a leader stops writes and catches a target follower up before a leader change. */
+  HAND_OVER(0x42);
 
   /** The opcode of an error response. */
   public static final int ERROR = 0xFF;

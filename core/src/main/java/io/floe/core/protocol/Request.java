@@ -130,4 +130,44 @@ public sealed interface Request {
       return Opcode.SCAN;
     }
   }
+
+  /**
+   * A GET any replica answers from its memory ({@code replication.md} §9): a follower's row may be
+   * behind the leader's, by the replication lag.
+   */
+  record GetAny(String table, byte[] key) implements Request {
+    public Opcode opcode() {
+      return Opcode.GET_ANY;
+    }
+  }
+
+  /**
+   * Leader node to follower node: one block per partition the leader leads with a replica there
+   * ({@code replication.md} §4.1). Blocks are independent: each is applied or refused alone.
+   */
+  record Append(String leader, List<AppendBlock> blocks) implements Request {
+    public Opcode opcode() {
+      return Opcode.APPEND;
+    }
+  }
+
+  /**
+   * Admin: fences a replica into {@code term} and asks what it holds, so that the caller can choose
+   * a new leader ({@code replication.md} §4.3, §7.1).
+   */
+  record PrepareTerm(String table, int partition, long term) implements Request {
+    public Opcode opcode() {
+      return Opcode.PREPARE_TERM;
+    }
+  }
+
+  /**
+   * Admin: the leader of {@code term} stops writes and catches {@code target} (a node id) up, for a
+   * cooperative leader change ({@code replication.md} §4.4, §7.3).
+   */
+  record HandOver(String table, int partition, long term, String target) implements Request {
+    public Opcode opcode() {
+      return Opcode.HAND_OVER;
+    }
+  }
 }

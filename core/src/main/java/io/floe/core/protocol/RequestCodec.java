@@ -11,14 +11,18 @@ import static io.floe.core.protocol.Wire.writeBytes;
 import static io.floe.core.protocol.Wire.writeLongString;
 import static io.floe.core.protocol.Wire.writeString;
 
+import io.floe.core.protocol.Request.Append;
 import io.floe.core.protocol.Request.BatchWrite;
 import io.floe.core.protocol.Request.CreateTable;
 import io.floe.core.protocol.Request.Delete;
 import io.floe.core.protocol.Request.DeleteIf;
 import io.floe.core.protocol.Request.DescribeTable;
 import io.floe.core.protocol.Request.Get;
+import io.floe.core.protocol.Request.GetAny;
+import io.floe.core.protocol.Request.HandOver;
 import io.floe.core.protocol.Request.MultiGet;
 import io.floe.core.protocol.Request.Ping;
+import io.floe.core.protocol.Request.PrepareTerm;
 import io.floe.core.protocol.Request.Put;
 import io.floe.core.protocol.Request.PutIf;
 import io.floe.core.protocol.Request.Scan;
@@ -30,7 +34,10 @@ import io.netty.buffer.ByteBuf;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Request bodies to and from bytes, exactly as {@code data-protocol.md} §4 lays them out. */
+/**
+ * Request bodies to and from bytes, exactly as {@code data-protocol.md} §4 lays them out (and
+ * {@code replication.md} §4 the replication and admin ones; APPEND in {@link AppendCodec}).
+ */
 public final class RequestCodec {
   private static final byte[] NONE = new byte[0];
 
@@ -64,6 +71,8 @@ public final class RequestCodec {
       m.keys().forEach(key -> writeBytes(out, key));
     } else if (request instanceof Scan s) {
       encodeScan(s, out);
+    } else if (request instanceof Append a) {
+      AppendCodec.encode(a, out);
     } else {
       encodeAdmin(request, out);
     }
@@ -81,6 +90,24 @@ public final class RequestCodec {
       writeLongString(out, c.schemaJson());
       out.writeInt(c.partitions());
       out.writeByte(c.durability().ordinal());
+    } else {
+      encodeReplicaAdmin(request, out);
+    }
+  }
+
+  private static void encodeReplicaAdmin(Request request, ByteBuf out) {
+    if (request instanceof GetAny g) {
+      writeString(out, g.table());
+      writeBytes(out, g.key());
+    } else if (request instanceof PrepareTerm p) {
+      writeString(out, p.table());
+      out.writeInt(p.partition());
+      out.writeLong(p.term());
+    } else if (request instanceof HandOver h) {
+      writeString(out, h.table());
+      out.writeInt(h.partition());
+      out.writeLong(h.term());
+      writeString(out, h.target());
     } else if (!(request instanceof Ping)) {
       throw new IllegalArgumentException("no encoding for " + request);
     }
@@ -142,6 +169,12 @@ public final class RequestCodec {
           case GET -> new Get(readString(in, "table"), readBytes(in, "key"));
           case MULTI_GET -> decodeMultiGet(in);
           case SCAN -> decodeScan(in);
+          case GET_ANY -> new GetAny(readString(in, "table"), readBytes(in, "key"));
+          case APPEND -> AppendCodec.decode(in);
+          case PREPARE_TERM ->
+              new PrepareTerm(
+                  readString(in, "table"), readInt(in, "partition"), Wire.readLong(in, "term"));
+          case HAND_OVER -> decodeHandOver(in);
         };
     if (in.isReadable()) {
       Wire.end(in, opcode + " request"); // the message is built only when it is needed
@@ -175,6 +208,13 @@ public final class RequestCodec {
       columns.add(readString(in, "column"));
     }
     return new Update(table, expected, key, columns, readBytes(in, "values"));
+  }
+
+  private static HandOver decodeHandOver(ByteBuf in) {
+    String table = readString(in, "table");
+    int partition = readInt(in, "partition");
+    long term = Wire.readLong(in, "term");
+    return new HandOver(table, partition, term, readString(in, "target node"));
   }
 
   private static CreateTable decodeCreate(ByteBuf in) {

@@ -43,6 +43,28 @@ public sealed interface Response {
   /** {@code continuation} is null when the range is exhausted. */
   record Scanned(List<byte[]> keys, List<byte[]> rows, byte[] continuation) implements Response {}
 
+  /**
+   * A follower read ({@code replication.md} §9): {@code rowOrNull} is null when the key has no row
+   * on that replica; {@code appliedOffset} is the replica's applied offset when it read.
+   */
+  record GetAnyResult(byte[] rowOrNull, long appliedOffset) implements Response {}
+
+  /** One result per block of the APPEND, in the blocks' order ({@code replication.md} §4.2). */
+  record AppendResults(List<AppendResult> results) implements Response {}
+
+  /**
+   * A replica moved to (or already in) {@code term}: its applied offset, the term of its last entry
+   * (0: none) and its term history, oldest first ({@code replication.md} §4.3).
+   */
+  record Prepared(long term, long appliedOffset, long lastTerm, List<TermStart> history)
+      implements Response {}
+
+  /**
+   * The leader handed the partition over: its last offset, and the last sequence of its WAL stream
+   * holding an entry of the partition (0: none since the manifest's tail pointer; §4.4).
+   */
+  record HandedOver(long lastOffset, long lastSeq) implements Response {}
+
   record Error(ErrorCode code, String message, String detail) implements Response {
     public FloeRequestException toException() {
       return FloeRequestException.fromWire(code, message, detail);

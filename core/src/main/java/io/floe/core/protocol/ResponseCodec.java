@@ -16,11 +16,15 @@ import io.floe.core.partition.PartitionRole;
 import io.floe.core.partition.PartitionState;
 import io.floe.core.partition.PartitionStatus;
 import io.floe.core.protocol.Response.Ack;
+import io.floe.core.protocol.Response.AppendResults;
 import io.floe.core.protocol.Response.BatchWritten;
 import io.floe.core.protocol.Response.Changed;
 import io.floe.core.protocol.Response.Error;
+import io.floe.core.protocol.Response.GetAnyResult;
 import io.floe.core.protocol.Response.Got;
+import io.floe.core.protocol.Response.HandedOver;
 import io.floe.core.protocol.Response.MultiGot;
+import io.floe.core.protocol.Response.Prepared;
 import io.floe.core.protocol.Response.Scanned;
 import io.floe.core.protocol.Response.Statuses;
 import io.floe.core.protocol.Response.TableDescription;
@@ -30,8 +34,14 @@ import io.netty.buffer.ByteBuf;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Response bodies to and from bytes ({@code data-protocol.md} §5 and §6). */
+/**
+ * Response bodies to and from bytes ({@code data-protocol.md} §5 and §6; {@code replication.md} §4
+ * and §9 for the replication and admin answers).
+ */
 public final class ResponseCodec {
+  /** term, start offset. */
+  private static final int TERM_START_BYTES = 2 * 8;
+
   private ResponseCodec() {}
 
   /** The opcode of the frame that carries {@code response} to a request of {@code request}. */
@@ -56,6 +66,8 @@ public final class ResponseCodec {
       m.rows().forEach(row -> writeOptional(out, row));
     } else if (response instanceof Scanned s) {
       encodeScanned(s, out);
+    } else if (response instanceof AppendResults a) {
+      AppendCodec.encodeResults(a, out);
     } else {
       encodeOther(response, out);
     }
@@ -73,6 +85,23 @@ public final class ResponseCodec {
       d.leaders().forEach(leader -> writeString(out, leader));
     } else if (response instanceof Statuses s) {
       encodeStatuses(s, out);
+    } else {
+      encodeReplicaAdmin(response, out);
+    }
+  }
+
+  private static void encodeReplicaAdmin(Response response, ByteBuf out) {
+    if (response instanceof GetAnyResult g) {
+      writeOptional(out, g.rowOrNull());
+      out.writeLong(g.appliedOffset());
+    } else if (response instanceof Prepared p) {
+      out.writeLong(p.term()).writeLong(p.appliedOffset()).writeLong(p.lastTerm());
+      out.writeInt(p.history().size());
+      for (TermStart start : p.history()) {
+        out.writeLong(start.term()).writeLong(start.startOffset());
+      }
+    } else if (response instanceof HandedOver h) {
+      out.writeLong(h.lastOffset()).writeLong(h.lastSeq());
     } else if (!(response instanceof Ack)) {
       throw new IllegalArgumentException("no encoding for " + response);
     }
@@ -139,6 +168,10 @@ public final class ResponseCodec {
           case GET -> new Got(readOptional(in, "row"));
           case MULTI_GET -> decodeMultiGot(in);
           case SCAN -> decodeScanned(in);
+          case GET_ANY -> new GetAnyResult(readOptional(in, "row"), readLong(in, "applied offset"));
+          case APPEND -> AppendCodec.decodeResults(in);
+          case PREPARE_TERM -> decodePrepared(in);
+          case HAND_OVER -> new HandedOver(readLong(in, "last offset"), readLong(in, "last seq"));
         };
     Wire.end(in, request + " response");
     return response;
@@ -173,6 +206,19 @@ public final class ResponseCodec {
               in.readLong()));
     }
     return new Statuses(statuses);
+  }
+
+  /** Fixed-size history steps: the count check covers every read that follows it. */
+  private static Prepared decodePrepared(ByteBuf in) {
+    long term = readLong(in, "term");
+    long appliedOffset = readLong(in, "applied offset");
+    long lastTerm = readLong(in, "last term");
+    int count = readCount(in, "term history", TERM_START_BYTES);
+    List<TermStart> history = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      history.add(new TermStart(in.readLong(), in.readLong()));
+    }
+    return new Prepared(term, appliedOffset, lastTerm, history);
   }
 
   private static BatchWritten decodeBatchWritten(ByteBuf in) {
