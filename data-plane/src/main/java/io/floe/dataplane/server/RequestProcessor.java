@@ -86,6 +86,9 @@ public final class RequestProcessor {
       case GET -> done(get((Get) request));
       case MULTI_GET -> done(multiGet((MultiGet) request));
       case SCAN -> done(scan((Scan) request));
+      case GET_ANY, APPEND, PREPARE_TERM, HAND_OVER ->
+          throw new FloeRequestException(
+              ErrorCode.MALFORMED_REQUEST, request.opcode() + " is not served yet by this node");
     };
   }
 
