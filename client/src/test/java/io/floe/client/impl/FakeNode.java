@@ -22,19 +22,19 @@ import java.util.function.Function;
 /**
  * A node speaking the frame protocol over plain sockets, answering each request as a test says:
  * with a response, with nothing ({@link #SILENCE}), or by closing the connection ({@link
- * #HANG_UP}).
+ * #HANG_UP}). Public for the tests of the client's public face (e.g. {@code NodeAdminTest}).
  */
-final class FakeNode implements AutoCloseable {
-  static final Response SILENCE = new Response.Ack();
-  static final Response HANG_UP = new Response.Ack();
+public final class FakeNode implements AutoCloseable {
+  public static final Response SILENCE = new Response.Ack();
+  public static final Response HANG_UP = new Response.Ack();
 
-  final List<Request> received = new CopyOnWriteArrayList<>();
-  final AtomicInteger connections = new AtomicInteger();
+  public final List<Request> received = new CopyOnWriteArrayList<>();
+  public final AtomicInteger connections = new AtomicInteger();
   private final ServerSocket server;
   private final Function<Request, Response> answer;
   private final List<Socket> sockets = new CopyOnWriteArrayList<>();
 
-  FakeNode(Function<Request, Response> answer) throws IOException {
+  public FakeNode(Function<Request, Response> answer) throws IOException {
     this.answer = answer;
     this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
     Thread acceptor = new Thread(this::accept, "fake-node");
@@ -42,7 +42,7 @@ final class FakeNode implements AutoCloseable {
     acceptor.start();
   }
 
-  String endpoint() {
+  public String endpoint() {
     return "127.0.0.1:" + server.getLocalPort();
   }
 
@@ -96,7 +96,7 @@ final class FakeNode implements AutoCloseable {
   }
 
   /** Closes every accepted connection, as a restarting node would, and goes on accepting. */
-  void hangUpAll() throws IOException {
+  public void hangUpAll() throws IOException {
     for (Socket s : sockets) {
       s.close();
     }
