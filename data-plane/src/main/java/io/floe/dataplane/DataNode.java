@@ -3,6 +3,8 @@ package io.floe.dataplane;
 import io.floe.dataplane.cluster.ClusterAgent;
 import io.floe.dataplane.partition.MemoryBudget;
 import io.floe.dataplane.recovery.NodeDurability;
+import io.floe.dataplane.replication.Replication;
+import io.floe.dataplane.replication.ReplicationSettings;
 import io.floe.dataplane.server.DataServer;
 import io.floe.dataplane.server.RequestProcessor;
 import io.floe.dataplane.table.TableHosting;
@@ -38,6 +40,7 @@ public final class DataNode implements AutoCloseable {
   private ClusterAgent cluster;
 
   private final NodeDurability durability;
+  private final Replication replication;
 
   private DataNode(NodeConfig config, WalSinks sinks, NodeDurability durability) {
     this.config = config;
@@ -54,8 +57,15 @@ public final class DataNode implements AutoCloseable {
           new TableHosting(tables, budget, sinks, durability.replicaLoader(), durability.loading());
       durability.scheduleSnapshots(tables::all, config.properties());
     }
+    this.replication =
+        new Replication(
+            config.nodeId(),
+            ReplicationSettings.from(config.properties()),
+            durability == null ? null : durability.shipper(),
+            tables);
+    hosting.setReplication(replication);
     AdvertisedEndpoint advertised = new AdvertisedEndpoint();
-    RequestProcessor processor = new RequestProcessor(tables, hosting, advertised);
+    RequestProcessor processor = new RequestProcessor(tables, hosting, advertised, replication);
     this.server =
         DataServer.start(
             new InetSocketAddress(config.listenHost(), config.listenPort()),
@@ -123,6 +133,10 @@ public final class DataNode implements AutoCloseable {
     return incarnation;
   }
 
+  public Replication replication() {
+    return replication;
+  }
+
   /** The node's cluster membership, when it runs with etcd. */
   public Optional<ClusterAgent> cluster() {
     return Optional.ofNullable(cluster);
@@ -163,6 +177,7 @@ public final class DataNode implements AutoCloseable {
       metaStore.close();
     }
     server.close();
+    replication.close();
     sinks.close();
     if (durability != null) {
       durability.close();

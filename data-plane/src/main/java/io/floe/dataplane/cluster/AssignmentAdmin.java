@@ -97,6 +97,23 @@ public final class AssignmentAdmin {
   }
 
   /**
+   * Makes {@code node} leader in the next term after a cooperative hand-over (replication.md §7.3)
+   * that left the old leader's stream at {@code point}: the new leader reads up to there and does
+   * not seal the stream.
+   */
+  public PartitionAssignment handOver(
+      long tid, int pid, String node, PartitionAssignment.HandOverPoint point) {
+    String key = keys.partition(tid, pid);
+    MetaEntry entry = read(key);
+    PartitionAssignment current = PartitionAssignmentParser.fromJson(entry.value());
+    if (current.replicaOn(node).isEmpty()) {
+      throw new AssignmentConflictException(
+          "node " + node + " holds no replica of partition " + tid + "/" + pid);
+    }
+    return write(key, entry, current.handedOverTo(node, point));
+  }
+
+  /**
    * Replaces the replicas of a partition by {@code nodes}, the first leading, in the next term. A
    * node left out releases its replica.
    */

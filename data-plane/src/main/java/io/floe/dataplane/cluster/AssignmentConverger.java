@@ -2,6 +2,7 @@ package io.floe.dataplane.cluster;
 
 import io.floe.core.partition.PartitionState;
 import io.floe.dataplane.partition.Partition;
+import io.floe.dataplane.replication.Replication;
 import io.floe.dataplane.table.HostedTable;
 import io.floe.dataplane.table.TableHosting;
 import io.floe.dataplane.table.TableRegistry;
@@ -49,6 +50,7 @@ final class AssignmentConverger {
   private final Executor agent;
   private final Runnable loadEnded;
   private final Set<String> managedTables = new HashSet<>();
+  private final Replication replication;
 
   /** Replicas assigned here, by {@code tid/pid}, in key order, as of the last run. */
   private Map<String, AssignedReplica> assigned = new TreeMap<>();
@@ -79,6 +81,7 @@ final class AssignmentConverger {
     this.loads = loads;
     this.agent = agent;
     this.loadEnded = loadEnded;
+    this.replication = hosting.replication();
   }
 
   Map<String, AssignedReplica> assigned() {
@@ -197,6 +200,9 @@ final class AssignmentConverger {
     }
     Partition p = hosted.partitionOrNull(a.partition());
     if (p != null && p.role().state() != PartitionState.OFFLINE) {
+      if (promotes(p, a)) {
+        return promote(hosted, definition, a, p);
+      }
       applyRole(p, a, desired);
       return ok;
     }
@@ -211,7 +217,47 @@ final class AssignmentConverger {
       HostedTable hosted, CatalogTable definition, PartitionAssignment a, DesiredState desired) {
     String key = key(a);
     failures.remove(key);
-    Partition p = hosting.installPartition(hosted, a.partition(), q -> applyRole(q, a, desired));
+    Partition p =
+        hosting.installPartition(hosted, a.partition(), q -> initialRole(q, a, desired));
+    if (p.role().role() == io.floe.core.partition.PartitionRole.LEADER
+        && Replication.logOf(p) != null) {
+      Replication.logOf(p).markFreshLeaderStart();
+    }
+    loading.put(key, p);
+    try {
+      loads.execute(() -> load(hosted, definition, a, p));
+    } catch (RejectedExecutionException e) {
+      loading.remove(key); // closing
+    }
+    return new AssignedReplica(definition.fullName(), a, Optional.empty());
+  }
+
+  /**
+   * A follower of a replicated table named leader of a newer term: it becomes leader only through a
+   * load that seals the old leader's stream and carries over what it holds (replication.md §7.2).
+   */
+  private boolean promotes(Partition p, PartitionAssignment a) {
+    Replica replica = a.replicaOn(nodeId).orElseThrow();
+    return replica.role() == ReplicaRole.LEADER
+        && (a.term() > p.role().term()
+            || (a.term() == p.role().term() && !p.role().standingBy()))
+        && p.role().role() != io.floe.core.partition.PartitionRole.LEADER
+        && Replication.logOf(p) != null;
+  }
+
+  private AssignedReplica promote(
+      HostedTable hosted, CatalogTable definition, PartitionAssignment a, Partition p) {
+    String key = key(a);
+    LOG.info(
+        "partition {} of {}: promoted to leader of term {} at offset {}",
+        a.partition(),
+        definition.fullName(),
+        a.term(),
+        p.offset());
+    failures.remove(key);
+    a.handover().ifPresent(point -> Replication.logOf(p).handOverPoint(point));
+    p.markLoading();
+    p.becomeLeader(a.term());
     loading.put(key, p);
     try {
       loads.execute(() -> load(hosted, definition, a, p));
@@ -251,6 +297,16 @@ final class AssignmentConverger {
     loadEnded.run();
   }
 
+  /** The role a new replica starts loading in: the assignment's, as it says. */
+  private void initialRole(Partition p, PartitionAssignment a, DesiredState desired) {
+    Replica replica = a.replicaOn(nodeId).orElseThrow();
+    if (replica.role() == ReplicaRole.LEADER) {
+      p.becomeLeader(a.term());
+    } else {
+      p.becomeFollower(a.term(), desired.endpointOf(a.leader()));
+    }
+  }
+
   private void applyRole(Partition p, PartitionAssignment a, DesiredState desired) {
     if (p == null) {
       return;
@@ -267,9 +323,25 @@ final class AssignmentConverger {
     }
     Replica replica = a.replicaOn(nodeId).orElseThrow();
     if (replica.role() == ReplicaRole.LEADER) {
+      if (Replication.logOf(p) != null
+          && p.role().role() != io.floe.core.partition.PartitionRole.LEADER) {
+        return; // a replicated follower leads only through a promotion (or stands by)
+      }
       p.becomeLeader(a.term());
+      if (replication != null && p.role().state() == PartitionState.NORMAL) {
+        Map<String, String> followers = new TreeMap<>();
+        for (Replica r : a.replicas()) {
+          if (!r.node().equals(nodeId)) {
+            followers.put(r.node(), desired.endpointOf(r.node()));
+          }
+        }
+        replication.lead(p, followers);
+      }
     } else {
       p.becomeFollower(a.term(), desired.endpointOf(a.leader()));
+      if (replication != null) {
+        replication.stopLeading(p, a.term());
+      }
     }
   }
 

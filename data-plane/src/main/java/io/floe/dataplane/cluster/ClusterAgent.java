@@ -85,6 +85,9 @@ public final class ClusterAgent implements AutoCloseable {
     this.converger =
         new AssignmentConverger(
             registration.node(), hosting, registry, loads, thread, this::requestConverge);
+    if (hosting.replication() != null) {
+      hosting.replication().configure(loads, hosting::loadPartition, desired::endpointOf);
+    }
     this.etcdBackoff = new Backoff(settings.etcdRetry());
     this.replicaBackoff = new Backoff(settings.replicaRetry());
   }

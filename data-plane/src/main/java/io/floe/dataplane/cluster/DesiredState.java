@@ -28,8 +28,8 @@ final class DesiredState {
   private final Map<String, CatalogTable> tables = new HashMap<>();
   private final Map<String, PartitionAssignment> assignments = new HashMap<>();
 
-  /** Endpoints by node id. */
-  private final Map<String, String> endpoints = new HashMap<>();
+  /** Endpoints by node id; read from network threads too (replication's leader hints). */
+  private final Map<String, String> endpoints = new java.util.concurrent.ConcurrentHashMap<>();
 
   void resetTables(List<MetaEntry> entries) {
     tables.clear();

@@ -4,6 +4,8 @@ import io.floe.core.partition.PartitionRole;
 import io.floe.core.partition.PartitionState;
 import io.floe.core.partition.PartitionStatus;
 import io.floe.dataplane.partition.Partition;
+import io.floe.dataplane.replication.ReplicaLog;
+import io.floe.dataplane.replication.Replication;
 import io.floe.dataplane.table.HostedTable;
 import io.floe.dataplane.table.TableRegistry;
 import io.floe.storage.cluster.PartitionReport;
@@ -97,7 +99,22 @@ final class StatusPublisher {
         s.rowCount(),
         s.memoryBytes(),
         p.role().writable(),
-        Optional.empty());
+        Optional.empty(),
+        progress(p));
+  }
+
+  /** Replication progress of a replica of a replicated table (replication.md §10). */
+  private static Optional<PartitionReport.ReplicaProgress> progress(Partition p) {
+    ReplicaLog log = Replication.logOf(p);
+    if (log == null) {
+      return Optional.empty();
+    }
+    boolean leading = log.leading();
+    return Optional.of(
+        new PartitionReport.ReplicaProgress(
+            p.role().replicaState(),
+            leading ? log.commitOffset() : 0,
+            leading ? log.lag() : log.followerLag()));
   }
 
   /** A replica kept offline after a failed load says why (recovery.md §4). */

@@ -25,6 +25,7 @@ public final class LoadBuffer {
   private final MemoryBudget budget;
   private final HashMap<Key, Version> rows = new HashMap<>();
   private long offset;
+  private long lastTerm;
   private long maxTimestamp;
   private long reserved;
   // Change in bytes not yet taken from the budget: settled every SETTLE_BYTES, not per entry.
@@ -49,8 +50,19 @@ public final class LoadBuffer {
   }
 
   /** Every row of the snapshot was read: it holds the partition exactly as of {@code offset}. */
-  public void snapshotLoaded(long snapshotOffset) {
+  public void snapshotLoaded(long snapshotOffset, long snapshotTerm) {
     offset = snapshotOffset;
+    lastTerm = snapshotTerm;
+  }
+
+  /** The entries replayed last belong to {@code term} (a WAL block's term). */
+  public void termReached(long term) {
+    lastTerm = term;
+  }
+
+  /** The term of the last entry read (0 when none). */
+  public long lastTerm() {
+    return lastTerm;
   }
 
   /**
@@ -112,7 +124,8 @@ public final class LoadBuffer {
       live[i] = Map.entry(keys[order[i]], versions[order[i]]);
     }
     budget.release(deletedBytes);
-    partition.install(new SortedRows(live), offset, maxTimestamp, reserved - deletedBytes);
+    partition.install(
+        new SortedRows(live), offset, lastTerm, maxTimestamp, reserved - deletedBytes);
     reserved = 0;
   }
 

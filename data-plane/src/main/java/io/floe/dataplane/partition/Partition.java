@@ -55,6 +55,9 @@ public final class Partition {
   private final ReplicaRole role = new ReplicaRole();
 
   private volatile long offset;
+  /** The term of the entry at {@link #offset} (0 when the partition holds none). */
+  private volatile long lastTerm;
+
   private volatile long rowCount;
   private volatile long memoryBytes;
 
@@ -84,6 +87,11 @@ public final class Partition {
     return offset;
   }
 
+  /** The term of the last entry applied (0 when none): with the offset, what a prepare reports. */
+  public long lastTerm() {
+    return lastTerm;
+  }
+
   // ---- reads -------------------------------------------------------------------------------
 
   /** The newest row of {@code key}, or null. */
@@ -92,6 +100,20 @@ public final class Partition {
     Version v = rows.get(key);
     return v == null ? null : v.row;
   }
+
+  /**
+   * The newest row of {@code key} on this replica whatever its role, with the offset it has applied
+   * (replication.md §9): a follower's answer may be behind its leader's.
+   */
+  public ReadAny getAny(byte[] key) {
+    role.checkServingAnyRole(id);
+    long at = offset;
+    Version v = rows.get(key);
+    return new ReadAny(v == null ? null : v.row, Math.max(at, v == null ? 0 : v.offset));
+  }
+
+  /** A row (null when absent) and the offset of the replica that read it. */
+  public record ReadAny(byte[] row, long appliedOffset) {}
 
   /** Up to {@code limit} newest rows with keys in the range, in key order; a null bound is open. */
   public List<KeyedRow> scan(
@@ -220,6 +242,7 @@ public final class Partition {
     }
     budget.release(reserve - added);
     memoryBytes += added;
+    lastTerm = term;
     return new AppliedWrites(offsets, timestamp, durable);
   }
 
@@ -256,6 +279,34 @@ public final class Partition {
     return CompletableFuture.failedFuture(broken);
   }
 
+  /**
+   * Applies one entry the leader ordered (replication.md §6.1), with its own offset, term and
+   * timestamp: it MUST follow the partition's offset. Memory is taken whatever the budget says — a
+   * follower that refused what its leader applied would diverge — and the entry is handed to the
+   * sink to keep until the leader says it is in S3.
+   *
+   * @throws IllegalStateException when the entry does not follow the partition's offset
+   */
+  public synchronized void applyReplicated(
+      long entryOffset, long term, long timestamp, boolean delete, byte[] key, byte[] row) {
+    if (entryOffset != offset + 1) {
+      throw new IllegalStateException(
+          "partition " + id + ": entry " + entryOffset + " does not follow offset " + offset);
+    }
+    clock.observe(timestamp);
+    long added = apply(key, new Version(entryOffset, timestamp, delete ? null : row, null));
+    if (added > 0) {
+      budget.forceReserve(added);
+    } else {
+      budget.release(-added);
+    }
+    memoryBytes += added;
+    offset = entryOffset;
+    lastTerm = term;
+    wal.replicated(
+        new WalEntry(tableId, id, entryOffset, term, timestamp, delete, key, delete ? null : row));
+  }
+
   /** Where a load gathers the partition's rows before {@link LoadBuffer#install} makes them its. */
   public LoadBuffer newLoadBuffer() {
     return new LoadBuffer(this, budget);
@@ -266,12 +317,17 @@ public final class Partition {
    * the partition's content as of {@code loadedOffset}; the clock moves past {@code maxTimestamp}.
    */
   synchronized void install(
-      SortedMap<byte[], Version> sorted, long loadedOffset, long maxTimestamp, long bytes) {
+      SortedMap<byte[], Version> sorted,
+      long loadedOffset,
+      long loadedTerm,
+      long maxTimestamp,
+      long bytes) {
     budget.release(memoryBytes);
     rows = new ConcurrentSkipListMap<>(sorted);
     rowCount = sorted.size(); // not rows.size(): a skip list counts by walking
     memoryBytes = bytes;
     offset = loadedOffset;
+    lastTerm = loadedTerm;
     clock.observe(maxTimestamp);
   }
 
@@ -282,6 +338,7 @@ public final class Partition {
     memoryBytes = 0;
     rowCount = 0;
     offset = 0;
+    lastTerm = 0;
   }
 
   /** Loading failed: the partition stays offline and says why to every request. */
@@ -388,6 +445,46 @@ public final class Partition {
 
   public void becomeFollower(long term, String leaderEndpoint) {
     role.follow(term, leaderEndpoint);
+  }
+
+  /**
+   * PREPARE_TERM (replication.md §4.3): moves to {@code term} following no one, under the write
+   * lock so that no write of the old term is applied after it. Returns the offset and last term.
+   */
+  public synchronized Prepared prepare(long term) {
+    role.checkServingAnyRole(id);
+    role.prepare(term);
+    return new Prepared(role.term(), offset, lastTerm);
+  }
+
+  /**
+   * Stops writes for a cooperative hand-over to {@code targetEndpoint} (null resumes them), under
+   * the write lock: no write is applied after it returns. Returns the last offset.
+   */
+  public synchronized long handOver(String targetEndpoint) {
+    role.handOver(targetEndpoint);
+    return offset;
+  }
+
+  /**
+   * Moves to {@code term} following no one while loading (a fresh leader that may not lead,
+   * replication.md §7.4): like {@link #prepare} without the serving check.
+   */
+  public synchronized void standBy(long term) {
+    role.standBy(term);
+  }
+
+  /** Where a prepared replica stands. */
+  public record Prepared(long term, long offset, long lastTerm) {}
+
+  /** Marks the replica loading again (a follower refilling from S3, a leader being promoted). */
+  public void markLoading() {
+    role.setState(PartitionState.LOADING);
+  }
+
+  /** The sink this replica's writes go to. */
+  public WalSink sink() {
+    return wal;
   }
 
   public PartitionRole currentRole() {

@@ -20,6 +20,15 @@ public final class ReplicaRole {
   private volatile boolean fenced;
   private volatile String offlineReason = "";
 
+  /** Set while a cooperative hand-over drains this leader: writes go to the target (§7.3). */
+  private volatile String handingOverTo;
+
+  /** Moved to a new term by PREPARE_TERM (or deposed), following no one yet. */
+  private volatile boolean prepared;
+
+  /** A fresh replica that may not lead its assigned term (replication.md §7.4). */
+  private volatile boolean standingBy;
+
   /**
    * Set when the node lost its etcd lease: writes stop at once, reads go on. Only a later term (a
    * new assignment naming this replica leader) lifts it, never the old term again: the control
@@ -65,6 +74,14 @@ public final class ReplicaRole {
     term = newTerm;
     role = PartitionRole.LEADER;
     leaderEndpoint = "";
+    prepared = false;
+    standingBy = false;
+    handingOverTo = null;
+  }
+
+  /** Stops writes for a hand-over to {@code target} (its endpoint), or with null resumes them. */
+  void handOver(String targetEndpoint) {
+    handingOverTo = targetEndpoint;
   }
 
   synchronized void follow(long newTerm, String leader) {
@@ -72,6 +89,62 @@ public final class ReplicaRole {
     term = newTerm;
     role = PartitionRole.FOLLOWER;
     leaderEndpoint = leader == null ? "" : leader;
+    prepared = false;
+    standingBy = false;
+    handingOverTo = null;
+  }
+
+  /**
+   * Moves to {@code newTerm} following no one (replication.md §7.1): a leader stops taking writes at
+   * once; appends of older terms are refused from now on. The same term again changes nothing.
+   *
+   * @throws IllegalArgumentException when {@code newTerm} is older than the replica's
+   */
+  synchronized void prepare(long newTerm) {
+    requireNotOlder(newTerm);
+    if (newTerm == term && prepared) {
+      return;
+    }
+    if (newTerm == term && role == PartitionRole.FOLLOWER && !leaderEndpoint.isEmpty()) {
+      return; // already following the leader of that term
+    }
+    term = newTerm;
+    role = PartitionRole.FOLLOWER;
+    leaderEndpoint = "";
+    prepared = true;
+    standingBy = false;
+    handingOverTo = null;
+  }
+
+  /** Like {@link #prepare}, for a replica that must not lead {@code newTerm} (§7.4). */
+  synchronized void standBy(long newTerm) {
+    prepare(newTerm);
+    standingBy = true;
+  }
+
+  /** True while a fresh replica waits for a newer term than the one it may not lead. */
+  public boolean standingBy() {
+    return standingBy;
+  }
+
+  /** True between a prepare and the first leader of its term. */
+  public boolean prepared() {
+    return prepared;
+  }
+
+  /** The replica state of replication.md §2, as status reports name it. */
+  public String replicaState() {
+    PartitionState s = state;
+    if (s == PartitionState.OFFLINE) {
+      return "offline";
+    }
+    if (s == PartitionState.LOADING) {
+      return role == PartitionRole.LEADER ? "promoting" : "loading";
+    }
+    if (role == PartitionRole.LEADER) {
+      return handingOverTo != null ? "handing-over" : "leading";
+    }
+    return prepared ? "prepared" : "following";
   }
 
   /** Stops writes until a leadership in a newer term: the node lost its lease. */
@@ -81,7 +154,11 @@ public final class ReplicaRole {
 
   /** True when a write would pass the role checks now (serving, leader, not fenced/suspended). */
   public boolean writable() {
-    return state == PartitionState.NORMAL && role == PartitionRole.LEADER && !fenced && !suspended;
+    return state == PartitionState.NORMAL
+        && role == PartitionRole.LEADER
+        && !fenced
+        && !suspended
+        && handingOverTo == null;
   }
 
   /** Stops writes for good: a newer leader owns this partition's WAL stream. */
@@ -93,6 +170,11 @@ public final class ReplicaRole {
     if (newTerm < term) {
       throw new IllegalArgumentException("term " + newTerm + " is older than " + term);
     }
+  }
+
+  /** A read any serving replica may answer (follower reads, replication.md §9). */
+  void checkServingAnyRole(int partition) {
+    checkServing(partition);
   }
 
   void checkReadable(int partition) {
@@ -116,6 +198,11 @@ public final class ReplicaRole {
     }
     if (role != PartitionRole.LEADER || (expectedTerm >= 0 && expectedTerm > term)) {
       throw notLeader(partition);
+    }
+    String target = handingOverTo;
+    if (target != null) {
+      throw new NotLeaderException(
+          "partition " + partition + " is being handed over to another replica", target);
     }
     if (suspended) {
       throw new NotLeaderException(

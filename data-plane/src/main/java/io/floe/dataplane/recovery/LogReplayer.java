@@ -77,6 +77,9 @@ final class LogReplayer {
 
   /** Applies the entries of one verified block that come after the buffer's offset. */
   void apply(WalFetcher.Block block) {
+    if (block.size() > 0 && block.offset(block.size() - 1) > buffer.offset()) {
+      buffer.termReached(block.index().term());
+    }
     for (int i = 0; i < block.size(); i++) {
       long offset = block.offset(i);
       if (offset <= buffer.offset()) {

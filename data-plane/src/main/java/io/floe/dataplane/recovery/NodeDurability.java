@@ -3,6 +3,9 @@ package io.floe.dataplane.recovery;
 import io.floe.core.partition.PartitionRole;
 import io.floe.core.table.Durability;
 import io.floe.dataplane.cluster.ClusterSettings;
+import io.floe.dataplane.replication.ReplicaLog;
+import io.floe.dataplane.replication.ReplicatedSink;
+import io.floe.dataplane.replication.Replication;
 import io.floe.dataplane.snapshot.SnapshotScheduler;
 import io.floe.dataplane.snapshot.Snapshotter;
 import io.floe.dataplane.table.HostedTable;
@@ -98,15 +101,50 @@ public final class NodeDurability implements AutoCloseable {
   }
 
   /**
-   * How this node fills a replica it was just given: a leader loads from S3 (and takes over the
-   * partition's WAL tail); a follower starts empty until replication exists to catch it up.
+   * How this node fills a replica it was just given, or one it is promoted to lead: a leader loads
+   * from S3 and takes over the partition's WAL tail, carrying over the entries it held as a
+   * follower (replication.md §7.2); a follower fills itself from S3 without sealing or committing
+   * (§6.2) and takes the rest from its leader.
    */
   public ReplicaLoader replicaLoader() {
     return (table, partition) -> {
+      ReplicaLog log = Replication.logOf(partition);
       if (partition.role().role() == PartitionRole.LEADER) {
-        loader.load(partition, table.schema(), partition.role().term());
+        if (log == null) {
+          loader.load(partition, table.schema(), partition.role().term());
+          return;
+        }
+        long term = partition.role().term();
+        if (log.takeFreshLeaderStart() && loader.wasLed(partition, table.schema())) {
+          // A new process named leader of a partition that was led before: what the previous
+          // leader acknowledged may live only in its followers' memory. It serves as a follower
+          // of no one until a prepare and a newer term choose a leader (replication.md §7.4).
+          LOG.warn(
+              "partition {}/{}: assigned leader of term {} on a fresh start, but the partition was"
+                  + " led before; standing by as a follower until a newer term",
+              partition.tableId(),
+              partition.id(),
+              term);
+          partition.standBy(term);
+          loader.loadFollower(partition, table.schema());
+          log.resetTo(partition.offset(), partition.offset());
+          return;
+        }
+        ReplicatedSink sink = (ReplicatedSink) partition.sink();
+        PartitionLoader.LoadResult result =
+            loader.load(
+                partition,
+                table.schema(),
+                partition.role().term(),
+                log.entriesAbove(0),
+                sink::reship,
+                log.takeHandOverPoint());
+        log.afterPromotion(partition.offset(), result.offsetInS3());
       } else {
-        partition.markNormal();
+        loader.loadFollower(partition, table.schema());
+        if (log != null) {
+          log.resetTo(partition.offset(), partition.offset());
+        }
       }
     };
   }

@@ -7,7 +7,9 @@ import io.floe.core.table.RowCodec;
 import io.floe.core.table.Schema;
 import io.floe.dataplane.partition.LoadBuffer;
 import io.floe.dataplane.partition.Partition;
+import io.floe.dataplane.wal.WalEntry;
 import io.floe.dataplane.wal.WalShipper;
+import io.floe.storage.cluster.PartitionAssignment.HandOverPoint;
 import io.floe.storage.commit.CommitFailedException;
 import io.floe.storage.commit.CommitStateUnknownException;
 import io.floe.storage.manifest.NextManifest;
@@ -22,6 +24,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,9 +70,29 @@ public final class PartitionLoader {
    * @throws PartitionLoadException naming the partition and, if corrupt, the object
    */
   public LoadResult load(Partition partition, Schema schema, long term) {
+    return load(partition, schema, term, List.of(), shipper::append, Optional.empty());
+  }
+
+  /**
+   * Like {@link #load(Partition, Schema, long)} for a replica that held entries in memory before
+   * (a follower promoted, replication.md §7.2): after the tail walk, every entry of {@code carried}
+   * above what S3 holds is applied and handed to {@code reship} — the node's stream, under which
+   * the committed manifest's tail then finds it — before the commit.
+   *
+   * @param carried entries the replica held, in offset order
+   * @param handover where a cooperative hand-over left the old leader's stream: read up to there,
+   *     not sealed, when the manifest's tail names that stream
+   */
+  public LoadResult load(
+      Partition partition,
+      Schema schema,
+      long term,
+      List<WalEntry> carried,
+      Consumer<WalEntry> reship,
+      Optional<HandOverPoint> handover) {
     long started = System.nanoTime();
     try {
-      LoadResult result = loadWithRetries(partition, schema, term);
+      LoadResult result = loadWithRetries(partition, schema, term, carried, reship, handover);
       partition.becomeLeader(term);
       partition.markNormal();
       LOG.info(
@@ -101,10 +124,79 @@ public final class PartitionLoader {
   }
 
   /** A commit that lost to another (or cannot tell) reloads from the newest manifest. */
-  private LoadResult loadWithRetries(Partition partition, Schema schema, long term) {
+  private LoadResult loadWithRetries(
+      Partition partition,
+      Schema schema,
+      long term,
+      List<WalEntry> carried,
+      Consumer<WalEntry> reship,
+      Optional<HandOverPoint> handover) {
     PartitionManifests manifests =
         new PartitionManifests(store, partition.tableId(), partition.id());
-    return commitRetry.call(() -> loadOnce(manifests, partition, schema, term));
+    return commitRetry.call(
+        () -> loadOnce(manifests, partition, schema, term, carried, reship, handover));
+  }
+
+  /**
+   * Fills a follower from S3 (replication.md §6.2): the newest manifest, its snapshot and ranges,
+   * and its tail stream up to the first missing sequence — never sealing it, never committing — so
+   * that the leader sends only the rest. The partition's role is left as it is; it serves when
+   * this returns.
+   *
+   * @throws PartitionLoadException naming the partition and, if corrupt, the object
+   */
+  public void loadFollower(Partition partition, Schema schema) {
+    long started = System.nanoTime();
+    PartitionManifests manifests =
+        new PartitionManifests(store, partition.tableId(), partition.id());
+    partition.resetForReload();
+    LoadBuffer buffer = partition.newLoadBuffer();
+    try {
+      PartitionManifest base = manifests.latest(schema.schemaId());
+      TailWalk tail = readHistory(partition, schema, base, buffer, false);
+      base.tail().ifPresent(tail::walk);
+      buffer.install();
+      partition.markNormal();
+      LOG.info(
+          "filled follower {}/{} from S3: offset {}, {} tail objects, in {} ms",
+          partition.tableId(),
+          partition.id(),
+          partition.offset(),
+          tail.objectsRead(),
+          (System.nanoTime() - started) / 1_000_000);
+    } catch (RuntimeException e) {
+      buffer.discard();
+      String reason = stopping ? "the node is stopping" : "fill from S3 failed: " + e.getMessage();
+      partition.failLoad(reason);
+      if (!stopping) {
+        LOG.error("partition {}/{}: {}", partition.tableId(), partition.id(), reason, e);
+      }
+      throw new PartitionLoadException(
+          "partition " + partition.tableId() + "/" + partition.id() + ": " + reason, e);
+    }
+  }
+
+  /** True when some leader committed a manifest for the partition (its term history is not empty). */
+  public boolean wasLed(Partition partition, Schema schema) {
+    return !new PartitionManifests(store, partition.tableId(), partition.id())
+        .latest(schema.schemaId())
+        .termHistory()
+        .isEmpty();
+  }
+
+  /** Reads the snapshot and ranges of {@code base} into the buffer; returns the tail's walker. */
+  private TailWalk readHistory(
+      Partition partition,
+      Schema schema,
+      PartitionManifest base,
+      LoadBuffer buffer,
+      boolean sealForeign) {
+    WalFetcher fetcher = new WalFetcher(reader, partition.tableId(), partition.id());
+    LogReplayer replayer = new LogReplayer(fetcher, buffer);
+    replayer.prefetch(base.walRanges(), base.latestSnapshot().map(SnapshotRef::offset).orElse(0L));
+    loadSnapshot(buffer, schema, base);
+    replayer.replayRanges();
+    return new TailWalk(store, replayer, shipper.node(), shipper.incarnation(), sealForeign);
   }
 
   /**
@@ -113,19 +205,33 @@ public final class PartitionLoader {
    * content only once the manifest naming this node's stream is committed.
    */
   private LoadResult loadOnce(
-      PartitionManifests manifests, Partition partition, Schema schema, long term) {
+      PartitionManifests manifests,
+      Partition partition,
+      Schema schema,
+      long term,
+      List<WalEntry> carried,
+      Consumer<WalEntry> reship,
+      Optional<HandOverPoint> handover) {
     partition.resetForReload();
     PartitionManifest base = manifests.latest(schema.schemaId());
     LoadBuffer buffer = partition.newLoadBuffer();
     try {
-      WalFetcher fetcher = new WalFetcher(reader, partition.tableId(), partition.id());
-      LogReplayer replayer = new LogReplayer(fetcher, buffer);
-      replayer.prefetch(
-          base.walRanges(), base.latestSnapshot().map(SnapshotRef::offset).orElse(0L));
-      loadSnapshot(buffer, schema, base);
-      replayer.replayRanges();
-      TailWalk tail = new TailWalk(store, replayer, shipper.node(), shipper.incarnation());
-      List<WalRange> tailRanges = base.tail().map(tail::walk).orElse(List.of());
+      TailWalk tail = readHistory(partition, schema, base, buffer, true);
+      List<WalRange> tailRanges =
+          base.tail().map(t -> tail.walk(t, handedOverAt(t, handover))).orElse(List.of());
+      // Read before handing anything on: every carried entry lands at this sequence or later.
+      long ownNextSeq = shipper.nextSeq();
+      long inS3 = buffer.offset();
+      int carriedApplied = 0;
+      for (WalEntry e : carried) {
+        if (e.offset() <= buffer.offset()) {
+          continue;
+        }
+        buffer.termReached(e.term());
+        buffer.replay(e.offset(), e.timestamp(), e.key(), e.row());
+        reship.accept(e);
+        carriedApplied++;
+      }
       PartitionManifest next =
           NextManifest.afterLoad(
               base,
@@ -134,14 +240,22 @@ public final class PartitionLoader {
               term,
               shipper.node(),
               buffer.offset() + 1,
-              new TailPointer(shipper.node(), shipper.incarnation(), shipper.nextSeq()));
+              new TailPointer(shipper.node(), shipper.incarnation(), ownNextSeq));
       manifests.commit(next);
       buffer.install();
-      return new LoadResult(next, tail.objectsRead());
+      return new LoadResult(next, tail.objectsRead(), inS3, carriedApplied);
     } catch (RuntimeException e) {
       buffer.discard();
       throw e;
     }
+  }
+
+  /** The hand-over's last sequence when it names the tail's stream, else -1 (seal it). */
+  private static long handedOverAt(TailPointer tail, Optional<HandOverPoint> handover) {
+    return handover
+        .filter(h -> h.from().equals(tail.node()) && h.incarnation() == tail.incarnation())
+        .map(HandOverPoint::lastSeq)
+        .orElse(-1L);
   }
 
   private void loadSnapshot(LoadBuffer buffer, Schema schema, PartitionManifest base) {
@@ -160,7 +274,7 @@ public final class PartitionLoader {
               buffer.snapshotRow(
                   r.offset(), r.timestamp(), keys.encode(r.row()), rows.encode(r.row())));
     }
-    buffer.snapshotLoaded(snapshot.get().offset());
+    buffer.snapshotLoaded(snapshot.get().offset(), snapshot.get().term());
   }
 
   /** The node is stopping: loads that fail from now on are abandoned quietly, not reported. */
@@ -168,6 +282,10 @@ public final class PartitionLoader {
     stopping = true;
   }
 
-  /** The manifest committed by a load and how many tail objects it read. */
-  public record LoadResult(PartitionManifest manifest, int tailObjects) {}
+  /**
+   * The manifest committed by a load, how many tail objects it read, the offset S3 held and how
+   * many carried entries it applied above it.
+   */
+  public record LoadResult(
+      PartitionManifest manifest, int tailObjects, long offsetInS3, int carriedEntries) {}
 }

@@ -35,13 +35,30 @@ final class TailWalk {
   private final LogReplayer replayer;
   private final String ownNode;
   private final long ownIncarnation;
+  private final boolean sealForeign;
   private int objectsRead;
+  private long lastSeqRead;
 
-  TailWalk(ObjectStore store, LogReplayer replayer, String ownNode, long ownIncarnation) {
+  /**
+   * @param sealForeign seal a stream that is not this incarnation's at its end (a leader taking
+   *     over); a follower filling itself only reads up to the end (replication.md §6.2)
+   */
+  TailWalk(
+      ObjectStore store,
+      LogReplayer replayer,
+      String ownNode,
+      long ownIncarnation,
+      boolean sealForeign) {
     this.writer = new WalObjectWriter(store);
     this.replayer = replayer;
     this.ownNode = ownNode;
     this.ownIncarnation = ownIncarnation;
+    this.sealForeign = sealForeign;
+  }
+
+  /** The last sequence read that held an object (0: none). */
+  long lastSeqRead() {
+    return lastSeqRead;
   }
 
   int objectsRead() {
@@ -50,6 +67,18 @@ final class TailWalk {
 
   /** Replays this partition's entries of the stream; returns the ranges read. */
   List<WalRange> walk(TailPointer tail) {
+    return walk(tail, -1);
+  }
+
+  /**
+   * Like {@link #walk(TailPointer)}, but when {@code lastSeq} ≥ 0 the stream ends after that
+   * sequence and is not sealed: the old leader of a cooperative hand-over named it (replication.md
+   * §7.3) and keeps writing its other partitions' entries after it.
+   */
+  List<WalRange> walk(TailPointer tail, long lastSeq) {
+    if (lastSeq >= 0) {
+      return walkTo(tail, lastSeq);
+    }
     boolean own = tail.node().equals(ownNode) && tail.incarnation() == ownIncarnation;
     List<WalRange> ranges = new ArrayList<>();
     Deque<CompletableFuture<WalFetcher.Fetched>> ahead = new ArrayDeque<>();
@@ -62,7 +91,7 @@ final class TailWalk {
       }
       WalFetcher.Fetched fetched = LogReplayer.join(ahead.poll());
       if (fetched.isMissing()) {
-        if (own || seal(fetched.key())) {
+        if (own || !sealForeign || seal(fetched.key())) {
           return ranges;
         }
         // the sequence appeared while we sealed: read it, and fetch ahead again after it
@@ -75,12 +104,35 @@ final class TailWalk {
         return ranges;
       }
       objectsRead++;
+      lastSeqRead = seq;
       window = Math.min(WINDOW, window * 2);
       for (WalFetcher.Block block : fetched.blocks()) {
         replayer.apply(block);
         ranges.add(WalShipper.rangeOf(fetched.key(), block.index()));
       }
     }
+  }
+
+  private List<WalRange> walkTo(TailPointer tail, long lastSeq) {
+    List<WalRange> ranges = new ArrayList<>();
+    for (long seq = tail.nextSeq(); seq <= lastSeq; seq++) {
+      String key = WalKeys.objectKey(tail.node(), tail.incarnation(), seq);
+      WalFetcher.Fetched fetched = LogReplayer.join(replayer.fetcher().fetch(key, block -> true));
+      if (fetched.isMissing()) {
+        throw new IllegalStateException(
+            "hand-over named sequence " + lastSeq + " but " + key + " is not in the store");
+      }
+      if (fetched.footer().isSeal()) {
+        return ranges;
+      }
+      objectsRead++;
+      lastSeqRead = seq;
+      for (WalFetcher.Block block : fetched.blocks()) {
+        replayer.apply(block);
+        ranges.add(WalShipper.rangeOf(fetched.key(), block.index()));
+      }
+    }
+    return ranges;
   }
 
   private boolean seal(String key) {

@@ -5,7 +5,12 @@ import io.floe.core.protocol.ErrorCode;
 import io.floe.core.protocol.FloeRequestException;
 import io.floe.core.protocol.Frames;
 import io.floe.core.protocol.MalformedFrameException;
+import io.floe.core.protocol.FencedException;
 import io.floe.core.protocol.Request;
+import io.floe.core.protocol.Request.Append;
+import io.floe.core.protocol.Request.GetAny;
+import io.floe.core.protocol.Request.HandOver;
+import io.floe.core.protocol.Request.PrepareTerm;
 import io.floe.core.protocol.Request.BatchWrite;
 import io.floe.core.protocol.Request.CreateTable;
 import io.floe.core.protocol.Request.Delete;
@@ -25,6 +30,7 @@ import io.floe.dataplane.partition.AppliedWrites;
 import io.floe.dataplane.partition.KeyedRow;
 import io.floe.dataplane.partition.Partition;
 import io.floe.dataplane.partition.PartitionWrite;
+import io.floe.dataplane.replication.Replication;
 import io.floe.dataplane.table.HostedTable;
 import io.floe.dataplane.table.TableHosting;
 import io.floe.dataplane.table.TableRegistry;
@@ -57,11 +63,25 @@ public final class RequestProcessor {
   private final TableHosting hosting;
   private final Supplier<String> advertisedEndpoint;
 
+  private final Replication replication;
+
   public RequestProcessor(
       TableRegistry tables, TableHosting hosting, Supplier<String> advertisedEndpoint) {
+    this(tables, hosting, advertisedEndpoint, null);
+  }
+
+  /**
+   * @param replication the node's replication (APPEND, PREPARE_TERM, HAND_OVER), or null
+   */
+  public RequestProcessor(
+      TableRegistry tables,
+      TableHosting hosting,
+      Supplier<String> advertisedEndpoint,
+      Replication replication) {
     this.tables = tables;
     this.hosting = hosting;
     this.advertisedEndpoint = advertisedEndpoint;
+    this.replication = replication;
   }
 
   /**
@@ -86,10 +106,50 @@ public final class RequestProcessor {
       case GET -> done(get((Get) request));
       case MULTI_GET -> done(multiGet((MultiGet) request));
       case SCAN -> done(scan((Scan) request));
-      case GET_ANY, APPEND, PREPARE_TERM, HAND_OVER ->
-          throw new FloeRequestException(
-              ErrorCode.MALFORMED_REQUEST, request.opcode() + " is not served yet by this node");
+      case GET_ANY -> done(getAny((GetAny) request));
+      case APPEND -> done(replication().onAppend((Append) request));
+      case PREPARE_TERM -> done(prepare((PrepareTerm) request));
+      case HAND_OVER -> replication().handOver((HandOver) request, tables);
     };
+  }
+
+  private Replication replication() {
+    if (replication == null) {
+      throw new FloeRequestException(
+          ErrorCode.MALFORMED_REQUEST, "this node does not take part in replication");
+    }
+    return replication;
+  }
+
+  private Response getAny(GetAny get) {
+    HostedTable table = tables.get(get.table());
+    byte[] key = table.checkKey(get.key());
+    Partition.ReadAny read = table.partitionOf(key).getAny(key);
+    return new Response.GetAnyResult(read.row(), read.appliedOffset());
+  }
+
+  /** PREPARE_TERM (replication.md §4.3); a term below the replica's is refused as FENCED. */
+  private Response prepare(PrepareTerm request) {
+    HostedTable table = tables.get(request.table());
+    Partition p = table.partition(request.partition());
+    if (request.term() < 1) {
+      throw new FloeRequestException(
+          ErrorCode.MALFORMED_REQUEST, "term must be at least 1, found " + request.term());
+    }
+    long current = p.role().term();
+    if (request.term() < current) {
+      throw new FencedException(
+          "partition "
+              + request.partition()
+              + " is at term "
+              + current
+              + ", above the prepared term "
+              + request.term(),
+          current);
+    }
+    Partition.Prepared prepared = replication().prepare(p, request.term());
+    return new Response.Prepared(
+        prepared.term(), prepared.offset(), prepared.lastTerm(), List.of());
   }
 
   private static CompletableFuture<Response> done(Response response) {

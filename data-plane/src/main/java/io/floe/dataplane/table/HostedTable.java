@@ -38,6 +38,7 @@ public final class HostedTable {
   private final long tableId;
   private final Schema schema;
   private final Durability durability;
+  private final int replicas;
   private final EncodedRowCheck rowCheck;
   private final KeyCodec keyCodec;
   private final RowCodec rowCodec;
@@ -56,6 +57,19 @@ public final class HostedTable {
       Durability durability,
       Partition[] partitions,
       MemoryBudget budget) {
+    this(name, tableId, schema, durability, 1, partitions, budget);
+  }
+
+  /** A table whose partitions have {@code replicas} replicas each (1: not replicated). */
+  public HostedTable(
+      String name,
+      long tableId,
+      Schema schema,
+      Durability durability,
+      int replicas,
+      Partition[] partitions,
+      MemoryBudget budget) {
+    this.replicas = replicas;
     this.budget = budget;
     this.name = name;
     this.tableId = tableId;
@@ -83,6 +97,11 @@ public final class HostedTable {
 
   public Durability durability() {
     return durability;
+  }
+
+  /** Replicas per partition, as the table definition says (1 for the CREATE_TABLE seam). */
+  public int replicas() {
+    return replicas;
   }
 
   public int partitionCount() {

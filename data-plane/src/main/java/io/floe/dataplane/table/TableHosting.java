@@ -8,6 +8,7 @@ import io.floe.core.protocol.Request.CreateTable;
 import io.floe.core.table.Schema;
 import io.floe.dataplane.partition.MemoryBudget;
 import io.floe.dataplane.partition.Partition;
+import io.floe.dataplane.replication.Replication;
 import io.floe.dataplane.wal.WalSink;
 import io.floe.dataplane.wal.WalSinks;
 import io.floe.storage.catalog.CatalogTable;
@@ -35,6 +36,7 @@ public final class TableHosting {
   private final WalSinks sinks;
   private final Executor loading;
   private volatile ReplicaLoader loader;
+  private volatile Replication replication;
 
   /** Tables made by {@link #create} whose partitions are still loading, with their answer. */
   private final Map<HostedTable, CompletableFuture<HostedTable>> creating =
@@ -62,6 +64,28 @@ public final class TableHosting {
     this.loading = loading;
   }
 
+  /**
+   * Partitions of tables with two replicas or more get a replicated sink from {@code replication}
+   * (null: this node does not replicate, every partition gets its mode's plain sink).
+   */
+  public void setReplication(Replication replication) {
+    this.replication = replication;
+  }
+
+  /** The node's replication, or null when it does not replicate. */
+  public Replication replication() {
+    return replication;
+  }
+
+  private WalSink sinkFor(HostedTable table, int pid) {
+    Replication r = replication;
+    if (r != null && table.replicas() > 1) {
+      sinks.sinkFor(table.durability()); // refuses a mode this node cannot honour
+      return r.sinkFor(table.tableId(), pid, table.durability());
+    }
+    return sinks.sinkFor(table.durability());
+  }
+
   /** Replaces how new replicas are filled before they serve (default: empty). */
   public void setLoader(ReplicaLoader loader) {
     this.loader = loader;
@@ -84,6 +108,7 @@ public final class TableHosting {
             definition.tid(),
             definition.schema(),
             definition.durability(),
+            definition.replicas(),
             new Partition[definition.partitions()],
             budget);
     HostedTable registered = registry.addIfAbsent(table);
@@ -118,8 +143,7 @@ public final class TableHosting {
    * #loadPartition}, on any thread.
    */
   public Partition installPartition(HostedTable table, int pid, Consumer<Partition> roleSetter) {
-    Partition partition =
-        new Partition(table.tableId(), pid, budget, sinks.sinkFor(table.durability()));
+    Partition partition = new Partition(table.tableId(), pid, budget, sinkFor(table, pid));
     roleSetter.accept(partition);
     Partition replaced = table.partitionOrNull(pid);
     table.setPartition(pid, partition);
@@ -150,6 +174,10 @@ public final class TableHosting {
     Partition partition = table.partitionOrNull(pid);
     if (partition != null) {
       table.setPartition(pid, null);
+      Replication r = replication;
+      if (r != null) {
+        r.stopLeading(partition, partition.role().term());
+      }
       partition.drop();
     }
     if (table.holdsNoPartition()) {

@@ -76,6 +76,6 @@ final class PendingFlush {
   }
 
   static long sizeOf(WalEntry e) {
-    return 41L + e.key().length + (e.row() == null ? 0 : e.row().length);
+    return e.size();
   }
 }

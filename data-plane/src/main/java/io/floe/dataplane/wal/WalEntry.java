@@ -13,4 +13,10 @@ public record WalEntry(
     long timestamp,
     boolean delete,
     byte[] key,
-    byte[] row) {}
+    byte[] row) {
+
+  /** Bytes this entry takes in a WAL object, about: what backlogs and tails are measured in. */
+  public long size() {
+    return 41L + key.length + (row == null ? 0 : row.length);
+  }
+}

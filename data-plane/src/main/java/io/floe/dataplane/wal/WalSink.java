@@ -20,6 +20,12 @@ public interface WalSink extends AutoCloseable {
    */
   default void checkAccepting() {}
 
+  /**
+   * An entry this replica applied as a follower (replication.md §6): not shipped by this node, but
+   * kept where a sink can hand it on should this replica lead. Sinks without replication ignore it.
+   */
+  default void replicated(WalEntry entry) {}
+
   /** Makes everything appended so far durable, then stops taking entries. */
   @Override
   default void close() {}

@@ -166,7 +166,7 @@ class AssignmentConvergerTest {
         (table, partition) -> {
           var buffer = partition.newLoadBuffer();
           buffer.snapshotRow(1, 1, new byte[] {1}, new byte[] {1, 2, 3});
-          buffer.snapshotLoaded(1);
+          buffer.snapshotLoaded(1, 1);
           buffer.install();
           partition.markNormal();
         });

@@ -67,7 +67,7 @@ class LoadBufferTest {
   void aGapInOffsetsIsRefusedNamingBoth() {
     Partition p = new Partition(1, 0, new MemoryBudget(1L << 20), new MemoryWalSink());
     LoadBuffer buffer = p.newLoadBuffer();
-    buffer.snapshotLoaded(10);
+    buffer.snapshotLoaded(10, 1);
     buffer.replay(11, 1, key(1), row(1, "a"));
     assertThatThrownBy(() -> buffer.replay(13, 2, key(2), row(2, "b")))
         .hasMessage("offset 13 after 11");

@@ -11,11 +11,48 @@ import java.util.Optional;
  * term with every leader change.
  */
 public record PartitionAssignment(
-    long tableId, int partition, long term, String leader, List<Replica> replicas, long version) {
+    long tableId,
+    int partition,
+    long term,
+    String leader,
+    List<Replica> replicas,
+    long version,
+    Optional<HandOverPoint> handover) {
 
   public PartitionAssignment {
     Objects.requireNonNull(leader, "leader");
+    Objects.requireNonNull(handover, "handover");
     replicas = List.copyOf(replicas);
+  }
+
+  /** An assignment reached without a cooperative hand-over (the new leader seals). */
+  public PartitionAssignment(
+      long tableId, int partition, long term, String leader, List<Replica> replicas, long version) {
+    this(tableId, partition, term, leader, replicas, version, Optional.empty());
+  }
+
+  /**
+   * Where a cooperative hand-over left the old leader's WAL stream (replication.md §7.3): the new
+   * leader reads {@code from}'s stream of {@code incarnation} up to {@code lastSeq} and does not
+   * seal it, since that node keeps shipping its other partitions there.
+   */
+  public record HandOverPoint(String from, long incarnation, long lastSeq) {
+    public HandOverPoint {
+      Objects.requireNonNull(from, "from");
+    }
+  }
+
+  /** The same placement with {@code newLeader} leading in the next term after a hand-over. */
+  public PartitionAssignment handedOverTo(String newLeader, HandOverPoint point) {
+    PartitionAssignment moved = withLeader(newLeader);
+    return new PartitionAssignment(
+        tableId,
+        partition,
+        moved.term(),
+        newLeader,
+        moved.replicas(),
+        moved.version(),
+        Optional.of(point));
   }
 
   /** One replica: the node holding it and its role there. */

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.floe.core.format.FormatException;
 import io.floe.core.format.Json;
 import io.floe.core.format.JsonObject;
+import io.floe.storage.cluster.PartitionAssignment.HandOverPoint;
 import io.floe.storage.cluster.PartitionAssignment.Replica;
 import io.floe.storage.cluster.PartitionAssignment.ReplicaRole;
 import java.nio.charset.StandardCharsets;
@@ -36,6 +37,13 @@ public final class PartitionAssignmentParser {
       replicas.addObject().put("node", r.node()).put("role", r.role().jsonName());
     }
     node.put("version", a.version());
+    a.handover()
+        .ifPresent(
+            h ->
+                node.putObject("handover")
+                    .put("from", h.from())
+                    .put("incarnation", h.incarnation())
+                    .put("last-seq", h.lastSeq()));
     return Json.write(node);
   }
 
@@ -74,7 +82,12 @@ public final class PartitionAssignmentParser {
             term,
             root.text("leader"),
             replicas,
-            root.count("version"));
+            root.count("version"),
+            root.optionalObject("handover")
+                .map(
+                    h ->
+                        new HandOverPoint(
+                            h.text("from"), h.count("incarnation"), h.count("last-seq"))));
     check(a);
     return a;
   }

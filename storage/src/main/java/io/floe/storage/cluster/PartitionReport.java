@@ -21,9 +21,52 @@ public record PartitionReport(
     long rowCount,
     long memoryBytes,
     boolean writable,
-    Optional<String> error) {
+    Optional<String> error,
+    Optional<ReplicaProgress> replication) {
+
+  /** A report without replication progress (an unreplicated replica, or an older writer). */
+  public PartitionReport(
+      String node,
+      long tableId,
+      int partition,
+      PartitionRole role,
+      long term,
+      long offset,
+      PartitionState state,
+      long rowCount,
+      long memoryBytes,
+      boolean writable,
+      Optional<String> error) {
+    this(
+        node,
+        tableId,
+        partition,
+        role,
+        term,
+        offset,
+        state,
+        rowCount,
+        memoryBytes,
+        writable,
+        error,
+        Optional.empty());
+  }
+
+  /**
+   * Where a replica of a replicated partition stands (replication.md §10).
+   *
+   * @param replicaState one of replication.md §2's states ({@code leading}, {@code following} …)
+   * @param commitOffset the leader's commit offset (0 on a follower)
+   * @param lag entries the slowest follower is behind (leader), or behind the leader (follower)
+   */
+  public record ReplicaProgress(String replicaState, long commitOffset, long lag) {
+    public ReplicaProgress {
+      Objects.requireNonNull(replicaState, "replicaState");
+    }
+  }
 
   public PartitionReport {
+    Objects.requireNonNull(replication, "replication");
     Objects.requireNonNull(node, "node");
     Objects.requireNonNull(role, "role");
     Objects.requireNonNull(state, "state");

@@ -28,6 +28,12 @@ public final class PartitionReportParser {
     node.put("row-count", r.rowCount()).put("memory-bytes", r.memoryBytes());
     node.put("writable", r.writable());
     r.error().ifPresent(e -> node.put("error", e));
+    r.replication()
+        .ifPresent(
+            p ->
+                node.put("replica-state", p.replicaState())
+                    .put("commit-offset", p.commitOffset())
+                    .put("lag", p.lag()));
     return Json.write(node);
   }
 
@@ -57,7 +63,12 @@ public final class PartitionReportParser {
         root.count("row-count"),
         root.count("memory-bytes"),
         root.bool("writable"),
-        root.optionalString("error"));
+        root.optionalString("error"),
+        root.optionalString("replica-state")
+            .map(
+                state ->
+                    new PartitionReport.ReplicaProgress(
+                        state, root.count("commit-offset"), root.count("lag"))));
   }
 
   private static <E extends Enum<E>> E named(JsonObject root, String name, Class<E> type) {

@@ -1,0 +1,478 @@
+package io.floe.dataplane.replication;
+
+import io.floe.core.protocol.AppendBlock;
+import io.floe.core.protocol.AppendResult;
+import io.floe.core.protocol.FencedException;
+import io.floe.core.protocol.ReplicatedEntry;
+import io.floe.dataplane.wal.WalEntry;
+import io.floe.storage.cluster.PartitionAssignment.HandOverPoint;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * One partition replica's replication state (replication.md §5–§6): the in-memory tail of recent
+ * entries, and — while this replica leads — a cursor per follower, the commit offset and the writes
+ * waiting for it.
+ *
+ * <p>The tail holds every entry above the shipped offset (those are bounded by the WAL backlog)
+ * plus shipped entries up to {@code retainBytes}, oldest leaving first. A follower keeps the same
+ * tail so that, promoted, it can ship what S3 may not have yet.
+ *
+ * <p>Thread-safety: every method locks this object. Entries are appended under the partition's
+ * write lock too, so they arrive in offset order.
+ */
+public final class ReplicaLog {
+  /** A follower's cursor was reset: its next block is a heartbeat asking for its offset. */
+  private static final long UNKNOWN = -1;
+
+  private final long tableId;
+  private final int partition;
+  private final long retainBytes;
+
+  private final EntryRing tail = new EntryRing();
+  private long appliedOffset;
+  private long shippedOffset;
+
+  // Set when a new process's replica is assigned leader: it may lead only a partition never led.
+  private boolean freshLeaderStart;
+
+  // Set by a promotion that follows a cooperative hand-over, read by its load.
+  private HandOverPoint handover;
+
+  // Following only: the newest term whose log this replica checked its own against (§6.3), and
+  // the leader's offset as last heard (for the lag).
+  private long verifiedTerm;
+  private long leaderOffset;
+
+  // Leading only.
+  private volatile boolean leading;
+  private long term;
+  private long termStart;
+  private int replicaCount = 1;
+  private long commitOffset;
+  private final Map<String, Cursor> followers = new LinkedHashMap<>();
+  private final ArrayDeque<Waiter> waiting = new ArrayDeque<>();
+  private long sendGeneration;
+
+  public ReplicaLog(long tableId, int partition, long retainBytes) {
+    this.tableId = tableId;
+    this.partition = partition;
+    this.retainBytes = retainBytes;
+  }
+
+  public long tableId() {
+    return tableId;
+  }
+
+  public int partition() {
+    return partition;
+  }
+
+  // ---- both roles ----------------------------------------------------------------------------
+
+  /** An entry applied here (as leader or follower), in offset order. */
+  synchronized void add(WalEntry entry) {
+    if (entry.offset() <= appliedOffset) {
+      return;
+    }
+    if (!tail.isEmpty() && entry.offset() != tail.lastOffset() + 1) {
+      tail.clear(); // only after a reset: what is held must stay dense
+    }
+    tail.add(entry);
+    appliedOffset = entry.offset();
+    trim();
+  }
+
+  /** Every entry up to {@code offset} is in S3. */
+  public synchronized void shipped(long offset) {
+    if (offset > shippedOffset) {
+      shippedOffset = offset;
+      trim();
+    }
+  }
+
+  public synchronized long shippedOffset() {
+    return shippedOffset;
+  }
+
+  /** Starts over at {@code offset} with nothing held (a load installed the partition's content). */
+  public synchronized void resetTo(long offset, long shipped) {
+    tail.clear();
+    appliedOffset = offset;
+    shippedOffset = Math.min(offset, shipped);
+  }
+
+  /**
+   * A promoted replica's load ended at {@code offset}, S3 holding everything up to {@code inS3}:
+   * the tail stays when it ends there (the entries above {@code inS3} were handed to the shipper),
+   * else it starts over.
+   */
+  public synchronized void afterPromotion(long offset, long inS3) {
+    if (appliedOffset == offset && !tail.isEmpty()) {
+      shipped(inS3);
+    } else {
+      resetTo(offset, offset);
+    }
+  }
+
+  /** The entries held above {@code offset}, in order: what a promoted replica must ship. */
+  public synchronized List<WalEntry> entriesAbove(long offset) {
+    List<WalEntry> out = new ArrayList<>();
+    if (tail.isEmpty()) {
+      return out;
+    }
+    for (long o = Math.max(offset + 1, tail.firstOffset()); o <= tail.lastOffset(); o++) {
+      out.add(tail.at(o));
+    }
+    return out;
+  }
+
+  /** The first offset the tail holds, or {@code applied + 1} when it holds none. */
+  public synchronized long firstHeld() {
+    return tail.isEmpty() ? appliedOffset + 1 : tail.firstOffset();
+  }
+
+  private void trim() {
+    // Shipped entries past the retained bytes leave, oldest first; unshipped ones never do.
+    while (!tail.isEmpty()) {
+      WalEntry first = tail.first();
+      if (first.offset() > shippedOffset || tail.bytes() - first.size() < retainBytes) {
+        return;
+      }
+      tail.removeFirst();
+    }
+  }
+
+  /**
+   * This replica was just created, in this process, as the assignment's leader: its memory holds
+   * nothing the previous leader acknowledged, so it must not lead a partition that was led before
+   * (replication.md §7.4) — only a prepare and a newer term make it leader then.
+   */
+  public synchronized void markFreshLeaderStart() {
+    freshLeaderStart = true;
+  }
+
+  /** True once after {@link #markFreshLeaderStart}. */
+  public synchronized boolean takeFreshLeaderStart() {
+    boolean fresh = freshLeaderStart;
+    freshLeaderStart = false;
+    return fresh;
+  }
+
+  /** The next promotion's load follows a hand-over that left the old stream at {@code point}. */
+  public synchronized void handOverPoint(HandOverPoint point) {
+    handover = point;
+  }
+
+  /** Takes the hand-over point a promotion's load should read up to, if any. */
+  public synchronized Optional<HandOverPoint> takeHandOverPoint() {
+    Optional<HandOverPoint> point = Optional.ofNullable(handover);
+    handover = null;
+    return point;
+  }
+
+  // ---- following -----------------------------------------------------------------------------
+
+  synchronized long verifiedTerm() {
+    return verifiedTerm;
+  }
+
+  /** This replica's log was checked against the log of {@code term}, which began after start. */
+  synchronized void verified(long term, long start) {
+    verifiedTerm = term;
+  }
+
+  synchronized void heardFromLeader(long term, long offset) {
+    leaderOffset = Math.max(leaderOffset, offset);
+  }
+
+  /** How far behind its leader this follower is, in entries, as last heard. */
+  public synchronized long followerLag() {
+    return Math.max(0, leaderOffset - appliedOffset);
+  }
+
+  /** After a refill from the S3 history of {@code term}: nothing left to check in that term. */
+  synchronized void refilled(long term, long offset) {
+    resetTo(offset, offset);
+    verifiedTerm = term;
+  }
+
+  // ---- leading -------------------------------------------------------------------------------
+
+  /**
+   * This replica leads {@code term}, which began after {@code startOffset}, with {@code
+   * followerNodes} as the other replicas. Cursors start unknown: the first block to each follower
+   * asks for its offset.
+   */
+  public synchronized void lead(long term, long startOffset, List<String> followerNodes) {
+    if (!leading || this.term != term) {
+      failWaiting(null);
+      commitOffset = Math.min(commitOffset, appliedOffset);
+      this.termStart = startOffset;
+      followers.clear();
+    }
+    leading = true;
+    this.term = term;
+    this.replicaCount = followerNodes.size() + 1;
+    Map<String, Cursor> kept = new LinkedHashMap<>();
+    for (String node : followerNodes) {
+      Cursor c = followers.get(node);
+      kept.put(node, c == null ? new Cursor() : c);
+    }
+    followers.clear();
+    followers.putAll(kept);
+    recomputeCommit();
+  }
+
+  /** Stops leading; writes still waiting for a majority fail with {@code cause}. */
+  public void stopLeading(RuntimeException cause) {
+    List<CompletableFuture<Void>> failed;
+    synchronized (this) {
+      leading = false;
+      followers.clear();
+      failed = drainWaiting();
+    }
+    failed.forEach(f -> f.completeExceptionally(cause));
+  }
+
+  public boolean leading() {
+    return leading;
+  }
+
+  public synchronized long term() {
+    return term;
+  }
+
+  public synchronized List<String> followerNodes() {
+    return List.copyOf(followers.keySet());
+  }
+
+  /**
+   * A write applied as leader: the future completes when a majority applied it (immediately with
+   * one replica). Called under the partition's write lock, after {@link #add}.
+   */
+  synchronized CompletableFuture<Void> majorityOf(long offset) {
+    if (replicaCount <= 1 || offset <= commitOffset) {
+      return CompletableFuture.completedFuture(null);
+    }
+    Waiter last = waiting.peekLast();
+    if (last != null && last.generation == sendGeneration) {
+      // Nothing was sent since that waiter began: the same round trip acknowledges both.
+      last.offset = offset;
+      return last.future;
+    }
+    Waiter w = new Waiter(offset, sendGeneration);
+    waiting.addLast(w);
+    return w.future;
+  }
+
+  /** Bytes of entries not yet at the commit offset (the replication backlog, §5.5). */
+  public synchronized long uncommittedBytes() {
+    if (replicaCount <= 1) {
+      return 0;
+    }
+    return tail.bytesAbove(commitOffset);
+  }
+
+  public long retainBytes() {
+    return retainBytes;
+  }
+
+  public synchronized long commitOffset() {
+    return commitOffset;
+  }
+
+  /** The largest number of entries a follower is behind (0 with none). */
+  public synchronized long lag() {
+    long lag = 0;
+    for (Cursor c : followers.values()) {
+      lag = Math.max(lag, appliedOffset - Math.max(0, c.acked));
+    }
+    return lag;
+  }
+
+  /** What {@code node} last acknowledged having applied (-1: nothing yet). */
+  public synchronized long ackedBy(String node) {
+    Cursor c = followers.get(node);
+    return c == null ? -1 : c.acked;
+  }
+
+  /** Every follower's cursor starts over (its connection was opened again). */
+  public synchronized void resetCursor(String node) {
+    Cursor c = followers.get(node);
+    if (c != null) {
+      c.next = UNKNOWN;
+      c.lastSentNanos = 0;
+    }
+  }
+
+  /**
+   * The next block for {@code node}: entries from its cursor up to about {@code maxBytes}, a
+   * {@code RELOAD} notice when they left the tail, or a heartbeat when nothing is due but {@code
+   * heartbeatNanos} passed since the last block. Null when nothing is to be sent.
+   */
+  public synchronized AppendBlock nextBlock(String node, long maxBytes, long heartbeatNanos) {
+    Cursor c = followers.get(node);
+    if (!leading || c == null) {
+      return null;
+    }
+    long now = System.nanoTime();
+    boolean heartbeatDue = now - c.lastSentNanos >= heartbeatNanos;
+    if (c.next == UNKNOWN || c.awaitingReload) {
+      if (!heartbeatDue) {
+        return null;
+      }
+      c.lastSentNanos = now;
+      int flags = c.awaitingReload ? AppendBlock.RELOAD : 0;
+      return block(appliedOffset, flags, List.of());
+    }
+    if (c.next <= appliedOffset) {
+      if (c.next < firstHeld()) {
+        c.awaitingReload = true;
+        c.lastSentNanos = now;
+        return block(appliedOffset, AppendBlock.RELOAD, List.of());
+      }
+      List<ReplicatedEntry> entries = new ArrayList<>();
+      long bytes = 0;
+      for (long o = c.next; o <= appliedOffset && bytes < maxBytes; o++) {
+        WalEntry e = tail.at(o);
+        entries.add(
+            new ReplicatedEntry(
+                e.offset(), e.term(), e.timestamp(), e.delete(), e.key(), e.row()));
+        bytes += e.size();
+      }
+      long prev = c.next - 1;
+      c.next += entries.size();
+      c.lastSentNanos = now;
+      sendGeneration++;
+      return block(prev, 0, entries);
+    }
+    if (!heartbeatDue) {
+      return null;
+    }
+    c.lastSentNanos = now;
+    return block(appliedOffset, 0, List.of());
+  }
+
+  private AppendBlock block(long prev, int flags, List<ReplicatedEntry> entries) {
+    return new AppendBlock(
+        tableId, partition, term, termStart, prev, commitOffset, shippedOffset, flags, entries);
+  }
+
+  /**
+   * What a follower answered for one block. Returns the newer term when the follower is at one
+   * (this replica is deposed), else -1.
+   */
+  public long answered(String node, AppendResult result) {
+    List<CompletableFuture<Void>> done;
+    synchronized (this) {
+      Cursor c = followers.get(node);
+      if (!leading || c == null) {
+        return -1;
+      }
+      switch (result.code()) {
+        case STALE_TERM -> {
+          return result.term() > term ? result.term() : -1;
+        }
+        case OK -> {
+          c.acked = Math.max(c.acked, result.offset());
+          if (c.next == UNKNOWN) {
+            c.next = anchorFor(result.offset());
+          }
+        }
+        case GAP -> {
+          c.next = anchorFor(result.offset());
+          c.awaitingReload = false;
+          c.acked = result.offset();
+        }
+        case NOT_READY, DIVERGED -> {
+          // Loading or refilling: the next heartbeat asks again; its answer says where it is.
+          c.next = UNKNOWN;
+          c.awaitingReload = false;
+          c.acked = result.offset();
+        }
+      }
+      done = recomputeCommit();
+    }
+    done.forEach(f -> f.complete(null));
+    return -1;
+  }
+
+  /**
+   * Where to resume a follower at {@code offset}: at its last entry, an anchor whose term it checks
+   * (replication.md §6.3) and otherwise skips. When the tail no longer holds it, the next block is a
+   * {@code RELOAD} notice; past the leader's own offset, heartbeats (the follower diverged).
+   */
+  private static long anchorFor(long offset) {
+    return Math.max(1, offset);
+  }
+
+  private List<CompletableFuture<Void>> recomputeCommit() {
+    if (!leading) {
+      return List.of();
+    }
+    long[] applied = new long[replicaCount];
+    applied[0] = appliedOffset;
+    int i = 1;
+    for (Cursor c : followers.values()) {
+      if (i < applied.length) {
+        applied[i++] = Math.max(0, c.acked);
+      }
+    }
+    Arrays.sort(applied);
+    int majority = replicaCount / 2 + 1;
+    long reached = applied[applied.length - majority];
+    if (reached > commitOffset) {
+      commitOffset = reached;
+    }
+    List<CompletableFuture<Void>> done = new ArrayList<>();
+    while (!waiting.isEmpty() && waiting.peekFirst().offset <= commitOffset) {
+      done.add(waiting.pollFirst().future);
+    }
+    trim();
+    return done;
+  }
+
+  private List<CompletableFuture<Void>> drainWaiting() {
+    List<CompletableFuture<Void>> out = new ArrayList<>();
+    while (!waiting.isEmpty()) {
+      out.add(waiting.pollFirst().future);
+    }
+    return out;
+  }
+
+  private void failWaiting(RuntimeException cause) {
+    List<CompletableFuture<Void>> failed = drainWaiting();
+    RuntimeException why =
+        cause != null
+            ? cause
+            : new FencedException(
+                "partition " + partition + ": a new term began before a majority applied", term);
+    failed.forEach(f -> f.completeExceptionally(why));
+  }
+
+  /** Where the leader is with one follower. */
+  private static final class Cursor {
+    long next = UNKNOWN;
+    long acked = -1;
+    long lastSentNanos;
+    boolean awaitingReload;
+  }
+
+  private static final class Waiter {
+    long offset;
+    final long generation;
+    final CompletableFuture<Void> future = new CompletableFuture<>();
+
+    Waiter(long offset, long generation) {
+      this.offset = offset;
+      this.generation = generation;
+    }
+  }
+}

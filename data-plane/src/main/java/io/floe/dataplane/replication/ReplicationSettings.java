@@ -1,0 +1,69 @@
+package io.floe.dataplane.replication;
+
+import io.floe.core.config.ConfigReader;
+import io.floe.core.retry.ResilienceSettings;
+import java.time.Duration;
+import java.util.Properties;
+
+/**
+ * {@code replication.*} settings (replication.md §3–§5).
+ *
+ * @param retainBytes shipped entries a leader keeps per partition to catch followers up from
+ *     memory; also the bound on entries waiting for a majority
+ * @param maxInflightBytes unanswered APPEND bytes per peer connection
+ * @param maxFrameBytes bytes of entries per APPEND frame, about
+ * @param heartbeat how often an idle partition tells each follower the commit and shipped offsets
+ * @param handoverTimeout how long a hand-over waits for its target to catch up
+ * @param retry back-off between attempts to open a peer connection ({@code replication.retry.*})
+ */
+public record ReplicationSettings(
+    long retainBytes,
+    long maxInflightBytes,
+    int maxFrameBytes,
+    Duration heartbeat,
+    Duration handoverTimeout,
+    ResilienceSettings retry) {
+
+  public static final String RETAIN_BYTES = "replication.retain-bytes";
+  public static final long RETAIN_BYTES_DEFAULT = 64L << 20;
+  public static final String MAX_INFLIGHT_BYTES = "replication.max-inflight-bytes";
+  public static final long MAX_INFLIGHT_BYTES_DEFAULT = 8L << 20;
+  public static final String HEARTBEAT = "replication.heartbeat-interval";
+  public static final Duration HEARTBEAT_DEFAULT = Duration.ofMillis(100);
+  public static final String HANDOVER_TIMEOUT = "replication.handover-timeout";
+  public static final Duration HANDOVER_TIMEOUT_DEFAULT = Duration.ofSeconds(5);
+  public static final String RETRY_SCOPE = "replication";
+
+  /** A peer is dialled again and again while it is assigned: 50 ms growing to 1 s. */
+  public static final ResilienceSettings RETRY_DEFAULT =
+      ResilienceSettings.retryOnly(
+          Integer.MAX_VALUE, Duration.ofMillis(50), Duration.ofSeconds(1), 0.2);
+
+  /** Entries per APPEND frame, about: well under a frame's 16 MiB. */
+  static final int FRAME_BYTES = 1 << 20;
+
+  public ReplicationSettings {
+    if (retainBytes < 1 || maxInflightBytes < 1) {
+      throw new IllegalArgumentException(
+          RETAIN_BYTES + " and " + MAX_INFLIGHT_BYTES + " must be positive");
+    }
+    if (heartbeat.isNegative() || heartbeat.isZero()) {
+      throw new IllegalArgumentException(HEARTBEAT + " must be positive");
+    }
+  }
+
+  public static ReplicationSettings defaults() {
+    return from(new Properties());
+  }
+
+  public static ReplicationSettings from(Properties p) {
+    ConfigReader c = ConfigReader.of(p);
+    return new ReplicationSettings(
+        c.size(RETAIN_BYTES, RETAIN_BYTES_DEFAULT),
+        c.size(MAX_INFLIGHT_BYTES, MAX_INFLIGHT_BYTES_DEFAULT),
+        FRAME_BYTES,
+        c.duration(HEARTBEAT, HEARTBEAT_DEFAULT),
+        c.duration(HANDOVER_TIMEOUT, HANDOVER_TIMEOUT_DEFAULT),
+        ResilienceSettings.fromProperties(c, RETRY_SCOPE, RETRY_DEFAULT));
+  }
+}

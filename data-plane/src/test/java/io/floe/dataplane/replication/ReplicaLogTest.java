@@ -1,0 +1,185 @@
+package io.floe.dataplane.replication;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.floe.core.protocol.AppendBlock;
+import io.floe.core.protocol.AppendCode;
+import io.floe.core.protocol.AppendResult;
+import io.floe.core.protocol.FencedException;
+import io.floe.core.protocol.ReplicatedEntry;
+import io.floe.dataplane.wal.WalEntry;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import org.junit.jupiter.api.Test;
+
+/** The leader's bookkeeping of replication.md §5: commit offset, cursors, anchors, tail, reload. */
+class ReplicaLogTest {
+  private static final long HEARTBEAT = 1_000_000_000L;
+
+  private static WalEntry entry(long offset, long term) {
+    byte[] key = ("k" + offset).getBytes(StandardCharsets.UTF_8);
+    return new WalEntry(9, 0, offset, term, offset * 10, false, key, new byte[20]);
+  }
+
+  private static AppendResult ok(long offset) {
+    return new AppendResult(9, 0, AppendCode.OK, 1, offset);
+  }
+
+  private static List<CompletableFuture<Void>> write(ReplicaLog log, long from, long to) {
+    List<CompletableFuture<Void>> out = new ArrayList<>();
+    for (long o = from; o <= to; o++) {
+      log.add(entry(o, 1));
+      out.add(log.majorityOf(o));
+    }
+    return out;
+  }
+
+  /** Sends whatever is due at once: heartbeats count as due too. */
+  private static AppendBlock next(ReplicaLog log, String node) {
+    return log.nextBlock(node, 1 << 20, 0);
+  }
+
+  @Test
+  void aWriteIsCommittedWhenAMajorityOfThreeAppliedIt() {
+    ReplicaLog log = new ReplicaLog(9, 0, 1 << 20);
+    log.lead(1, 0, List.of("b", "c"));
+    next(log, "b");
+    log.answered("b", ok(0));
+    List<CompletableFuture<Void>> acks = new ArrayList<>();
+    for (long o = 1; o <= 3; o++) {
+      acks.addAll(write(log, o, o));
+      assertThat(next(log, "b").entries()).extracting(ReplicatedEntry::offset).containsExactly(o);
+    }
+    assertThat(acks).noneMatch(CompletableFuture::isDone);
+
+    log.answered("b", ok(2));
+    assertThat(log.commitOffset()).isEqualTo(2);
+    assertThat(acks.get(0)).isDone();
+    assertThat(acks.get(1)).isDone();
+    assertThat(acks.get(2)).isNotDone();
+
+    log.answered("c", ok(1)); // the third replica behind does not move the majority back
+    assertThat(log.commitOffset()).isEqualTo(2);
+    log.answered("c", ok(3));
+    assertThat(log.commitOffset()).isEqualTo(3);
+    assertThat(acks.get(2)).isDone();
+  }
+
+  @Test
+  void writesWithNoSendBetweenThemShareOneAcknowledgement() {
+    ReplicaLog log = new ReplicaLog(9, 0, 1 << 20);
+    log.lead(1, 0, List.of("b", "c"));
+    List<CompletableFuture<Void>> acks = write(log, 1, 3);
+    assertThat(acks.get(0)).isSameAs(acks.get(2));
+    log.answered("b", ok(3));
+    assertThat(acks).allMatch(CompletableFuture::isDone);
+  }
+
+  @Test
+  void withOneReplicaEveryWriteIsCommittedAtOnce() {
+    ReplicaLog log = new ReplicaLog(9, 0, 1 << 20);
+    log.lead(1, 0, List.of());
+    assertThat(write(log, 1, 2)).allMatch(CompletableFuture::isDone);
+  }
+
+  @Test
+  void aFollowerIsAskedForItsOffsetThenResumedAtItsLastEntry() {
+    ReplicaLog log = new ReplicaLog(9, 0, 1 << 20);
+    write(log, 1, 5);
+    log.lead(1, 0, List.of("b"));
+
+    AppendBlock hello = next(log, "b");
+    assertThat(hello.entries()).isEmpty();
+    assertThat(hello.prevOffset()).isEqualTo(5);
+    assertThat(hello.term()).isEqualTo(1);
+
+    log.answered("b", new AppendResult(9, 0, AppendCode.GAP, 1, 3));
+    AppendBlock resume = next(log, "b");
+    // The follower's last entry comes first: the anchor whose term it checks.
+    assertThat(resume.prevOffset()).isEqualTo(2);
+    assertThat(resume.entries()).extracting(ReplicatedEntry::offset).containsExactly(3L, 4L, 5L);
+
+    // Pipelined: nothing more to send until new entries come, only heartbeats.
+    AppendBlock idle = log.nextBlock("b", 1 << 20, HEARTBEAT);
+    assertThat(idle).isNull();
+    write(log, 6, 6);
+    assertThat(next(log, "b").entries()).extracting(ReplicatedEntry::offset).containsExactly(6L);
+  }
+
+  @Test
+  void aFollowerBehindTheTailIsToldToReloadFromS3() {
+    ReplicaLog log = new ReplicaLog(9, 0, 200); // holds about three entries once shipped
+    log.lead(1, 0, List.of("b"));
+    write(log, 1, 20);
+    log.shipped(20);
+    assertThat(log.firstHeld()).isGreaterThan(10);
+
+    next(log, "b"); // the first heartbeat
+    log.answered("b", ok(2));
+    AppendBlock reload = next(log, "b");
+    assertThat(reload.reload()).isTrue();
+    assertThat(reload.entries()).isEmpty();
+
+    // The follower refilled from S3 up to 19 and says so: it is resumed from memory.
+    log.answered("b", new AppendResult(9, 0, AppendCode.NOT_READY, 1, 2));
+    next(log, "b");
+    log.answered("b", ok(19));
+    AppendBlock rest = next(log, "b");
+    assertThat(rest.reload()).isFalse();
+    assertThat(rest.entries()).extracting(ReplicatedEntry::offset).containsExactly(19L, 20L);
+  }
+
+  @Test
+  void unshippedEntriesNeverLeaveTheTail() {
+    ReplicaLog log = new ReplicaLog(9, 0, 100);
+    write(log, 1, 50);
+    assertThat(log.firstHeld()).isEqualTo(1);
+    log.shipped(30);
+    assertThat(log.firstHeld()).isBetween(2L, 31L);
+    assertThat(log.entriesAbove(30)).hasSize(20);
+  }
+
+  @Test
+  void theBacklogCountsBytesAboveTheCommitOffset() {
+    ReplicaLog log = new ReplicaLog(9, 0, 1 << 20);
+    log.lead(1, 0, List.of("b", "c"));
+    write(log, 1, 10);
+    long all = 0;
+    long firstFour = 0;
+    for (long o = 1; o <= 10; o++) {
+      all += entry(o, 1).size();
+      firstFour += o <= 4 ? entry(o, 1).size() : 0;
+    }
+    assertThat(log.uncommittedBytes()).isEqualTo(all);
+    log.answered("b", ok(4));
+    assertThat(log.uncommittedBytes()).isEqualTo(all - firstFour);
+  }
+
+  @Test
+  void stoppingToLeadFailsTheWritesStillWaiting() {
+    ReplicaLog log = new ReplicaLog(9, 0, 1 << 20);
+    log.lead(1, 0, List.of("b", "c"));
+    CompletableFuture<Void> waiting = write(log, 1, 1).get(0);
+    log.stopLeading(new FencedException("deposed", 2));
+    assertThat(waiting).isCompletedExceptionally();
+    try {
+      waiting.join();
+    } catch (CompletionException e) {
+      assertThat(e.getCause()).isInstanceOf(FencedException.class);
+    }
+    assertThat(log.leading()).isFalse();
+  }
+
+  @Test
+  void aNewerTermFromAFollowerDeposesTheLeader() {
+    ReplicaLog log = new ReplicaLog(9, 0, 1 << 20);
+    log.lead(1, 0, List.of("b"));
+    assertThat(log.answered("b", new AppendResult(9, 0, AppendCode.STALE_TERM, 3, 0)))
+        .isEqualTo(3);
+    assertThat(log.answered("b", new AppendResult(9, 0, AppendCode.STALE_TERM, 1, 0)))
+        .isEqualTo(-1);
+  }
+}
