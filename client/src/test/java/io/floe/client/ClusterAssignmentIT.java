@@ -146,9 +146,7 @@ class ClusterAssignmentIT {
 
     // Replicated: b's replica of partition 0 holds every write a took.
     long onA0 = replica(a, "shop.carts", 0).offset();
-    await()
-        .atMost(Duration.ofSeconds(5))
-        .until(() -> replica(b, "shop.carts", 0).offset() == onA0);
+    await().atMost(Duration.ofSeconds(5)).until(() -> replica(b, "shop.carts", 0).offset() == onA0);
     long moved = System.nanoTime();
     admin.moveLeader(21, 0, "b");
     await().atMost(Duration.ofSeconds(5)).until(() -> leads(b, "shop.carts", 0, 2));

@@ -217,8 +217,7 @@ final class AssignmentConverger {
       HostedTable hosted, CatalogTable definition, PartitionAssignment a, DesiredState desired) {
     String key = key(a);
     failures.remove(key);
-    Partition p =
-        hosting.installPartition(hosted, a.partition(), q -> initialRole(q, a, desired));
+    Partition p = hosting.installPartition(hosted, a.partition(), q -> initialRole(q, a, desired));
     if (p.role().role() == io.floe.core.partition.PartitionRole.LEADER
         && Replication.logOf(p) != null) {
       Replication.logOf(p).markFreshLeaderStart();
@@ -239,8 +238,7 @@ final class AssignmentConverger {
   private boolean promotes(Partition p, PartitionAssignment a) {
     Replica replica = a.replicaOn(nodeId).orElseThrow();
     return replica.role() == ReplicaRole.LEADER
-        && (a.term() > p.role().term()
-            || (a.term() == p.role().term() && !p.role().standingBy()))
+        && (a.term() > p.role().term() || (a.term() == p.role().term() && !p.role().standingBy()))
         && p.role().role() != io.floe.core.partition.PartitionRole.LEADER
         && Replication.logOf(p) != null;
   }

@@ -55,6 +55,7 @@ public final class Partition {
   private final ReplicaRole role = new ReplicaRole();
 
   private volatile long offset;
+
   /** The term of the entry at {@link #offset} (0 when the partition holds none). */
   private volatile long lastTerm;
 

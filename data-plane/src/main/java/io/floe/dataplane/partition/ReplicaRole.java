@@ -95,8 +95,8 @@ public final class ReplicaRole {
   }
 
   /**
-   * Moves to {@code newTerm} following no one (replication.md §7.1): a leader stops taking writes at
-   * once; appends of older terms are refused from now on. The same term again changes nothing.
+   * Moves to {@code newTerm} following no one (replication.md §7.1): a leader stops taking writes
+   * at once; appends of older terms are refused from now on. The same term again changes nothing.
    *
    * @throws IllegalArgumentException when {@code newTerm} is older than the replica's
    */

@@ -74,8 +74,8 @@ public final class PartitionLoader {
   }
 
   /**
-   * Like {@link #load(Partition, Schema, long)} for a replica that held entries in memory before
-   * (a follower promoted, replication.md §7.2): after the tail walk, every entry of {@code carried}
+   * Like {@link #load(Partition, Schema, long)} for a replica that held entries in memory before (a
+   * follower promoted, replication.md §7.2): after the tail walk, every entry of {@code carried}
    * above what S3 holds is applied and handed to {@code reship} — the node's stream, under which
    * the committed manifest's tail then finds it — before the commit.
    *
@@ -140,8 +140,8 @@ public final class PartitionLoader {
   /**
    * Fills a follower from S3 (replication.md §6.2): the newest manifest, its snapshot and ranges,
    * and its tail stream up to the first missing sequence — never sealing it, never committing — so
-   * that the leader sends only the rest. The partition's role is left as it is; it serves when
-   * this returns.
+   * that the leader sends only the rest. The partition's role is left as it is; it serves when this
+   * returns.
    *
    * @throws PartitionLoadException naming the partition and, if corrupt, the object
    */
@@ -176,7 +176,9 @@ public final class PartitionLoader {
     }
   }
 
-  /** True when some leader committed a manifest for the partition (its term history is not empty). */
+  /**
+   * True when some leader committed a manifest for the partition (its term history is not empty).
+   */
   public boolean wasLed(Partition partition, Schema schema) {
     return !new PartitionManifests(store, partition.tableId(), partition.id())
         .latest(schema.schemaId())

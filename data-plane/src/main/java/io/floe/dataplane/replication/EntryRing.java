@@ -10,6 +10,7 @@ import java.util.Arrays;
  */
 final class EntryRing {
   private WalEntry[] entries = new WalEntry[64];
+
   /** Bytes of every entry added since the last clear, up to and including the one at the slot. */
   private long[] cumulative = new long[64];
 

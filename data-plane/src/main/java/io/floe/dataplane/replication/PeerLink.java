@@ -246,8 +246,7 @@ final class PeerLink implements AutoCloseable {
             }
           }
         } else if (response instanceof Response.Error error) {
-          LOG.warn(
-              "{} refused an APPEND: {} {}", peerNode, error.code(), error.message());
+          LOG.warn("{} refused an APPEND: {} {}", peerNode, error.code(), error.message());
           sent.owners.forEach(l -> l.resetCursor(peerNode));
         }
       } catch (RuntimeException e) {

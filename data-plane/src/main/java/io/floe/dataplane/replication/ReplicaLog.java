@@ -313,8 +313,8 @@ public final class ReplicaLog {
   }
 
   /**
-   * The next block for {@code node}: entries from its cursor up to about {@code maxBytes}, a
-   * {@code RELOAD} notice when they left the tail, or a heartbeat when nothing is due but {@code
+   * The next block for {@code node}: entries from its cursor up to about {@code maxBytes}, a {@code
+   * RELOAD} notice when they left the tail, or a heartbeat when nothing is due but {@code
    * heartbeatNanos} passed since the last block. Null when nothing is to be sent.
    */
   public synchronized AppendBlock nextBlock(String node, long maxBytes, long heartbeatNanos) {
@@ -343,8 +343,7 @@ public final class ReplicaLog {
       for (long o = c.next; o <= appliedOffset && bytes < maxBytes; o++) {
         WalEntry e = tail.at(o);
         entries.add(
-            new ReplicatedEntry(
-                e.offset(), e.term(), e.timestamp(), e.delete(), e.key(), e.row()));
+            new ReplicatedEntry(e.offset(), e.term(), e.timestamp(), e.delete(), e.key(), e.row()));
         bytes += e.size();
       }
       long prev = c.next - 1;
@@ -406,8 +405,8 @@ public final class ReplicaLog {
 
   /**
    * Where to resume a follower at {@code offset}: at its last entry, an anchor whose term it checks
-   * (replication.md §6.3) and otherwise skips. When the tail no longer holds it, the next block is a
-   * {@code RELOAD} notice; past the leader's own offset, heartbeats (the follower diverged).
+   * (replication.md §6.3) and otherwise skips. When the tail no longer holds it, the next block is
+   * a {@code RELOAD} notice; past the leader's own offset, heartbeats (the follower diverged).
    */
   private static long anchorFor(long offset) {
     return Math.max(1, offset);

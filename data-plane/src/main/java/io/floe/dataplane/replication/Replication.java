@@ -1,8 +1,13 @@
 package io.floe.dataplane.replication;
 
 import io.floe.core.partition.PartitionRole;
+import io.floe.core.protocol.ErrorCode;
 import io.floe.core.protocol.FencedException;
+import io.floe.core.protocol.FloeRequestException;
+import io.floe.core.protocol.NotLeaderException;
 import io.floe.core.protocol.Request.Append;
+import io.floe.core.protocol.Request.HandOver;
+import io.floe.core.protocol.Response;
 import io.floe.core.protocol.Response.AppendResults;
 import io.floe.core.table.Durability;
 import io.floe.dataplane.partition.Partition;
@@ -10,20 +15,15 @@ import io.floe.dataplane.table.HostedTable;
 import io.floe.dataplane.table.TableRegistry;
 import io.floe.dataplane.wal.WalShipper;
 import io.floe.dataplane.wal.WalSink;
-import io.floe.core.protocol.ErrorCode;
-import io.floe.core.protocol.FloeRequestException;
-import io.floe.core.protocol.NotLeaderException;
-import io.floe.core.protocol.Request.HandOver;
-import io.floe.core.protocol.Response;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -144,9 +144,9 @@ public final class Replication implements AutoCloseable {
 
   /**
    * HAND_OVER (replication.md §4.4): stops the partition's writes, waits until {@code target} has
-   * applied every entry and S3 holds them all, and answers the last offset and the last sequence
-   * of this node's stream that may hold them. Past {@code replication.handover-timeout} writes
-   * resume and the answer is {@code PARTITION_LOADING}.
+   * applied every entry and S3 holds them all, and answers the last offset and the last sequence of
+   * this node's stream that may hold them. Past {@code replication.handover-timeout} writes resume
+   * and the answer is {@code PARTITION_LOADING}.
    */
   public CompletableFuture<Response> handOver(HandOver request, TableRegistry tables) {
     Partition p = tables.get(request.table()).partition(request.partition());
@@ -163,7 +163,9 @@ public final class Replication implements AutoCloseable {
     if (!log.followerNodes().contains(request.target())) {
       throw new FloeRequestException(
           ErrorCode.MALFORMED_REQUEST,
-          "target: '" + request.target() + "' is not a follower of partition "
+          "target: '"
+              + request.target()
+              + "' is not a follower of partition "
               + request.partition());
     }
     long last = p.handOver(endpointOf(request.target()));
@@ -254,7 +256,10 @@ public final class Replication implements AutoCloseable {
               }
               p.markNormal();
               LOG.info(
-                  "partition {}/{}: refilled from S3 to offset {}", p.tableId(), p.id(), p.offset());
+                  "partition {}/{}: refilled from S3 to offset {}",
+                  p.tableId(),
+                  p.id(),
+                  p.offset());
             } catch (RuntimeException e) {
               LOG.warn("partition {}/{}: refill failed: {}", p.tableId(), p.id(), e.getMessage());
             } finally {

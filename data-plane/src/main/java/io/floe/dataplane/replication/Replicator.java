@@ -79,7 +79,10 @@ public final class Replicator implements AutoCloseable {
     closeIdle();
   }
 
-  /** New entries in {@code log}: its links send them. Called on every write, so it allocates nothing. */
+  /**
+   * New entries in {@code log}: its links send them. Called on every write, so it allocates
+   * nothing.
+   */
   public void wake(ReplicaLog log) {
     PeerLink[] links = routes.get(log);
     if (links != null) {

@@ -5,6 +5,7 @@ import io.floe.core.protocol.CreateTableValidator;
 import io.floe.core.protocol.ErrorCode;
 import io.floe.core.protocol.FloeRequestException;
 import io.floe.core.protocol.Request.CreateTable;
+import io.floe.core.table.Durability;
 import io.floe.core.table.Schema;
 import io.floe.dataplane.partition.MemoryBudget;
 import io.floe.dataplane.partition.Partition;
@@ -79,11 +80,14 @@ public final class TableHosting {
 
   private WalSink sinkFor(HostedTable table, int pid) {
     Replication r = replication;
-    if (r != null && table.replicas() > 1) {
-      sinks.sinkFor(table.durability()); // refuses a mode this node cannot honour
-      return r.sinkFor(table.tableId(), pid, table.durability());
+    Durability mode = table.durability();
+    if (r != null && (table.replicas() > 1 || mode == Durability.REPLICATED)) {
+      if (mode != Durability.REPLICATED) {
+        sinks.sinkFor(mode); // refuses a mode this node cannot honour (s3 without S3)
+      }
+      return r.sinkFor(table.tableId(), pid, mode);
     }
-    return sinks.sinkFor(table.durability());
+    return sinks.sinkFor(mode);
   }
 
   /** Replaces how new replicas are filled before they serve (default: empty). */

@@ -177,8 +177,7 @@ class ReplicaLogTest {
   void aNewerTermFromAFollowerDeposesTheLeader() {
     ReplicaLog log = new ReplicaLog(9, 0, 1 << 20);
     log.lead(1, 0, List.of("b"));
-    assertThat(log.answered("b", new AppendResult(9, 0, AppendCode.STALE_TERM, 3, 0)))
-        .isEqualTo(3);
+    assertThat(log.answered("b", new AppendResult(9, 0, AppendCode.STALE_TERM, 3, 0))).isEqualTo(3);
     assertThat(log.answered("b", new AppendResult(9, 0, AppendCode.STALE_TERM, 1, 0)))
         .isEqualTo(-1);
   }
