@@ -16,6 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -37,6 +38,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class TcpProxy implements AutoCloseable {
   private static final int CHUNK_BYTES = 16 * 1024;
   private static final int CONNECT_TIMEOUT_MS = 5_000;
+  private static final long CLOSE_TIMEOUT_MS = 5_000;
 
   private final InetSocketAddress target;
   private final ServerSocket listener;
@@ -127,7 +129,10 @@ public final class TcpProxy implements AutoCloseable {
     return this;
   }
 
-  /** Stops listening (the port is free again) and resets every connection. */
+  /**
+   * Stops listening and resets every connection; returns once the proxy's threads ended, so the
+   * port is free (a thread still blocked in {@code accept} would hold the listening socket open).
+   */
   @Override
   public void close() {
     synchronized (gate) {
@@ -141,6 +146,18 @@ public final class TcpProxy implements AutoCloseable {
     }
     reset();
     threads.shutdownNow();
+    try {
+      if (!threads.awaitTermination(CLOSE_TIMEOUT_MS, TimeUnit.MILLISECONDS)) {
+        throw new IllegalStateException(
+            "proxy on port "
+                + port()
+                + " still has threads running after "
+                + CLOSE_TIMEOUT_MS
+                + " ms");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private void acceptLoop() {
