@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,16 +17,32 @@ import java.util.Map;
 
 /**
  * A data node as a separate JVM on the test's own class path, on a fixed free port: start, {@code
- * kill -9} ({@link #kill}) and start again with an empty memory. Output goes to a log file.
+ * kill -9} ({@link #kill}) and start again on the same port with an empty memory, or freeze it with
+ * {@code SIGSTOP} ({@link #pause}) and let it go on with {@code SIGCONT} ({@link #resume}): a
+ * paused node keeps its sockets and its etcd lease but answers nothing, as one in a long GC pause
+ * or on a stalled machine would. Output goes to a log file.
  */
 public final class NodeProcess implements AutoCloseable {
+  private static final Duration SIGNAL_TIMEOUT = Duration.ofSeconds(5);
+
   private final Map<String, String> settings;
+  private final List<String> jvmArgs;
   private final int port;
   private final Path log;
   private Process process;
+  private boolean paused;
 
   public NodeProcess(Map<String, String> settings) {
+    this(settings, List.of());
+  }
+
+  /**
+   * @param jvmArgs JVM options after the default {@code -Xmx1g} (a later {@code -Xmx} wins), e.g.
+   *     {@code -Dlogback.configurationFile=...}
+   */
+  public NodeProcess(Map<String, String> settings, List<String> jvmArgs) {
     this.settings = settings;
+    this.jvmArgs = List.copyOf(jvmArgs);
     this.port = freePort();
     try {
       this.log = Files.createTempFile("floe-node-", ".log");
@@ -34,6 +51,7 @@ public final class NodeProcess implements AutoCloseable {
     }
   }
 
+  /** The node's data port: the same across every start, so it is known before the first. */
   public int port() {
     return port;
   }
@@ -42,10 +60,15 @@ public final class NodeProcess implements AutoCloseable {
     return log;
   }
 
+  /** Starts the process (again, after {@link #kill}) and waits until its port accepts. */
   public NodeProcess start() {
+    if (isAlive()) {
+      throw new IllegalStateException("node process " + pid() + " is already running");
+    }
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("-Xmx1g");
+    cmd.addAll(jvmArgs);
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
     cmd.add(DataNode.class.getName());
@@ -60,6 +83,7 @@ public final class NodeProcess implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start a node process", e);
     }
+    paused = false;
     await()
         .atMost(Duration.ofSeconds(30))
         .pollInterval(Duration.ofMillis(100))
@@ -70,10 +94,89 @@ public final class NodeProcess implements AutoCloseable {
     return this;
   }
 
-  /** {@code kill -9}: no shutdown hook runs, nothing is flushed. */
+  /** The running (or last) process's id. */
+  public long pid() {
+    if (process == null) {
+      throw new IllegalStateException("node process not started");
+    }
+    return process.pid();
+  }
+
+  /** True while the process exists, paused or not. */
+  public boolean isAlive() {
+    return process != null && process.isAlive();
+  }
+
+  public boolean isPaused() {
+    return paused;
+  }
+
+  /**
+   * {@code SIGSTOP}: every thread of the node stops until {@link #resume}; returns once stopped.
+   */
+  public void pause() {
+    signal("STOP");
+    paused = true;
+    awaitStopped(true);
+  }
+
+  /** {@code SIGCONT}: a paused node goes on where it stopped. */
+  public void resume() {
+    signal("CONT");
+    paused = false;
+    awaitStopped(false);
+  }
+
+  /** {@code kill -9}: no shutdown hook runs, nothing is flushed (a paused process dies too). */
   public void kill() throws InterruptedException {
     process.destroyForcibly();
     process.waitFor();
+    paused = false;
+  }
+
+  private void signal(String name) {
+    if (!isAlive()) {
+      throw new IllegalStateException("node process is not running: cannot send SIG" + name);
+    }
+    String pid = Long.toString(pid());
+    try {
+      Process kill = new ProcessBuilder("kill", "-" + name, pid).redirectErrorStream(true).start();
+      String output = new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      if (kill.waitFor() != 0) {
+        throw new IllegalStateException("kill -" + name + " " + pid + " failed: " + output.trim());
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot run kill -" + name + " " + pid, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while sending SIG" + name + " to " + pid, e);
+    }
+  }
+
+  /**
+   * Waits until the kernel reports the process stopped (or running again): a signal is delivered
+   * asynchronously. Linux only ({@code /proc}); elsewhere it returns at once.
+   */
+  private void awaitStopped(boolean stopped) {
+    Path stat = Path.of("/proc", Long.toString(pid()), "stat");
+    if (!Files.exists(stat)) {
+      return;
+    }
+    await()
+        .atMost(SIGNAL_TIMEOUT)
+        .pollInterval(Duration.ofMillis(10))
+        .until(() -> !process.isAlive() || isStopped(stat) == stopped);
+  }
+
+  /** State {@code T} in {@code /proc/<pid>/stat}: stopped by a signal. */
+  private static boolean isStopped(Path stat) {
+    try {
+      String text = Files.readString(stat);
+      // The command name is in parentheses and may hold spaces; the state follows it.
+      return text.charAt(text.lastIndexOf(')') + 2) == 'T';
+    } catch (IOException e) {
+      return false; // the process is gone
+    }
   }
 
   private boolean accepts() {
@@ -92,9 +195,13 @@ public final class NodeProcess implements AutoCloseable {
     }
   }
 
+  /** Kills the process, resuming it first when paused. */
   @Override
   public void close() throws InterruptedException {
-    if (process != null && process.isAlive()) {
+    if (isAlive()) {
+      if (paused) {
+        resume();
+      }
       kill();
     }
     // the log stays in the temporary directory: it is what explains a failed run
