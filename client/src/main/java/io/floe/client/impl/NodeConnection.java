@@ -60,6 +60,9 @@ final class NodeConnection {
   }
 
   /** Connects without blocking: safe to call from an event loop (a callback of a request). */
+  /** A dead node is dialled many times a second by retries: warn about it now and then. */
+  private static final WarningLimiter CONNECT_WARNINGS = new WarningLimiter();
+
   static CompletableFuture<NodeConnection> open(
       EventLoopGroup group, String endpoint, long connectTimeoutMillis, int maxBatch) {
     int colon = endpoint.lastIndexOf(':');
@@ -88,7 +91,15 @@ final class NodeConnection {
     connect.addListener(
         f -> {
           if (!f.isSuccess()) {
-            LOG.warn("Cannot connect to Floe node {}: {}", endpoint, f.cause().toString());
+            if (CONNECT_WARNINGS.due(endpoint)) {
+              LOG.warn(
+                  "Cannot connect to Floe node {} (said at most every {} s): {}",
+                  endpoint,
+                  WarningLimiter.INTERVAL.toSeconds(),
+                  f.cause().toString());
+            } else {
+              LOG.debug("Cannot connect to Floe node {}: {}", endpoint, f.cause().toString());
+            }
             opened.completeExceptionally(
                 new FloeConnectionException(
                     "cannot connect to " + endpoint + ": " + f.cause(), false, f.cause()));

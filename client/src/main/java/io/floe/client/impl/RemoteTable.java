@@ -2,6 +2,7 @@ package io.floe.client.impl;
 
 import io.floe.client.Blocking;
 import io.floe.client.DeleteResult;
+import io.floe.client.FloeConnectionException;
 import io.floe.client.FloeTable;
 import io.floe.client.KeyRange;
 import io.floe.client.ScanPage;
@@ -444,11 +445,16 @@ public final class RemoteTable implements FloeTable {
         deadline);
   }
 
-  /** A {@code NOT_LEADER} corrects the routing before the next attempt. */
+  /**
+   * A {@code NOT_LEADER} corrects the routing before the next attempt; a leader that cannot be
+   * reached is forgotten and the table described again (it may have failed over).
+   */
   private void followLeader(int pid, Throwable failure) {
     Throwable cause = failure instanceof CompletionException c ? c.getCause() : failure;
     if (cause instanceof NotLeaderException notLeader) {
       routing.notLeader(pid, notLeader);
+    } else if (cause instanceof FloeConnectionException) {
+      routing.unreachable(pid);
     }
   }
 

@@ -49,6 +49,23 @@ final class TableRouting {
     }
   }
 
+  /**
+   * The leader of {@code pid} could not be reached (refused, reset, timed out): it may be dead and
+   * the partition failed over. Forget it and describe the table again, unless a description is
+   * already on its way.
+   */
+  void unreachable(int pid) {
+    String[] current = leaders;
+    if (pid < current.length && !current[pid].isEmpty()) {
+      String[] updated = current.clone();
+      updated[pid] = "";
+      leaders = updated;
+    }
+    if (ready.isDone()) {
+      ready = refresh().handle((d, error) -> null);
+    }
+  }
+
   /** Asks the seeds in turn for the table's description and adopts its leaders. */
   CompletableFuture<Response.TableDescription> refresh() {
     return describeFrom(0);

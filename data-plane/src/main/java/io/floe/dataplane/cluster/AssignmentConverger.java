@@ -187,7 +187,17 @@ final class AssignmentConverger {
       hosted.setLeaderHint(a.partition(), desired.endpointOf(a.leader()));
     }
     for (PartitionAssignment a : mine) {
-      next.put(key(a), hostReplica(hosted, definition, a, desired));
+      try {
+        next.put(key(a), hostReplica(hosted, definition, a, desired));
+      } catch (RuntimeException e) {
+        // One replica that cannot be created must not keep the rest of the pass from running.
+        LOG.error(
+            "cannot host partition {} of {}: {}",
+            a.partition(),
+            definition.fullName(),
+            e.toString());
+        next.put(key(a), failed(definition, a, e));
+      }
     }
   }
 

@@ -1,8 +1,7 @@
-package io.floe.dataplane.testing;
+package io.floe.testsupport.process;
 
 import static org.awaitility.Awaitility.await;
 
-import io.floe.dataplane.DataNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -23,6 +22,12 @@ import java.util.Map;
  * or on a stalled machine would. Output goes to a log file.
  */
 public final class NodeProcess implements AutoCloseable {
+  /**
+   * The data node's entry point, named rather than referenced: test-support sits below the
+   * modules whose tests start nodes, and the class comes from their class path.
+   */
+  public static final String MAIN_CLASS = "io.floe.dataplane.DataNode";
+
   private static final Duration SIGNAL_TIMEOUT = Duration.ofSeconds(5);
 
   private final Map<String, String> settings;
@@ -71,7 +76,7 @@ public final class NodeProcess implements AutoCloseable {
     cmd.addAll(jvmArgs);
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
-    cmd.add(DataNode.class.getName());
+    cmd.add(MAIN_CLASS);
     cmd.add("--node.listen-port=" + port);
     settings.forEach((k, v) -> cmd.add("--" + k + "=" + v));
     try {
