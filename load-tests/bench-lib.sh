@@ -1,7 +1,9 @@
-# Shared by the side-by-side benchmark scripts (node-vs-redis.sh, ycsb-vs-redis.sh); sourced from
-# the repository root. Defines: ensure_redis, build_bench_classpath (sets cp and logback),
-# free_port, wait_port, a work directory ($work) with every started process ($pids) stopped on
-# exit, start_redis (sets redis_port, redis_pid) and start_s3 (sets FLOE_S3_*).
+# Shared by the side-by-side benchmark scripts (node-vs-redis.sh, ycsb-vs-redis.sh,
+# replicated-vs-redis.sh); sourced from the repository root. Defines: ensure_redis,
+# build_bench_classpath (sets cp and logback), free_port, wait_port, a work directory ($work) with
+# every started process ($pids) stopped on exit (the last started first), start_redis (sets
+# redis_port, redis_pid), start_redis_replicas (a primary and two replicas: also sets redis_pids),
+# start_etcd (sets etcd_endpoint), start_s3 (sets FLOE_S3_*) and start_node.
 
 # Installs redis-server (and redis-tools) with apt-get when missing and root.
 ensure_redis() {
@@ -30,17 +32,37 @@ free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
 }
 
+# Waits until something listens on port $1: at most $2 seconds (10), and when a pid $3 is given, only
+# while that process runs.
 wait_port() {
-  for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.1; done
+  for _ in $(seq $((${2:-10} * 10))); do
+    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
+    [ -z "${3:-}" ] || alive "$3" || break
+    sleep 0.1
+  done
   echo "nothing listens on port $1" >&2
   return 1
 }
 
+# True while process $1 runs (an exited child not yet waited for is a zombie, not running).
+alive() {
+  local state
+  state=$(ps -o stat= -p "$1" 2>/dev/null) && [[ $state != Z* ]]
+}
+
 pids=()
 work=$(mktemp -d)
+# Stops the started processes in the reverse order of their start, each with SIGTERM and up to 10 s
+# to finish (then SIGKILL): data nodes close while etcd and S3 still answer them.
 cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
+  local i p
+  for ((i = ${#pids[@]} - 1; i >= 0; i--)); do
+    p=${pids[i]}
+    kill "$p" 2>/dev/null || continue
+    for _ in $(seq 100); do alive "$p" || break; sleep 0.1; done
+    kill -9 "$p" 2>/dev/null || true
+    wait "$p" 2>/dev/null || true
+  done
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -52,6 +74,64 @@ start_redis() {
     --dir "$work" --logfile "$work/redis.log" &
   redis_pid=$!
   pids+=($redis_pid)
+}
+
+# A primary (start_redis: redis_port, redis_pid) and two replicas of it (--replicaof), each with the
+# primary's flags, in its own directory; returns once the primary reports both replicas connected
+# and online. Sets redis_pids (primary first) for CPU accounting.
+start_redis_replicas() {
+  start_redis
+  redis_pids=($redis_pid)
+  wait_port "$redis_port"
+  local r port
+  for r in 1 2; do
+    port=$(free_port)
+    mkdir -p "$work/redis-replica-$r"
+    redis-server --port "$port" --bind 127.0.0.1 --save '' --appendonly no \
+      --replicaof 127.0.0.1 "$redis_port" \
+      --dir "$work/redis-replica-$r" --logfile "$work/redis-replica-$r.log" &
+    pids+=($!)
+    redis_pids+=($!)
+  done
+  # The primary waits repl-diskless-sync-delay (5 s) for more replicas before the first full sync.
+  local info
+  for _ in $(seq 300); do
+    info=$(redis-cli -p "$redis_port" info replication 2>/dev/null | tr -d '\r')
+    if grep -q '^connected_slaves:2$' <<<"$info" && [ "$(grep -c 'state=online' <<<"$info")" = 2 ]; then
+      echo "redis primary on $redis_port with 2 replicas online"
+      return 0
+    fi
+    sleep 0.1
+  done
+  echo "redis replicas did not come online; primary says:" >&2
+  echo "$info" >&2
+  exit 1
+}
+
+# A single-member etcd on free loopback ports with its data under $work (the binary: FLOE_ETCD_BIN
+# or etcd on PATH; scripts/ensure-etcd.sh installs it); sets etcd_endpoint once /health says true.
+start_etcd() {
+  "$root/scripts/ensure-etcd.sh"
+  local client peer
+  client=$(free_port)
+  peer=$(free_port)
+  etcd_endpoint="http://127.0.0.1:$client"
+  "${FLOE_ETCD_BIN:-etcd}" --name bench --data-dir "$work/etcd" \
+    --listen-client-urls "$etcd_endpoint" --advertise-client-urls "$etcd_endpoint" \
+    --listen-peer-urls "http://127.0.0.1:$peer" --initial-advertise-peer-urls "http://127.0.0.1:$peer" \
+    --initial-cluster "bench=http://127.0.0.1:$peer" --initial-cluster-state new \
+    >"$work/etcd.log" 2>&1 &
+  pids+=($!)
+  for _ in $(seq 200); do
+    curl -fsS "$etcd_endpoint/health" 2>/dev/null | grep -q '"health":"true"' && {
+      echo "etcd at $etcd_endpoint"
+      return 0
+    }
+    sleep 0.1
+  done
+  echo "etcd did not become healthy; log tail:" >&2
+  tail -20 "$work/etcd.log" >&2
+  exit 1
 }
 
 # An embedded S3 endpoint (S3Proxy over HTTP) in its own JVM on a local directory, bucket
@@ -68,20 +148,23 @@ start_s3() {
   echo "embedded S3 at $FLOE_S3_ENDPOINT (bucket floe-bench)"
 }
 
-# The data node under test with "${node_args[@]}" on a free port (sets node_port, node_pid), then
-# waits for it and for Redis. The node keeps every row on the heap and rewrites it on each put: a
-# fixed heap with a large young generation and the throughput collector keeps young collections
-# rare and short (G1's default sizing here gave 20-70 ms pauses every half second under puts).
-# NODE_JAVA_OPTS replaces those JVM options.
+# A data node with "${node_args[@]}" on a free port (sets node_port, node_pid, node_log: the log is
+# $work/NAME.log, NAME the first argument, default node), then waits for it and for Redis when one
+# was started. The node keeps every row on the heap and rewrites it on each put: a fixed heap with a
+# large young generation and the throughput collector keeps young collections rare and short (G1's
+# default sizing here gave 20-70 ms pauses every half second under puts). NODE_JAVA_OPTS replaces
+# those JVM options.
 start_node() {
   local node_jvm="-Xms3g -Xmx3g -Xmn1g -XX:+UseParallelGC -XX:+AlwaysPreTouch -Dio.netty.leakDetection.level=disabled"
   node_port=$(free_port)
+  node_log="$work/${1:-node}.log"
   # shellcheck disable=SC2086
   java ${NODE_JAVA_OPTS:-$node_jvm} "$logback" -cp "$cp" io.floe.dataplane.DataNode \
     --node.listen-port "$node_port" --node.memory-limit-bytes 1073741824 "${node_args[@]}" \
-    2>"$work/node.log" &
+    2>"$node_log" &
   node_pid=$!
   pids+=($node_pid)
-  wait_port "$redis_port"
-  wait_port "$node_port" || { cat "$work/node.log" >&2; exit 1; }
+  [ -z "${redis_port:-}" ] || wait_port "$redis_port"
+  # AlwaysPreTouch of a 3 GiB heap alone takes 10-20 s on a small VM.
+  wait_port "$node_port" 120 "$node_pid" || { cat "$node_log" >&2; exit 1; }
 }

@@ -14,11 +14,14 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
- * A data node through the Java client: a fresh table {@code (k int64 key, v bytes)} with one given
- * number of partitions (one per connection by default), in the durability mode under test.
+ * Floe through the Java client: a table {@code (k int64 key, v bytes)}, either created fresh on one
+ * node with a given number of partitions (one per connection by default) in the durability mode
+ * under test, or one that already exists in a cluster (created through etcd), reached through
+ * seeds.
  */
 final class FloeDriver implements KvDriver {
-  private static final Schema SCHEMA =
+  /** The benchmark table's schema; tables created elsewhere for the benchmark must have it. */
+  static final Schema SCHEMA =
       new Schema(
           1,
           List.of(
@@ -27,30 +30,75 @@ final class FloeDriver implements KvDriver {
 
   private final FloeClient client;
   private final FloeTable table;
-  private final Durability durability;
+  private final String mode;
 
-  FloeDriver(
+  private FloeDriver(FloeClient client, FloeTable table, String mode) {
+    this.client = client;
+    this.table = table;
+    this.mode = mode;
+  }
+
+  /** A fresh table on the node at {@code endpoint} (the data protocol's CREATE_TABLE). */
+  static FloeDriver newTable(
       String endpoint,
       int connections,
       int partitions,
       int ioThreads,
       int maxBatch,
       Durability durability) {
-    this.durability = durability;
-    ClientConfig config =
-        ClientConfig.of(endpoint)
-            .withConnectionsPerNode(connections)
-            .withIoThreads(ioThreads)
-            .withMaxBatch(maxBatch);
-    this.client = FloeClient.connect(config);
-    String name = "bench.kv" + Long.toHexString(System.nanoTime());
-    client.createTable(name, System.nanoTime(), SCHEMA, partitions, durability);
-    this.table = client.table(name);
+    FloeClient client =
+        FloeClient.connect(config(List.of(endpoint), connections, ioThreads, maxBatch));
+    try {
+      String name = "bench.kv" + Long.toHexString(System.nanoTime());
+      client.createTable(name, System.nanoTime(), SCHEMA, partitions, durability);
+      return new FloeDriver(client, client.table(name), durability.jsonName());
+    } catch (RuntimeException e) {
+      client.close();
+      throw e;
+    }
+  }
+
+  /**
+   * The existing table {@code name}, described by the first of {@code seeds} that knows it; {@code
+   * mode} names it in results (its durability mode).
+   */
+  static FloeDriver existingTable(
+      List<String> seeds, String name, String mode, int connections, int ioThreads, int maxBatch) {
+    FloeClient client = FloeClient.connect(config(seeds, connections, ioThreads, maxBatch));
+    try {
+      return new FloeDriver(client, client.table(name), mode);
+    } catch (RuntimeException e) {
+      client.close();
+      throw e;
+    }
+  }
+
+  /**
+   * @throws IllegalArgumentException if the table's schema is not the benchmark's {@link #SCHEMA}
+   */
+  void checkSchema() {
+    if (!table.schema().equals(SCHEMA)) {
+      throw new IllegalArgumentException(
+          "table "
+              + table.name()
+              + " has schema "
+              + table.schema()
+              + "; the benchmark writes (k int64 key, v bytes), schema id 1: "
+              + SCHEMA);
+    }
+  }
+
+  private static ClientConfig config(
+      List<String> seeds, int connections, int ioThreads, int maxBatch) {
+    return ClientConfig.of(seeds.toArray(String[]::new))
+        .withConnectionsPerNode(connections)
+        .withIoThreads(ioThreads)
+        .withMaxBatch(maxBatch);
   }
 
   @Override
   public String name() {
-    return "Floe (" + durability.jsonName() + ")";
+    return "Floe (" + mode + ")";
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.floe.loadtests.node;
 
+import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
@@ -36,10 +37,18 @@ final class LoadPhase {
    * {@code serverPid} (when positive) and this JVM spent.
    */
   PhaseResult run(Op op, double seconds, long serverPid) throws InterruptedException {
-    long server0 = serverPid > 0 ? ProcessCpu.nanos(serverPid) : -1;
+    return run(op, seconds, serverPid > 0 ? List.of(serverPid) : List.of());
+  }
+
+  /**
+   * Runs for {@code seconds}; fails on the first request that fails. Measures the CPU that the
+   * processes {@code serverPids} (together; unknown when empty) and this JVM spent.
+   */
+  PhaseResult run(Op op, double seconds, List<Long> serverPids) throws InterruptedException {
+    long server0 = ProcessCpu.nanos(serverPids);
     long client0 = ProcessCpu.nanos(0);
     PhaseResult r = run(op, seconds);
-    long server1 = serverPid > 0 ? ProcessCpu.nanos(serverPid) : -1;
+    long server1 = ProcessCpu.nanos(serverPids);
     long client1 = ProcessCpu.nanos(0);
     double ops = r.opsPerSecond() * seconds;
     return r.withCpu(

@@ -26,8 +26,9 @@ import java.util.Map;
  * {@code io-threads} of each client (2), {@code floe-max-batch} (the client's coalescing limit),
  * {@code redis-benchmark} (true), {@code report-dir}, {@code note}, and the servers' pids {@code
  * floe-pid} / {@code redis-pid} (to report their CPU per operation), {@code partitions} of the Floe
- * table (one per connection), and {@code node-log}: the node's log file, whose {@code wal-stats}
- * lines give the S3 PUTs/s and the lag to durable during the Floe put phases.
+ * table (one per connection), {@code node-log}: the node's log file, whose {@code wal-stats} lines
+ * give the S3 PUTs/s and the lag to durable during the Floe put phases, and {@code redis-wait} (0):
+ * replicas each Redis SET waits for with {@code WAIT n 0} (the Redis must have them).
  */
 public final class NodeVsRedis {
   private NodeVsRedis() {}
@@ -52,6 +53,7 @@ public final class NodeVsRedis {
     long redisPid = Long.parseLong(flags.getOrDefault("redis-pid", "0"));
     int partitions =
         Integer.parseInt(flags.getOrDefault("partitions", Integer.toString(connections)));
+    int redisWait = Integer.parseInt(flags.getOrDefault("redis-wait", "0"));
     String nodeLog = flags.get("node-log");
     Map<Integer, List<long[]>> floePutPhases = new java.util.LinkedHashMap<>();
     boolean redisBenchmark = Boolean.parseBoolean(flags.getOrDefault("redis-benchmark", "true"));
@@ -74,7 +76,13 @@ public final class NodeVsRedis {
             keys,
             valueBytes,
             ioThreads,
-            flags.get("note"));
+            redisWait == 0
+                ? flags.get("note")
+                : String.join(
+                        " ",
+                        flags.getOrDefault("note", ""),
+                        "Each Redis SET is followed by WAIT " + redisWait + " 0 on its connection.")
+                    .trim());
     for (int depth : depths) {
       LoadPhase load = new LoadPhase(connections * depth, keys);
       List<Side> sides = new ArrayList<>();
@@ -82,12 +90,14 @@ public final class NodeVsRedis {
         if (floe != null) {
           sides.add(
               new Side(
-                  new FloeDriver(floe, connections, partitions, ioThreads, maxBatch, durability),
+                  FloeDriver.newTable(
+                      floe, connections, partitions, ioThreads, maxBatch, durability),
                   floePid,
                   true));
         }
         if (redis != null) {
-          sides.add(new Side(new RedisDriver(redis, connections, ioThreads), redisPid, false));
+          sides.add(
+              new Side(new RedisDriver(redis, connections, ioThreads, redisWait), redisPid, false));
         }
         for (Side side : sides) {
           side.driver.preload(keys, value);

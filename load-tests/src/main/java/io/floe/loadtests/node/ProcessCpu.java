@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * CPU time (user + system) consumed so far by a process: a server by its pid from {@code
@@ -14,6 +15,22 @@ public final class ProcessCpu {
   private static final double TICK_NANOS = 1e9 / 100; // USER_HZ is 100 on Linux
 
   private ProcessCpu() {}
+
+  /**
+   * Nanoseconds of CPU used by all of {@code pids} together (a store of several processes: data
+   * nodes, a Redis primary and its replicas), or -1 when any is unknown or none is given.
+   */
+  public static long nanos(List<Long> pids) {
+    long total = 0;
+    for (long pid : pids) {
+      long n = nanos(pid);
+      if (n < 0) {
+        return -1;
+      }
+      total += n;
+    }
+    return pids.isEmpty() ? -1 : total;
+  }
 
   /** Nanoseconds of CPU used by {@code pid} (0: this JVM), or -1 when unknown. */
   public static long nanos(long pid) {

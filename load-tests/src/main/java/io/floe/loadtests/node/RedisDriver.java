@@ -1,6 +1,7 @@
 package io.floe.loadtests.node;
 
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
@@ -14,18 +15,42 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Redis through Lettuce: {@code connections} connections, each request on a connection picked at
  * random (as the Floe client picks one by the key's partition), 8-byte big-endian keys, SET/GET.
+ *
+ * <p>With {@code waitReplicas} above 0, each SET is followed on the same connection by {@code WAIT
+ * waitReplicas 0}, pipelined like the SETs, and the put completes when the WAIT answers: Redis's
+ * synchronous acknowledgement by replicas, the counterpart of Floe's {@code replicated} mode (one
+ * replica of two = two copies of three, a majority). A WAIT answering fewer replicas fails the put.
  */
 final class RedisDriver implements KvDriver {
+  private static final Pattern CONNECTED_REPLICAS =
+      Pattern.compile("^connected_slaves:(\\d+)", Pattern.MULTILINE);
+
+  private final int waitReplicas;
   private final ClientResources resources;
   private final RedisClient client;
   private final List<StatefulRedisConnection<byte[], byte[]>> connections = new ArrayList<>();
   private final List<RedisAsyncCommands<byte[], byte[]>> commands = new ArrayList<>();
 
   RedisDriver(String endpoint, int connections, int ioThreads) {
+    this(endpoint, connections, ioThreads, 0);
+  }
+
+  /**
+   * @param waitReplicas replicas each SET waits for ({@code WAIT n 0}); 0: none
+   * @throws IllegalStateException if the primary has fewer connected replicas than that (WAIT would
+   *     block forever)
+   */
+  RedisDriver(String endpoint, int connections, int ioThreads, int waitReplicas) {
+    if (waitReplicas < 0) {
+      throw new IllegalArgumentException("redis-wait must be 0 or more, got " + waitReplicas);
+    }
+    this.waitReplicas = waitReplicas;
     int colon = endpoint.lastIndexOf(':');
     this.resources =
         DefaultClientResources.builder()
@@ -42,11 +67,35 @@ final class RedisDriver implements KvDriver {
       this.connections.add(c);
       this.commands.add(c.async());
     }
+    if (waitReplicas > 0) {
+      checkReplicas(endpoint);
+    }
+  }
+
+  private void checkReplicas(String endpoint) {
+    String info = commands.get(0).info("replication").toCompletableFuture().join();
+    Matcher m = CONNECTED_REPLICAS.matcher(info);
+    int connected = m.find() ? Integer.parseInt(m.group(1)) : 0;
+    if (connected < waitReplicas) {
+      close();
+      throw new IllegalStateException(
+          "redis-wait "
+              + waitReplicas
+              + " needs a primary with as many connected replicas; "
+              + endpoint
+              + " has "
+              + connected);
+    }
+  }
+
+  /** True when each SET waits for replicas. */
+  boolean waits() {
+    return waitReplicas > 0;
   }
 
   @Override
   public String name() {
-    return "Redis";
+    return waitReplicas == 0 ? "Redis" : "Redis + WAIT " + waitReplicas + " 0";
   }
 
   private RedisAsyncCommands<byte[], byte[]> pick() {
@@ -59,7 +108,22 @@ final class RedisDriver implements KvDriver {
 
   @Override
   public CompletionStage<?> put(long key, byte[] value) {
-    return pick().set(key(key), value);
+    RedisAsyncCommands<byte[], byte[]> c = pick();
+    RedisFuture<String> set = c.set(key(key), value);
+    if (waitReplicas == 0) {
+      return set;
+    }
+    // Right behind the SET on its connection: the answer counts the replicas holding every write
+    // this connection sent before the WAIT, this SET included.
+    return set.thenCombine(c.waitForReplication(waitReplicas, 0), this::acknowledged);
+  }
+
+  private Long acknowledged(String setReply, Long replicas) {
+    if (replicas < waitReplicas) {
+      throw new IllegalStateException(
+          "WAIT " + waitReplicas + " 0 answered " + replicas + ": the SET is not replicated");
+    }
+    return replicas;
   }
 
   @Override

@@ -1,0 +1,87 @@
+package io.floe.loadtests.node;
+
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The Markdown report of {@link ReplicatedVsRedis}: per pipelining regime, one line per store and
+ * mode with when it acknowledges a put, its puts/s, latency and CPU, and its throughput relative to
+ * Redis with WAIT (the synchronous baseline); then the stores that could not be measured, and why.
+ */
+final class ReplicatedReport {
+  private final String header;
+  private final Map<Integer, List<Line>> regimes = new LinkedHashMap<>();
+  private final Map<String, String> notMeasured = new LinkedHashMap<>();
+
+  private record Line(
+      String store, String acknowledgedWhen, PhaseResult result, boolean baseline) {}
+
+  ReplicatedReport(String setup, String note) {
+    header =
+        "# Floe replicated writes vs Redis with replicas\n\n"
+            + String.format(
+                "%s, %d cores, Java %s. %s%n",
+                ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME),
+                Runtime.getRuntime().availableProcessors(),
+                System.getProperty("java.version"),
+                setup)
+            + (note == null ? "" : "\n" + note + "\n");
+  }
+
+  /**
+   * One store's median round in one regime; {@code baseline}: the store the others' throughput is
+   * divided by (Redis with WAIT).
+   */
+  void result(
+      int depth, String store, String acknowledgedWhen, PhaseResult result, boolean baseline) {
+    regimes
+        .computeIfAbsent(depth, d -> new ArrayList<>())
+        .add(new Line(store, acknowledgedWhen, result, baseline));
+  }
+
+  void notMeasured(String store, String reason) {
+    notMeasured.put(store, reason);
+  }
+
+  String markdown() {
+    StringBuilder out = new StringBuilder(header);
+    out.append(
+        "\n| regime | store | a put is acknowledged when | puts/s | p50 / p99 (µs) |"
+            + " CPU (µs/put, servers + client) | vs Redis + WAIT |\n"
+            + "|---|---|---|---:|---:|---:|---:|\n");
+    regimes.forEach((depth, lines) -> lines.forEach(line -> row(out, depth, line, lines)));
+    if (!notMeasured.isEmpty()) {
+      out.append("\n## Not measured\n\n");
+      notMeasured.forEach(
+          (store, reason) ->
+              out.append("- ").append(store).append(": ").append(reason).append('\n'));
+    }
+    return out.toString();
+  }
+
+  private static void row(StringBuilder out, int depth, Line line, List<Line> regime) {
+    PhaseResult r = line.result();
+    PhaseResult baseline =
+        regime.stream().filter(Line::baseline).map(Line::result).findFirst().orElse(null);
+    out.append(
+        String.format(
+            "| %s | %s | %s | %,.0f | %d / %d | %s | %s |%n",
+            depth == 1 ? "unpipelined (1 in flight)" : depth + " in flight / conn",
+            line.store(),
+            line.acknowledgedWhen(),
+            r.opsPerSecond(),
+            r.p50Nanos() / 1000,
+            r.p99Nanos() / 1000,
+            r.serverCpuNanos() < 0
+                ? String.format("? + %.1f", r.clientCpuNanos() / 1000)
+                : String.format(
+                    "%.1f + %.1f", r.serverCpuNanos() / 1000, r.clientCpuNanos() / 1000),
+            baseline == null
+                ? "-"
+                : String.format("%.2f×", r.opsPerSecond() / baseline.opsPerSecond())));
+  }
+}
