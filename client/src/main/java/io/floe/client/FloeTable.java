@@ -94,6 +94,18 @@ public interface FloeTable {
 
   Row get(Object... key);
 
+  /**
+   * This table with its single-row reads ({@link #get}, {@link #getAsync}) answered by {@code
+   * where}: with {@link ReadFrom#FOLLOWER} by any replica the seeds name, in turn, falling back to
+   * the leader where a node holds no replica. Writes, scans and multi-gets still go to leaders.
+   */
+  default FloeTable readFrom(ReadFrom where) {
+    if (where == ReadFrom.LEADER) {
+      return this;
+    }
+    throw new UnsupportedOperationException(where + " reads are not offered by this table");
+  }
+
   /** One entry per key (null where there is no row), in the order asked. */
   CompletableFuture<List<Row>> multiGetAsync(List<Object[]> keys);
 

@@ -200,6 +200,14 @@ class ReplicationIT {
                           .count()
                       == 1);
     }
+    // Follower reads: a client whose only seed is c reads every row from c's replicas, which
+    // answer from what they applied (c follows three of the four partitions).
+    FloeClient atC = FloeClient.connect(ClientConfig.of(nodes.get("c").endpoint()));
+    open.add(atC);
+    FloeTable fromFollowers = atC.table("repl.items").readFrom(ReadFrom.FOLLOWER);
+    for (long id = 0; id < 2_000; id += 7) {
+      assertThat(fromFollowers.get(id)).isEqualTo(id % 3 == 0 ? null : row(id, "v" + id));
+    }
     RowCodec rows = new RowCodec(ClientNodeIT.SCHEMA);
     for (long id = 0; id < 2_000; id++) {
       byte[] key = keys.encode(new Row(id, null, null));
@@ -212,6 +220,28 @@ class ReplicationIT {
           assertThat(rows.decode(got)).isEqualTo(row(id, "v" + id));
         }
       }
+    }
+  }
+
+  @Test
+  void aFollowerAnswersAReadWithTheOffsetItApplied() {
+    admin.createTable(table(36, "repl.reads", 1, Durability.REPLICATED), List.of("a", "b", "c"));
+    awaitServing("repl.reads", 1, 1);
+    FloeClient client = FloeClient.connect(ClientConfig.of(nodes.get("a").endpoint()));
+    open.add(client);
+    FloeTable reads = client.table("repl.reads");
+    for (long id = 0; id < 20; id++) {
+      reads.put(row(id, "r"));
+    }
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> replica(nodes.get("b"), "repl.reads", 0).offset() == 20);
+    KeyCodec keys = new KeyCodec(ClientNodeIT.SCHEMA);
+    try (NodeAdmin atB = NodeAdmin.connect(nodes.get("b").endpoint())) {
+      io.floe.core.protocol.Response.GetAnyResult r =
+          atB.getAny("repl.reads", keys.encode(new Row(5L, null, null)));
+      assertThat(r.appliedOffset()).isEqualTo(20);
+      assertThat(new RowCodec(ClientNodeIT.SCHEMA).decode(r.rowOrNull())).isEqualTo(row(5, "r"));
     }
   }
 

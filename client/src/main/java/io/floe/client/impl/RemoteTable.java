@@ -5,6 +5,7 @@ import io.floe.client.DeleteResult;
 import io.floe.client.FloeConnectionException;
 import io.floe.client.FloeTable;
 import io.floe.client.KeyRange;
+import io.floe.client.ReadFrom;
 import io.floe.client.ScanPage;
 import io.floe.core.partition.PartitionStatus;
 import io.floe.core.protocol.NotLeaderException;
@@ -26,6 +27,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A table reached through its partitions' leaders. Rows are validated and encoded here; each key is
@@ -40,8 +42,16 @@ public final class RemoteTable implements FloeTable {
   private final RowValidator validator;
   private final Requests requests;
   private final TableRouting routing;
+  private final ReadFrom readFrom;
+  private final AtomicInteger nextReplica = new AtomicInteger();
 
   private RemoteTable(String name, Schema schema, Requests requests, TableRouting routing) {
+    this(name, schema, requests, routing, ReadFrom.LEADER);
+  }
+
+  private RemoteTable(
+      String name, Schema schema, Requests requests, TableRouting routing, ReadFrom readFrom) {
+    this.readFrom = readFrom;
     this.name = name;
     this.schema = schema;
     this.rowCodec = new RowCodec(schema);
@@ -265,8 +275,33 @@ public final class RemoteTable implements FloeTable {
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
-    return send(true, partitionOf(key), new Request.Get(name, key))
+    int pid = partitionOf(key);
+    if (readFrom == ReadFrom.FOLLOWER) {
+      return getFromAnyReplica(pid, key);
+    }
+    return send(true, pid, new Request.Get(name, key))
         .thenApply(r -> decode(((Response.Got) r).row()));
+  }
+
+  @Override
+  public FloeTable readFrom(ReadFrom where) {
+    return where == readFrom ? this : new RemoteTable(name, schema, requests, routing, where);
+  }
+
+  /**
+   * GET_ANY to the next seed in turn (replication.md §9); a node without a serving replica of the
+   * partition, or one that cannot be reached, hands the read to the leader.
+   */
+  private CompletableFuture<Row> getFromAnyReplica(int pid, byte[] key) {
+    List<String> seeds = routing.seeds();
+    String endpoint = seeds.get(Math.floorMod(nextReplica.getAndIncrement(), seeds.size()));
+    return requests
+        .send(endpoint, pid, new Request.GetAny(name, key))
+        .thenApply(r -> decode(((Response.GetAnyResult) r).rowOrNull()))
+        .exceptionallyCompose(
+            failure ->
+                send(true, pid, new Request.Get(name, key))
+                    .thenApply(r -> decode(((Response.Got) r).row())));
   }
 
   @Override

@@ -24,6 +24,10 @@ final class TableRouting {
     this.requests = requests;
   }
 
+  List<String> seeds() {
+    return seeds;
+  }
+
   int partitions() {
     return leaders.length;
   }

@@ -52,6 +52,14 @@ final class PeerLink implements AutoCloseable {
   private final EventLoopGroup group;
   private final Replicator owner;
   private final Set<ReplicaLog> logs = ConcurrentHashMap.newKeySet();
+
+  /**
+   * Logs with something new to send since the sender last looked: a write touches one partition, so
+   * a round visits those, not every partition on the link; a full pass runs only for heartbeats.
+   */
+  private final Set<ReplicaLog> dirty = ConcurrentHashMap.newKeySet();
+
+  private long lastFullPassNanos;
   private final Map<Integer, Sent> inflight = new ConcurrentHashMap<>();
   private final AtomicLong inflightBytes = new AtomicLong();
   private final Backoff backoff;
@@ -101,16 +109,23 @@ final class PeerLink implements AutoCloseable {
   void add(ReplicaLog log) {
     if (logs.add(log)) {
       log.resetCursor(peerNode);
-      wake();
+      wake(log);
     }
   }
 
   void remove(ReplicaLog log) {
     logs.remove(log);
+    dirty.remove(log);
   }
 
   boolean isIdle() {
     return logs.isEmpty();
+  }
+
+  /** {@code log} has something new to send. */
+  void wake(ReplicaLog log) {
+    dirty.add(log);
+    wake();
   }
 
   /** Something may be ready to send. */
@@ -192,26 +207,44 @@ final class PeerLink implements AutoCloseable {
   }
 
   private void sendWhatIsDue(Channel c, long heartbeatNanos) {
-    while (inflightBytes.get() < settings.maxInflightBytes() && !closed) {
+    long now = System.nanoTime();
+    boolean fullPass = now - lastFullPassNanos >= heartbeatNanos / 2;
+    if (fullPass) {
+      lastFullPassNanos = now;
+    }
+    List<ReplicaLog> candidates = new ArrayList<>(fullPass ? logs : dirty);
+    dirty.removeAll(candidates);
+    int next = 0;
+    while (next < candidates.size() && !closed) {
+      if (inflightBytes.get() >= settings.maxInflightBytes()) {
+        // The rest waits for answers, which wake the sender again.
+        dirty.addAll(candidates.subList(next, candidates.size()));
+        return;
+      }
       List<AppendBlock> blocks = new ArrayList<>();
       List<ReplicaLog> owners = new ArrayList<>();
       long bytes = 0;
-      for (ReplicaLog log : logs) {
+      while (next < candidates.size() && bytes < settings.maxFrameBytes()) {
+        ReplicaLog log = candidates.get(next++);
+        if (!logs.contains(log)) {
+          continue;
+        }
         AppendBlock b = log.nextBlock(peerNode, settings.maxFrameBytes(), heartbeatNanos);
-        if (b != null) {
-          blocks.add(b);
-          owners.add(log);
-          bytes += 64 + b.entries().size() * 48L;
-          for (var e : b.entries()) {
-            bytes += e.key().length + (e.row() == null ? 0 : e.row().length);
-          }
-          if (bytes >= settings.maxFrameBytes()) {
-            break;
-          }
+        if (b == null) {
+          continue;
+        }
+        blocks.add(b);
+        owners.add(log);
+        bytes += 64 + b.entries().size() * 48L;
+        for (var e : b.entries()) {
+          bytes += e.key().length + (e.row() == null ? 0 : e.row().length);
+        }
+        if (log.hasMoreFor(peerNode)) {
+          dirty.add(log); // more than one frame's worth: the next round continues it
         }
       }
       if (blocks.isEmpty()) {
-        return;
+        continue;
       }
       int id = ++nextRequestId;
       ByteBuf frame = Frames.start(c.alloc(), Opcode.APPEND.code(), id, (int) bytes);
@@ -221,6 +254,9 @@ final class PeerLink implements AutoCloseable {
       inflight.put(id, new Sent(owners, size));
       inflightBytes.addAndGet(size);
       c.writeAndFlush(frame);
+    }
+    if (!dirty.isEmpty()) {
+      woken = true; // go round again at once
     }
   }
 
@@ -243,11 +279,17 @@ final class PeerLink implements AutoCloseable {
             long newer = log.answered(peerNode, list.get(i));
             if (newer > 0) {
               owner.deposed(log, newer);
+            } else if (log.hasMoreFor(peerNode)) {
+              dirty.add(log);
             }
           }
         } else if (response instanceof Response.Error error) {
           LOG.warn("{} refused an APPEND: {} {}", peerNode, error.code(), error.message());
-          sent.owners.forEach(l -> l.resetCursor(peerNode));
+          sent.owners.forEach(
+              l -> {
+                l.resetCursor(peerNode);
+                dirty.add(l);
+              });
         }
       } catch (RuntimeException e) {
         LOG.warn("bad APPEND answer from {}: {}", peerNode, e.toString());

@@ -297,6 +297,16 @@ public final class ReplicaLog {
     return lag;
   }
 
+  /** True when {@code node}'s cursor has entries (or a reload notice) waiting to be sent. */
+  public synchronized boolean hasMoreFor(String node) {
+    Cursor c = followers.get(node);
+    return leading
+        && c != null
+        && c.next != UNKNOWN
+        && !c.awaitingReload
+        && c.next <= appliedOffset;
+  }
+
   /** What {@code node} last acknowledged having applied (-1: nothing yet). */
   public synchronized long ackedBy(String node) {
     Cursor c = followers.get(node);

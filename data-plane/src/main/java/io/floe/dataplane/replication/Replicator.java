@@ -87,7 +87,7 @@ public final class Replicator implements AutoCloseable {
     PeerLink[] links = routes.get(log);
     if (links != null) {
       for (PeerLink link : links) {
-        link.wake();
+        link.wake(log);
       }
     }
   }
