@@ -4,6 +4,7 @@ import io.floe.client.Blocking;
 import io.floe.client.DeleteResult;
 import io.floe.client.FloeConnectionException;
 import io.floe.client.FloeTable;
+import io.floe.client.FloeTimeoutException;
 import io.floe.client.KeyRange;
 import io.floe.client.ReadFrom;
 import io.floe.client.ScanPage;
@@ -488,7 +489,8 @@ public final class RemoteTable implements FloeTable {
     Throwable cause = failure instanceof CompletionException c ? c.getCause() : failure;
     if (cause instanceof NotLeaderException notLeader) {
       routing.notLeader(pid, notLeader);
-    } else if (cause instanceof FloeConnectionException) {
+    } else if (cause instanceof FloeConnectionException || cause instanceof FloeTimeoutException) {
+      // Refused, reset, or silent (a stopped process accepts connections and answers nothing).
       routing.unreachable(pid);
     }
   }

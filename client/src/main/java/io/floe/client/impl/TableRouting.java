@@ -5,6 +5,7 @@ import io.floe.core.protocol.Request;
 import io.floe.core.protocol.Response;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Where each partition of a table is led: from the node's description, corrected by the leader a
@@ -16,6 +17,7 @@ final class TableRouting {
   private final List<String> seeds;
   private final Requests requests;
   private volatile String[] leaders = new String[0];
+  private final AtomicInteger rotation = new AtomicInteger();
   private volatile CompletableFuture<Void> ready = CompletableFuture.completedFuture(null);
 
   TableRouting(String table, List<String> seeds, Requests requests) {
@@ -72,17 +74,19 @@ final class TableRouting {
 
   /** Asks the seeds in turn for the table's description and adopts its leaders. */
   CompletableFuture<Response.TableDescription> refresh() {
-    return describeFrom(0);
+    // Each refresh starts at the next seed: one that is down (or stopped, answering nothing until
+    // the deadline) does not hold up every refresh.
+    return describeFrom(Math.floorMod(rotation.getAndIncrement(), seeds.size()), 0);
   }
 
-  private CompletableFuture<Response.TableDescription> describeFrom(int seed) {
+  private CompletableFuture<Response.TableDescription> describeFrom(int seed, int tried) {
     return requests
         .send(seeds.get(seed), 0, new Request.DescribeTable(table))
         .thenApply(r -> adopt((Response.TableDescription) r))
         .exceptionallyCompose(
             error ->
-                seed + 1 < seeds.size()
-                    ? describeFrom(seed + 1)
+                tried + 1 < seeds.size()
+                    ? describeFrom((seed + 1) % seeds.size(), tried + 1)
                     : CompletableFuture.failedFuture(error));
   }
 
