@@ -70,6 +70,9 @@ class PausedLeaderIT {
       settings.put(ClusterSettings.LEASE_TTL, "30s"); // the pause is shorter: fencing, not leases
       settings.put(ClusterSettings.STATUS_INTERVAL, "100ms");
       settings.put("wal.flush-interval", "50ms");
+      // Frequent snapshots keep each manifest's ranges and tail short: what a follower's fill
+      // and a promotion read from S3 (with the default 256 MiB, thousands of small objects).
+      settings.put("snapshot.wal-bytes", "1MiB");
       nodes.put(id, new NodeProcess(settings).start());
     }
   }

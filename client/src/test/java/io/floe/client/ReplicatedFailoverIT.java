@@ -49,7 +49,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * assignment. The killed node is started again and catches up as a follower. Afterwards every
  * acknowledged write must be there with its value, and nothing that was never written.
  */
-@Timeout(600)
+@Timeout(1200)
 class ReplicatedFailoverIT {
   private static final String CLUSTER = "failover-it";
   private static final String TABLE = "ha.ledger";
@@ -77,6 +77,9 @@ class ReplicatedFailoverIT {
       settings.put(ClusterSettings.LEASE_TTL, "10s");
       settings.put(ClusterSettings.STATUS_INTERVAL, "100ms");
       settings.put("wal.flush-interval", "50ms");
+      // Frequent snapshots keep each manifest's ranges and tail short: what a follower's fill
+      // and a promotion read from S3 (with the default 256 MiB, thousands of small objects).
+      settings.put("snapshot.wal-bytes", "1MiB");
       nodes.put(id, new NodeProcess(settings).start());
     }
   }

@@ -23,8 +23,8 @@ import java.util.Map;
  */
 public final class NodeProcess implements AutoCloseable {
   /**
-   * The data node's entry point, named rather than referenced: test-support sits below the
-   * modules whose tests start nodes, and the class comes from their class path.
+   * The data node's entry point, named rather than referenced: test-support sits below the modules
+   * whose tests start nodes, and the class comes from their class path.
    */
   public static final String MAIN_CLASS = "io.floe.dataplane.DataNode";
 
