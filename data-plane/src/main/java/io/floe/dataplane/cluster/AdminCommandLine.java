@@ -43,8 +43,11 @@ final class AdminCommandLine {
             --nodes A,B,C         node ids to place the replicas on (required)
             --partitions P        number of partitions (default 1)
             --replicas R          replicas per partition (default 1)
-            --durability MODE     memory or s3 (default memory)
+            --durability MODE     memory, replicated or s3 (default memory)
         move-leader   makes a node holding a replica of a partition its leader in the next term
+                      (a table of 2+ replicas: prepare that term on the replicas first, or
+                      hand over; without it the old leader may acknowledge writes the new one
+                      never sees — replication.md §7)
             --tid N               the table id (required)
             --partition P         the partition (required)
             --node ID             the new leader (required)
