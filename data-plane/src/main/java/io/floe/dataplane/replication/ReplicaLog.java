@@ -183,12 +183,12 @@ public final class ReplicaLog {
     return verifiedTerm;
   }
 
-  /** This replica's log was checked against the log of {@code term}, which began after start. */
-  synchronized void verified(long term, long start) {
+  /** This replica's log was checked against the log of {@code term}. */
+  synchronized void verified(long term) {
     verifiedTerm = term;
   }
 
-  synchronized void heardFromLeader(long term, long offset) {
+  synchronized void heardFromLeader(long offset) {
     leaderOffset = Math.max(leaderOffset, offset);
   }
 
@@ -212,7 +212,7 @@ public final class ReplicaLog {
    */
   public synchronized void lead(long term, long startOffset, List<String> followerNodes) {
     if (!leading || this.term != term) {
-      failWaiting(null);
+      failWaiting();
       commitOffset = Math.min(commitOffset, appliedOffset);
       this.termStart = startOffset;
       followers.clear();
@@ -456,14 +456,12 @@ public final class ReplicaLog {
     return out;
   }
 
-  private void failWaiting(RuntimeException cause) {
-    List<CompletableFuture<Void>> failed = drainWaiting();
-    RuntimeException why =
-        cause != null
-            ? cause
-            : new FencedException(
-                "partition " + partition + ": a new term began before a majority applied", term);
-    failed.forEach(f -> f.completeExceptionally(why));
+  /** A new term began: writes of the old one still waiting for a majority never get it. */
+  private void failWaiting() {
+    FencedException why =
+        new FencedException(
+            "partition " + partition + ": a new term began before a majority applied", term);
+    drainWaiting().forEach(f -> f.completeExceptionally(why));
   }
 
   /** Where the leader is with one follower. */

@@ -87,7 +87,7 @@ final class ReplicationReceiver {
         }
         return result(b, check, b.term(), p.offset());
       }
-      log.verified(b.term(), b.termStart());
+      log.verified(b.term());
     }
     if (b.reload()) {
       replication.refill(p, b.term());
@@ -106,7 +106,7 @@ final class ReplicationReceiver {
       p.applyReplicated(e.offset(), e.term(), e.timestamp(), e.delete(), e.key(), e.row());
     }
     log.shipped(Math.min(b.shippedOffset(), p.offset()));
-    log.heardFromLeader(b.term(), Math.max(b.prevOffset(), p.offset()));
+    log.heardFromLeader(Math.max(b.prevOffset(), p.offset()));
     return result(b, AppendCode.OK, b.term(), p.offset());
   }
 
