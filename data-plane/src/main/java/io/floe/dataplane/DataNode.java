@@ -13,6 +13,7 @@ import io.floe.dataplane.wal.WalSinks;
 import io.floe.storage.cluster.NodeRegistration;
 import io.floe.storage.meta.MetaStore;
 import io.floe.storage.meta.etcd.EtcdMetaStore;
+import io.netty.channel.EventLoopGroup;
 import java.net.InetSocketAddress;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
@@ -57,9 +58,11 @@ public final class DataNode implements AutoCloseable {
           new TableHosting(tables, budget, sinks, durability.replicaLoader(), durability.loading());
       durability.scheduleSnapshots(tables::all, config.properties());
     }
+    EventLoopGroup io = DataServer.ioLoops(config.ioThreads());
     this.replication =
         new Replication(
             config.nodeId(),
+            io,
             ReplicationSettings.from(config.properties()),
             durability == null ? null : durability.shipper(),
             tables);
@@ -70,7 +73,7 @@ public final class DataNode implements AutoCloseable {
         DataServer.start(
             new InetSocketAddress(config.listenHost(), config.listenPort()),
             processor,
-            config.ioThreads(),
+            io,
             config.maxPendingPerConnection(),
             config.maxInflightFrameBytes());
     this.endpoint = config.advertisedEndpoint(server.port());
@@ -176,8 +179,8 @@ public final class DataNode implements AutoCloseable {
     if (metaStore != null) {
       metaStore.close();
     }
-    server.close();
     replication.close();
+    server.close();
     sinks.close();
     if (durability != null) {
       durability.close();

@@ -20,25 +20,29 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The one connection from this node to one peer (replication.md §3), carrying the appends of every
- * partition this node leads with a follower there. A sender thread gathers a block per partition
- * that has something to send (entries, a reload notice or a heartbeat) into one APPEND frame and
- * writes it without waiting for earlier answers, up to {@code replication.max-inflight-bytes}
- * unanswered; answers are applied on the connection's event loop, in order.
+ * partition this node leads with a follower there. Everything runs on one event loop of the node's
+ * I/O threads, the one the connection is registered on: a write marks its partition dirty and
+ * queues one send round there (however many writes come before it runs, one round sends them all,
+ * in one APPEND frame of a block per partition); the round writes without waiting for earlier
+ * answers, up to {@code replication.max-inflight-bytes} unanswered; answers are applied on the same
+ * loop, in order. No thread of its own: a write costs a task on a loop, not a thread's wake-up.
  *
  * <p>A connection that breaks is opened again with back-off; every cursor on it then starts over
  * from what the follower reports.
@@ -49,26 +53,32 @@ final class PeerLink implements AutoCloseable {
   private final String localNode;
   private final String peerNode;
   private final ReplicationSettings settings;
-  private final EventLoopGroup group;
+  private final EventLoop loop;
   private final Replicator owner;
   private final Set<ReplicaLog> logs = ConcurrentHashMap.newKeySet();
 
   /**
-   * Logs with something new to send since the sender last looked: a write touches one partition, so
-   * a round visits those, not every partition on the link; a full pass runs only for heartbeats.
+   * Logs with something new to send since the last round: a write touches one partition, so a round
+   * visits those, not every partition on the link; a full pass runs only for heartbeats.
    */
   private final Set<ReplicaLog> dirty = ConcurrentHashMap.newKeySet();
 
-  private long lastFullPassNanos;
-  private final Map<Integer, Sent> inflight = new ConcurrentHashMap<>();
-  private final AtomicLong inflightBytes = new AtomicLong();
+  /** A round is queued on the loop and has not started yet. */
+  private final AtomicBoolean queued = new AtomicBoolean();
+
   private final Backoff backoff;
-  private final Thread sender;
+  private final ScheduledFuture<?> heartbeats;
 
   private volatile String endpoint;
-  private volatile Channel channel;
   private volatile boolean closed;
-  private volatile boolean woken;
+
+  // ---- on the loop only ----
+  private final ArrayDeque<Sent> inflight = new ArrayDeque<>();
+  private long inflightBytes;
+  private long lastFullPassNanos;
+  private Channel channel;
+  private boolean connecting;
+  private long reconnectAtNanos;
   private int nextRequestId;
   private boolean failing;
 
@@ -83,12 +93,11 @@ final class PeerLink implements AutoCloseable {
     this.peerNode = peerNode;
     this.endpoint = endpoint;
     this.settings = settings;
-    this.group = group;
+    this.loop = group.next();
     this.owner = owner;
     this.backoff = new Backoff(settings.retry());
-    this.sender = new Thread(this::run, "floe-repl-" + localNode + "-to-" + peerNode);
-    sender.setDaemon(true);
-    sender.start();
+    long half = Math.max(1, settings.heartbeat().toNanos() / 2);
+    this.heartbeats = loop.scheduleAtFixedRate(this::round, half, half, TimeUnit.NANOSECONDS);
   }
 
   String peerNode() {
@@ -99,10 +108,12 @@ final class PeerLink implements AutoCloseable {
   void endpoint(String newEndpoint) {
     if (!newEndpoint.equals(endpoint)) {
       endpoint = newEndpoint;
-      Channel c = channel;
-      if (c != null) {
-        c.close();
-      }
+      loop.execute(
+          () -> {
+            if (channel != null) {
+              channel.close();
+            }
+          });
     }
   }
 
@@ -128,35 +139,39 @@ final class PeerLink implements AutoCloseable {
     wake();
   }
 
-  /** Something may be ready to send. */
-  void wake() {
-    if (!woken) {
-      woken = true;
-      LockSupport.unpark(sender);
+  /** Something may be ready to send: one round is queued, however many ask. */
+  private void wake() {
+    if (!queued.get() && queued.compareAndSet(false, true)) {
+      try {
+        loop.execute(this::queuedRound);
+      } catch (RejectedExecutionException e) {
+        queued.set(false); // the loop is shutting down with the node
+      }
     }
   }
 
-  // ---- the sender thread -------------------------------------------------------------------
+  private void queuedRound() {
+    queued.set(false);
+    round();
+  }
 
-  private void run() {
-    long heartbeatNanos = settings.heartbeat().toNanos();
-    while (!closed) {
-      woken = false;
-      try {
-        Channel c = channel;
-        if (c == null || !c.isActive()) {
-          if (!logs.isEmpty()) {
-            connect();
-          }
-        } else {
-          sendWhatIsDue(c, heartbeatNanos);
+  // ---- on the loop ---------------------------------------------------------------------------
+
+  private void round() {
+    if (closed) {
+      return;
+    }
+    try {
+      Channel c = channel;
+      if (c == null || !c.isActive()) {
+        if (!logs.isEmpty() && !connecting && System.nanoTime() - reconnectAtNanos >= 0) {
+          connect();
         }
-      } catch (RuntimeException e) {
-        LOG.warn("replication to {} ({}): {}", peerNode, endpoint, e.toString());
+      } else {
+        sendWhatIsDue(c, settings.heartbeat().toNanos());
       }
-      if (!woken) {
-        LockSupport.parkNanos(this, heartbeatNanos / 2);
-      }
+    } catch (RuntimeException e) {
+      LOG.warn("replication to {} ({}): {}", peerNode, endpoint, e.toString());
     }
   }
 
@@ -165,45 +180,61 @@ final class PeerLink implements AutoCloseable {
     int colon = target.lastIndexOf(':');
     if (colon <= 0) {
       // The peer is not registered (yet): its endpoint comes with the next assignment change.
-      LockSupport.parkNanos(this, backoff.next().toNanos());
+      retryLater();
       return;
     }
-    ChannelFuture connecting =
-        new Bootstrap()
-            .group(group)
-            .channel(Transport.socketChannel())
-            .option(ChannelOption.TCP_NODELAY, true)
-            .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 2_000)
-            .handler(
-                new ChannelInitializer<SocketChannel>() {
-                  @Override
-                  protected void initChannel(SocketChannel ch) {
-                    ch.pipeline().addLast(new FrameDecoder(), new AnswerHandler());
-                  }
-                })
-            .connect(target.substring(0, colon), Integer.parseInt(target.substring(colon + 1)))
-            .awaitUninterruptibly();
-    if (!connecting.isSuccess()) {
+    connecting = true;
+    new Bootstrap()
+        .group(loop)
+        .channel(Transport.socketChannel())
+        .option(ChannelOption.TCP_NODELAY, true)
+        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 2_000)
+        .handler(
+            new ChannelInitializer<SocketChannel>() {
+              @Override
+              protected void initChannel(SocketChannel ch) {
+                ch.pipeline().addLast(new FrameDecoder(), new AnswerHandler());
+              }
+            })
+        .connect(target.substring(0, colon), Integer.parseInt(target.substring(colon + 1)))
+        .addListener((ChannelFuture f) -> connected(f, target));
+  }
+
+  private void connected(ChannelFuture f, String target) {
+    connecting = false;
+    if (!f.isSuccess()) {
       if (!failing) {
         failing = true;
         LOG.warn(
             "cannot connect to {} at {} for replication: {}",
             peerNode,
             target,
-            String.valueOf(connecting.cause()));
+            String.valueOf(f.cause()));
       }
-      LockSupport.parkNanos(this, backoff.next().toNanos());
+      retryLater();
+      return;
+    }
+    if (closed) {
+      f.channel().close();
       return;
     }
     inflight.clear();
-    inflightBytes.set(0);
+    inflightBytes = 0;
     logs.forEach(l -> l.resetCursor(peerNode));
-    channel = connecting.channel();
+    channel = f.channel();
     backoff.reset();
     if (failing) {
       failing = false;
       LOG.info("replication to {} at {} connected again", peerNode, target);
     }
+    dirty.addAll(logs);
+    round();
+  }
+
+  private void retryLater() {
+    long delay = backoff.next().toNanos();
+    reconnectAtNanos = System.nanoTime() + delay;
+    loop.schedule(this::round, delay, TimeUnit.NANOSECONDS);
   }
 
   private void sendWhatIsDue(Channel c, long heartbeatNanos) {
@@ -215,11 +246,12 @@ final class PeerLink implements AutoCloseable {
     List<ReplicaLog> candidates = new ArrayList<>(fullPass ? logs : dirty);
     dirty.removeAll(candidates);
     int next = 0;
+    boolean wrote = false;
     while (next < candidates.size() && !closed) {
-      if (inflightBytes.get() >= settings.maxInflightBytes()) {
-        // The rest waits for answers, which wake the sender again.
+      if (inflightBytes >= settings.maxInflightBytes()) {
+        // The rest waits for answers, which start another round.
         dirty.addAll(candidates.subList(next, candidates.size()));
-        return;
+        break;
       }
       List<AppendBlock> blocks = new ArrayList<>();
       List<ReplicaLog> owners = new ArrayList<>();
@@ -251,26 +283,32 @@ final class PeerLink implements AutoCloseable {
       RequestCodec.encode(new Append(localNode, blocks), frame);
       Frames.finish(frame);
       long size = frame.readableBytes();
-      inflight.put(id, new Sent(owners, size));
-      inflightBytes.addAndGet(size);
-      c.writeAndFlush(frame);
+      inflight.add(new Sent(id, owners, size));
+      inflightBytes += size;
+      c.write(frame, c.voidPromise());
+      wrote = true;
     }
-    if (!dirty.isEmpty()) {
-      woken = true; // go round again at once
+    if (wrote) {
+      c.flush();
+    }
+    if (!dirty.isEmpty() && inflightBytes < settings.maxInflightBytes()) {
+      wake(); // more than a frame's worth: go round again after what the loop has waiting
     }
   }
 
-  /** Answers of the peer, in order, on the connection's event loop. */
+  /** Answers of the peer, in order, on the loop. */
   private final class AnswerHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
       Frame frame = (Frame) msg;
       try {
-        Sent sent = inflight.remove(frame.requestId());
-        if (sent == null) {
-          return;
+        Sent sent = inflight.peek();
+        if (sent == null || sent.id != frame.requestId()) {
+          throw new IllegalStateException(
+              "answer " + frame.requestId() + " out of order (expected " + sent + ")");
         }
-        inflightBytes.addAndGet(-sent.bytes);
+        inflight.poll();
+        inflightBytes -= sent.bytes;
         Response response = ResponseCodec.decode(Opcode.APPEND, frame.opcode(), frame.body());
         if (response instanceof Response.AppendResults results) {
           List<AppendResult> list = results.results();
@@ -297,20 +335,26 @@ final class PeerLink implements AutoCloseable {
       } finally {
         frame.release();
       }
-      wake();
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+      if (!dirty.isEmpty()) {
+        wake();
+      }
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
       if (channel == ctx.channel()) {
         channel = null;
+        inflight.clear();
+        inflightBytes = 0;
+        if (!closed) {
+          LOG.info("replication connection to {} closed", peerNode);
+          retryLater();
+        }
       }
-      inflight.clear();
-      inflightBytes.set(0);
-      if (!closed) {
-        LOG.info("replication connection to {} closed", peerNode);
-      }
-      wake();
     }
 
     @Override
@@ -323,17 +367,18 @@ final class PeerLink implements AutoCloseable {
   @Override
   public void close() {
     closed = true;
-    LockSupport.unpark(sender);
-    Channel c = channel;
-    if (c != null) {
-      c.close();
-    }
+    heartbeats.cancel(false);
     try {
-      sender.join(TimeUnit.SECONDS.toMillis(2));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+      loop.execute(
+          () -> {
+            if (channel != null) {
+              channel.close();
+            }
+          });
+    } catch (RejectedExecutionException e) {
+      // The node's I/O threads are already down, and every connection with them.
     }
   }
 
-  private record Sent(List<ReplicaLog> owners, long bytes) {}
+  private record Sent(int id, List<ReplicaLog> owners, long bytes) {}
 }

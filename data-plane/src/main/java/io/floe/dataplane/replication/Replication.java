@@ -15,6 +15,7 @@ import io.floe.dataplane.table.HostedTable;
 import io.floe.dataplane.table.TableRegistry;
 import io.floe.dataplane.wal.WalShipper;
 import io.floe.dataplane.wal.WalSink;
+import io.netty.channel.EventLoopGroup;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -55,15 +56,20 @@ public final class Replication implements AutoCloseable {
   private final ScheduledExecutorService timer;
 
   /**
+   * @param io the node's I/O threads, where the connections to followers run
    * @param shipper the node's WAL shipper, or null without S3
    */
   public Replication(
-      String nodeId, ReplicationSettings settings, WalShipper shipper, TableRegistry registry) {
+      String nodeId,
+      EventLoopGroup io,
+      ReplicationSettings settings,
+      WalShipper shipper,
+      TableRegistry registry) {
     this.nodeId = nodeId;
     this.settings = settings;
     this.shipper = shipper;
     this.registry = registry;
-    this.replicator = new Replicator(nodeId, settings, this::onDeposed);
+    this.replicator = new Replicator(nodeId, io, settings, this::onDeposed);
     this.receiver = new ReplicationReceiver(registry, this);
     this.timer =
         Executors.newSingleThreadScheduledExecutor(

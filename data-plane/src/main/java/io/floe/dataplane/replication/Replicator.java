@@ -1,10 +1,8 @@
 package io.floe.dataplane.replication;
 
-import io.floe.core.protocol.Transport;
 import io.netty.channel.EventLoopGroup;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.function.ObjLongConsumer;
 
 /**
@@ -23,15 +21,19 @@ public final class Replicator implements AutoCloseable {
   private final ObjLongConsumer<ReplicaLog> onDeposed;
 
   /**
+   * @param group the node's I/O threads, shared with the server (not shut down here)
    * @param onDeposed called (on a network thread) when a follower answers with a newer term: the
    *     partition of that log is no longer led here
    */
   public Replicator(
-      String localNode, ReplicationSettings settings, ObjLongConsumer<ReplicaLog> onDeposed) {
+      String localNode,
+      EventLoopGroup group,
+      ReplicationSettings settings,
+      ObjLongConsumer<ReplicaLog> onDeposed) {
     this.localNode = localNode;
+    this.group = group;
     this.settings = settings;
     this.onDeposed = onDeposed;
-    this.group = Transport.eventLoops("floe-repl-" + localNode, 1);
   }
 
   public ReplicationSettings settings() {
@@ -114,6 +116,5 @@ public final class Replicator implements AutoCloseable {
     peers.values().forEach(PeerLink::close);
     peers.clear();
     routes.clear();
-    group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
   }
 }

@@ -50,6 +50,11 @@ public final class DataServer implements AutoCloseable {
     this.inflightFrames = inflightFrames;
   }
 
+  /** The node's I/O threads: its connections, served and opened (replication), share them. */
+  public static EventLoopGroup ioLoops(int ioThreads) {
+    return Transport.eventLoops("floe-io", ioThreads);
+  }
+
   /** Binds and starts serving; port 0 picks a free port (see {@link #port()}). */
   public static DataServer start(
       InetSocketAddress address,
@@ -57,9 +62,21 @@ public final class DataServer implements AutoCloseable {
       int ioThreads,
       int maxPending,
       long maxInflightFrameBytes) {
+    return start(address, processor, ioLoops(ioThreads), maxPending, maxInflightFrameBytes);
+  }
+
+  /**
+   * Binds and starts serving on {@code workers} (from {@link #ioLoops}), which it shuts down when
+   * closed.
+   */
+  public static DataServer start(
+      InetSocketAddress address,
+      RequestProcessor processor,
+      EventLoopGroup workers,
+      int maxPending,
+      long maxInflightFrameBytes) {
     InflightFrameBudget inflightFrames = new InflightFrameBudget(maxInflightFrameBytes);
     EventLoopGroup boss = Transport.eventLoops("floe-accept", 1);
-    EventLoopGroup workers = Transport.eventLoops("floe-io", ioThreads);
     ServerBootstrap bootstrap =
         new ServerBootstrap()
             .group(boss, workers)

@@ -12,11 +12,14 @@ import io.floe.core.table.Durability;
 import io.floe.core.table.Row;
 import io.floe.dataplane.partition.MemoryBudget;
 import io.floe.dataplane.partition.Partition;
+import io.floe.dataplane.server.DataServer;
 import io.floe.dataplane.table.HostedTable;
 import io.floe.dataplane.table.TableRegistry;
 import io.floe.dataplane.testing.IdNameTable;
+import io.netty.channel.EventLoopGroup;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -29,12 +32,13 @@ class ReplicationReceiverTest {
   private final MemoryBudget budget = new MemoryBudget(16 << 20);
   private final TableRegistry registry = new TableRegistry();
   private final AtomicInteger refills = new AtomicInteger();
+  private final EventLoopGroup io = DataServer.ioLoops(1);
   private Replication replication;
   private Partition follower;
 
   @BeforeEach
   void setUp() {
-    replication = new Replication("f", ReplicationSettings.defaults(), null, registry);
+    replication = new Replication("f", io, ReplicationSettings.defaults(), null, registry);
     replication.configure(
         Runnable::run,
         (table, partition) -> {
@@ -60,6 +64,7 @@ class ReplicationReceiverTest {
   @AfterEach
   void tearDown() {
     replication.close();
+    io.shutdownGracefully(0, 1, TimeUnit.SECONDS);
   }
 
   private static ReplicatedEntry put(long offset, long term, long id) {
