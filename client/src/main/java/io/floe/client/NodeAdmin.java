@@ -73,6 +73,11 @@ public final class NodeAdmin implements AutoCloseable {
     return endpoint;
   }
 
+  /** Asks the node whether it answers (the control plane's heartbeat). */
+  public void ping() {
+    call(new Request.Ping());
+  }
+
   /**
    * Moves the node's replica of {@code table}/{@code pid} to {@code term} (if below) and stops it
    * taking writes or older appends; answers what it holds, for choosing the new leader (§7.1).

@@ -11,7 +11,9 @@ package io.floe.storage.meta;
  * /floe/{cluster}/nodes/{node}                      node registration, under the node's lease
  * /floe/{cluster}/status/{node}/{tid}/{pid}         a node's report on one partition, under lease
  * /floe/{cluster}/config/{name}                     cluster settings (auto_failover, …)
- * /floe/{cluster}/ops/{id}                          long-running operations
+ * /floe/{cluster}/dropped/{tid}                     a dropped table's definition (restorable)
+ * /floe/{cluster}/ops/{id}                          long-running operations (id zero-padded)
+ * /floe/{cluster}/seq/{name}                        counters (table ids, operation ids)
  * /floe/{cluster}/jobs/{id}                         backup and restore jobs
  * /floe/{cluster}/schedules/{name}                  backup schedules
  * /floe/{cluster}/election/{name}                   leader elections (control plane)
@@ -95,12 +97,31 @@ public final class MetaKeys {
     return configPrefix() + segment("config name", name);
   }
 
+  public String droppedPrefix() {
+    return base + "dropped/";
+  }
+
+  /** A dropped table, by its table id (names may be reused; ids never are). */
+  public String dropped(long tableId) {
+    return droppedPrefix() + nonNegative("table id", tableId);
+  }
+
+  /** A counter that only grows (table ids, operation ids), as a decimal string. */
+  public String sequence(String name) {
+    return base + "seq/" + segment("sequence name", name);
+  }
+
   public String operationsPrefix() {
     return base + "ops/";
   }
 
   public String operation(String id) {
     return operationsPrefix() + segment("operation id", id);
+  }
+
+  /** Operation {@code id}, zero-padded so that a prefix read lists operations in id order. */
+  public String operation(long id) {
+    return operation(String.format("%012d", nonNegative("operation id", id)));
   }
 
   public String jobsPrefix() {

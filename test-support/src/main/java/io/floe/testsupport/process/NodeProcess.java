@@ -30,6 +30,8 @@ public final class NodeProcess implements AutoCloseable {
 
   private static final Duration SIGNAL_TIMEOUT = Duration.ofSeconds(5);
 
+  private final String mainClass;
+  private final String portSetting;
   private final Map<String, String> settings;
   private final List<String> jvmArgs;
   private final int port;
@@ -46,6 +48,19 @@ public final class NodeProcess implements AutoCloseable {
    *     {@code -Dlogback.configurationFile=...}
    */
   public NodeProcess(Map<String, String> settings, List<String> jvmArgs) {
+    this(MAIN_CLASS, "node.listen-port", settings, jvmArgs);
+  }
+
+  /**
+   * Another Floe process taking {@code --key=value} settings (a control plane: {@code
+   * io.floe.controlplane.ControlPlaneApp} with {@code micronaut.server.port}).
+   *
+   * @param portSetting the setting that names the port it listens on
+   */
+  public NodeProcess(
+      String mainClass, String portSetting, Map<String, String> settings, List<String> jvmArgs) {
+    this.mainClass = mainClass;
+    this.portSetting = portSetting;
     this.settings = settings;
     this.jvmArgs = List.copyOf(jvmArgs);
     this.port = freePort();
@@ -76,8 +91,8 @@ public final class NodeProcess implements AutoCloseable {
     cmd.addAll(jvmArgs);
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
-    cmd.add(MAIN_CLASS);
-    cmd.add("--node.listen-port=" + port);
+    cmd.add(mainClass);
+    cmd.add("--" + portSetting + "=" + port);
     settings.forEach((k, v) -> cmd.add("--" + k + "=" + v));
     try {
       process =

@@ -1,0 +1,237 @@
+package io.floe.controlplane;
+
+import io.floe.controlplane.ControlException.Problem;
+import io.floe.controlplane.cluster.ClusterView;
+import io.floe.controlplane.cluster.NodeLinks;
+import io.floe.controlplane.failover.Failover;
+import io.floe.controlplane.failover.NodeMonitor;
+import io.floe.controlplane.ops.ChangeLeader;
+import io.floe.controlplane.ops.OperationEngine;
+import io.floe.controlplane.ops.OperationStore;
+import io.floe.controlplane.ops.ReAddReplica;
+import io.floe.controlplane.tables.TableService;
+import io.floe.storage.meta.LeaderElection;
+import io.floe.storage.meta.Leadership;
+import io.floe.storage.meta.Lease;
+import io.floe.storage.meta.MetaKeys;
+import io.floe.storage.meta.MetaStore;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One control-plane replica, without its HTTP layer: it campaigns in etcd ({@code
+ * election/control-plane}) and, while it leads, runs the failure detector, automatic failover and
+ * the operations. Every replica answers reads from etcd; writes need the leader ({@link
+ * #requireLeader}). It holds no state of its own: a replica that takes over reads everything from
+ * etcd and resumes the operations where they stand.
+ */
+public final class ControlPlane implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ControlPlane.class);
+  static final Duration LEASE_TTL = Duration.ofSeconds(3);
+
+  private final ControlPlaneSettings settings;
+  private final MetaStore store;
+  private final MetaKeys keys;
+  private final NodeLinks links;
+  private final NodeMonitor monitor;
+  private final OperationStore opStore;
+  private final OperationEngine engine;
+  private final ClusterConfig config;
+  private final TableService tables;
+  private final Failover failover;
+  private final LeaderElection election;
+  private final ScheduledExecutorService heartbeats;
+  private final ExecutorService pings;
+  private volatile Leadership leadership;
+  private volatile CompletableFuture<Leadership> campaign;
+  private volatile Lease lease;
+  private volatile boolean closed;
+
+  public ControlPlane(ControlPlaneSettings settings, MetaStore store) {
+    this.settings = settings;
+    this.store = store;
+    this.keys = MetaKeys.forCluster(settings.cluster());
+    this.links = new NodeLinks(settings.deadAfter());
+    AtomicInteger n = new AtomicInteger();
+    this.pings =
+        Executors.newCachedThreadPool(
+            r -> {
+              Thread t = new Thread(r, "floe-ping-" + n.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
+    this.monitor = new NodeMonitor(links, pings, System::nanoTime, settings.deadAfter());
+    this.opStore = new OperationStore(store, keys, System::currentTimeMillis);
+    this.config = new ClusterConfig(store, keys);
+    this.tables = new TableService(store, keys, System::currentTimeMillis);
+    NodeLinks opLinks = new NodeLinks(Duration.ofSeconds(10));
+    this.engine =
+        new OperationEngine(
+            opStore,
+            List.of(
+                new ChangeLeader(store, keys, opLinks, monitor::alive, System::currentTimeMillis),
+                new ReAddReplica(store, keys, System::currentTimeMillis)),
+            this::leading,
+            System::currentTimeMillis,
+            settings.operationThreads());
+    this.failover = new Failover(store, keys, monitor, engine, opStore, config);
+    this.election = store.election(keys.election("control-plane"));
+    this.heartbeats =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "floe-heartbeat");
+              t.setDaemon(true);
+              return t;
+            });
+  }
+
+  /** Starts campaigning; the heartbeat runs while leading. */
+  public ControlPlane start() {
+    campaign();
+    long period = settings.heartbeatInterval().toMillis();
+    heartbeats.scheduleWithFixedDelay(this::heartbeat, period, period, TimeUnit.MILLISECONDS);
+    return this;
+  }
+
+  private void campaign() {
+    if (closed) {
+      return;
+    }
+    try {
+      Lease l = store.grantLease(LEASE_TTL);
+      lease = l;
+      campaign = election.campaign(settings.advertisedUrl(), l, this::lost);
+      campaign.whenComplete(
+          (won, error) -> {
+            if (error != null) {
+              if (!closed) {
+                LOG.warn("campaign failed: {}; trying again", error.toString());
+                heartbeats.schedule(this::campaign, 1, TimeUnit.SECONDS);
+              }
+              return;
+            }
+            monitor.reset();
+            leadership = won;
+            LOG.info(
+                "{} leads the control plane of cluster {}",
+                settings.advertisedUrl(),
+                settings.cluster());
+            engine.wake();
+          });
+    } catch (RuntimeException e) {
+      LOG.warn("cannot campaign ({}); trying again", e.toString());
+      heartbeats.schedule(this::campaign, 1, TimeUnit.SECONDS);
+    }
+  }
+
+  private void lost() {
+    LOG.warn("{} lost the control plane's leadership", settings.advertisedUrl());
+    leadership = null;
+    Lease l = lease;
+    if (l != null) {
+      try {
+        l.close();
+      } catch (Exception e) {
+        LOG.debug("closing a lost lease: {}", e.toString());
+      }
+    }
+    heartbeats.schedule(this::campaign, 100, TimeUnit.MILLISECONDS);
+  }
+
+  private void heartbeat() {
+    if (!leading()) {
+      return;
+    }
+    try {
+      failover.heartbeat();
+    } catch (RuntimeException e) {
+      LOG.warn("heartbeat: {}", e.toString());
+    }
+  }
+
+  public boolean leading() {
+    Leadership l = leadership;
+    return l != null && l.isHeld() && !closed;
+  }
+
+  /** The leader's base URL, if one is elected. */
+  public Optional<String> leader() {
+    if (leading()) {
+      return Optional.of(settings.advertisedUrl());
+    }
+    try {
+      return election.leader();
+    } catch (RuntimeException e) {
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * @throws ControlException {@code NOT_LEADER} naming the leader, when this replica does not lead
+   */
+  public void requireLeader() {
+    if (!leading()) {
+      String leader = leader().orElse(null);
+      throw new ControlException(
+          Problem.NOT_LEADER,
+          leader == null
+              ? "no control plane leads right now; try again in a few seconds"
+              : "this control plane does not lead; send writes to " + leader,
+          leader);
+    }
+  }
+
+  public ControlPlaneSettings settings() {
+    return settings;
+  }
+
+  public ClusterView view() {
+    return ClusterView.read(store, keys);
+  }
+
+  public TableService tables() {
+    return tables;
+  }
+
+  public OperationEngine engine() {
+    return engine;
+  }
+
+  public OperationStore operations() {
+    return opStore;
+  }
+
+  public ClusterConfig config() {
+    return config;
+  }
+
+  public NodeMonitor monitor() {
+    return monitor;
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    heartbeats.shutdownNow();
+    engine.close();
+    CompletableFuture<Leadership> c = campaign;
+    if (c != null) {
+      c.cancel(true);
+    }
+    Leadership l = leadership;
+    if (l != null && l.isHeld()) {
+      l.resign();
+    }
+    pings.shutdownNow();
+    links.close();
+  }
+}

@@ -1,0 +1,53 @@
+package io.floe.controlplane.cluster;
+
+import io.floe.client.NodeAdmin;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+
+/**
+ * The control plane's connections to data nodes (one per endpoint, shared by every thread), for
+ * heartbeats and for the replication primitives operations call. A call that fails drops its
+ * connection, so the next one connects afresh.
+ */
+public final class NodeLinks implements AutoCloseable {
+  private final Duration timeout;
+  private final Map<String, NodeAdmin> links = new ConcurrentHashMap<>();
+
+  public NodeLinks(Duration timeout) {
+    this.timeout = timeout;
+  }
+
+  /**
+   * Runs {@code call} on the connection to {@code endpoint}, connecting first when needed.
+   *
+   * @throws RuntimeException the client's exception when the node cannot be reached or refuses
+   */
+  public <T> T call(String endpoint, Function<NodeAdmin, T> call) {
+    NodeAdmin admin = links.get(endpoint);
+    if (admin == null) {
+      NodeAdmin fresh = NodeAdmin.connect(endpoint, timeout);
+      admin = links.putIfAbsent(endpoint, fresh);
+      if (admin == null) {
+        admin = fresh;
+      } else {
+        fresh.close();
+      }
+    }
+    try {
+      return call.apply(admin);
+    } catch (RuntimeException e) {
+      if (links.remove(endpoint, admin)) {
+        admin.close();
+      }
+      throw e;
+    }
+  }
+
+  @Override
+  public void close() {
+    links.values().forEach(NodeAdmin::close);
+    links.clear();
+  }
+}

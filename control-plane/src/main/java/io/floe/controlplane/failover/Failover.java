@@ -1,0 +1,109 @@
+package io.floe.controlplane.failover;
+
+import io.floe.controlplane.ClusterConfig;
+import io.floe.controlplane.cluster.ClusterView;
+import io.floe.controlplane.cluster.ClusterView.Assigned;
+import io.floe.controlplane.ops.OpType;
+import io.floe.controlplane.ops.Operation;
+import io.floe.controlplane.ops.OperationEngine;
+import io.floe.controlplane.ops.OperationStore;
+import io.floe.core.partition.PartitionRole;
+import io.floe.storage.catalog.CatalogTable;
+import io.floe.storage.cluster.PartitionAssignment;
+import io.floe.storage.cluster.PartitionReport;
+import io.floe.storage.meta.MetaKeys;
+import io.floe.storage.meta.MetaStore;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Automatic failover (issue 10 §3): with {@code auto_failover} on, every partition whose leader is
+ * dead, or stands by after a restart (replication.md §7.4), gets a {@code ChangeLeader} operation,
+ * and every replica on a node that came back gets a {@code ReAddReplica} that follows its catch-up.
+ * It reconciles rather than reacts: each pass compares the desired state with what the detector and
+ * the nodes say, so a control plane that took over mid-way finds the same work.
+ */
+public final class Failover {
+  private static final Logger LOG = LoggerFactory.getLogger(Failover.class);
+
+  private final MetaStore store;
+  private final MetaKeys keys;
+  private final NodeMonitor monitor;
+  private final OperationEngine engine;
+  private final OperationStore ops;
+  private final ClusterConfig config;
+
+  public Failover(
+      MetaStore store,
+      MetaKeys keys,
+      NodeMonitor monitor,
+      OperationEngine engine,
+      OperationStore ops,
+      ClusterConfig config) {
+    this.store = store;
+    this.keys = keys;
+    this.monitor = monitor;
+    this.engine = engine;
+    this.ops = ops;
+    this.config = config;
+  }
+
+  /** One heartbeat of the leader: detect, then start what the changes call for. */
+  public void heartbeat() {
+    ClusterView view = ClusterView.read(store, keys);
+    List<NodeMonitor.Change> changes = monitor.tick(view.nodes());
+    for (NodeMonitor.Change c : changes) {
+      LOG.warn("node {} is {}: {}", c.node(), c.alive() ? "alive" : "dead", c.why());
+    }
+    if (!config.autoFailover()) {
+      return;
+    }
+    List<Operation> open =
+        ops.all().stream().map(OperationStore.Stored::op).filter(o -> !o.status().ended()).toList();
+    for (Assigned assigned : view.allAssignments()) {
+      PartitionAssignment a = assigned.assignment();
+      Optional<CatalogTable> table = view.table(a.tableId());
+      if (table.isEmpty() || a.replicas().size() < 2) {
+        continue;
+      }
+      String name = table.get().fullName();
+      if (open.stream().anyMatch(o -> o.touches(name, a.partition()))) {
+        continue;
+      }
+      String why = leaderless(view, a);
+      if (why != null) {
+        engine.submit(
+            OpType.ChangeLeader,
+            name,
+            a.partition(),
+            monitor.alive(a.leader())
+                ? Map.of("reason", why)
+                : Map.of("dead", a.leader(), "reason", why));
+        continue;
+      }
+      for (NodeMonitor.Change c : changes) {
+        if (c.alive() && !c.node().equals(a.leader()) && a.replicaOn(c.node()).isPresent()) {
+          engine.submit(OpType.ReAddReplica, name, a.partition(), Map.of("endpoint", c.node()));
+        }
+      }
+    }
+  }
+
+  /** Why the partition has no serving leader, or null when it has one (or may soon). */
+  private String leaderless(ClusterView view, PartitionAssignment a) {
+    if (!monitor.alive(a.leader())) {
+      return "leader " + a.leader() + " is dead";
+    }
+    Optional<PartitionReport> r = view.report(a.leader(), a.tableId(), a.partition());
+    if (r.isPresent()
+        && r.get().term() == a.term()
+        && r.get().role() != PartitionRole.LEADER
+        && r.get().replication().map(p -> p.replicaState().equals("prepared")).orElse(false)) {
+      return "leader " + a.leader() + " restarted and stands by (its memory is gone)";
+    }
+    return null;
+  }
+}

@@ -1,0 +1,138 @@
+package io.floe.controlplane.failover;
+
+import io.floe.controlplane.cluster.NodeLinks;
+import io.floe.storage.cluster.NodeRegistration;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.function.LongSupplier;
+
+/**
+ * The leader's failure detector (DESIGN.md §8): pings every registered data node over the data
+ * protocol each heartbeat and declares a node dead when it has not answered for {@code deadAfter},
+ * or at once when its registration is gone (lease expired, node stopped) or names a new incarnation
+ * (it restarted and lost its memory). A false suspicion costs a leader change, never data: safety
+ * comes from fencing.
+ */
+public final class NodeMonitor {
+  private final NodeLinks links;
+  private final ExecutorService pings;
+  private final LongSupplier nanos;
+  private final long deadAfterNanos;
+  private final Map<String, Watched> watched = new ConcurrentHashMap<>();
+
+  public NodeMonitor(
+      NodeLinks links, ExecutorService pings, LongSupplier nanos, Duration deadAfter) {
+    this.links = links;
+    this.pings = pings;
+    this.nanos = nanos;
+    this.deadAfterNanos = deadAfter.toNanos();
+  }
+
+  /** A change of a node's liveness, found by {@link #tick}. */
+  public record Change(String node, boolean alive, String why) {}
+
+  private static final class Watched {
+    volatile NodeRegistration registration;
+    volatile long lastAnswerNanos;
+    volatile long deadSinceNanos;
+    volatile boolean pinging;
+    volatile boolean alive = true;
+    volatile String lastError = "";
+  }
+
+  /** Forgets every node: a new leadership starts with every registered node alive. */
+  public void reset() {
+    watched.clear();
+  }
+
+  public boolean alive(String node) {
+    Watched w = watched.get(node);
+    return w != null && w.alive;
+  }
+
+  /** Nodes believed alive now. */
+  public Set<String> aliveNodes() {
+    return watched.entrySet().stream()
+        .filter(e -> e.getValue().alive)
+        .map(Map.Entry::getKey)
+        .collect(java.util.stream.Collectors.toSet());
+  }
+
+  /**
+   * One heartbeat: pings each of {@code registered} (node id to registration) not already being
+   * pinged, and reports the liveness changes since the last tick.
+   */
+  public java.util.List<Change> tick(Map<String, NodeRegistration> registered) {
+    long now = nanos.getAsLong();
+    java.util.List<Change> changes = new java.util.ArrayList<>();
+    for (Map.Entry<String, Watched> e : watched.entrySet()) {
+      if (!registered.containsKey(e.getKey()) && e.getValue().alive) {
+        e.getValue().alive = false;
+        e.getValue().deadSinceNanos = now;
+        changes.add(
+            new Change(e.getKey(), false, "its registration is gone (lease expired or stopped)"));
+      }
+    }
+    for (NodeRegistration r : registered.values()) {
+      Watched w = watched.get(r.node());
+      if (w == null) {
+        w = new Watched();
+        w.registration = r;
+        w.lastAnswerNanos = now;
+        watched.put(r.node(), w);
+      } else if (w.registration.incarnation() != r.incarnation()) {
+        boolean wasAlive = w.alive;
+        w.registration = r;
+        if (wasAlive) {
+          // It restarted between two heartbeats: its replicas lost their memory.
+          changes.add(
+              new Change(r.node(), false, "it restarted (incarnation " + r.incarnation() + ")"));
+        }
+        w.alive = false;
+        w.deadSinceNanos = now;
+      }
+      Watched watch = w;
+      if (watch.alive && now - watch.lastAnswerNanos > deadAfterNanos) {
+        watch.alive = false;
+        watch.deadSinceNanos = now;
+        changes.add(
+            new Change(
+                r.node(),
+                false,
+                "no answer to heartbeats for "
+                    + Duration.ofNanos(now - watch.lastAnswerNanos).toMillis()
+                    + " ms"
+                    + (watch.lastError.isEmpty() ? "" : " (" + watch.lastError + ")")));
+      }
+      if (!watch.alive && watch.lastAnswerNanos > watch.deadSinceNanos) {
+        watch.alive = true;
+        changes.add(new Change(r.node(), true, "it answers again"));
+      }
+      if (!watch.pinging) {
+        watch.pinging = true;
+        String endpoint = r.endpoint();
+        pings.execute(
+            () -> {
+              try {
+                links.call(
+                    endpoint,
+                    n -> {
+                      n.ping();
+                      return null;
+                    });
+                watch.lastAnswerNanos = nanos.getAsLong();
+                watch.lastError = "";
+              } catch (RuntimeException ex) {
+                watch.lastError = String.valueOf(ex.getMessage());
+              } finally {
+                watch.pinging = false;
+              }
+            });
+      }
+    }
+    return changes;
+  }
+}

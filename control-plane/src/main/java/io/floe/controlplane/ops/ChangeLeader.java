@@ -1,0 +1,283 @@
+package io.floe.controlplane.ops;
+
+import io.floe.controlplane.cluster.ClusterView;
+import io.floe.controlplane.cluster.ClusterView.Assigned;
+import io.floe.controlplane.cluster.NodeLinks;
+import io.floe.core.protocol.Response.HandedOver;
+import io.floe.core.protocol.Response.Prepared;
+import io.floe.storage.catalog.CatalogTable;
+import io.floe.storage.cluster.NodeRegistration;
+import io.floe.storage.cluster.PartitionAssignment;
+import io.floe.storage.cluster.PartitionAssignmentParser;
+import io.floe.storage.cluster.PartitionReport;
+import io.floe.storage.meta.MetaKeys;
+import io.floe.storage.meta.MetaStore;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.LongSupplier;
+import java.util.function.Predicate;
+
+/**
+ * Moves a partition's leadership (replication.md §7; OpenMLDB's {@code changeleader}), in one of
+ * two ways:
+ *
+ * <ul>
+ *   <li><b>fence</b> (the leader is dead, or stands by after a restart): {@code prepare} moves
+ *       every reachable replica to the next term — from then on the old leader cannot get a write
+ *       acknowledged — and needs answers from enough replicas to meet every majority that may have
+ *       acknowledged a write ({@code n - n/2} of {@code n}); the replica with the highest (last
+ *       term, offset) is chosen; {@code assign} writes it leader of that term; {@code await} waits
+ *       until it serves. A target asked for by name leads only if it is among the most advanced
+ *       (otherwise the most advanced leads and the reason says so: no acknowledged write is given
+ *       up for a name).
+ *   <li><b>hand-over</b> (the leader is alive and a target is named): {@code handover} asks the
+ *       leader to stop writes and catch the target up, then writes the target leader at the point
+ *       the leader named; writes pause for about the catch-up time.
+ * </ul>
+ *
+ * Params: {@code endpoint} the target (node id) or absent for the best; {@code dead} a node known
+ * dead; decided on the way: {@code term}, {@code candidate}.
+ */
+public final class ChangeLeader implements OperationKind {
+  static final Duration AWAIT_LIMIT = Duration.ofMinutes(2);
+
+  private final MetaStore store;
+  private final MetaKeys keys;
+  private final NodeLinks links;
+  private final Predicate<String> alive;
+  private final LongSupplier clock;
+
+  /**
+   * @param alive whether the failure detector believes a node answers
+   */
+  public ChangeLeader(
+      MetaStore store,
+      MetaKeys keys,
+      NodeLinks links,
+      Predicate<String> alive,
+      LongSupplier clock) {
+    this.store = store;
+    this.keys = keys;
+    this.links = links;
+    this.alive = alive;
+    this.clock = clock;
+  }
+
+  @Override
+  public OpType type() {
+    return OpType.ChangeLeader;
+  }
+
+  @Override
+  public String firstTask() {
+    return "choose";
+  }
+
+  @Override
+  public boolean cancellable(String task) {
+    return task.equals("choose") || task.equals("prepare") || task.equals("handover");
+  }
+
+  @Override
+  public Step run(Operation op) {
+    ClusterView view = ClusterView.read(store, keys);
+    Optional<CatalogTable> table = view.table(op.table());
+    if (table.isEmpty()) {
+      return Step.failed("table " + op.table() + " no longer exists");
+    }
+    Optional<Assigned> read = view.assignment(table.get().tid(), op.pid());
+    if (read.isEmpty()) {
+      return Step.failed("partition " + op.pid() + " of " + op.table() + " has no assignment");
+    }
+    Assigned assigned = read.get();
+    return switch (op.curTask()) {
+      case "choose" -> choose(op, view, assigned.assignment());
+      case "handover" -> handOver(op, view, table.get(), assigned);
+      case "prepare" -> prepare(op, view, table.get(), assigned.assignment());
+      case "assign" -> assign(op, assigned);
+      case "await" -> awaitServing(op, view, assigned.assignment());
+      default -> Step.failed("unknown task " + op.curTask());
+    };
+  }
+
+  /** Decides the way: a hand-over needs a live leader, a live target, and one-term stability. */
+  private Step choose(Operation op, ClusterView view, PartitionAssignment a) {
+    String target = op.param("endpoint");
+    Operation withTerm = op.with("term", Long.toString(a.term() + 1));
+    if (target != null) {
+      if (a.replicaOn(target).isEmpty()) {
+        return Step.failed("node " + target + " holds no replica of partition " + op.pid());
+      }
+      if (target.equals(a.leader()) && leaderServing(view, a)) {
+        return Step.done();
+      }
+      if (!target.equals(a.leader())
+          && leaderServing(view, a)
+          && alive.test(target)
+          && view.nodes().containsKey(target)) {
+        return Step.next("handover", withTerm.with("candidate", target));
+      }
+    }
+    return Step.next("prepare", withTerm);
+  }
+
+  private boolean leaderServing(ClusterView view, PartitionAssignment a) {
+    if (!alive.test(a.leader()) || !view.nodes().containsKey(a.leader())) {
+      return false;
+    }
+    return view.report(a.leader(), a.tableId(), a.partition())
+        .map(r -> r.term() == a.term() && r.writable())
+        .orElse(false);
+  }
+
+  private Step handOver(Operation op, ClusterView view, CatalogTable table, Assigned assigned) {
+    PartitionAssignment a = assigned.assignment();
+    long term = Long.parseLong(op.param("term"));
+    String target = op.param("candidate");
+    if (a.term() >= term) {
+      return a.leader().equals(target) ? Step.next("await", op) : moved(a);
+    }
+    NodeRegistration leader = view.nodes().get(a.leader());
+    if (leader == null || !alive.test(a.leader())) {
+      return Step.next("prepare", op.with("candidate", "")); // it died meanwhile: fence instead
+    }
+    HandedOver handed =
+        links.call(
+            leader.endpoint(), n -> n.handOver(table.fullName(), a.partition(), a.term(), target));
+    PartitionAssignment next =
+        a.handedOverTo(
+            target,
+            new PartitionAssignment.HandOverPoint(
+                a.leader(), leader.incarnation(), handed.lastSeq()));
+    if (!write(assigned, next)) {
+      return Step.retry(
+          Duration.ofMillis(100), "the assignment changed meanwhile; reading it again");
+    }
+    return Step.next("await", op);
+  }
+
+  private Step prepare(Operation op, ClusterView view, CatalogTable table, PartitionAssignment a) {
+    long term = Long.parseLong(op.param("term"));
+    if (a.term() >= term) {
+      String candidate = op.param("candidate");
+      return candidate != null && a.leader().equals(candidate) ? Step.next("await", op) : moved(a);
+    }
+    int n = a.replicas().size();
+    int needed = n - n / 2;
+    String best = null;
+    Prepared bestAnswer = null;
+    List<String> answered = new ArrayList<>();
+    List<String> silent = new ArrayList<>();
+    for (PartitionAssignment.Replica r : a.replicas()) {
+      NodeRegistration node = view.nodes().get(r.node());
+      if (node == null || r.node().equals(op.param("dead")) || !alive.test(r.node())) {
+        silent.add(r.node());
+        continue;
+      }
+      Prepared p;
+      try {
+        p = links.call(node.endpoint(), c -> c.prepareTerm(table.fullName(), a.partition(), term));
+      } catch (RuntimeException e) {
+        silent.add(r.node() + " (" + e.getMessage() + ")");
+        continue;
+      }
+      answered.add(r.node());
+      if (bestAnswer == null
+          || p.lastTerm() > bestAnswer.lastTerm()
+          || (p.lastTerm() == bestAnswer.lastTerm()
+              && p.appliedOffset() > bestAnswer.appliedOffset())
+          || (p.lastTerm() == bestAnswer.lastTerm()
+              && p.appliedOffset() == bestAnswer.appliedOffset()
+              && r.node().equals(op.param("endpoint")))) {
+        best = r.node();
+        bestAnswer = p;
+      }
+    }
+    if (answered.size() < needed) {
+      return Step.retry(
+          Duration.ofMillis(200),
+          answered.size()
+              + " of "
+              + n
+              + " replicas answered the prepare of term "
+              + term
+              + " ("
+              + needed
+              + " needed to hold every acknowledged write); not answering: "
+              + silent);
+    }
+    Operation chosen = op.with("candidate", best);
+    String wanted = op.param("endpoint");
+    if (wanted != null && !wanted.equals(best)) {
+      chosen =
+          chosen.with(
+              "note",
+              wanted
+                  + " is behind "
+                  + best
+                  + " (offset "
+                  + bestAnswer.appliedOffset()
+                  + "); "
+                  + best
+                  + " leads");
+    }
+    return Step.next("assign", chosen);
+  }
+
+  private Step assign(Operation op, Assigned assigned) {
+    PartitionAssignment a = assigned.assignment();
+    long term = Long.parseLong(op.param("term"));
+    String candidate = op.param("candidate");
+    if (a.term() >= term) {
+      return a.leader().equals(candidate) ? Step.next("await", op) : moved(a);
+    }
+    if (a.term() + 1 != term) {
+      return moved(a);
+    }
+    if (!write(assigned, a.withLeader(candidate))) {
+      return Step.retry(
+          Duration.ofMillis(50), "the assignment changed meanwhile; reading it again");
+    }
+    return Step.next("await", op);
+  }
+
+  private Step awaitServing(Operation op, ClusterView view, PartitionAssignment a) {
+    long term = Long.parseLong(op.param("term"));
+    if (a.term() != term) {
+      return moved(a);
+    }
+    Optional<PartitionReport> r = view.report(a.leader(), a.tableId(), a.partition());
+    if (r.isPresent() && r.get().term() == term && r.get().writable()) {
+      return new Step.Done(op.param("note"));
+    }
+    if (clock.getAsLong() - op.startTimeMs() > AWAIT_LIMIT.toMillis()) {
+      return Step.failed(
+          a.leader()
+              + " was made leader of term "
+              + term
+              + " but does not serve after "
+              + AWAIT_LIMIT.toSeconds()
+              + " s: "
+              + r.map(x -> x.state() + " " + x.error().orElse("")).orElse("no report"));
+    }
+    return Step.retry(
+        Duration.ofMillis(50), "waiting for " + a.leader() + " to serve term " + term);
+  }
+
+  private static Step moved(PartitionAssignment a) {
+    return Step.failed(
+        "another change moved the partition to term " + a.term() + " led by " + a.leader());
+  }
+
+  private boolean write(Assigned read, PartitionAssignment next) {
+    String key = keys.partition(next.tableId(), next.partition());
+    return store
+        .txn()
+        .ifModRevision(key, read.modRevision())
+        .put(key, PartitionAssignmentParser.toBytes(next))
+        .commit()
+        .committed();
+  }
+}

@@ -1,0 +1,85 @@
+package io.floe.controlplane.ops;
+
+import io.floe.controlplane.cluster.ClusterView;
+import io.floe.core.partition.PartitionState;
+import io.floe.storage.catalog.CatalogTable;
+import io.floe.storage.cluster.PartitionAssignment;
+import io.floe.storage.cluster.PartitionReport;
+import io.floe.storage.meta.MetaKeys;
+import io.floe.storage.meta.MetaStore;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.function.LongSupplier;
+
+/**
+ * A replica's node came back (OpenMLDB's {@code kReAddReplicaOP}): the node rejoins by itself — it
+ * reads its assignment, loads the partition from S3 and takes the rest from the leader — and this
+ * operation follows it until the replica serves in the partition's term, so {@code showopstatus}
+ * shows the catch-up and its end. Param {@code endpoint}: the node.
+ */
+public final class ReAddReplica implements OperationKind {
+  static final Duration LIMIT = Duration.ofMinutes(10);
+
+  private final MetaStore store;
+  private final MetaKeys keys;
+  private final LongSupplier clock;
+
+  public ReAddReplica(MetaStore store, MetaKeys keys, LongSupplier clock) {
+    this.store = store;
+    this.keys = keys;
+    this.clock = clock;
+  }
+
+  @Override
+  public OpType type() {
+    return OpType.ReAddReplica;
+  }
+
+  @Override
+  public String firstTask() {
+    return "catchup";
+  }
+
+  @Override
+  public boolean cancellable(String task) {
+    return true; // it only watches
+  }
+
+  @Override
+  public Step run(Operation op) {
+    ClusterView view = ClusterView.read(store, keys);
+    Optional<CatalogTable> table = view.table(op.table());
+    if (table.isEmpty()) {
+      return Step.failed("table " + op.table() + " no longer exists");
+    }
+    String node = op.param("endpoint");
+    Optional<PartitionAssignment> a =
+        view.assignment(table.get().tid(), op.pid()).map(ClusterView.Assigned::assignment);
+    if (a.isEmpty() || a.get().replicaOn(node).isEmpty()) {
+      return new Step.Done(node + " no longer holds a replica of partition " + op.pid());
+    }
+    Optional<PartitionReport> r = view.report(node, table.get().tid(), op.pid());
+    if (r.isPresent()
+        && r.get().term() == a.get().term()
+        && r.get().state() == PartitionState.NORMAL) {
+      return Step.done();
+    }
+    if (clock.getAsLong() - op.startTimeMs() > LIMIT.toMillis()) {
+      return Step.failed(
+          node
+              + " did not catch up in "
+              + LIMIT.toMinutes()
+              + " min: "
+              + r.map(x -> x.state() + " term " + x.term() + " " + x.error().orElse(""))
+                  .orElse("no report"));
+    }
+    return Step.retry(
+        Duration.ofMillis(200),
+        "waiting for "
+            + node
+            + " to serve term "
+            + a.get().term()
+            + r.map(x -> " (now " + x.state() + ", term " + x.term() + ")")
+                .orElse(" (no report yet)"));
+  }
+}

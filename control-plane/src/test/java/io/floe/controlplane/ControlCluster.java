@@ -1,0 +1,159 @@
+package io.floe.controlplane;
+
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.floe.core.format.Json;
+import io.floe.dataplane.NodeConfig;
+import io.floe.dataplane.cluster.ClusterSettings;
+import io.floe.storage.meta.MetaStoreConfig;
+import io.floe.testsupport.process.NodeProcess;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A cluster of separate processes for control-plane tests: data nodes and control planes as JVMs on
+ * one etcd and one S3 endpoint, and a plain HTTP client for the control API.
+ */
+final class ControlCluster implements AutoCloseable {
+  static final String CONTROL_PLANE_MAIN = "io.floe.controlplane.ControlPlaneApp";
+
+  private final String cluster;
+  private final List<String> etcd;
+  private final Map<String, NodeProcess> nodes = new LinkedHashMap<>();
+  private final List<NodeProcess> controlPlanes = new ArrayList<>();
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  ControlCluster(
+      String cluster, List<String> etcd, Map<String, String> s3, List<String> nodeIds, int cps) {
+    this.cluster = cluster;
+    this.etcd = etcd;
+    for (String id : nodeIds) {
+      Map<String, String> settings = new HashMap<>(s3);
+      settings.put(NodeConfig.NODE_ID, id);
+      settings.put(MetaStoreConfig.ENDPOINTS, String.join(",", etcd));
+      settings.put(ClusterSettings.CLUSTER, cluster);
+      settings.put(ClusterSettings.LEASE_TTL, "10s");
+      settings.put(ClusterSettings.STATUS_INTERVAL, "100ms");
+      settings.put("wal.flush-interval", "50ms");
+      settings.put("snapshot.wal-bytes", "1MiB");
+      nodes.put(id, new NodeProcess(settings).start());
+    }
+    for (int i = 0; i < cps; i++) {
+      startControlPlane();
+    }
+  }
+
+  NodeProcess startControlPlane() {
+    Map<String, String> settings = new HashMap<>();
+    settings.put("floe.cluster.name", cluster);
+    settings.put("floe.etcd.endpoints", String.join(",", etcd));
+    NodeProcess cp =
+        new NodeProcess(CONTROL_PLANE_MAIN, "micronaut.server.port", settings, List.of("-Xmx512m"));
+    cp.start();
+    controlPlanes.add(cp);
+    return cp;
+  }
+
+  NodeProcess node(String id) {
+    return nodes.get(id);
+  }
+
+  String endpoint(String id) {
+    return "127.0.0.1:" + nodes.get(id).port();
+  }
+
+  List<String> endpoints() {
+    return nodes.keySet().stream().map(this::endpoint).toList();
+  }
+
+  List<NodeProcess> controlPlanes() {
+    return controlPlanes;
+  }
+
+  String url(NodeProcess cp) {
+    return "http://127.0.0.1:" + cp.port();
+  }
+
+  /** The control plane that says it leads, waiting for one. */
+  NodeProcess leader() {
+    return await()
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(100))
+        .ignoreExceptions()
+        .until(
+            () ->
+                controlPlanes.stream()
+                    .filter(NodeProcess::isAlive)
+                    .filter(
+                        cp -> call(cp, "GET", "/health", null).body().path("leader").asBoolean())
+                    .findFirst()
+                    .orElse(null),
+            cp -> cp != null);
+  }
+
+  /** An answer: status and parsed body. */
+  record Answer(int status, JsonNode body) {
+    String code() {
+      return body.path("code").asText();
+    }
+  }
+
+  Answer call(NodeProcess cp, String method, String path, String body) {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(url(cp) + path)).timeout(Duration.ofSeconds(20));
+    if (body != null) {
+      b.header("Content-Type", "application/json");
+    }
+    b.method(
+        method,
+        body == null
+            ? HttpRequest.BodyPublishers.noBody()
+            : HttpRequest.BodyPublishers.ofString(body));
+    try {
+      HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+      JsonNode parsed = r.body().isEmpty() ? Json.object() : Json.read("answer", r.body());
+      return new Answer(r.statusCode(), parsed);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Calls the leader. */
+  Answer call(String method, String path, String body) {
+    return call(leader(), method, path, body);
+  }
+
+  /** Waits until operation {@code id} ends; answers it. */
+  JsonNode awaitOperation(long id, Duration atMost) {
+    return await()
+        .atMost(atMost)
+        .pollInterval(Duration.ofMillis(100))
+        .ignoreExceptions()
+        .until(
+            () -> call("GET", "/v1/ops/" + id, null).body(),
+            op -> List.of("done", "failed", "canceled").contains(op.path("status").asText()));
+  }
+
+  @Override
+  public void close() throws Exception {
+    for (NodeProcess cp : controlPlanes) {
+      cp.close();
+    }
+    for (NodeProcess n : nodes.values()) {
+      n.close();
+    }
+  }
+}

@@ -1,0 +1,327 @@
+package io.floe.controlplane;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.floe.client.ClientConfig;
+import io.floe.client.FloeClient;
+import io.floe.client.FloeTable;
+import io.floe.controlplane.ControlCluster.Answer;
+import io.floe.core.table.Row;
+import io.floe.testsupport.etcd.EtcdExtension;
+import io.floe.testsupport.process.NodeProcess;
+import io.floe.testsupport.s3.S3Extension;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The control plane as an operator meets it: two control-plane JVMs and three data-node JVMs on a
+ * real etcd and S3 endpoint; tables created through the HTTP API; a leader node killed with {@code
+ * kill -9} under writes and failed over by the control plane alone, losing no acknowledged write;
+ * the control-plane leader killed and replaced; bad requests refused with problems.
+ */
+@Timeout(600)
+class ControlPlaneIT {
+  @RegisterExtension static final EtcdExtension ETCD = new EtcdExtension();
+  @RegisterExtension static final S3Extension S3 = new S3Extension();
+
+  static final String SCHEMA =
+      "{\"format-version\": 1, \"schema-id\": 1, \"columns\": ["
+          + "{\"name\": \"id\", \"type\": \"int64\", \"nullable\": false},"
+          + "{\"name\": \"v\", \"type\": \"string\", \"nullable\": true}],"
+          + " \"primary-key\": [\"id\"]}";
+
+  private ControlCluster cluster;
+
+  @BeforeEach
+  void start() {
+    cluster =
+        new ControlCluster(
+            "cp-it-" + System.nanoTime(),
+            ETCD.endpoints(),
+            S3.settings(),
+            List.of("a", "b", "c"),
+            2);
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    cluster.close();
+  }
+
+  private void createTable(String name, int partitions, int replicas) {
+    Answer created =
+        cluster.call(
+            "POST",
+            "/v1/tables",
+            "{\"name\": \""
+                + name
+                + "\", \"schema\": "
+                + SCHEMA
+                + ", \"partitions\": "
+                + partitions
+                + ", \"replicas\": "
+                + replicas
+                + "}");
+    assertThat(created.status()).as(created.body().toString()).isEqualTo(201);
+    awaitAllServing(name, Duration.ofSeconds(60));
+  }
+
+  /** Every replica of {@code name} loaded and alive, as gettablestatus says. */
+  private void awaitAllServing(String name, Duration atMost) {
+    await()
+        .atMost(atMost)
+        .pollInterval(Duration.ofMillis(200))
+        .untilAsserted(
+            () -> {
+              JsonNode rows =
+                  cluster
+                      .call("GET", "/v1/ns/gettablestatus?table=" + name, null)
+                      .body()
+                      .path("rows");
+              assertThat(rows.size()).isPositive();
+              for (JsonNode r : rows) {
+                assertThat(r.path("state").asText()).as(r.toString()).isEqualTo("normal");
+                assertThat(r.path("is_alive").asText()).as(r.toString()).isEqualTo("yes");
+              }
+            });
+  }
+
+  @Test
+  void killedLeaderNodeIsFailedOverByItselfWithNoAcknowledgedWriteLost() throws Exception {
+    createTable("ha.ledger", 4, 3);
+    JsonNode placed =
+        cluster.call("GET", "/v1/ns/showtable?table=ha.ledger", null).body().path("rows");
+    assertThat(placed.size()).isEqualTo(12);
+    Map<String, Integer> leadersPerEndpoint = new HashMap<>();
+    for (JsonNode r : placed) {
+      if (r.path("role").asText().equals("leader")) {
+        leadersPerEndpoint.merge(r.path("endpoint").asText(), 1, Integer::sum);
+      }
+    }
+    assertThat(leadersPerEndpoint).hasSize(3); // leaders spread over the three nodes
+
+    try (FloeClient client =
+        FloeClient.connect(
+            ClientConfig.of(cluster.endpoints().toArray(String[]::new))
+                .withRequestTimeout(Duration.ofSeconds(10)))) {
+      FloeTable ledger = client.table("ha.ledger");
+      Set<Long> acked = ConcurrentHashMap.newKeySet();
+      AtomicLong nextId = new AtomicLong();
+      AtomicBoolean writing = new AtomicBoolean(true);
+      AtomicLong lastAckNanos = new AtomicLong();
+      List<Thread> writers = new ArrayList<>();
+      for (int w = 0; w < 4; w++) {
+        Thread t =
+            new Thread(
+                () -> {
+                  while (writing.get()) {
+                    long id = nextId.getAndIncrement();
+                    try {
+                      ledger.put(new Row(id, "v" + id));
+                      acked.add(id);
+                      lastAckNanos.set(System.nanoTime());
+                    } catch (RuntimeException e) {
+                      // not acknowledged: may or may not be there
+                    }
+                  }
+                });
+        t.start();
+        writers.add(t);
+      }
+      await().atMost(Duration.ofSeconds(30)).until(() -> acked.size() > 500);
+
+      JsonNode described = cluster.call("GET", "/v1/tables/ha.ledger", null).body();
+      String victim = described.path("assignments").get(0).path("leader").asText();
+      cluster.node(victim).kill();
+      long killedAt = System.nanoTime();
+      long ackedAtKill = acked.size();
+
+      // The control plane notices, fences and moves every leadership of the victim.
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofMillis(200))
+          .untilAsserted(
+              () -> {
+                JsonNode t = cluster.call("GET", "/v1/tables/ha.ledger", null).body();
+                for (JsonNode p : t.path("assignments")) {
+                  assertThat(p.path("leader").asText()).isNotEqualTo(victim);
+                }
+              });
+      await().atMost(Duration.ofSeconds(60)).until(() -> acked.size() > ackedAtKill + 500);
+      JsonNode ops = cluster.call("GET", "/v1/ops?table=ha.ledger", null).body().path("ops");
+      List<String> changeLeaders = new ArrayList<>();
+      for (JsonNode op : ops) {
+        if (op.path("op_type").asText().equals("ChangeLeader")) {
+          changeLeaders.add(op.path("status").asText());
+        }
+      }
+      assertThat(changeLeaders).isNotEmpty();
+      JsonNode showtable =
+          cluster.call("GET", "/v1/ns/showtable?table=ha.ledger", null).body().path("rows");
+      String victimEndpoint = cluster.endpoint(victim);
+      for (JsonNode r : showtable) {
+        if (r.path("endpoint").asText().equals(victimEndpoint)) {
+          assertThat(r.path("is_alive").asText()).isEqualTo("no");
+        }
+      }
+
+      // It comes back: re-added and caught up with no command typed.
+      cluster.node(victim).start();
+      awaitAllServing("ha.ledger", Duration.ofSeconds(120));
+      writing.set(false);
+      for (Thread t : writers) {
+        t.join();
+      }
+      System.out.printf(
+          "[cp-it] %d writes acknowledged; leader %s killed; ops: %s%n",
+          acked.size(), victim, changeLeaders);
+      List<Long> lost = new ArrayList<>();
+      for (long id : acked) {
+        Row row = ledger.get(id);
+        if (row == null || !row.equals(new Row(id, "v" + id))) {
+          lost.add(id);
+        }
+      }
+      assertThat(lost).as("acknowledged writes lost").isEmpty();
+      JsonNode readded = cluster.call("GET", "/v1/ops?table=ha.ledger", null).body().path("ops");
+      boolean sawReAdd = false;
+      for (JsonNode op : readded) {
+        sawReAdd |= op.path("op_type").asText().equals("ReAddReplica");
+      }
+      assertThat(sawReAdd).as("ReAddReplica in showopstatus: " + readded).isTrue();
+      assertThat(killedAt).isPositive();
+    }
+  }
+
+  @Test
+  void aKilledControlPlaneLeaderIsReplacedAndStandbysRedirectWrites() throws Exception {
+    NodeProcess leader = cluster.leader();
+    NodeProcess standby =
+        cluster.controlPlanes().stream().filter(cp -> cp != leader).findFirst().orElseThrow();
+    Answer refused =
+        cluster.call(standby, "PUT", "/v1/config/auto_failover", "{\"value\": \"true\"}");
+    assertThat(refused.status()).isEqualTo(421);
+    assertThat(refused.code()).isEqualTo("NOT_LEADER");
+    assertThat(refused.body().path("leader").asText()).isEqualTo(cluster.url(leader));
+    // Reads are answered by any replica.
+    assertThat(
+            cluster.call(standby, "GET", "/v1/config", null).body().path("auto_failover").asText())
+        .isEqualTo("true");
+
+    leader.kill();
+    long killed = System.nanoTime();
+    NodeProcess next = cluster.leader();
+    long tookMs = (System.nanoTime() - killed) / 1_000_000;
+    System.out.printf("[cp-it] control-plane takeover in %d ms%n", tookMs);
+    assertThat(next).isSameAs(standby);
+    createTable("ha.after", 2, 3);
+  }
+
+  @Test
+  void badRequestsAreRefusedWithProblemsAndChangeNothing() {
+    createTable("ha.ok", 1, 3);
+    String before = cluster.call("GET", "/v1/tables", null).body().toString();
+
+    Answer malformed = cluster.call("POST", "/v1/tables", "{not json");
+    assertThat(malformed.status()).isEqualTo(400);
+    assertThat(malformed.code()).isEqualTo("MALFORMED_REQUEST");
+
+    Answer badSchema =
+        cluster.call(
+            "POST",
+            "/v1/tables",
+            "{\"name\": \"ha.bad\", \"schema\": {\"format-version\": 1, \"schema-id\": 1,"
+                + " \"columns\": [{\"name\": \"id\", \"type\": \"decimal\", \"nullable\": false}],"
+                + " \"primary-key\": [\"id\"]}}");
+    assertThat(badSchema.status()).isEqualTo(400);
+    assertThat(badSchema.code()).isEqualTo("INVALID_SCHEMA");
+    assertThat(badSchema.body().path("detail").asText()).contains("decimal");
+
+    Answer tooMany =
+        cluster.call(
+            "POST",
+            "/v1/tables",
+            "{\"name\": \"ha.wide\", \"schema\": " + SCHEMA + ", \"replicas\": 4}");
+    assertThat(tooMany.status()).isEqualTo(400);
+    assertThat(tooMany.code()).isEqualTo("INVALID_ARGUMENT");
+    assertThat(tooMany.body().path("detail").asText()).contains("4 replicas");
+
+    Answer wrongType =
+        cluster.call(
+            "POST",
+            "/v1/tables",
+            "{\"name\": \"ha.typed\", \"schema\": " + SCHEMA + ", \"partitions\": \"eight\"}");
+    assertThat(wrongType.status()).isEqualTo(400);
+    assertThat(wrongType.code()).isEqualTo("MALFORMED_REQUEST");
+    assertThat(wrongType.body().path("detail").asText()).contains("partitions");
+
+    Answer exists =
+        cluster.call("POST", "/v1/tables", "{\"name\": \"ha.ok\", \"schema\": " + SCHEMA + "}");
+    assertThat(exists.status()).isEqualTo(409);
+    assertThat(exists.code()).isEqualTo("TABLE_EXISTS");
+
+    Answer unknown = cluster.call("GET", "/v1/tables/ha.nope", null);
+    assertThat(unknown.status()).isEqualTo(404);
+    assertThat(unknown.code()).isEqualTo("TABLE_NOT_FOUND");
+
+    Answer unknownLeader =
+        cluster.call("POST", "/v1/ns/changeleader", "{\"table\": \"ha.nope\", \"pid\": 0}");
+    assertThat(unknownLeader.code()).isEqualTo("TABLE_NOT_FOUND");
+    Answer badPid =
+        cluster.call("POST", "/v1/ns/changeleader", "{\"table\": \"ha.ok\", \"pid\": 7}");
+    assertThat(badPid.code()).isEqualTo("INVALID_ARGUMENT");
+    Answer badConfig = cluster.call("PUT", "/v1/config/auto_failover", "{\"value\": \"maybe\"}");
+    assertThat(badConfig.code()).isEqualTo("INVALID_ARGUMENT");
+    Answer unknownConfig = cluster.call("PUT", "/v1/config/colour", "{\"value\": \"true\"}");
+    assertThat(unknownConfig.code()).isEqualTo("INVALID_ARGUMENT");
+
+    assertThat(cluster.call("GET", "/v1/tables", null).body().toString()).isEqualTo(before);
+    assertThat(cluster.call("GET", "/v1/config", null).body().path("auto_failover").asText())
+        .isEqualTo("true");
+  }
+
+  @Test
+  void changeLeaderMovesALiveLeaderByHandOverAndDropUndropWork() {
+    createTable("ha.moves", 1, 3);
+    JsonNode p = cluster.call("GET", "/v1/tables/ha.moves", null).body().path("assignments").get(0);
+    String from = p.path("leader").asText();
+    String to = "a".equals(from) ? "b" : "a";
+    Answer started =
+        cluster.call(
+            "POST",
+            "/v1/ns/changeleader",
+            "{\"table\": \"ha.moves\", \"pid\": 0, \"endpoint\": \""
+                + cluster.endpoint(to)
+                + "\"}");
+    assertThat(started.status()).as(started.body().toString()).isEqualTo(202);
+    JsonNode op =
+        cluster.awaitOperation(started.body().path("op_id").asLong(), Duration.ofSeconds(60));
+    assertThat(op.path("status").asText()).as(op.toString()).isEqualTo("done");
+    assertThat(op.path("detail").path("candidate").asText()).isEqualTo(to);
+    JsonNode after =
+        cluster.call("GET", "/v1/tables/ha.moves", null).body().path("assignments").get(0);
+    assertThat(after.path("leader").asText()).isEqualTo(to);
+    assertThat(after.path("term").asLong()).isEqualTo(p.path("term").asLong() + 1);
+
+    Answer dropped = cluster.call("DELETE", "/v1/tables/ha.moves", null);
+    assertThat(dropped.body().path("state").asText()).isEqualTo("dropped");
+    assertThat(cluster.call("GET", "/v1/tables/ha.moves", null).status()).isEqualTo(404);
+    Answer back = cluster.call("POST", "/v1/tables/ha.moves/undrop", null);
+    assertThat(back.status()).as(back.body().toString()).isEqualTo(200);
+    awaitAllServing("ha.moves", Duration.ofSeconds(90));
+  }
+}
