@@ -175,6 +175,26 @@ class ClusterAssignmentIT {
   }
 
   @Test
+  void aClientRoutedToANodeThatNoLongerHoldsTheTableFindsItsNewPlace() {
+    // One partition on a only; then moved to b only: a releases the whole table and answers
+    // TABLE_NOT_FOUND to a client that still routes there.
+    admin.createTable(table(23, "shop.moving", 1, 1), List.of("a"));
+    await().atMost(Duration.ofSeconds(5)).until(() -> leads(a, "shop.moving", 0, 1));
+    FloeClient client = FloeClient.connect(ClientConfig.of(a.endpoint(), b.endpoint()));
+    open.add(client);
+    FloeTable moving = client.table("shop.moving");
+    moving.put(new Row(1L, "before", 1.0));
+
+    admin.reassign(23, 0, List.of("b"));
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> hosted(a, "shop.moving") == null && leads(b, "shop.moving", 0, 2));
+    moving.put(new Row(2L, "after", 2.0));
+    assertThat(moving.get(2L)).isEqualTo(new Row(2L, "after", 2.0));
+    assertThat(replica(b, "shop.moving", 0).offset()).isEqualTo(1);
+  }
+
+  @Test
   void unassignedReplicasAndDroppedTablesAreReleased() {
     admin.createTable(table(22, "shop.bins", 2, 2), List.of("a", "b"));
     await()

@@ -5,10 +5,17 @@ import io.floe.controlplane.cluster.ClusterView;
 import io.floe.controlplane.cluster.NodeLinks;
 import io.floe.controlplane.failover.Failover;
 import io.floe.controlplane.failover.NodeMonitor;
+import io.floe.controlplane.ops.AddReplica;
 import io.floe.controlplane.ops.ChangeLeader;
+import io.floe.controlplane.ops.DelReplica;
+import io.floe.controlplane.ops.EndpointKind;
+import io.floe.controlplane.ops.Migrate;
+import io.floe.controlplane.ops.OpType;
 import io.floe.controlplane.ops.OperationEngine;
 import io.floe.controlplane.ops.OperationStore;
 import io.floe.controlplane.ops.ReAddReplica;
+import io.floe.controlplane.ops.RecoverTable;
+import io.floe.controlplane.ops.UpdateTableAlive;
 import io.floe.controlplane.tables.TableService;
 import io.floe.storage.meta.LeaderElection;
 import io.floe.storage.meta.Leadership;
@@ -24,6 +31,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,6 +50,7 @@ public final class ControlPlane implements AutoCloseable {
   private final MetaStore store;
   private final MetaKeys keys;
   private final NodeLinks links;
+  private final NodeLinks opLinks;
   private final NodeMonitor monitor;
   private final OperationStore opStore;
   private final OperationEngine engine;
@@ -73,13 +82,23 @@ public final class ControlPlane implements AutoCloseable {
     this.opStore = new OperationStore(store, keys, System::currentTimeMillis);
     this.config = new ClusterConfig(store, keys);
     this.tables = new TableService(store, keys, System::currentTimeMillis);
-    NodeLinks opLinks = new NodeLinks(Duration.ofSeconds(10));
+    this.opLinks = new NodeLinks(Duration.ofSeconds(10));
+    LongSupplier clock = System::currentTimeMillis;
+    ChangeLeader changeLeader = new ChangeLeader(store, keys, opLinks, monitor::alive, clock);
     this.engine =
         new OperationEngine(
             opStore,
             List.of(
-                new ChangeLeader(store, keys, opLinks, monitor::alive, System::currentTimeMillis),
-                new ReAddReplica(store, keys, System::currentTimeMillis)),
+                changeLeader,
+                new ReAddReplica(store, keys, clock),
+                new AddReplica(OpType.AddReplica, store, keys, clock),
+                new DelReplica(store, keys, clock),
+                new Migrate(store, keys, changeLeader, clock),
+                new UpdateTableAlive(store, keys),
+                new RecoverTable(store, keys, clock),
+                new EndpointKind(OpType.OfflineEndpoint, store, keys, this::engine, opStore, clock),
+                new EndpointKind(
+                    OpType.RecoverEndpoint, store, keys, this::engine, opStore, clock)),
             this::leading,
             System::currentTimeMillis,
             settings.operationThreads());
@@ -233,5 +252,6 @@ public final class ControlPlane implements AutoCloseable {
     }
     pings.shutdownNow();
     links.close();
+    opLinks.close();
   }
 }

@@ -9,6 +9,8 @@ import io.floe.client.KeyRange;
 import io.floe.client.ReadFrom;
 import io.floe.client.ScanPage;
 import io.floe.core.partition.PartitionStatus;
+import io.floe.core.protocol.ErrorCode;
+import io.floe.core.protocol.FloeRequestException;
 import io.floe.core.protocol.NotLeaderException;
 import io.floe.core.protocol.Request;
 import io.floe.core.protocol.Response;
@@ -466,7 +468,37 @@ public final class RemoteTable implements FloeTable {
   private CompletableFuture<Response> send(boolean idempotent, int pid, Request request) {
     long deadline = requests.deadline();
     return attempt(pid, request, deadline)
-        .exceptionallyCompose(failure -> retry(failure, idempotent, pid, request, deadline));
+        .exceptionallyCompose(
+            failure ->
+                staleRoute(failure)
+                    ? rerouteOnce(failure, idempotent, pid, request, deadline)
+                    : retry(failure, idempotent, pid, request, deadline));
+  }
+
+  /**
+   * The node routed to no longer holds the table or partition (its replica moved away: a migrate, a
+   * delreplica): nothing was applied there, so after describing the table again the request goes to
+   * the leader now named, once; when the description names the same node the answer stands.
+   */
+  private CompletableFuture<Response> rerouteOnce(
+      Throwable failure, boolean idempotent, int pid, Request request, long deadline) {
+    String stale = routing.endpoint(pid);
+    routing.unreachable(pid);
+    return routing
+        .ready()
+        .thenCompose(
+            v ->
+                stale.equals(routing.endpoint(pid))
+                    ? CompletableFuture.<Response>failedFuture(failure)
+                    : attempt(pid, request, deadline)
+                        .exceptionallyCompose(f -> retry(f, idempotent, pid, request, deadline)));
+  }
+
+  private static boolean staleRoute(Throwable failure) {
+    Throwable cause = failure instanceof CompletionException c ? c.getCause() : failure;
+    return cause instanceof FloeRequestException refused
+        && (refused.code() == ErrorCode.TABLE_NOT_FOUND
+            || refused.code() == ErrorCode.PARTITION_NOT_FOUND);
   }
 
   private CompletableFuture<Response> retry(

@@ -98,6 +98,173 @@ public final class NsController {
     return accepted(cp.engine().submit(OpType.ChangeLeader, table.fullName(), pid, params));
   }
 
+  @Post("/ns/offlineendpoint")
+  @Consumes(MediaType.ALL)
+  public HttpResponse<byte[]> offlineEndpoint(@Body @Nullable String body) {
+    return endpointOp(OpType.OfflineEndpoint, body);
+  }
+
+  @Post("/ns/recoverendpoint")
+  @Consumes(MediaType.ALL)
+  public HttpResponse<byte[]> recoverEndpoint(@Body @Nullable String body) {
+    return endpointOp(OpType.RecoverEndpoint, body);
+  }
+
+  private HttpResponse<byte[]> endpointOp(OpType type, String body) {
+    cp.requireLeader();
+    JsonObject req = Bodies.object(body);
+    String node = knownNode(cp.view(), Bodies.read(() -> req.string("endpoint")));
+    return accepted(cp.engine().submit(type, "", -1, Map.of("endpoint", node)));
+  }
+
+  @Post("/ns/recovertable")
+  @Consumes(MediaType.ALL)
+  public HttpResponse<byte[]> recoverTable(@Body @Nullable String body) {
+    return replicaOp(OpType.RecoverTable, body, true);
+  }
+
+  @Post("/ns/addreplica")
+  @Consumes(MediaType.ALL)
+  public HttpResponse<byte[]> addReplica(@Body @Nullable String body) {
+    return replicaOp(OpType.AddReplica, body, false);
+  }
+
+  /** OpenMLDB loads a table's partition on a tablet; here that is a new replica there. */
+  @Post("/ns/loadtable")
+  @Consumes(MediaType.ALL)
+  public HttpResponse<byte[]> loadTable(@Body @Nullable String body) {
+    return replicaOp(OpType.AddReplica, body, false);
+  }
+
+  @Post("/ns/delreplica")
+  @Consumes(MediaType.ALL)
+  public HttpResponse<byte[]> delReplica(@Body @Nullable String body) {
+    return replicaOp(OpType.DelReplica, body, true);
+  }
+
+  private HttpResponse<byte[]> replicaOp(OpType type, String body, boolean mustHold) {
+    cp.requireLeader();
+    JsonObject req = Bodies.object(body);
+    ClusterView view = cp.view();
+    CatalogTable table = table(view, Bodies.read(() -> req.string("table")));
+    int pid = pid(table, Bodies.read(() -> req.integer("pid")));
+    String node =
+        mustHold
+            ? knownNode(view, Bodies.read(() -> req.string("endpoint")))
+            : node(view, Bodies.read(() -> req.string("endpoint"))).node();
+    boolean holds =
+        view.assignment(table.tid(), pid)
+            .map(a -> a.assignment().replicaOn(node).isPresent())
+            .orElse(false);
+    if (mustHold && !holds) {
+      throw new ControlException(
+          Problem.INVALID_ARGUMENT,
+          node + " holds no replica of " + table.fullName() + " pid " + pid);
+    }
+    if (!mustHold && holds) {
+      throw new ControlException(
+          Problem.CONFLICT,
+          node + " already holds a replica of " + table.fullName() + " pid " + pid);
+    }
+    return accepted(cp.engine().submit(type, table.fullName(), pid, Map.of("endpoint", node)));
+  }
+
+  @Post("/ns/updatetablealive")
+  @Consumes(MediaType.ALL)
+  public HttpResponse<byte[]> updateTableAlive(@Body @Nullable String body) {
+    cp.requireLeader();
+    JsonObject req = Bodies.object(body);
+    ClusterView view = cp.view();
+    CatalogTable table = table(view, Bodies.read(() -> req.string("table")));
+    String pidText = Bodies.read(() -> req.text("pid"));
+    int pid;
+    if (pidText.equals("*")) {
+      pid = -1;
+    } else {
+      try {
+        pid = pid(table, Integer.parseInt(pidText));
+      } catch (NumberFormatException e) {
+        throw new ControlException(
+            Problem.MALFORMED_REQUEST, "pid is a partition id or '*', not '" + pidText + "'");
+      }
+    }
+    String alive = Bodies.read(() -> req.string("alive"));
+    if (!alive.equals("yes") && !alive.equals("no")) {
+      throw new ControlException(
+          Problem.INVALID_ARGUMENT, "alive is yes or no, not '" + alive + "'");
+    }
+    String node = knownNode(view, Bodies.read(() -> req.string("endpoint")));
+    return accepted(
+        cp.engine()
+            .submit(
+                OpType.UpdateTableAlive,
+                table.fullName(),
+                pid,
+                Map.of("endpoint", node, "alive", alive)));
+  }
+
+  @Post("/ns/migrate")
+  @Consumes(MediaType.ALL)
+  public HttpResponse<byte[]> migrate(@Body @Nullable String body) {
+    cp.requireLeader();
+    JsonObject req = Bodies.object(body);
+    ClusterView view = cp.view();
+    CatalogTable table = table(view, Bodies.read(() -> req.string("table")));
+    String src = knownNode(view, Bodies.read(() -> req.string("src_endpoint")));
+    String des = node(view, Bodies.read(() -> req.string("des_endpoint"))).node();
+    if (src.equals(des)) {
+      throw new ControlException(
+          Problem.INVALID_ARGUMENT, "src_endpoint and des_endpoint are the same node");
+    }
+    java.util.List<Integer> pids = new java.util.ArrayList<>();
+    for (com.fasterxml.jackson.databind.JsonNode p : req.node("pids")) {
+      if (!p.canConvertToInt()) {
+        throw new ControlException(Problem.MALFORMED_REQUEST, "pids holds partition ids, not " + p);
+      }
+      pids.add(pid(table, p.asInt()));
+    }
+    if (pids.isEmpty()) {
+      throw new ControlException(Problem.INVALID_ARGUMENT, "pids is empty");
+    }
+    for (int pid : pids) {
+      var a = view.assignment(table.tid(), pid).orElseThrow().assignment();
+      if (a.replicaOn(src).isEmpty()) {
+        throw new ControlException(
+            Problem.INVALID_ARGUMENT,
+            src + " holds no replica of " + table.fullName() + " pid " + pid);
+      }
+      if (a.replicaOn(des).isPresent()) {
+        throw new ControlException(
+            Problem.CONFLICT,
+            des + " already holds a replica of " + table.fullName() + " pid " + pid);
+      }
+    }
+    ObjectNode out = Json.object();
+    var ids = out.putArray("op_ids");
+    for (int pid : pids) {
+      ids.add(
+          cp.engine()
+              .submit(OpType.Migrate, table.fullName(), pid, Map.of("src", src, "des", des))
+              .id());
+    }
+    return Responses.json(HttpStatus.ACCEPTED, out);
+  }
+
+  /** A node by id or endpoint, registered now or named by some assignment (a node that is down). */
+  private static String knownNode(ClusterView view, String idOrEndpoint) {
+    Optional<NodeRegistration> registered = view.node(idOrEndpoint);
+    if (registered.isPresent()) {
+      return registered.get().node();
+    }
+    boolean assigned =
+        view.allAssignments().stream()
+            .anyMatch(a -> a.assignment().replicaOn(idOrEndpoint).isPresent());
+    if (assigned) {
+      return idOrEndpoint;
+    }
+    throw new ControlException(Problem.NODE_NOT_FOUND, "no node " + idOrEndpoint);
+  }
+
   private static CatalogTable table(ClusterView view, String name) {
     return view.table(name)
         .orElseThrow(() -> new ControlException(Problem.TABLE_NOT_FOUND, "no table " + name));

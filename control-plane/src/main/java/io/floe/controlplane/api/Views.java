@@ -61,7 +61,7 @@ final class Views {
             "endpoint",
             view.nodes().containsKey(r.node()) ? view.nodes().get(r.node()).endpoint() : "");
         rn.put("role", r.role().jsonName());
-        rn.put("alive", alive(view, cp, r.node()));
+        rn.put("alive", replicaAlive(view, cp, t.tid(), a.partition(), r.node()));
         Optional<PartitionReport> rep = view.report(r.node(), t.tid(), a.partition());
         rn.put(
             "state",
@@ -78,6 +78,10 @@ final class Views {
       return false;
     }
     return !cp.leading() || cp.monitor().alive(node);
+  }
+
+  static boolean replicaAlive(ClusterView view, ControlPlane cp, long tid, int pid, String node) {
+    return alive(view, cp, node) && !view.markedNotAlive(tid, pid, node);
   }
 
   /** OpenMLDB's showtable: one row per replica. */
@@ -98,7 +102,8 @@ final class Views {
           row.put("endpoint", endpoint(view, r.node()));
           row.put("role", r.role().jsonName());
           row.put("ttl", t.ttlMs().isPresent() ? duration(t.ttlMs().getAsLong()) : "0min");
-          row.put("is_alive", alive(view, cp, r.node()) ? "yes" : "no");
+          row.put(
+              "is_alive", replicaAlive(view, cp, t.tid(), a.partition(), r.node()) ? "yes" : "no");
           row.put("compress_type", "kNoCompress");
           row.put("offset", rep.map(PartitionReport::offset).orElse(0L));
           row.put("record_cnt", rep.map(PartitionReport::rowCount).orElse(0L));
@@ -135,7 +140,8 @@ final class Views {
                               : x.state().name().toLowerCase(java.util.Locale.ROOT))
                   .orElse("missing"));
           row.put("offset", rep.map(PartitionReport::offset).orElse(0L));
-          row.put("is_alive", alive(view, cp, r.node()) ? "yes" : "no");
+          row.put(
+              "is_alive", replicaAlive(view, cp, t.tid(), a.partition(), r.node()) ? "yes" : "no");
           rep.flatMap(PartitionReport::error).ifPresent(e -> row.put("error", e));
         }
       }

@@ -31,13 +31,16 @@ public final class ClusterView {
   private final Map<Long, List<Assigned>> assignments;
   private final Map<String, NodeRegistration> nodes;
   private final Map<String, PartitionReport> reports;
+  private final java.util.Set<String> notAlive;
 
   private ClusterView(
       Map<String, CatalogTable> tables,
       Map<Long, CatalogTable> dropped,
       Map<Long, List<Assigned>> assignments,
       Map<String, NodeRegistration> nodes,
-      Map<String, PartitionReport> reports) {
+      Map<String, PartitionReport> reports,
+      java.util.Set<String> notAlive) {
+    this.notAlive = notAlive;
     this.tables = tables;
     this.dropped = dropped;
     this.assignments = assignments;
@@ -80,7 +83,11 @@ public final class ClusterView {
       PartitionReport r = PartitionReportParser.fromJson(e.value());
       reports.put(reportKey(r.node(), r.tableId(), r.partition()), r);
     }
-    return new ClusterView(tables, dropped, assignments, nodes, reports);
+    java.util.Set<String> notAlive = new java.util.HashSet<>();
+    for (MetaEntry e : store.getPrefix(keys.notAlivePrefix()).entries()) {
+      notAlive.add(e.key().substring(keys.notAlivePrefix().length()));
+    }
+    return new ClusterView(tables, dropped, assignments, nodes, reports, notAlive);
   }
 
   public Collection<CatalogTable> tables() {
@@ -145,6 +152,11 @@ public final class ClusterView {
       max = Math.max(max, tid);
     }
     return max;
+  }
+
+  /** True when an operator marked the replica of {@code node} not alive. */
+  public boolean markedNotAlive(long tid, int pid, String node) {
+    return notAlive.contains(tid + "/" + pid + "/" + node);
   }
 
   private static String reportKey(String node, long tid, int pid) {

@@ -97,6 +97,15 @@ public final class Failover {
     if (!monitor.alive(a.leader())) {
       return "leader " + a.leader() + " is dead";
     }
+    if (view.markedNotAlive(a.tableId(), a.partition(), a.leader())
+        && a.replicas().stream()
+            .anyMatch(
+                r ->
+                    !r.node().equals(a.leader())
+                        && monitor.alive(r.node())
+                        && !view.markedNotAlive(a.tableId(), a.partition(), r.node()))) {
+      return "leader " + a.leader() + " is marked not alive";
+    }
     Optional<PartitionReport> r = view.report(a.leader(), a.tableId(), a.partition());
     if (r.isPresent()
         && r.get().term() == a.term()

@@ -1,5 +1,6 @@
 package io.floe.controlplane.ops;
 
+import io.floe.controlplane.cluster.Assignments;
 import io.floe.controlplane.cluster.ClusterView;
 import io.floe.controlplane.cluster.ClusterView.Assigned;
 import io.floe.controlplane.cluster.NodeLinks;
@@ -8,7 +9,6 @@ import io.floe.core.protocol.Response.Prepared;
 import io.floe.storage.catalog.CatalogTable;
 import io.floe.storage.cluster.NodeRegistration;
 import io.floe.storage.cluster.PartitionAssignment;
-import io.floe.storage.cluster.PartitionAssignmentParser;
 import io.floe.storage.cluster.PartitionReport;
 import io.floe.storage.meta.MetaKeys;
 import io.floe.storage.meta.MetaStore;
@@ -48,6 +48,7 @@ public final class ChangeLeader implements OperationKind {
   private final NodeLinks links;
   private final Predicate<String> alive;
   private final LongSupplier clock;
+  private final Assignments assignments;
 
   /**
    * @param alive whether the failure detector believes a node answers
@@ -63,6 +64,7 @@ public final class ChangeLeader implements OperationKind {
     this.links = links;
     this.alive = alive;
     this.clock = clock;
+    this.assignments = new Assignments(store, keys);
   }
 
   @Override
@@ -166,9 +168,7 @@ public final class ChangeLeader implements OperationKind {
     }
     int n = a.replicas().size();
     int needed = n - n / 2;
-    String best = null;
-    Prepared bestAnswer = null;
-    List<String> answered = new ArrayList<>();
+    java.util.Map<String, Prepared> answers = new java.util.LinkedHashMap<>();
     List<String> silent = new ArrayList<>();
     for (PartitionAssignment.Replica r : a.replicas()) {
       NodeRegistration node = view.nodes().get(r.node());
@@ -176,25 +176,24 @@ public final class ChangeLeader implements OperationKind {
         silent.add(r.node());
         continue;
       }
-      Prepared p;
       try {
-        p = links.call(node.endpoint(), c -> c.prepareTerm(table.fullName(), a.partition(), term));
+        answers.put(
+            r.node(),
+            links.call(node.endpoint(), c -> c.prepareTerm(table.fullName(), a.partition(), term)));
       } catch (RuntimeException e) {
         silent.add(r.node() + " (" + e.getMessage() + ")");
-        continue;
-      }
-      answered.add(r.node());
-      if (bestAnswer == null
-          || p.lastTerm() > bestAnswer.lastTerm()
-          || (p.lastTerm() == bestAnswer.lastTerm()
-              && p.appliedOffset() > bestAnswer.appliedOffset())
-          || (p.lastTerm() == bestAnswer.lastTerm()
-              && p.appliedOffset() == bestAnswer.appliedOffset()
-              && r.node().equals(op.param("endpoint")))) {
-        best = r.node();
-        bestAnswer = p;
       }
     }
+    List<String> answered = new ArrayList<>(answers.keySet());
+    // The most advanced (last term, then offset) holds every acknowledged write; among equals the
+    // one asked for, then one not marked not-alive.
+    java.util.Comparator<String> order =
+        java.util.Comparator.<String>comparingLong(x -> answers.get(x).lastTerm())
+            .thenComparingLong(x -> answers.get(x).appliedOffset())
+            .thenComparing(x -> x.equals(op.param("endpoint")))
+            .thenComparing(x -> !view.markedNotAlive(a.tableId(), a.partition(), x));
+    String best = answered.stream().max(order).orElse(null);
+    Prepared bestAnswer = best == null ? null : answers.get(best);
     if (answered.size() < needed) {
       return Step.retry(
           Duration.ofMillis(200),
@@ -272,12 +271,6 @@ public final class ChangeLeader implements OperationKind {
   }
 
   private boolean write(Assigned read, PartitionAssignment next) {
-    String key = keys.partition(next.tableId(), next.partition());
-    return store
-        .txn()
-        .ifModRevision(key, read.modRevision())
-        .put(key, PartitionAssignmentParser.toBytes(next))
-        .commit()
-        .committed();
+    return assignments.replace(read, next);
   }
 }

@@ -1,13 +1,10 @@
 package io.floe.controlplane.ops;
 
 import io.floe.controlplane.cluster.ClusterView;
-import io.floe.core.partition.PartitionState;
 import io.floe.storage.catalog.CatalogTable;
 import io.floe.storage.cluster.PartitionAssignment;
-import io.floe.storage.cluster.PartitionReport;
 import io.floe.storage.meta.MetaKeys;
 import io.floe.storage.meta.MetaStore;
-import java.time.Duration;
 import java.util.Optional;
 import java.util.function.LongSupplier;
 
@@ -18,8 +15,6 @@ import java.util.function.LongSupplier;
  * shows the catch-up and its end. Param {@code endpoint}: the node.
  */
 public final class ReAddReplica implements OperationKind {
-  static final Duration LIMIT = Duration.ofMinutes(10);
-
   private final MetaStore store;
   private final MetaKeys keys;
   private final LongSupplier clock;
@@ -58,28 +53,6 @@ public final class ReAddReplica implements OperationKind {
     if (a.isEmpty() || a.get().replicaOn(node).isEmpty()) {
       return new Step.Done(node + " no longer holds a replica of partition " + op.pid());
     }
-    Optional<PartitionReport> r = view.report(node, table.get().tid(), op.pid());
-    if (r.isPresent()
-        && r.get().term() == a.get().term()
-        && r.get().state() == PartitionState.NORMAL) {
-      return Step.done();
-    }
-    if (clock.getAsLong() - op.startTimeMs() > LIMIT.toMillis()) {
-      return Step.failed(
-          node
-              + " did not catch up in "
-              + LIMIT.toMinutes()
-              + " min: "
-              + r.map(x -> x.state() + " term " + x.term() + " " + x.error().orElse(""))
-                  .orElse("no report"));
-    }
-    return Step.retry(
-        Duration.ofMillis(200),
-        "waiting for "
-            + node
-            + " to serve term "
-            + a.get().term()
-            + r.map(x -> " (now " + x.state() + ", term " + x.term() + ")")
-                .orElse(" (no report yet)"));
+    return ReplicaCatchUp.await(op, view, a.get(), node, clock.getAsLong(), Step.done());
   }
 }

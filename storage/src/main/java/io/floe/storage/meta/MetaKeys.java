@@ -14,6 +14,7 @@ package io.floe.storage.meta;
  * /floe/{cluster}/dropped/{tid}                     a dropped table's definition (restorable)
  * /floe/{cluster}/ops/{id}                          long-running operations (id zero-padded)
  * /floe/{cluster}/seq/{name}                        counters (table ids, operation ids)
+ * /floe/{cluster}/not-alive/{tid}/{pid}/{node}      a replica marked not alive by an operator
  * /floe/{cluster}/jobs/{id}                         backup and restore jobs
  * /floe/{cluster}/schedules/{name}                  backup schedules
  * /floe/{cluster}/election/{name}                   leader elections (control plane)
@@ -109,6 +110,23 @@ public final class MetaKeys {
   /** A counter that only grows (table ids, operation ids), as a decimal string. */
   public String sequence(String name) {
     return base + "seq/" + segment("sequence name", name);
+  }
+
+  public String notAlivePrefix() {
+    return base + "not-alive/";
+  }
+
+  /**
+   * The mark of a replica set not alive ({@code updatetablealive}, {@code offlineendpoint}): it is
+   * never chosen leader while marked.
+   */
+  public String notAlive(long tableId, int partitionId, String nodeId) {
+    return notAlivePrefix()
+        + nonNegative("table id", tableId)
+        + "/"
+        + nonNegative("partition id", partitionId)
+        + "/"
+        + segment("node id", nodeId);
   }
 
   public String operationsPrefix() {
