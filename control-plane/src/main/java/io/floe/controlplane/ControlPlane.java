@@ -78,7 +78,18 @@ public final class ControlPlane implements AutoCloseable {
               t.setDaemon(true);
               return t;
             });
-    this.monitor = new NodeMonitor(links, pings, System::nanoTime, settings.deadAfter());
+    this.monitor =
+        new NodeMonitor(
+            endpoint ->
+                links.call(
+                    endpoint,
+                    admin -> {
+                      admin.ping();
+                      return null;
+                    }),
+            pings,
+            System::nanoTime,
+            settings.deadAfter());
     this.opStore = new OperationStore(store, keys, System::currentTimeMillis);
     this.config = new ClusterConfig(store, keys);
     this.tables = new TableService(store, keys, System::currentTimeMillis);

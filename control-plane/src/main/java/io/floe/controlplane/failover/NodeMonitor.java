@@ -1,12 +1,12 @@
 package io.floe.controlplane.failover;
 
-import io.floe.controlplane.cluster.NodeLinks;
 import io.floe.storage.cluster.NodeRegistration;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executor;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 /**
@@ -17,15 +17,19 @@ import java.util.function.LongSupplier;
  * comes from fencing.
  */
 public final class NodeMonitor {
-  private final NodeLinks links;
-  private final ExecutorService pings;
+  private final Consumer<String> ping;
+  private final Executor pings;
   private final LongSupplier nanos;
   private final long deadAfterNanos;
   private final Map<String, Watched> watched = new ConcurrentHashMap<>();
 
+  /**
+   * @param ping pings a node's endpoint, throwing when it does not answer in time
+   * @param pings where pings run (one per node at a time)
+   */
   public NodeMonitor(
-      NodeLinks links, ExecutorService pings, LongSupplier nanos, Duration deadAfter) {
-    this.links = links;
+      Consumer<String> ping, Executor pings, LongSupplier nanos, Duration deadAfter) {
+    this.ping = ping;
     this.pings = pings;
     this.nanos = nanos;
     this.deadAfterNanos = deadAfter.toNanos();
@@ -107,7 +111,7 @@ public final class NodeMonitor {
                     + " ms"
                     + (watch.lastError.isEmpty() ? "" : " (" + watch.lastError + ")")));
       }
-      if (!watch.alive && watch.lastAnswerNanos > watch.deadSinceNanos) {
+      if (!watch.alive && watch.lastAnswerNanos >= watch.deadSinceNanos) {
         watch.alive = true;
         changes.add(new Change(r.node(), true, "it answers again"));
       }
@@ -117,12 +121,7 @@ public final class NodeMonitor {
         pings.execute(
             () -> {
               try {
-                links.call(
-                    endpoint,
-                    n -> {
-                      n.ping();
-                      return null;
-                    });
+                ping.accept(endpoint);
                 watch.lastAnswerNanos = nanos.getAsLong();
                 watch.lastError = "";
               } catch (RuntimeException ex) {
