@@ -498,4 +498,144 @@ class ControlPlaneIT {
     assertThat(cluster.call("GET", "/v1/ops", null).body().path("ops").toString())
         .contains("OfflineEndpoint", "RecoverEndpoint", "ChangeLeader");
   }
+
+  /** The operation of {@code type} on {@code table}, newest first, once one exists. */
+  private JsonNode awaitOp(String table, String type) {
+    return await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(50))
+        .ignoreExceptions()
+        .until(
+            () -> {
+              for (JsonNode op :
+                  cluster.call("GET", "/v1/ops?table=" + table, null).body().path("ops")) {
+                if (op.path("op_type").asText().equals(type)) {
+                  return op;
+                }
+              }
+              return null;
+            },
+            op -> op != null);
+  }
+
+  @Test
+  void operationsLeftMidWayByAKilledControlPlaneLeaderFinishUnderTheNext() throws Exception {
+    createTable("ha.resume", 1, 3);
+    JsonNode p0 =
+        cluster.call("GET", "/v1/tables/ha.resume", null).body().path("assignments").get(0);
+    String leader = p0.path("leader").asText();
+    List<String> followers = new ArrayList<>();
+    p0.path("replicas")
+        .forEach(
+            r -> {
+              if (!r.path("node").asText().equals(leader)) {
+                followers.add(r.path("node").asText());
+              }
+            });
+    try (FloeClient client =
+        FloeClient.connect(
+            ClientConfig.of(cluster.endpoints().toArray(String[]::new))
+                .withRequestTimeout(Duration.ofSeconds(10)))) {
+      FloeTable t = client.table("ha.resume");
+      for (long id = 0; id < 300; id++) {
+        t.put(new Row(id, "r" + id));
+      }
+
+      // A failover held at its prepare: the leader is dead and one of two followers is paused,
+      // so no majority-meeting set answers. The control-plane leader dies there.
+      cluster.node(followers.get(1)).pause();
+      cluster.node(leader).kill();
+      JsonNode held = awaitOp("ha.resume", "ChangeLeader");
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .pollInterval(Duration.ofMillis(100))
+          .until(
+              () ->
+                  cluster
+                      .call("GET", "/v1/ops/" + held.path("op_id").asLong(), null)
+                      .body()
+                      .path("reason")
+                      .asText()
+                      .contains("answered the prepare"));
+      NodeProcess cpLeader = cluster.leader();
+      cpLeader.kill();
+      NodeProcess next = cluster.leader();
+      assertThat(next).isNotSameAs(cpLeader);
+      JsonNode stillDoing =
+          cluster.call(next, "GET", "/v1/ops/" + held.path("op_id").asLong(), null).body();
+      assertThat(stillDoing.path("status").asText()).isEqualTo("doing");
+      assertThat(stillDoing.path("cur_task").asText()).isEqualTo("prepare");
+      cluster.node(followers.get(1)).resume();
+      JsonNode finished =
+          cluster.awaitOperation(held.path("op_id").asLong(), Duration.ofSeconds(60));
+      assertThat(finished.path("status").asText()).as(finished.toString()).isEqualTo("done");
+      for (long id = 0; id < 300; id++) {
+        assertThat(t.get(id)).isEqualTo(new Row(id, "r" + id));
+      }
+
+      // A migrate held at its catch-up (the destination paused); the new control-plane leader
+      // is killed too, and a third one started finishes the migrate.
+      cluster.node(leader).start();
+      awaitAllServing("ha.resume", Duration.ofSeconds(120));
+      String src =
+          cluster
+              .call("GET", "/v1/tables/ha.resume", null)
+              .body()
+              .path("assignments")
+              .get(0)
+              .path("leader")
+              .asText();
+      cluster.startControlPlane();
+      Answer removed =
+          cluster.call(
+              "POST",
+              "/v1/ns/delreplica",
+              "{\"table\": \"ha.resume\", \"pid\": 0, \"endpoint\": \"" + leader + "\"}");
+      cluster.awaitOperation(removed.body().path("op_id").asLong(), Duration.ofSeconds(60));
+      cluster.node(leader).pause();
+      Answer started =
+          cluster.call(
+              "POST",
+              "/v1/ns/migrate",
+              "{\"src_endpoint\": \""
+                  + src
+                  + "\", \"table\": \"ha.resume\", \"pids\": [0],"
+                  + " \"des_endpoint\": \""
+                  + leader
+                  + "\"}");
+      assertThat(started.status()).as(started.body().toString()).isEqualTo(202);
+      long migrateId = started.body().path("op_ids").get(0).asLong();
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .pollInterval(Duration.ofMillis(100))
+          .until(
+              () ->
+                  cluster
+                      .call("GET", "/v1/ops/" + migrateId, null)
+                      .body()
+                      .path("cur_task")
+                      .asText()
+                      .equals("catchup"));
+      NodeProcess second = cluster.leader();
+      second.kill();
+      NodeProcess third = cluster.leader();
+      assertThat(third).isNotSameAs(second);
+      assertThat(
+              cluster
+                  .call(third, "GET", "/v1/ops/" + migrateId, null)
+                  .body()
+                  .path("status")
+                  .asText())
+          .isEqualTo("doing");
+      cluster.node(leader).resume();
+      JsonNode migrated = cluster.awaitOperation(migrateId, Duration.ofSeconds(120));
+      assertThat(migrated.path("status").asText()).as(migrated.toString()).isEqualTo("done");
+      JsonNode after =
+          cluster.call("GET", "/v1/tables/ha.resume", null).body().path("assignments").get(0);
+      assertThat(after.path("leader").asText()).isEqualTo(leader);
+      for (long id = 0; id < 300; id++) {
+        assertThat(t.get(id)).isEqualTo(new Row(id, "r" + id));
+      }
+    }
+  }
 }
