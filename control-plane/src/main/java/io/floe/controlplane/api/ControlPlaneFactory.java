@@ -2,6 +2,7 @@ package io.floe.controlplane.api;
 
 import io.floe.controlplane.ControlPlane;
 import io.floe.controlplane.ControlPlaneSettings;
+import io.floe.controlplane.auth.Tokens;
 import io.floe.storage.meta.MetaStore;
 import io.floe.storage.meta.MetaStoreConfig;
 import io.floe.storage.meta.etcd.EtcdMetaStore;
@@ -9,12 +10,17 @@ import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Value;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Builds the replica from the {@code floe.*} settings (application.yml, flags, environment). */
 @Factory
 public final class ControlPlaneFactory {
+  private static final Logger LOG = LoggerFactory.getLogger(ControlPlaneFactory.class);
 
   @Context
   @Bean(preDestroy = "close")
@@ -43,6 +49,20 @@ public final class ControlPlaneFactory {
             duration("floe.failover.dead-after", deadAfter),
             threads);
     return new ControlPlane(settings, store).start();
+  }
+
+  @Context
+  public Tokens tokens(
+      @Value("${floe.auth.tokens:}") String inline,
+      @Value("${floe.auth.tokens-file:}") String file) {
+    Tokens tokens =
+        Tokens.parse(inline, file.isBlank() ? Optional.empty() : Optional.of(Path.of(file)));
+    if (!tokens.enabled()) {
+      LOG.warn(
+          "authentication is off: no floe.auth.tokens or floe.auth.tokens-file; anyone who reaches"
+              + " this port may change the cluster");
+    }
+    return tokens;
   }
 
   private static Duration duration(String key, String text) {
