@@ -1,6 +1,7 @@
 package io.floe.dataplane;
 
 import io.floe.dataplane.cluster.ClusterAgent;
+import io.floe.dataplane.expiry.ExpirySweeper;
 import io.floe.dataplane.partition.MemoryBudget;
 import io.floe.dataplane.recovery.NodeDurability;
 import io.floe.dataplane.replication.Replication;
@@ -42,6 +43,7 @@ public final class DataNode implements AutoCloseable {
 
   private final NodeDurability durability;
   private final Replication replication;
+  private final ExpirySweeper expirySweeper;
 
   private DataNode(NodeConfig config, WalSinks sinks, NodeDurability durability) {
     this.config = config;
@@ -78,6 +80,7 @@ public final class DataNode implements AutoCloseable {
             config.maxInflightFrameBytes());
     this.endpoint = config.advertisedEndpoint(server.port());
     advertised.set(endpoint);
+    this.expirySweeper = ExpirySweeper.start(tables::all, config.properties());
   }
 
   /**
@@ -179,6 +182,7 @@ public final class DataNode implements AutoCloseable {
     if (metaStore != null) {
       metaStore.close();
     }
+    expirySweeper.close();
     replication.close();
     server.close();
     sinks.close();

@@ -19,10 +19,18 @@ import java.util.SortedMap;
  * insert, whose index is then built once, in linear time, from the sorted survivors. Memory is
  * reserved from the node's budget as keys arrive, so a load that does not fit fails with {@code
  * MEMORY_LIMIT} instead of exhausting the heap. Used by one loading thread.
+ *
+ * <p>In a table with a TTL an expired row is never installed (spec.md §14.9): a put already expired
+ * when the load started is dropped as it is read, with every older version of its key (older
+ * still), and whatever expired while the load ran is dropped when it is installed.
  */
 public final class LoadBuffer {
   private final Partition partition;
   private final MemoryBudget budget;
+
+  /** Puts written at or before this timestamp had expired when the load started. */
+  private final long expiredUpTo;
+
   private final HashMap<Key, Version> rows = new HashMap<>();
   private long offset;
   private long lastTerm;
@@ -37,6 +45,7 @@ public final class LoadBuffer {
   LoadBuffer(Partition partition, MemoryBudget budget) {
     this.partition = partition;
     this.budget = budget;
+    this.expiredUpTo = partition.expiry().horizon();
   }
 
   /** The offset of the last entry read (the snapshot's, after it). */
@@ -79,12 +88,20 @@ public final class LoadBuffer {
   }
 
   private void put(byte[] key, Version v) {
+    maxTimestamp = Math.max(maxTimestamp, v.timestamp);
+    if (!v.deleted() && v.timestamp <= expiredUpTo) {
+      // Absent from now on, like a delete, and it needs no memory.
+      Version old = rows.remove(new Key(key));
+      if (old != null) {
+        unsettled -= Partition.KEY_OVERHEAD + key.length + old.bytes();
+      }
+      return;
+    }
     Version old = rows.put(new Key(key), v);
     unsettled += v.bytes() - (old == null ? -(Partition.KEY_OVERHEAD + key.length) : old.bytes());
     if (unsettled >= SETTLE_BYTES) {
       settle();
     }
-    maxTimestamp = Math.max(maxTimestamp, v.timestamp);
   }
 
   /** Reserves (or gives back) what the rows read since the last settlement changed. */
@@ -98,18 +115,22 @@ public final class LoadBuffer {
     unsettled = 0;
   }
 
-  /** Makes what was read the partition's content, at {@link #offset()}. */
+  /**
+   * Makes what was read the partition's content, at {@link #offset()}, without the deleted rows and
+   * those expired by now.
+   */
   public void install() {
     settle();
     byte[][] keys = new byte[rows.size()][];
     Version[] versions = new Version[rows.size()];
     int n = 0;
-    long deletedBytes = 0;
+    long droppedBytes = 0;
+    long expiredNow = partition.expiry().horizon();
     for (Map.Entry<Key, Version> e : rows.entrySet()) {
       Version v = e.getValue();
       byte[] key = e.getKey().bytes;
-      if (v.deleted()) {
-        deletedBytes += Partition.KEY_OVERHEAD + key.length + v.bytes();
+      if (v.deleted() || v.timestamp <= expiredNow) {
+        droppedBytes += Partition.KEY_OVERHEAD + key.length + v.bytes();
       } else {
         keys[n] = key;
         versions[n++] = v;
@@ -123,9 +144,9 @@ public final class LoadBuffer {
     for (int i = 0; i < n; i++) {
       live[i] = Map.entry(keys[order[i]], versions[order[i]]);
     }
-    budget.release(deletedBytes);
+    budget.release(droppedBytes);
     partition.install(
-        new SortedRows(live), offset, lastTerm, maxTimestamp, reserved - deletedBytes);
+        new SortedRows(live), offset, lastTerm, maxTimestamp, reserved - droppedBytes);
     reserved = 0;
   }
 

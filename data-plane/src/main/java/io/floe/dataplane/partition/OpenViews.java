@@ -5,12 +5,12 @@ import java.util.List;
 import java.util.TreeMap;
 
 /**
- * The offsets of the open views of one partition and the keys written while any was open (whose old
- * versions and tombstones must be cleaned once no view needs them). Guarded by the partition's
- * monitor.
+ * The offsets of the open views of one partition, with the instant each was cut at, and the keys
+ * written while any was open (whose old versions and tombstones must be cleaned once no view needs
+ * them). Guarded by the partition's monitor.
  */
 final class OpenViews {
-  private final TreeMap<Long, Integer> open = new TreeMap<>();
+  private final TreeMap<Long, Open> open = new TreeMap<>();
   private List<byte[]> touched = new ArrayList<>();
 
   boolean any() {
@@ -21,12 +21,26 @@ final class OpenViews {
     return open.firstKey();
   }
 
-  void open(long offset) {
-    open.merge(offset, 1, Integer::sum);
+  /**
+   * The cut instant of the oldest view: the earliest of all, since later offsets have later
+   * timestamps. Rows expired at it are hidden from every open view.
+   */
+  long oldestCutInstant() {
+    return open.firstEntry().getValue().cutInstant;
+  }
+
+  /**
+   * @param cutInstant the timestamp of the write at {@code offset}: the same for every view there
+   */
+  void open(long offset, long cutInstant) {
+    open.computeIfAbsent(offset, k -> new Open(cutInstant)).count++;
   }
 
   void close(long offset) {
-    open.computeIfPresent(offset, (k, n) -> n == 1 ? null : n - 1);
+    Open o = open.get(offset);
+    if (o != null && --o.count == 0) {
+      open.remove(offset);
+    }
   }
 
   void remember(byte[] key) {
@@ -41,5 +55,15 @@ final class OpenViews {
     List<byte[]> keys = touched;
     touched = new ArrayList<>();
     return keys;
+  }
+
+  /** The views open at one offset. */
+  private static final class Open {
+    final long cutInstant;
+    int count;
+
+    Open(long cutInstant) {
+      this.cutInstant = cutInstant;
+    }
   }
 }

@@ -12,6 +12,7 @@ import io.floe.dataplane.wal.WalSink;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
@@ -32,6 +33,10 @@ import org.slf4j.LoggerFactory;
  * offset order and prunes versions that no open {@link PartitionView} can need. With no view open a
  * key keeps exactly one version and a delete removes the key, so MVCC costs nothing until a
  * snapshot asks for a view.
+ *
+ * <p>In a table with a TTL ({@link RowExpiry}), reads and conditional writes treat an expired row
+ * as absent, and {@link #sweepExpired} removes expired rows from memory in small chunks; nothing of
+ * it reaches the log, since expiry follows from the log and the clock (spec.md §14).
  */
 public final class Partition {
   private static final Logger LOG = LoggerFactory.getLogger(Partition.class);
@@ -39,11 +44,15 @@ public final class Partition {
   /** A skip-list node, its share of index nodes and the key array's header. */
   static final int KEY_OVERHEAD = 64;
 
+  /** Expired keys removed per hold of the monitor at most: a sweep never stalls writes long. */
+  static final int SWEEP_CHUNK = 256;
+
   private final long tableId;
   private final int id;
   private final MemoryBudget budget;
   private final WalSink wal;
-  private final HybridLogicalClock clock = new HybridLogicalClock();
+  private final RowExpiry expiry;
+  private final HybridLogicalClock clock;
 
   /** Primary-key order: encoded keys compared as unsigned bytes. */
   static final Comparator<byte[]> KEY_ORDER = Arrays::compareUnsigned;
@@ -65,11 +74,25 @@ public final class Partition {
   /** Set when the WAL failed to take an entry: the log has a hole, so writes stop for good. */
   private volatile FloeRequestException walBroken;
 
+  /** The key after which the next sweep starts (null: the first); the sweeping thread's alone. */
+  private byte[] sweepAfter;
+
+  /** A replica whose rows never expire, its writes stamped by the system clock. */
   public Partition(long tableId, int id, MemoryBudget budget, WalSink wal) {
+    this(tableId, id, budget, wal, RowExpiry.never());
+  }
+
+  /**
+   * A replica whose rows expire as {@code expiry} says; its writes are stamped by {@code expiry}'s
+   * clock, so expiry and timestamps follow one clock.
+   */
+  public Partition(long tableId, int id, MemoryBudget budget, WalSink wal, RowExpiry expiry) {
     this.tableId = tableId;
     this.id = id;
     this.budget = budget;
     this.wal = wal;
+    this.expiry = expiry;
+    this.clock = new HybridLogicalClock(expiry.wallClock());
   }
 
   public long tableId() {
@@ -93,13 +116,18 @@ public final class Partition {
     return lastTerm;
   }
 
+  /** When this replica's rows expire. */
+  public RowExpiry expiry() {
+    return expiry;
+  }
+
   // ---- reads -------------------------------------------------------------------------------
 
-  /** The newest row of {@code key}, or null. */
+  /** The newest row of {@code key}, or null (none, deleted or expired). */
   public byte[] get(byte[] key) {
     role.checkReadable(id);
     Version v = rows.get(key);
-    return v == null ? null : v.row;
+    return v == null || expiry.expired(v.timestamp) ? null : v.row;
   }
 
   /**
@@ -110,13 +138,17 @@ public final class Partition {
     role.checkServingAnyRole(id);
     long at = offset;
     Version v = rows.get(key);
-    return new ReadAny(v == null ? null : v.row, Math.max(at, v == null ? 0 : v.offset));
+    byte[] row = v == null || expiry.expired(v.timestamp) ? null : v.row;
+    return new ReadAny(row, Math.max(at, v == null ? 0 : v.offset));
   }
 
   /** A row (null when absent) and the offset of the replica that read it. */
   public record ReadAny(byte[] row, long appliedOffset) {}
 
-  /** Up to {@code limit} newest rows with keys in the range, in key order; a null bound is open. */
+  /**
+   * Up to {@code limit} newest live rows with keys in the range, in key order; a null bound is
+   * open.
+   */
   public List<KeyedRow> scan(
       byte[] start, boolean startInclusive, byte[] end, boolean endInclusive, int limit) {
     role.checkReadable(id);
@@ -126,9 +158,10 @@ public final class Partition {
       return List.of();
     }
     List<KeyedRow> out = new ArrayList<>(Math.min(limit, 1024));
+    long expiredUpTo = expiry.horizon();
     for (Map.Entry<byte[], Version> e : range(start, startInclusive, end, endInclusive)) {
       Version v = e.getValue();
-      if (!v.deleted()) {
+      if (!v.deleted() && v.timestamp > expiredUpTo) {
         out.add(new KeyedRow(e.getKey(), v.row, v.offset, v.timestamp));
         if (out.size() >= limit) {
           break;
@@ -171,6 +204,9 @@ public final class Partition {
    * its current row, atomically: both happen holding the partition's monitor, so no other write of
    * the partition comes between them ({@code data-protocol.md} §4.1.1).
    *
+   * <p>An expired row is absent here (spec.md §14.5): its version is 0 and {@code change} gets
+   * null.
+   *
    * @param expected -1: any version; 0: the row must be absent; n: its version must be n
    * @param requireRow the row must exist (an update), whatever {@code expected}
    * @param change the row to write given the current one (null when absent); null deletes. It may
@@ -182,10 +218,11 @@ public final class Partition {
     synchronized (this) {
       long term = checkWritableLocked(-1);
       Version head = rows.get(key);
-      boolean present = head != null && !head.deleted();
+      boolean held = head != null && !head.deleted();
+      boolean present = held && !expiry.expired(head.timestamp);
       long current = present ? head.offset : 0;
       if ((expected >= 0 && expected != current) || (requireRow && !present)) {
-        throw conditionFailed(expected, current);
+        throw conditionFailed(expected, current, held && !present);
       }
       byte[] row = change.apply(present ? head.row : null);
       PartitionWrite write =
@@ -197,8 +234,11 @@ public final class Partition {
     }
   }
 
-  private ConditionFailedException conditionFailed(long expected, long current) {
-    String found = current == 0 ? "the row is absent" : "the row is at version " + current;
+  private ConditionFailedException conditionFailed(long expected, long current, boolean expired) {
+    String found =
+        expired
+            ? "the row has expired (absent)"
+            : current == 0 ? "the row is absent" : "the row is at version " + current;
     String wanted =
         expected < 0 ? "an existing row" : expected == 0 ? "an absent row" : "version " + expected;
     return new ConditionFailedException(
@@ -396,8 +436,10 @@ public final class Partition {
   public synchronized PartitionView openView() {
     role.checkReadable(id);
     long at = offset;
-    views.open(at);
-    return new PartitionView(this, at, rows);
+    // Under the monitor the clock's last timestamp is that of the write at the offset.
+    long cutInstant = clock.last();
+    views.open(at, cutInstant);
+    return new PartitionView(this, at, expiry.horizonAt(cutInstant), rows);
   }
 
   synchronized void closeView(long at) {
@@ -417,6 +459,74 @@ public final class Partition {
     }
     memoryBytes -= freed;
     budget.release(freed);
+  }
+
+  // ---- expiry --------------------------------------------------------------------------------
+
+  /**
+   * Removes expired rows from memory (spec.md §14.7), examining at most {@code maxKeys} keys from
+   * where the previous sweep stopped and wrapping around at the end. Candidates are found without
+   * the lock; each chunk of {@link #SWEEP_CHUNK} is checked again and removed holding the monitor,
+   * so a write waits for at most one chunk. While a view is open, only rows expired at its cut
+   * instant go (the view hides them anyway). Writes nothing to the log. One sweeper at a time.
+   *
+   * @return the rows removed
+   */
+  public int sweepExpired(int maxKeys) {
+    if (!expiry.applies()) {
+      return 0;
+    }
+    long expiredUpTo = expiry.horizon();
+    NavigableMap<byte[], Version> from =
+        sweepAfter == null ? rows : rows.tailMap(sweepAfter, false);
+    Iterator<Map.Entry<byte[], Version>> keys = from.entrySet().iterator();
+    byte[][] chunk = new byte[SWEEP_CHUNK][];
+    int found = 0;
+    int removed = 0;
+    byte[] last = null;
+    for (int examined = 0; examined < maxKeys && keys.hasNext(); examined++) {
+      Map.Entry<byte[], Version> e = keys.next();
+      last = e.getKey();
+      Version v = e.getValue();
+      if (!v.deleted() && v.timestamp <= expiredUpTo) {
+        chunk[found++] = last;
+        if (found == chunk.length) {
+          removed += removeExpired(chunk, found, expiredUpTo);
+          found = 0;
+        }
+      }
+    }
+    removed += removeExpired(chunk, found, expiredUpTo);
+    sweepAfter = keys.hasNext() ? last : null;
+    return removed;
+  }
+
+  /** Removes those of the first {@code count} keys whose row expired; returns how many. */
+  private synchronized int removeExpired(byte[][] keys, int count, long expiredUpTo) {
+    if (count == 0) {
+      return 0;
+    }
+    long upTo =
+        views.any()
+            ? Math.min(expiredUpTo, expiry.horizonAt(views.oldestCutInstant()))
+            : expiredUpTo;
+    int removed = 0;
+    long freed = 0;
+    for (int i = 0; i < count; i++) {
+      byte[] key = keys[i];
+      keys[i] = null;
+      Version head = rows.get(key);
+      // Checked again: a write may have renewed the row since it was found. Every older version of
+      // an expired head is older still, so the whole chain goes.
+      if (head != null && !head.deleted() && head.timestamp <= upTo && rows.remove(key, head)) {
+        freed += KEY_OVERHEAD + key.length + chainBytes(head);
+        removed++;
+      }
+    }
+    rowCount -= removed;
+    memoryBytes -= freed;
+    budget.release(freed);
+    return removed;
   }
 
   // ---- status and life cycle ---------------------------------------------------------------

@@ -8,17 +8,28 @@ import java.util.concurrent.ConcurrentSkipListMap;
 /**
  * The partition's rows exactly as of {@link #offset()}, in key order, readable while writes go on:
  * what a snapshot writer iterates. Every row it yields was written at or before the offset and is
- * the newest such version of its key. Close it when done.
+ * the newest such version of its key. In a table with a TTL it holds the rows as of its cut instant
+ * (the timestamp of the write at its offset, spec.md §14.8): rows expired then are left out, rows
+ * live then are yielded even if they expire while the view is read. Close it when done.
  */
 public final class PartitionView implements AutoCloseable, Iterable<KeyedRow> {
   private final Partition partition;
   private final long offset;
+
+  /** Rows last written at or before this timestamp had expired at the cut. */
+  private final long expiredUpTo;
+
   private final ConcurrentSkipListMap<byte[], Version> rows;
   private boolean closed;
 
-  PartitionView(Partition partition, long offset, ConcurrentSkipListMap<byte[], Version> rows) {
+  PartitionView(
+      Partition partition,
+      long offset,
+      long expiredUpTo,
+      ConcurrentSkipListMap<byte[], Version> rows) {
     this.partition = partition;
     this.offset = offset;
+    this.expiredUpTo = expiredUpTo;
     this.rows = rows;
   }
 
@@ -30,7 +41,7 @@ public final class PartitionView implements AutoCloseable, Iterable<KeyedRow> {
   public byte[] get(byte[] key) {
     Version head = rows.get(key);
     Version v = head == null ? null : head.asOf(offset);
-    return v == null ? null : v.row;
+    return v == null || v.timestamp <= expiredUpTo ? null : v.row;
   }
 
   @Override
@@ -43,7 +54,7 @@ public final class PartitionView implements AutoCloseable, Iterable<KeyedRow> {
         while (entries.hasNext()) {
           Map.Entry<byte[], Version> e = entries.next();
           Version v = e.getValue().asOf(offset);
-          if (v != null && !v.deleted()) {
+          if (v != null && !v.deleted() && v.timestamp > expiredUpTo) {
             return new KeyedRow(e.getKey(), v.row, v.offset, v.timestamp);
           }
         }

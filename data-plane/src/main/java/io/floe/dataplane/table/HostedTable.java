@@ -24,6 +24,7 @@ import io.floe.dataplane.partition.PartitionWrite;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
@@ -39,6 +40,7 @@ public final class HostedTable {
   private final Schema schema;
   private final Durability durability;
   private final int replicas;
+  private final OptionalLong ttlMs;
   private final EncodedRowCheck rowCheck;
   private final KeyCodec keyCodec;
   private final RowCodec rowCodec;
@@ -69,7 +71,24 @@ public final class HostedTable {
       int replicas,
       Partition[] partitions,
       MemoryBudget budget) {
+    this(name, tableId, schema, durability, replicas, OptionalLong.empty(), partitions, budget);
+  }
+
+  /**
+   * A table whose rows expire {@code ttlMs} after their last write (spec.md §14); its partitions
+   * are created with that {@link io.floe.dataplane.partition.RowExpiry}.
+   */
+  public HostedTable(
+      String name,
+      long tableId,
+      Schema schema,
+      Durability durability,
+      int replicas,
+      OptionalLong ttlMs,
+      Partition[] partitions,
+      MemoryBudget budget) {
     this.replicas = replicas;
+    this.ttlMs = ttlMs;
     this.budget = budget;
     this.name = name;
     this.tableId = tableId;
@@ -102,6 +121,11 @@ public final class HostedTable {
   /** Replicas per partition, as the table definition says (1 for the CREATE_TABLE seam). */
   public int replicas() {
     return replicas;
+  }
+
+  /** How long after their last write rows expire, as the table was hosted with; empty: never. */
+  public OptionalLong ttlMs() {
+    return ttlMs;
   }
 
   public int partitionCount() {

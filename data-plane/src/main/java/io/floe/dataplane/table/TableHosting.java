@@ -1,5 +1,6 @@
 package io.floe.dataplane.table;
 
+import io.floe.core.clock.HybridLogicalClock;
 import io.floe.core.partition.PartitionState;
 import io.floe.core.protocol.CreateTableValidator;
 import io.floe.core.protocol.ErrorCode;
@@ -9,16 +10,21 @@ import io.floe.core.table.Durability;
 import io.floe.core.table.Schema;
 import io.floe.dataplane.partition.MemoryBudget;
 import io.floe.dataplane.partition.Partition;
+import io.floe.dataplane.partition.RowExpiry;
 import io.floe.dataplane.replication.Replication;
 import io.floe.dataplane.wal.WalSink;
 import io.floe.dataplane.wal.WalSinks;
 import io.floe.storage.catalog.CatalogTable;
 import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Creates and releases the tables and partition replicas this node hosts. Two ways in: the
@@ -29,6 +35,8 @@ import java.util.function.Consumer;
  * PartitionLoader}, so loading from S3 hooks in at one place.
  */
 public final class TableHosting {
+  private static final Logger LOG = LoggerFactory.getLogger(TableHosting.class);
+
   /** Upper bound on partitions per table, to keep a bad request from allocating wildly. */
   public static final int MAX_PARTITIONS = CreateTableValidator.MAX_PARTITIONS;
 
@@ -38,6 +46,9 @@ public final class TableHosting {
   private final Executor loading;
   private volatile ReplicaLoader loader;
   private volatile Replication replication;
+
+  /** TTL changes already warned about, as {@code tid/ttl}. */
+  private final Set<String> ignoredTtls = ConcurrentHashMap.newKeySet();
 
   /** Tables made by {@link #create} whose partitions are still loading, with their answer. */
   private final Map<HostedTable, CompletableFuture<HostedTable>> creating =
@@ -113,6 +124,7 @@ public final class TableHosting {
             definition.schema(),
             definition.durability(),
             definition.replicas(),
+            definition.ttlMs(),
             new Partition[definition.partitions()],
             budget);
     HostedTable registered = registry.addIfAbsent(table);
@@ -121,7 +133,29 @@ public final class TableHosting {
           ErrorCode.MALFORMED_REQUEST,
           "table '" + definition.fullName() + "' is hosted with id " + registered.tableId());
     }
+    warnIfTtlChanged(registered, definition);
     return registered;
+  }
+
+  /**
+   * A TTL change of a hosted table is not applied (spec.md §14.10): lengthening it would bring back
+   * rows this node may already have swept. Said once per table and TTL.
+   */
+  private void warnIfTtlChanged(HostedTable hosted, CatalogTable definition) {
+    if (!hosted.ttlMs().equals(definition.ttlMs())
+        && ignoredTtls.add(hosted.tableId() + "/" + definition.ttlMs())) {
+      LOG.warn(
+          "table {} (tid {}): its definition now says ttl-ms {}, but a table's TTL cannot change"
+              + " while it is hosted; this node keeps {}",
+          definition.fullName(),
+          definition.tid(),
+          ttlText(definition.ttlMs()),
+          ttlText(hosted.ttlMs()));
+    }
+  }
+
+  private static String ttlText(OptionalLong ttlMs) {
+    return ttlMs.isPresent() ? Long.toString(ttlMs.getAsLong()) : "none";
   }
 
   /**
@@ -147,7 +181,13 @@ public final class TableHosting {
    * #loadPartition}, on any thread.
    */
   public Partition installPartition(HostedTable table, int pid, Consumer<Partition> roleSetter) {
-    Partition partition = new Partition(table.tableId(), pid, budget, sinkFor(table, pid));
+    Partition partition =
+        new Partition(
+            table.tableId(),
+            pid,
+            budget,
+            sinkFor(table, pid),
+            RowExpiry.of(table.ttlMs(), HybridLogicalClock::systemMicros));
     roleSetter.accept(partition);
     Partition replaced = table.partitionOrNull(pid);
     table.setPartition(pid, partition);

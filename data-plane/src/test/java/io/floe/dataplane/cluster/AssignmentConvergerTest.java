@@ -26,6 +26,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.Queue;
 import org.junit.jupiter.api.Test;
 
@@ -219,5 +220,37 @@ class AssignmentConvergerTest {
     converger.converge(desired);
     assertThat(desired.tables()).isEmpty();
     assertThat(registry.all()).extracting(HostedTable::name).containsExactly("db.seam");
+  }
+
+  @Test
+  void aTableIsHostedWithTheTtlOfItsDefinitionAndKeepsItWhenTheDefinitionChangesIt() {
+    CatalogTable plain = ClusterNodes.table(4, "db.ttl", 1, 2);
+    define(withTtl(plain, 60_000), List.of(leaderHere(4, 0, 1)));
+    convergeAndSettle();
+    HostedTable hosted = registry.get("db.ttl");
+    assertThat(hosted.ttlMs()).hasValue(60_000);
+    assertThat(hosted.partitionOrNull(0).expiry().applies()).isTrue();
+
+    // spec.md §14.10: not applied while hosted, and nothing else of the table stops converging.
+    define(withTtl(plain, 1_000), List.of(leaderHere(4, 0, 2)));
+    convergeAndSettle();
+    assertThat(registry.get("db.ttl")).isSameAs(hosted);
+    assertThat(hosted.ttlMs()).hasValue(60_000);
+    assertThat(hosted.partitionOrNull(0).role().term()).isEqualTo(2);
+    assertThat(converger.assigned().get("4/0").error()).isEmpty();
+  }
+
+  private static CatalogTable withTtl(CatalogTable t, long ttlMs) {
+    return new CatalogTable(
+        t.tid(),
+        t.db(),
+        t.name(),
+        t.schema(),
+        t.partitions(),
+        t.replicas(),
+        t.durability(),
+        OptionalLong.of(ttlMs),
+        t.state(),
+        t.dropTimeMs());
   }
 }

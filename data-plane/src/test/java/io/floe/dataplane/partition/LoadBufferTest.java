@@ -10,6 +10,7 @@ import io.floe.dataplane.wal.MemoryWalSink;
 import java.util.List;
 import java.util.Random;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 class LoadBufferTest {
@@ -87,5 +88,43 @@ class LoadBufferTest {
         .isInstanceOf(FloeRequestException.class);
     buffer.discard();
     assertThat(budget.used()).isZero();
+  }
+
+  /**
+   * A load never installs an expired row (spec.md §14.9): snapshot rows and puts already expired
+   * when it starts are dropped as they are read, rows that expire while it runs when it installs.
+   */
+  @Test
+  void expiredRowsAreNeitherKeptNorInstalledAndTheirMemoryIsGivenBack() {
+    long t0 = 1_700_000_000_000_000L;
+    long ms = 1_000;
+    AtomicLong now = new AtomicLong(t0 + 520 * ms); // rows written up to t0 + 220 ms expired
+    MemoryBudget budget = new MemoryBudget(1L << 30);
+    Partition p = new Partition(1, 0, budget, new MemoryWalSink(), RowExpiry.after(300, now::get));
+    LoadBuffer buffer = p.newLoadBuffer();
+    buffer.snapshotRow(1, t0, key(1), row(1, "expired"));
+    buffer.snapshotRow(2, t0 + 100 * ms, key(2), row(2, "expired"));
+    buffer.snapshotLoaded(2, 1);
+    for (int i = 0; i < 10_000; i++) {
+      buffer.replay(3 + i, t0 + 200 * ms + i, key(100 + i), row(100 + i, "expired " + i));
+    }
+    assertThat(budget.used()).as("expired puts take no memory").isZero();
+    buffer.replay(10_003, t0 + 230 * ms, key(3), row(3, "expires during the load"));
+    buffer.replay(10_004, t0 + 300 * ms, key(4), row(4, "live"));
+    now.set(t0 + 540 * ms);
+    buffer.install();
+    p.becomeLeader(1);
+    p.markNormal();
+
+    assertThat(p.offset()).isEqualTo(10_004);
+    assertThat(p.get(key(1))).isNull();
+    assertThat(p.get(key(3))).isNull();
+    assertThat(p.get(key(100))).isNull();
+    assertThat(p.get(key(4))).isEqualTo(row(4, "live"));
+    assertThat(p.status().rowCount()).isOne();
+    assertThat(p.status().memoryBytes())
+        .isEqualTo(
+            Partition.KEY_OVERHEAD + key(4).length + Version.OVERHEAD + row(4, "live").length);
+    assertThat(budget.used()).isEqualTo(p.status().memoryBytes());
   }
 }

@@ -100,7 +100,7 @@ public final class CatalogParser {
         positive(node, "partitions"),
         positive(node, "replicas"),
         durability(node),
-        optional(node, "ttl-ms"),
+        ttlMs(node),
         state,
         dropTime);
   }
@@ -111,6 +111,15 @@ public final class CatalogParser {
       throw node.error(name, "must be at least 1, found " + value);
     }
     return value;
+  }
+
+  /** A time-to-live of 0 would expire every row as it is written: refused (spec.md §9). */
+  private static OptionalLong ttlMs(JsonObject node) {
+    OptionalLong ttl = optional(node, "ttl-ms");
+    if (ttl.isPresent() && ttl.getAsLong() < 1) {
+      throw node.error("ttl-ms", "must be at least 1, found " + ttl.getAsLong());
+    }
+    return ttl;
   }
 
   private static OptionalLong optional(JsonObject node, String name) {
