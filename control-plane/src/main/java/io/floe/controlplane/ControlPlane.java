@@ -244,6 +244,10 @@ public final class ControlPlane implements AutoCloseable {
     return config;
   }
 
+  public Failover failover() {
+    return failover;
+  }
+
   public NodeMonitor monitor() {
     return monitor;
   }

@@ -35,6 +35,10 @@ public final class Failover {
   private final OperationEngine engine;
   private final OperationStore ops;
   private final ClusterConfig config;
+  private final java.util.concurrent.atomic.AtomicLong deaths =
+      new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.concurrent.atomic.AtomicLong failovers =
+      new java.util.concurrent.atomic.AtomicLong();
 
   public Failover(
       MetaStore store,
@@ -57,6 +61,9 @@ public final class Failover {
     List<NodeMonitor.Change> changes = monitor.tick(view.nodes());
     for (NodeMonitor.Change c : changes) {
       LOG.warn("node {} is {}: {}", c.node(), c.alive() ? "alive" : "dead", c.why());
+      if (!c.alive()) {
+        deaths.incrementAndGet();
+      }
     }
     if (!config.autoFailover()) {
       return;
@@ -75,6 +82,7 @@ public final class Failover {
       }
       String why = leaderless(view, a);
       if (why != null) {
+        failovers.incrementAndGet();
         engine.submit(
             OpType.ChangeLeader,
             name,
@@ -90,6 +98,16 @@ public final class Failover {
         }
       }
     }
+  }
+
+  /** Nodes declared dead by this control plane since it started. */
+  public long deaths() {
+    return deaths.get();
+  }
+
+  /** ChangeLeader operations started by automatic failover since this control plane started. */
+  public long failovers() {
+    return failovers.get();
   }
 
   /** Why the partition has no serving leader, or null when it has one (or may soon). */

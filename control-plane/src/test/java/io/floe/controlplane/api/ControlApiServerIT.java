@@ -24,8 +24,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** Bearer tokens and roles on a control plane started in-process on a real etcd. */
-class AuthIT {
+/** A control plane started in-process on a real etcd: bearer tokens and roles, and its metrics. */
+class ControlApiServerIT {
   @RegisterExtension static final EtcdExtension ETCD = new EtcdExtension();
 
   private static final String ADMIN = "admin-secret-token";
@@ -145,5 +145,23 @@ class AuthIT {
     org.assertj.core.api.Assertions.assertThatThrownBy(
             () -> Tokens.parse(Tokens.hash("x") + ":root", Optional.empty()))
         .hasMessageContaining("unknown role 'root'");
+  }
+
+  @Test
+  void metricsNeedNoTokenAndSayWhoLeads() throws Exception {
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () ->
+                Json.read("health", call("GET", "/health", null, null).body())
+                    .path("leader")
+                    .asBoolean());
+    HttpResponse<String> metrics = call("GET", "/prometheus", null, null);
+    assertThat(metrics.statusCode()).isEqualTo(200);
+    assertThat(metrics.body())
+        .contains("floe_cp_leader 1.0")
+        .contains("floe_cp_operations{status=\"done\",type=\"ChangeLeader\"}")
+        .contains("floe_cp_node_deaths_total")
+        .contains("floe_cp_failovers_total");
   }
 }
