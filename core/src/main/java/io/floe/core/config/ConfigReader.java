@@ -12,8 +12,9 @@ import java.util.Properties;
  * Reads typed values from a flat map of string properties ({@code s3.retry.max-attempts=5}), with
  * defaults, and fails with a message naming the key and the bad value.
  *
- * <p>Durations are written {@code 250ms}, {@code 2s}, {@code 5m}, {@code 1h} or ISO-8601 ({@code
- * PT2S}); sizes are bytes with an optional {@code KiB}, {@code MiB} or {@code GiB} suffix.
+ * <p>Durations are written {@code 250ms}, {@code 2s}, {@code 5m}, {@code 1h}, {@code 1d} or
+ * ISO-8601 ({@code PT2S}); sizes are bytes with an optional {@code KiB}, {@code MiB} or {@code GiB}
+ * suffix.
  */
 public final class ConfigReader {
   private final Map<String, String> properties;
@@ -87,7 +88,12 @@ public final class ConfigReader {
     };
   }
 
-  static Duration parseDuration(String value) {
+  /**
+   * A duration written as this class reads them (the CLI's {@code --ttl 1d} too).
+   *
+   * @throws IllegalArgumentException (or its {@link DateTimeParseException}) when it is not one
+   */
+  public static Duration parseDuration(String value) {
     String v = value.toLowerCase(Locale.ROOT);
     if (v.startsWith("p")) {
       return Duration.parse(value);
@@ -100,7 +106,8 @@ public final class ConfigReader {
       case 's' -> Duration.ofSeconds(amount);
       case 'm' -> Duration.ofMinutes(amount);
       case 'h' -> Duration.ofHours(amount);
-      default -> throw new IllegalArgumentException("expected a unit: ms, s, m, h");
+      case 'd' -> Duration.ofDays(amount);
+      default -> throw new IllegalArgumentException("expected a unit: ms, s, m, h, d");
     };
   }
 

@@ -14,6 +14,7 @@ class ConfigReaderTest {
     assertThat(ConfigReader.parseDuration("2s")).isEqualTo(Duration.ofSeconds(2));
     assertThat(ConfigReader.parseDuration("5m")).isEqualTo(Duration.ofMinutes(5));
     assertThat(ConfigReader.parseDuration("1h")).isEqualTo(Duration.ofHours(1));
+    assertThat(ConfigReader.parseDuration("1d")).isEqualTo(Duration.ofDays(1));
     assertThat(ConfigReader.parseDuration("PT3S")).isEqualTo(Duration.ofSeconds(3));
   }
 
