@@ -176,7 +176,8 @@ class TableCommandTest {
         .matches("  0 +3 +n1 +n2 +127\\.0\\.0\\.1:7402 +follower +yes +normal +42 +2");
 
     JsonNode json = Json.read("out", table("describe", "db.a", "--json").out());
-    assertThat(json.get("partitions").isArray()).isTrue();
+    assertThat(json.get("partitions").asInt()).isEqualTo(2);
+    assertThat(json.get("assignments").isArray()).isTrue();
     assertThat(json.get("schema").get("columns")).hasSize(2);
 
     assertThat(table("drop", "db.a").lines().get(2)).endsWith("dropped");

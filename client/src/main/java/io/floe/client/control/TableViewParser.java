@@ -14,14 +14,14 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Reads and writes {@code TableView} (control-api.md §2). In a description {@code partitions} is
- * the array of partitions rather than their count; both forms are read, and a view with a placement
- * is written as a description.
+ * Reads and writes {@code TableView} (control-api.md §2): {@code partitions} is the count; a
+ * description adds {@code assignments}, each partition's leader, term and replicas.
  */
 public final class TableViewParser {
   static final String NAME = "name";
   static final String TID = "tid";
   static final String PARTITIONS = "partitions";
+  static final String ASSIGNMENTS = "assignments";
   static final String REPLICAS = "replicas";
   static final String DURABILITY = "durability";
   static final String TTL_MS = "ttl-ms";
@@ -44,11 +44,10 @@ public final class TableViewParser {
     ObjectNode node = Json.object();
     node.put(NAME, table.name());
     node.put(TID, table.tid());
-    if (table.placement().isEmpty()) {
-      node.put(PARTITIONS, table.partitions());
-    } else {
-      ArrayNode partitions = node.putArray(PARTITIONS);
-      table.placement().forEach(p -> partitions.add(toNode(p)));
+    node.put(PARTITIONS, table.partitions());
+    if (!table.placement().isEmpty()) {
+      ArrayNode assignments = node.putArray(ASSIGNMENTS);
+      table.placement().forEach(p -> assignments.add(toNode(p)));
     }
     node.put(REPLICAS, table.replicas());
     node.put(DURABILITY, table.durability().jsonName());
@@ -90,15 +89,14 @@ public final class TableViewParser {
   static TableView fromObject(JsonObject table) {
     String name = table.text(NAME);
     long tid = table.longValue(TID);
-    boolean described = table.node(PARTITIONS).isArray();
     List<PartitionView> placement = new ArrayList<>();
-    if (described) {
-      table.objects(PARTITIONS).forEach(p -> placement.add(partition(p)));
+    if (table.has(ASSIGNMENTS)) {
+      table.objects(ASSIGNMENTS).forEach(p -> placement.add(partition(p)));
     }
     return new TableView(
         name,
         tid,
-        described ? placement.size() : table.integer(PARTITIONS),
+        table.integer(PARTITIONS),
         table.integer(REPLICAS),
         durability(table),
         table.optionalLong(TTL_MS).orElse(null),

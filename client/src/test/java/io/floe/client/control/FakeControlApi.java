@@ -246,10 +246,10 @@ public final class FakeControlApi implements AutoCloseable {
     }
   }
 
-  /** The view with {@code partitions} as the array of partitions, as describe answers. */
+  /** The view with its {@code assignments}, as describe answers. */
   private ObjectNode described(ObjectNode view) {
     ObjectNode described = view.deepCopy();
-    ArrayNode partitions = described.putArray("partitions");
+    ArrayNode partitions = described.putArray("assignments");
     for (int pid = 0; pid < view.get("partitions").asInt(); pid++) {
       ObjectNode p = partitions.addObject().put("pid", pid).put("term", 3).put("leader", "n1");
       ArrayNode replicas = p.putArray("replicas");
