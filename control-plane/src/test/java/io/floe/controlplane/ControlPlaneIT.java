@@ -638,4 +638,86 @@ class ControlPlaneIT {
       }
     }
   }
+
+  /** Runs {@code floe <args>} against the control planes; answers exit code and output. */
+  private String[] floe(String... args) {
+    java.io.StringWriter out = new java.io.StringWriter();
+    java.io.StringWriter err = new java.io.StringWriter();
+    List<String> all = new ArrayList<>();
+    all.add("--endpoint");
+    all.add(String.join(",", cluster.controlPlanes().stream().map(cluster::url).toList()));
+    all.addAll(List.of(args));
+    int code =
+        io.floe.cli.Floe.run(
+            all.toArray(String[]::new),
+            io.floe.cli.CliEnvironment.system(),
+            new java.io.PrintWriter(out, true),
+            new java.io.PrintWriter(err, true));
+    return new String[] {Integer.toString(code), out.toString(), err.toString()};
+  }
+
+  @Test
+  void theFloeCommandLineDrivesTheClusterAsTheApiDoes() throws Exception {
+    java.nio.file.Path schema = java.nio.file.Files.createTempFile("schema", ".json");
+    java.nio.file.Files.writeString(schema, SCHEMA);
+    String[] created =
+        floe(
+            "table",
+            "create",
+            "cli.t",
+            "--schema",
+            schema.toString(),
+            "--partitions",
+            "2",
+            "--replicas",
+            "3");
+    assertThat(created[0]).as(created[2]).isEqualTo("0");
+    awaitAllServing("cli.t", Duration.ofSeconds(60));
+
+    String[] tablets = floe("ns", "showtablet");
+    assertThat(tablets[0]).isEqualTo("0");
+    assertThat(tablets[1])
+        .contains("endpoint")
+        .contains("kHealthy")
+        .contains(cluster.endpoint("a"));
+    String[] showtable = floe("ns", "showtable", "cli.t");
+    assertThat(showtable[1])
+        .contains("name", "tid", "pid", "endpoint", "role", "is_alive", "record_cnt", "memused")
+        .contains("leader", "follower");
+    assertThat(showtable[1].lines().filter(l -> l.contains("cli.t")).count()).isEqualTo(6);
+
+    assertThat(floe("put", "cli.t", "{\"id\": 7, \"v\": \"seven\"}")[0]).isEqualTo("0");
+    String[] got = floe("get", "cli.t", "7");
+    assertThat(got[0]).as(got[2]).isEqualTo("0");
+    assertThat(got[1]).contains("seven");
+    assertThat(floe("scan", "cli.t")[1]).contains("seven");
+
+    assertThat(floe("ns", "confget")[1]).contains("auto_failover").contains("true");
+    assertThat(floe("ns", "confset", "auto_failover", "false")[0]).isEqualTo("0");
+    assertThat(floe("--json", "ns", "confget")[1]).contains("\"false\"");
+
+    JsonNode p0 = cluster.call("GET", "/v1/tables/cli.t", null).body().path("assignments").get(0);
+    String to = p0.path("replicas").get(1).path("node").asText();
+    String[] moved = floe("ns", "changeleader", "cli.t", "0", cluster.endpoint(to), "--wait");
+    assertThat(moved[0]).as(moved[1] + moved[2]).isEqualTo("0");
+    assertThat(
+            cluster
+                .call("GET", "/v1/tables/cli.t", null)
+                .body()
+                .path("assignments")
+                .get(0)
+                .path("leader")
+                .asText())
+        .isEqualTo(to);
+    String[] ops = floe("ns", "showopstatus", "cli.t");
+    assertThat(ops[1]).contains("op_id", "op_type", "status", "cur_task", "ChangeLeader", "done");
+
+    String[] unknown = floe("ns", "showtable", "cli.nope");
+    assertThat(unknown[0]).isEqualTo("1");
+    assertThat(unknown[2]).contains("TABLE_NOT_FOUND");
+    String[] bad = floe("ns", "changeleader", "cli.t");
+    assertThat(bad[0]).isEqualTo("2");
+    assertThat(floe("table", "drop", "cli.t")[0]).isEqualTo("0");
+    assertThat(floe("--json", "table", "list")[1]).doesNotContain("cli.t");
+  }
 }
