@@ -4,11 +4,12 @@ import io.floe.dataplane.DataNode;
 import io.floe.dataplane.NodeConfig;
 import io.floe.dataplane.cluster.ClusterSettings;
 import io.floe.storage.meta.MetaStoreConfig;
-import io.floe.storage.meta.etcd.EtcdMetaStore;
 import io.floe.storage.object.ObjectStoreConfig;
 import io.floe.testsupport.etcd.EtcdOptions;
 import io.floe.testsupport.etcd.EtcdProcess;
 import io.floe.testsupport.s3.S3Server;
+import io.micronaut.context.ApplicationContext;
+import io.micronaut.runtime.server.EmbeddedServer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,18 +20,21 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Runs a whole Floe cluster on this machine: a real etcd process, an embedded S3 endpoint on a
- * local folder and three data nodes that register in etcd, follow their assignments and ship their
- * WAL to S3. It then proves the cluster works end to end ({@link LocalDemo}), prints how to reach
- * it, and runs until stopped.
+ * local folder, three data nodes that register in etcd, follow their assignments, replicate and
+ * ship their WAL to S3, and two control-plane replicas (one leads, the other stands by). It then
+ * proves the cluster works end to end ({@link LocalDemo}), prints how to reach it, and runs until
+ * stopped.
  *
  * <p>Usage: {@code LocalCluster [data-dir]}. Ports: {@code FLOE_ETCD_PORT} (2379), {@code
  * FLOE_ETCD_PEER_PORT} (2380), {@code FLOE_S3_PORT} (9000), {@code FLOE_NODE_PORT} (7401, and the
- * next two). Data survives restarts: a restarted cluster reloads its tables from S3.
+ * next two), {@code FLOE_CP_PORT} (7080 and 7081, the two control planes). Data survives restarts:
+ * a restarted cluster reloads its tables from S3.
  */
 public final class LocalCluster {
   static final String CLUSTER = "local";
   static final String BUCKET = "floe";
   static final int NODES = 3;
+  static final int CONTROL_PLANES = 2;
 
   private LocalCluster() {}
 
@@ -59,11 +63,17 @@ public final class LocalCluster {
           DataNode.start(nodeConfig(i, firstNodePort + i, etcd.clientEndpoints(), s3Settings)));
     }
 
-    List<String> demo;
-    try (EtcdMetaStore meta = EtcdMetaStore.connect(MetaStoreConfig.of(etcd.clientEndpoints()))) {
-      demo = new LocalDemo(meta, CLUSTER, stopper.nodes, s3Settings).run();
+    int firstControlPort = port("FLOE_CP_PORT", 7080);
+    List<String> controlUrls = new ArrayList<>();
+    for (int i = 0; i < CONTROL_PLANES; i++) {
+      EmbeddedServer cp = startControlPlane(firstControlPort + i, etcd.clientEndpoints());
+      stopper.controlPlanes.add(cp);
+      controlUrls.add("http://127.0.0.1:" + cp.getPort());
     }
-    printBanner(dataDir, etcd, s3, stopper.nodes, demo);
+
+    LocalDemo demo = new LocalDemo(controlUrls, stopper.nodes);
+    List<String> report = demo.run();
+    printBanner(dataDir, etcd, s3, stopper.nodes, controlUrls, report, demo);
     Thread.currentThread().join();
   }
 
@@ -75,6 +85,7 @@ public final class LocalCluster {
    */
   private static final class Stopper {
     final List<DataNode> nodes = new CopyOnWriteArrayList<>();
+    final List<EmbeddedServer> controlPlanes = new CopyOnWriteArrayList<>();
     volatile S3Server s3;
     volatile EtcdProcess etcd;
     private final AtomicBoolean stopped = new AtomicBoolean();
@@ -100,7 +111,9 @@ public final class LocalCluster {
         return;
       }
       long started = System.nanoTime();
-      System.out.println("Stopping: data nodes (flushing their WAL), then S3, then etcd ...");
+      System.out.println(
+          "Stopping: control planes, data nodes (flushing their WAL), then S3, then etcd ...");
+      controlPlanes.forEach(cp -> quietly(cp::stop));
       nodes.parallelStream().forEach(node -> quietly(node::close));
       if (s3 != null) {
         quietly(s3::close);
@@ -120,6 +133,21 @@ public final class LocalCluster {
     }
   }
 
+  /** A control-plane replica in this process, on {@code port}. */
+  static EmbeddedServer startControlPlane(int port, List<String> etcdEndpoints) {
+    return ApplicationContext.run(
+        EmbeddedServer.class,
+        Map.of(
+            "micronaut.server.port",
+            port,
+            "floe.cluster.name",
+            CLUSTER,
+            "floe.etcd.endpoints",
+            String.join(",", etcdEndpoints),
+            "floe.control-plane.advertised-url",
+            "http://127.0.0.1:" + port));
+  }
+
   /** Node {@code index} (0-based) of the local cluster; port 0 picks a free one. */
   static NodeConfig nodeConfig(
       int index, int port, List<String> etcdEndpoints, Map<String, String> s3Settings) {
@@ -129,6 +157,7 @@ public final class LocalCluster {
     props.setProperty(MetaStoreConfig.ENDPOINTS, String.join(",", etcdEndpoints));
     props.setProperty(ClusterSettings.CLUSTER, CLUSTER);
     props.setProperty(ClusterSettings.LEASE_TTL, "6s");
+    props.setProperty(ClusterSettings.STATUS_INTERVAL, "250ms"); // showtable's offsets stay fresh
     props.putAll(s3Settings);
     return NodeConfig.of(props);
   }
@@ -155,11 +184,17 @@ public final class LocalCluster {
   }
 
   private static void printBanner(
-      Path dataDir, EtcdProcess etcd, S3Server s3, List<DataNode> nodes, List<String> demo) {
+      Path dataDir,
+      EtcdProcess etcd,
+      S3Server s3,
+      List<DataNode> nodes,
+      List<String> controlUrls,
+      List<String> report,
+      LocalDemo demo) {
     List<String> lines = new ArrayList<>();
     lines.add("Floe local cluster '" + CLUSTER + "' is up (data in " + dataDir + ")");
     lines.add(
-        "  etcd        "
+        "  etcd          "
             + etcd.clientEndpoint()
             + "   (etcdctl --endpoints="
             + etcd.clientEndpoint()
@@ -167,7 +202,7 @@ public final class LocalCluster {
             + CLUSTER
             + "/)");
     lines.add(
-        "  S3          "
+        "  S3            "
             + s3.endpoint()
             + "   bucket "
             + BUCKET
@@ -179,11 +214,34 @@ public final class LocalCluster {
             + s3.accessKey()
             + ", secret "
             + s3.secretKey());
-    for (DataNode node : nodes) {
-      lines.add("  data node   " + node.nodeId() + " at " + node.endpoint());
+    for (String url : controlUrls) {
+      lines.add("  control plane " + url + "   (HTTP API under /v1, /health, /prometheus)");
     }
-    demo.forEach(line -> lines.add("  demo        " + line));
-    lines.add("  not yet     the control plane (HTTP API) joins here when it is built");
+    for (DataNode node : nodes) {
+      lines.add("  data node     " + node.nodeId() + " at " + node.endpoint());
+    }
+    report.forEach(line -> lines.add("  demo          " + line));
+    String endpoint = String.join(",", controlUrls);
+    lines.add("");
+    lines.add("$ floe -e " + endpoint + " ns showtablet");
+    demo.floe("ns", "showtablet").forEach(lines::add);
+    lines.add("");
+    lines.add("$ floe -e " + endpoint + " ns showtable " + LocalDemo.TABLE);
+    demo.floe("ns", "showtable", LocalDemo.TABLE).forEach(lines::add);
+    lines.add("");
+    lines.add("The CLI: cli/src/main/sh/floe -e " + endpoint + " ns   (an interactive prompt; try");
+    lines.add(
+        "  showopstatus, changeleader "
+            + LocalDemo.TABLE
+            + " 0 auto, table describe "
+            + LocalDemo.TABLE
+            + ")");
+    lines.add(
+        "The API: curl "
+            + controlUrls.get(0)
+            + "/v1/tables/"
+            + LocalDemo.TABLE
+            + "   (open: no floe.auth.tokens set here)");
     lines.add("Press Ctrl-C to stop.");
     lines.forEach(System.out::println);
   }

@@ -23,11 +23,11 @@ import java.util.List;
 import java.util.OptionalLong;
 
 /**
- * Writes desired state the way the control plane will, until it exists: create a table with every
+ * Writes desired state directly into etcd, without the control plane: create a table with every
  * partition assigned (round-robin leaders, term 1) in one transaction guarded by the absence of
  * every key it writes; move a partition's leader (term + 1) guarded by the assignment's revision;
- * reassign a partition's replicas; drop a table. Tests use it, and {@link #main} ({@code
- * floe-admin}) offers it to operators.
+ * reassign a partition's replicas; drop a table. Tests and the data-node benchmarks use it (they
+ * measure nodes with no control plane running); operators use the control plane and {@code floe}.
  */
 public final class AssignmentAdmin {
   private final MetaStore store;
