@@ -35,6 +35,7 @@ public final class Failover {
   private final OperationEngine engine;
   private final OperationStore ops;
   private final ClusterConfig config;
+  private boolean selfSuspectedLogged;
   private final java.util.concurrent.atomic.AtomicLong deaths =
       new java.util.concurrent.atomic.AtomicLong();
   private final java.util.concurrent.atomic.AtomicLong failovers =
@@ -59,6 +60,12 @@ public final class Failover {
   public void heartbeat() {
     ClusterView view = ClusterView.read(store, keys);
     List<NodeMonitor.Change> changes = monitor.tick(view.nodes());
+    if (monitor.selfSuspected() && !selfSuspectedLogged) {
+      LOG.warn(
+          "most data nodes stopped answering heartbeats at once: this control plane suspects itself"
+              + " (paused, starved or cut off) and leaves those nodes to their etcd leases");
+    }
+    selfSuspectedLogged = monitor.selfSuspected();
     for (NodeMonitor.Change c : changes) {
       LOG.warn("node {} is {}: {}", c.node(), c.alive() ? "alive" : "dead", c.why());
       if (!c.alive()) {

@@ -47,6 +47,16 @@ public final class NodeMonitor {
     volatile String lastError = "";
   }
 
+  private volatile boolean selfSuspected;
+
+  /**
+   * True when, at the last tick, most nodes had been silent for the timeout at once: no death was
+   * declared from heartbeats then (see {@link #tick}).
+   */
+  public boolean selfSuspected() {
+    return selfSuspected;
+  }
+
   /** Forgets every node: a new leadership starts with every registered node alive. */
   public void reset() {
     watched.clear();
@@ -80,6 +90,16 @@ public final class NodeMonitor {
             new Change(e.getKey(), false, "its registration is gone (lease expired or stopped)"));
       }
     }
+    // Most nodes silent at the same moment says more about this process (a pause, a starved CPU, a
+    // cut of its own network) than about the nodes: heartbeats alone declare no death then, and the
+    // nodes' leases decide (a registration that is gone is a death at once, above).
+    long silent =
+        registered.values().stream()
+            .map(r -> watched.get(r.node()))
+            .filter(w -> w != null && w.alive && now - w.lastAnswerNanos > deadAfterNanos)
+            .count();
+    boolean suspectSelf = registered.size() >= 2 && silent * 2 > registered.size();
+    selfSuspected = suspectSelf;
     for (NodeRegistration r : registered.values()) {
       Watched w = watched.get(r.node());
       if (w == null) {
@@ -99,7 +119,7 @@ public final class NodeMonitor {
         w.deadSinceNanos = now;
       }
       Watched watch = w;
-      if (watch.alive && now - watch.lastAnswerNanos > deadAfterNanos) {
+      if (watch.alive && now - watch.lastAnswerNanos > deadAfterNanos && !suspectSelf) {
         watch.alive = false;
         watch.deadSinceNanos = now;
         changes.add(

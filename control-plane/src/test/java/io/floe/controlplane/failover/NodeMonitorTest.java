@@ -101,4 +101,29 @@ class NodeMonitorTest {
     assertThat(monitor.tick(Map.of("a", node("a", 1)))).isEmpty();
     assertThat(monitor.alive("a")).isTrue();
   }
+
+  @Test
+  void mostNodesSilentAtOnceIsSuspectedToBeTheMonitorsOwnStallNotADeath() {
+    Map<String, NodeRegistration> nodes =
+        Map.of("a", node("a", 1), "b", node("b", 1), "c", node("c", 1));
+    monitor.tick(nodes);
+    down.add("a:1");
+    down.add("b:1");
+    advance(1500);
+    assertThat(monitor.tick(nodes)).isEmpty();
+    assertThat(monitor.selfSuspected()).isTrue();
+    assertThat(monitor.alive("a")).isTrue();
+    // One node silent alone is a death as before.
+    down.remove("b:1");
+    monitor.tick(nodes); // b answers
+    advance(100);
+    assertThat(monitor.tick(nodes))
+        .singleElement()
+        .satisfies(c -> assertThat(c.node()).isEqualTo("a"));
+    assertThat(monitor.selfSuspected()).isFalse();
+    // A registration that is gone is a death whatever the others do.
+    assertThat(monitor.tick(Map.of("a", node("a", 1), "c", node("c", 1))))
+        .extracting(NodeMonitor.Change::node)
+        .containsExactly("b");
+  }
 }

@@ -1,0 +1,409 @@
+package io.floe.loadtests.failover;
+
+import io.floe.client.ClientConfig;
+import io.floe.client.FloeClient;
+import io.floe.client.FloeTable;
+import io.floe.client.control.ControlClient;
+import io.floe.client.control.ControlConfig;
+import io.floe.client.control.NewTable;
+import io.floe.client.control.Operation;
+import io.floe.client.control.TableView;
+import io.floe.core.partition.PartitionState;
+import io.floe.core.partition.PartitionStatus;
+import io.floe.core.table.Column;
+import io.floe.core.table.ColumnType;
+import io.floe.core.table.Durability;
+import io.floe.core.table.KeyCodec;
+import io.floe.core.table.PartitionHasher;
+import io.floe.core.table.Row;
+import io.floe.core.table.Schema;
+import io.floe.loadtests.BenchFlags;
+import io.floe.testsupport.etcd.EtcdOptions;
+import io.floe.testsupport.etcd.EtcdProcess;
+import io.floe.testsupport.process.NodeProcess;
+import io.floe.testsupport.s3.S3Server;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+
+/**
+ * The control plane's failover benchmark (issue 10): etcd, S3 (S3Proxy over HTTP), three data nodes
+ * and two control planes as separate processes; a {@code replicated} table of 3 replicas under
+ * write load from {@code writers} threads; {@code kills} times the leader of a random partition is
+ * killed with {@code kill -9} and the control plane fails it over by itself. Per kill: the time
+ * from the kill to the first write acknowledged on a partition the victim led. The node is
+ * restarted and re-added before the next kill. Then {@code quiet-minutes} at full write load with
+ * no fault, counting failovers nobody caused. At the end every acknowledged write is read back.
+ *
+ * <p>Flags: {@code kills} (30), {@code quiet-minutes} (10), {@code writers} (8), {@code partitions}
+ * (6), {@code dead-after} (1s), {@code report-dir}.
+ */
+public final class FailoverBench {
+  static final String TABLE = "bench.failover";
+  static final Schema SCHEMA =
+      new Schema(
+          1,
+          List.of(
+              new Column("id", ColumnType.INT64, false), new Column("v", ColumnType.STRING, false)),
+          List.of("id"));
+
+  public static void main(String[] args) throws Exception {
+    Map<String, String> flags = BenchFlags.parse(args);
+    int kills = Integer.parseInt(flags.getOrDefault("kills", "30"));
+    double quietMinutes = Double.parseDouble(flags.getOrDefault("quiet-minutes", "10"));
+    int writers = Integer.parseInt(flags.getOrDefault("writers", "8"));
+    int partitions = Integer.parseInt(flags.getOrDefault("partitions", "6"));
+    String deadAfter = flags.getOrDefault("dead-after", "1s");
+    Path reportDir = Path.of(flags.getOrDefault("report-dir", "load-tests/reports"));
+    Path work = Files.createTempDirectory("floe-failover-bench");
+
+    List<NodeProcess> processes = new ArrayList<>();
+    try (EtcdProcess etcd =
+            EtcdProcess.start(EtcdOptions.single(work.resolve("etcd"), freePort(), freePort()));
+        S3Server s3 = S3Server.start(work.resolve("s3"), freePort())) {
+      s3.createBucket("floe");
+      String cluster = "failover";
+      Map<String, NodeProcess> nodes = new LinkedHashMap<>();
+      for (String id : List.of("a", "b", "c")) {
+        Map<String, String> settings = new HashMap<>();
+        settings.put("node.id", id);
+        settings.put("etcd.endpoints", String.join(",", etcd.clientEndpoints()));
+        settings.put("cluster.name", cluster);
+        settings.put("node.status-interval", "100ms");
+        settings.put("wal.flush-interval", "50ms");
+        settings.put("snapshot.wal-bytes", "1MiB");
+        settings.put("s3.endpoint", s3.endpoint().toString());
+        settings.put("s3.bucket", "floe");
+        settings.put("s3.region", s3.region());
+        settings.put("s3.access-key", s3.accessKey());
+        settings.put("s3.secret-key", s3.secretKey());
+        settings.put("s3.path-style", "true");
+        NodeProcess n = new NodeProcess(settings, List.of("-Xmx1g")).start();
+        nodes.put(id, n);
+        processes.add(n);
+      }
+      List<String> urls = new ArrayList<>();
+      for (int i = 0; i < 2; i++) {
+        Map<String, String> settings = new HashMap<>();
+        settings.put("floe.cluster.name", cluster);
+        settings.put("floe.etcd.endpoints", String.join(",", etcd.clientEndpoints()));
+        settings.put("floe.failover.dead-after", deadAfter);
+        NodeProcess cp =
+            new NodeProcess(
+                    "io.floe.controlplane.ControlPlaneApp",
+                    "micronaut.server.port",
+                    settings,
+                    List.of("-Xmx512m"))
+                .start();
+        processes.add(cp);
+        urls.add("http://127.0.0.1:" + cp.port());
+      }
+      System.out.println("cluster up: 3 data nodes, 2 control planes " + urls);
+
+      try (ControlClient control =
+          ControlClient.connect(ControlConfig.of(urls.toArray(String[]::new)))) {
+        awaitCreated(control, partitions);
+        List<String> seeds = nodes.values().stream().map(n -> "127.0.0.1:" + n.port()).toList();
+        try (FloeClient client =
+            FloeClient.connect(
+                ClientConfig.of(seeds.toArray(String[]::new))
+                    .withRequestTimeout(Duration.ofSeconds(10)))) {
+          FloeTable table = client.table(TABLE);
+          awaitServing(table, Duration.ofMinutes(2));
+          Result result =
+              new Run(control, table, nodes, partitions, writers).go(kills, quietMinutes);
+          String report = report(result, kills, quietMinutes, writers, partitions, deadAfter);
+          Files.createDirectories(reportDir);
+          String stamp =
+              DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
+                  .withZone(ZoneOffset.UTC)
+                  .format(Instant.now());
+          Path file = reportDir.resolve("failover-" + stamp + ".md");
+          Files.writeString(file, report);
+          System.out.println(report);
+          System.out.println("report: " + file);
+          if (result.lost > 0) {
+            System.exit(1);
+          }
+        }
+      }
+    } finally {
+      for (NodeProcess p : processes) {
+        p.close();
+      }
+    }
+  }
+
+  private static void awaitCreated(ControlClient control, int partitions)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+    while (true) {
+      try {
+        control.createTable(
+            new NewTable(TABLE, SCHEMA, partitions, 3, Durability.REPLICATED, null));
+        return;
+      } catch (RuntimeException e) {
+        if (System.nanoTime() > deadline) {
+          throw e;
+        }
+        Thread.sleep(250);
+      }
+    }
+  }
+
+  static void awaitServing(FloeTable table, Duration atMost) throws InterruptedException {
+    long deadline = System.nanoTime() + atMost.toNanos();
+    while (true) {
+      try {
+        List<PartitionStatus> s = table.status();
+        if (s.stream().allMatch(p -> p.state() == PartitionState.NORMAL)) {
+          return;
+        }
+      } catch (RuntimeException e) {
+        if (System.nanoTime() > deadline) {
+          throw e;
+        }
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException(TABLE + " did not serve within " + atMost);
+      }
+      Thread.sleep(200);
+    }
+  }
+
+  record Result(
+      List<Long> failoverMillis,
+      long acked,
+      long lost,
+      long failedWrites,
+      int falseFailovers,
+      double quietMinutes,
+      long quietAcked) {}
+
+  /** The writers, the kills and the quiet phase. */
+  private static final class Run {
+    private final ControlClient control;
+    private final FloeTable table;
+    private final Map<String, NodeProcess> nodes;
+    private final int partitions;
+    private final int writers;
+    private final KeyCodec keys = new KeyCodec(SCHEMA);
+    private final Set<Long> acked = ConcurrentHashMap.newKeySet();
+    private final AtomicLong next = new AtomicLong();
+    private final AtomicLong failed = new AtomicLong();
+    private final AtomicBoolean writing = new AtomicBoolean(true);
+
+    /** Per partition: the first ack (nanoTime) of a write invoked after {@link #armedAt}. */
+    private final AtomicLongArray firstAck;
+
+    private volatile long armedAt = Long.MAX_VALUE;
+
+    Run(
+        ControlClient control,
+        FloeTable table,
+        Map<String, NodeProcess> nodes,
+        int partitions,
+        int writers) {
+      this.control = control;
+      this.table = table;
+      this.nodes = nodes;
+      this.partitions = partitions;
+      this.writers = writers;
+      this.firstAck = new AtomicLongArray(partitions);
+    }
+
+    Result go(int kills, double quietMinutes) throws Exception {
+      List<Thread> threads = new ArrayList<>();
+      for (int w = 0; w < writers; w++) {
+        Thread t = new Thread(this::write, "writer-" + w);
+        t.start();
+        threads.add(t);
+      }
+      Random random = new Random(42);
+      List<Long> failover = new ArrayList<>();
+      for (int k = 0; k < kills; k++) {
+        Thread.sleep(1500);
+        TableView view = control.describeTable(TABLE);
+        int pid = random.nextInt(partitions);
+        String victim = view.placement().get(pid).leader();
+        List<Integer> led = new ArrayList<>();
+        view.placement()
+            .forEach(
+                p -> {
+                  if (victim.equals(p.leader())) {
+                    led.add(p.pid());
+                  }
+                });
+        for (int i = 0; i < partitions; i++) {
+          firstAck.set(i, Long.MAX_VALUE);
+        }
+        long killedAt = System.nanoTime();
+        armedAt = killedAt;
+        nodes.get(victim).kill();
+        long deadline = killedAt + Duration.ofSeconds(60).toNanos();
+        while (led.stream().anyMatch(p -> firstAck.get(p) == Long.MAX_VALUE)) {
+          if (System.nanoTime() > deadline) {
+            throw new IllegalStateException(
+                "kill " + (k + 1) + ": no write acknowledged on " + led + " within 60 s");
+          }
+          Thread.sleep(5);
+        }
+        long slowest = led.stream().mapToLong(firstAck::get).max().orElseThrow();
+        long ms = (slowest - killedAt) / 1_000_000;
+        failover.add(ms);
+        System.out.printf(
+            "kill %d/%d: %s (leader of %s) -> first write acknowledged on all of them after %d ms%n",
+            k + 1, kills, victim, led, ms);
+        armedAt = Long.MAX_VALUE;
+        nodes.get(victim).start();
+        awaitAllAlive(Duration.ofMinutes(3));
+      }
+      // Quiet: full write load, no fault; any failover now was caused by nothing.
+      long opsBefore = changeLeaders();
+      long ackedBefore = acked.size();
+      long quietEnd = System.nanoTime() + (long) (quietMinutes * 60e9);
+      while (System.nanoTime() < quietEnd) {
+        Thread.sleep(1000);
+      }
+      int falseFailovers = (int) (changeLeaders() - opsBefore);
+      long quietAcked = acked.size() - ackedBefore;
+      writing.set(false);
+      for (Thread t : threads) {
+        t.join();
+      }
+      long lost = 0;
+      for (long id : acked) {
+        Row row = table.get(id);
+        if (row == null || !row.equals(new Row(id, "v" + id))) {
+          lost++;
+        }
+      }
+      return new Result(
+          failover, acked.size(), lost, failed.get(), falseFailovers, quietMinutes, quietAcked);
+    }
+
+    private long changeLeaders() {
+      return control.operations(null, null).stream()
+          .filter(o -> o.type().equals("ChangeLeader"))
+          .count();
+    }
+
+    private void awaitAllAlive(Duration atMost) throws InterruptedException {
+      long deadline = System.nanoTime() + atMost.toNanos();
+      while (System.nanoTime() < deadline) {
+        try {
+          List<Map<String, Object>> rows = control.getTableStatus(TABLE);
+          if (!rows.isEmpty()
+              && rows.stream()
+                  .allMatch(
+                      r ->
+                          "normal".equals(String.valueOf(r.get("state")))
+                              && "yes".equals(String.valueOf(r.get("is_alive"))))
+              && control.operations(TABLE, null).stream().allMatch(Operation::ended)) {
+            return;
+          }
+        } catch (RuntimeException e) {
+          // a control plane busy or changing: ask again
+        }
+        Thread.sleep(200);
+      }
+      throw new IllegalStateException("the cluster did not come back whole within " + atMost);
+    }
+
+    private void write() {
+      while (writing.get()) {
+        long id = next.getAndIncrement();
+        long invoked = System.nanoTime();
+        try {
+          table.put(new Row(id, "v" + id));
+          acked.add(id);
+          if (invoked > armedAt) {
+            int pid = PartitionHasher.partition(keys.encode(new Row(id, null)), partitions);
+            firstAck.accumulateAndGet(pid, System.nanoTime(), Math::min);
+          }
+        } catch (RuntimeException e) {
+          failed.incrementAndGet();
+        }
+      }
+    }
+  }
+
+  private static String report(
+      Result r, int kills, double quietMinutes, int writers, int partitions, String deadAfter) {
+    List<Long> sorted = new ArrayList<>(r.failoverMillis);
+    sorted.sort(Long::compare);
+    StringBuilder b = new StringBuilder();
+    b.append("# Floe failover benchmark\n\n");
+    b.append(
+        String.format(
+            Locale.ROOT,
+            "%s, %d cores, Java %s. Three data nodes and two control planes as separate processes,"
+                + " etcd and S3 (S3Proxy over HTTP) on this machine; table of %d partitions with 3"
+                + " replicas, durability replicated; %d writer threads (blocking puts); failure"
+                + " detector: heartbeats every 200 ms, dead after %s. Each kill: `kill -9` of the"
+                + " leader of a random partition; measured: kill to the first write acknowledged on"
+                + " every partition it led (the slowest of them). The node is restarted and re-added"
+                + " before the next kill.%n%n",
+            Instant.now(),
+            Runtime.getRuntime().availableProcessors(),
+            System.getProperty("java.version"),
+            partitions,
+            writers,
+            deadAfter));
+    b.append(
+        "| leader kills | kill → first write acknowledged p50 / p99 / max (ms) | writes acknowledged | lost | failed (not acknowledged) |\n");
+    b.append("|---:|---:|---:|---:|---:|\n");
+    b.append(
+        String.format(
+            Locale.ROOT,
+            "| %d | %d / %d / %d | %,d | %d | %,d |%n%n",
+            sorted.size(),
+            pct(sorted, 0.50),
+            pct(sorted, 0.99),
+            sorted.isEmpty() ? 0 : sorted.get(sorted.size() - 1),
+            r.acked,
+            r.lost,
+            r.failedWrites));
+    b.append(
+        String.format(
+            Locale.ROOT,
+            "No fault for %.1f min at full write load (%,d writes acknowledged): %d failovers"
+                + " started (false failovers).%n%n",
+            r.quietMinutes,
+            r.quietAcked,
+            r.falseFailovers));
+    b.append("Per kill (ms): ").append(r.failoverMillis).append("\n");
+    return b.toString();
+  }
+
+  private static long pct(List<Long> sorted, double p) {
+    if (sorted.isEmpty()) {
+      return 0;
+    }
+    int i = (int) Math.ceil(p * sorted.size()) - 1;
+    return sorted.get(Math.max(0, Math.min(sorted.size() - 1, i)));
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+}
