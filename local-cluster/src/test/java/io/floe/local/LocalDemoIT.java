@@ -17,7 +17,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * What the README's run command shows, on real etcd and S3 over HTTP: the demo table placed over
  * three nodes, written with durability=s3 and read back; then the nodes replaced by new ones with
- * empty memory, which reload every row from S3.
+ * empty memory, which reload every row from S3. Every node serves its metrics.
  */
 @Timeout(120)
 class LocalDemoIT {
@@ -48,9 +48,11 @@ class LocalDemoIT {
     List<DataNode> nodes = new ArrayList<>();
     try (EtcdMetaStore meta = EtcdMetaStore.connect(MetaStoreConfig.of(etcd.endpoints()))) {
       for (int i = 0; i < LocalCluster.NODES; i++) {
-        nodes.add(DataNode.start(LocalCluster.nodeConfig(i, 0, etcd.endpoints(), s3Settings)));
+        nodes.add(DataNode.start(LocalCluster.nodeConfig(i, 0, 0, etcd.endpoints(), s3Settings)));
       }
-      return new LocalDemo(meta, LocalCluster.CLUSTER, nodes, s3Settings).run();
+      List<String> lines = new LocalDemo(meta, LocalCluster.CLUSTER, nodes, s3Settings).run();
+      assertThat(nodes).allMatch(node -> node.metricsPort().isPresent());
+      return lines;
     } finally {
       nodes.forEach(DataNode::close);
     }
