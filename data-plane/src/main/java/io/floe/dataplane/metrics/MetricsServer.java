@@ -53,7 +53,11 @@ public final class MetricsServer implements AutoCloseable {
     server.createContext("/", exchange -> answer(exchange, scrape));
     server.setExecutor(thread);
     server.start();
-    LOG.info("serving metrics on http://{}{}", server.getAddress(), PATH);
+    LOG.info(
+        "serving metrics on http://{}:{}{}",
+        server.getAddress().getHostString(),
+        server.getAddress().getPort(),
+        PATH);
     return new MetricsServer(server, thread);
   }
 

@@ -16,7 +16,8 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * outcome ({@code OK} or the error code), counting every request, and {@code
  * floe_request_duration_seconds} by opcode, a histogram of the time from a frame's arrival to its
  * answer (for a write, once its durability mode is satisfied) over a sample of {@link #TIMED_EVERY
- * 1 in 8} requests. A frame whose opcode is unknown counts as {@code UNKNOWN}.
+ * 1 in 8} requests. A frame whose opcode is unknown, or that was refused before it arrived whole,
+ * counts as {@code UNKNOWN}.
  *
  * <p>This runs for every request on the I/O threads, whose own cost is 2.5–10 µs a request, so its
  * meters are found by array index, never by a lookup in the registry, and recording allocates

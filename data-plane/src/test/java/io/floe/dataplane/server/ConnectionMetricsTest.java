@@ -2,6 +2,7 @@ package io.floe.dataplane.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.floe.core.protocol.ErrorCode;
 import io.floe.core.protocol.FrameDecoder;
 import io.floe.core.protocol.Frames;
 import io.floe.core.protocol.Opcode;
@@ -24,6 +25,7 @@ import io.floe.dataplane.wal.WalSinks;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
@@ -33,8 +35,9 @@ import org.junit.jupiter.api.Timeout;
 /**
  * A connection's frames through the server's handlers (no socket: Netty's embedded channel) and
  * what the node's request meters make of them: every answer counted by opcode and outcome, one in
- * {@link RequestMetrics#TIMED_EVERY} timed from arrival to answer — a write that waits for its
- * durability mode counted and timed only once it is answered.
+ * {@link RequestMetrics#TIMED_EVERY} timed from arrival to answer, a write that waits for its
+ * durability mode counted and timed only once it is answered, a frame refused before it arrived
+ * whole counted as {@code UNKNOWN}.
  */
 @Timeout(30)
 class ConnectionMetricsTest {
@@ -192,6 +195,22 @@ class ConnectionMetricsTest {
     assertThat(seconds)
         .as("from arrival (during send) to the answer (after the write became durable)")
         .isBetween((beforeDurable - afterSend) / 1e9, (answered - beforeSend) / 1e9);
+    c.finishAndReleaseAll();
+  }
+
+  @Test
+  void aFrameRefusedBeforeItArrivedWholeIsCountedAsUnknown() {
+    EmbeddedChannel c = connection();
+    byte[] header = RawConnection.frame(Frames.VERSION, Opcode.PUT.code(), 5, new byte[0]);
+    ByteBuffer.wrap(header).putInt(0, Frames.MAX_FRAME_BYTES + 1); // over the frame limit
+    c.writeInbound(Unpooled.wrappedBuffer(header));
+    Response refused = answer(c, Opcode.PUT);
+    assertThat(((Response.Error) refused).code()).isEqualTo(ErrorCode.FRAME_TOO_LARGE);
+
+    assertThat(
+            scrape()
+                .value("floe_requests_total", "opcode", "UNKNOWN", "outcome", "FRAME_TOO_LARGE"))
+        .isEqualTo(1);
     c.finishAndReleaseAll();
   }
 }
