@@ -2,6 +2,11 @@ package io.floe.dataplane;
 
 import io.floe.dataplane.cluster.ClusterAgent;
 import io.floe.dataplane.expiry.ExpirySweeper;
+import io.floe.dataplane.metrics.DurabilityMetrics;
+import io.floe.dataplane.metrics.MetricsServer;
+import io.floe.dataplane.metrics.NodeMetrics;
+import io.floe.dataplane.metrics.PartitionMetrics;
+import io.floe.dataplane.metrics.ReplicationMetrics;
 import io.floe.dataplane.partition.MemoryBudget;
 import io.floe.dataplane.recovery.NodeDurability;
 import io.floe.dataplane.replication.Replication;
@@ -17,6 +22,7 @@ import io.floe.storage.meta.etcd.EtcdMetaStore;
 import io.netty.channel.EventLoopGroup;
 import java.net.InetSocketAddress;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,6 +31,8 @@ import org.slf4j.LoggerFactory;
  * A data-plane node: hosted tables in memory, served over the data protocol. {@link #main} runs it
  * as a process until SIGTERM/SIGINT, then shuts down cleanly: stop accepting, answer what is in
  * flight, close the WAL sinks (which flush).
+ *
+ * <p>Its meters are always kept; with {@code node.metrics-port} set it serves them to Prometheus.
  */
 public final class DataNode implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(DataNode.class);
@@ -44,9 +52,12 @@ public final class DataNode implements AutoCloseable {
   private final NodeDurability durability;
   private final Replication replication;
   private final ExpirySweeper expirySweeper;
+  private final NodeMetrics metrics;
+  private MetricsServer metricsServer;
 
   private DataNode(NodeConfig config, WalSinks sinks, NodeDurability durability) {
     this.config = config;
+    this.metrics = new NodeMetrics(config.nodeId());
     this.tables = new TableRegistry();
     this.budget = new MemoryBudget(config.memoryLimitBytes());
     this.sinks = sinks;
@@ -77,10 +88,33 @@ public final class DataNode implements AutoCloseable {
             processor,
             io,
             config.maxPendingPerConnection(),
-            config.maxInflightFrameBytes());
+            config.maxInflightFrameBytes(),
+            metrics.requests());
     this.endpoint = config.advertisedEndpoint(server.port());
     advertised.set(endpoint);
     this.expirySweeper = ExpirySweeper.start(tables::all, config.properties());
+    bindMetrics();
+  }
+
+  /** Binds the node's meters and, when a port is configured, serves them. */
+  private void bindMetrics() {
+    metrics
+        .bind(new PartitionMetrics(tables, budget, expirySweeper))
+        .bind(new ReplicationMetrics(tables, replication.stats()));
+    if (durability != null) {
+      metrics.bind(new DurabilityMetrics(durability));
+    }
+    try {
+      OptionalInt port = config.metricsPort();
+      if (port.isPresent()) {
+        metricsServer =
+            MetricsServer.start(
+                new InetSocketAddress(config.listenHost(), port.getAsInt()), metrics::scrape);
+      }
+    } catch (RuntimeException e) {
+      close(); // a bad port or one in use: give back what the node started
+      throw e;
+    }
   }
 
   /**
@@ -173,9 +207,22 @@ public final class DataNode implements AutoCloseable {
     return config.nodeId();
   }
 
+  /** The node's meters (served when {@code node.metrics-port} is set). */
+  public NodeMetrics metrics() {
+    return metrics;
+  }
+
+  /** The port the metrics are served on, when they are. */
+  public OptionalInt metricsPort() {
+    return metricsServer == null ? OptionalInt.empty() : OptionalInt.of(metricsServer.port());
+  }
+
   @Override
   public void close() {
     LOG.info("node {} shutting down", config.nodeId());
+    if (metricsServer != null) {
+      metricsServer.close();
+    }
     if (cluster != null) {
       cluster.close();
     }
@@ -189,6 +236,7 @@ public final class DataNode implements AutoCloseable {
     if (durability != null) {
       durability.close();
     }
+    metrics.close();
     LOG.info("node {} stopped", config.nodeId());
   }
 

@@ -2,6 +2,7 @@ package io.floe.dataplane;
 
 import io.floe.core.config.ConfigReader;
 import io.floe.dataplane.cluster.ClusterSettings;
+import io.floe.dataplane.metrics.MetricsServer;
 import io.floe.dataplane.partition.MemoryBudget;
 import io.floe.dataplane.server.DataServer;
 import io.floe.storage.meta.MetaStoreConfig;
@@ -12,6 +13,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Properties;
 
 /**
@@ -97,6 +99,24 @@ public final class NodeConfig {
 
   public int listenPort() {
     return config.integer(LISTEN_PORT, LISTEN_PORT_DEFAULT);
+  }
+
+  /**
+   * The port of the node's Prometheus endpoint ({@link MetricsServer#PORT}), on the listen host;
+   * empty when not set (no endpoint), 0 for any free port.
+   */
+  public OptionalInt metricsPort() {
+    if (config.string(MetricsServer.PORT).isEmpty()) {
+      return OptionalInt.empty();
+    }
+    int port = config.integer(MetricsServer.PORT, 0);
+    if (port < 0 || port > 65_535) {
+      throw new IllegalArgumentException(
+          MetricsServer.PORT
+              + " must be a port number from 0 (any free port) to 65535, found "
+              + port);
+    }
+    return OptionalInt.of(port);
   }
 
   public String advertisedEndpoint(int boundPort) {

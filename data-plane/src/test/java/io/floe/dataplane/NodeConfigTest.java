@@ -41,4 +41,18 @@ class NodeConfigTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("node.lease-ttl must be at least 2s");
   }
+
+  @Test
+  void metricsAreServedOnlyWhenAPortIsGivenAndZeroPicksAFreeOne() throws Exception {
+    assertThat(NodeConfig.parse("--node.id", "n1").metricsPort()).isEmpty();
+    assertThat(NodeConfig.parse("--node.metrics-port=9401").metricsPort()).hasValue(9401);
+    assertThat(NodeConfig.parse("--node.metrics-port", "0").metricsPort()).hasValue(0);
+    assertThatThrownBy(() -> NodeConfig.parse("--node.metrics-port=70000").metricsPort())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("node.metrics-port must be a port number")
+        .hasMessageContaining("70000");
+    assertThatThrownBy(() -> NodeConfig.parse("--node.metrics-port=on").metricsPort())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("node.metrics-port has an invalid value 'on'");
+  }
 }

@@ -3,6 +3,7 @@ package io.floe.local;
 import io.floe.dataplane.DataNode;
 import io.floe.dataplane.NodeConfig;
 import io.floe.dataplane.cluster.ClusterSettings;
+import io.floe.dataplane.metrics.MetricsServer;
 import io.floe.storage.meta.MetaStoreConfig;
 import io.floe.storage.object.ObjectStoreConfig;
 import io.floe.testsupport.etcd.EtcdOptions;
@@ -27,8 +28,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <p>Usage: {@code LocalCluster [data-dir]}. Ports: {@code FLOE_ETCD_PORT} (2379), {@code
  * FLOE_ETCD_PEER_PORT} (2380), {@code FLOE_S3_PORT} (9000), {@code FLOE_NODE_PORT} (7401, and the
- * next two), {@code FLOE_CP_PORT} (7080 and 7081, the two control planes). Data survives restarts:
- * a restarted cluster reloads its tables from S3.
+ * next two), {@code FLOE_METRICS_PORT} (9401, and the next two: each node's Prometheus endpoint),
+ * {@code FLOE_CP_PORT} (7080 and 7081, the two control planes). Data survives restarts: a restarted
+ * cluster reloads its tables from S3.
  */
 public final class LocalCluster {
   static final String CLUSTER = "local";
@@ -58,9 +60,12 @@ public final class LocalCluster {
 
     Map<String, String> s3Settings = s3Settings(s3);
     int firstNodePort = port("FLOE_NODE_PORT", 7401);
+    int firstMetricsPort = port("FLOE_METRICS_PORT", 9401);
     for (int i = 0; i < NODES; i++) {
       stopper.nodes.add(
-          DataNode.start(nodeConfig(i, firstNodePort + i, etcd.clientEndpoints(), s3Settings)));
+          DataNode.start(
+              nodeConfig(
+                  i, firstNodePort + i, firstMetricsPort + i, etcd.clientEndpoints(), s3Settings)));
     }
 
     int firstControlPort = port("FLOE_CP_PORT", 7080);
@@ -148,12 +153,20 @@ public final class LocalCluster {
             "http://127.0.0.1:" + port));
   }
 
-  /** Node {@code index} (0-based) of the local cluster; port 0 picks a free one. */
+  /**
+   * Node {@code index} (0-based) of the local cluster, serving the data protocol on {@code port}
+   * and its metrics on {@code metricsPort}; port 0 picks a free one.
+   */
   static NodeConfig nodeConfig(
-      int index, int port, List<String> etcdEndpoints, Map<String, String> s3Settings) {
+      int index,
+      int port,
+      int metricsPort,
+      List<String> etcdEndpoints,
+      Map<String, String> s3Settings) {
     Properties props = new Properties();
     props.setProperty(NodeConfig.NODE_ID, "node-" + (index + 1));
     props.setProperty(NodeConfig.LISTEN_PORT, Integer.toString(port));
+    props.setProperty(MetricsServer.PORT, Integer.toString(metricsPort));
     props.setProperty(MetaStoreConfig.ENDPOINTS, String.join(",", etcdEndpoints));
     props.setProperty(ClusterSettings.CLUSTER, CLUSTER);
     props.setProperty(ClusterSettings.LEASE_TTL, "6s");
@@ -218,7 +231,17 @@ public final class LocalCluster {
       lines.add("  control plane " + url + "   (HTTP API under /v1, /health, /prometheus)");
     }
     for (DataNode node : nodes) {
-      lines.add("  data node     " + node.nodeId() + " at " + node.endpoint());
+      String host = node.endpoint().substring(0, node.endpoint().lastIndexOf(':'));
+      lines.add(
+          "  data node     "
+              + node.nodeId()
+              + " at "
+              + node.endpoint()
+              + "   (metrics: http://"
+              + host
+              + ":"
+              + node.metricsPort().orElseThrow()
+              + "/metrics)");
     }
     report.forEach(line -> lines.add("  demo          " + line));
     String endpoint = String.join(",", controlUrls);

@@ -14,9 +14,11 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * What the README's run command shows, on real etcd and S3 over HTTP: the demo table placed over
- * three nodes, written with durability=s3 and read back; then the nodes replaced by new ones with
- * empty memory, which reload every row from S3.
+ * What the README's run command shows, on real etcd and S3 over HTTP: the demo table created
+ * through two control planes over three nodes (3 replicas, replicated), written and read back, and
+ * the CLI's showtablet and showtable; then the nodes replaced by new ones with empty memory, which
+ * reload every row from S3 (the control plane fails over the fresh leaders, which stand by). Every
+ * node serves its metrics.
  */
 @Timeout(300)
 class LocalDemoIT {
@@ -53,8 +55,9 @@ class LocalDemoIT {
     List<EmbeddedServer> controlPlanes = new ArrayList<>();
     try {
       for (int i = 0; i < LocalCluster.NODES; i++) {
-        nodes.add(DataNode.start(LocalCluster.nodeConfig(i, 0, etcd.endpoints(), s3Settings)));
+        nodes.add(DataNode.start(LocalCluster.nodeConfig(i, 0, 0, etcd.endpoints(), s3Settings)));
       }
+      assertThat(nodes).allMatch(node -> node.metricsPort().isPresent());
       List<String> urls = new ArrayList<>();
       for (int i = 0; i < LocalCluster.CONTROL_PLANES; i++) {
         EmbeddedServer cp = LocalCluster.startControlPlane(freePort(), etcd.endpoints());

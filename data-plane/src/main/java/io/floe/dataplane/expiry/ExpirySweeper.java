@@ -10,6 +10,7 @@ import java.util.Properties;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,6 +36,7 @@ public final class ExpirySweeper implements AutoCloseable {
 
   private final Supplier<Collection<HostedTable>> tables;
   private final int keysPerTick;
+  private final LongAdder rowsSwept = new LongAdder();
   private ScheduledExecutorService thread;
 
   /** A sweeper that runs only when {@link #sweepOnce} is called. */
@@ -76,11 +78,18 @@ public final class ExpirySweeper implements AutoCloseable {
       for (int pid = 0; pid < table.partitionCount(); pid++) {
         Partition p = table.partitionOrNull(pid);
         if (p != null && p.role().state() == PartitionState.NORMAL) {
-          removed += p.sweepExpired(keysPerTick);
+          int swept = p.sweepExpired(keysPerTick);
+          rowsSwept.add(swept);
+          removed += swept;
         }
       }
     }
     return removed;
+  }
+
+  /** Expired rows removed since the start, by every pass. */
+  public long rowsSwept() {
+    return rowsSwept.sum();
   }
 
   private void tick() {

@@ -5,6 +5,7 @@ import io.floe.core.retry.ResilienceSettings;
 import io.floe.core.table.KeyCodec;
 import io.floe.core.table.RowCodec;
 import io.floe.core.table.Schema;
+import io.floe.dataplane.metrics.Tally;
 import io.floe.dataplane.partition.LoadBuffer;
 import io.floe.dataplane.partition.Partition;
 import io.floe.dataplane.wal.WalEntry;
@@ -54,6 +55,8 @@ public final class PartitionLoader {
   private final WalShipper shipper;
   private final Path tempDir;
   private final WalObjectReader reader;
+  private final Tally leaderLoads = new Tally();
+  private final Tally followerFills = new Tally();
   private volatile boolean stopping;
 
   public PartitionLoader(ObjectStore store, WalShipper shipper, Path tempDir) {
@@ -95,6 +98,7 @@ public final class PartitionLoader {
       LoadResult result = loadWithRetries(partition, schema, term, carried, reship, handover);
       partition.becomeLeader(term);
       partition.markNormal();
+      leaderLoads.recordSince(started);
       LOG.info(
           "loaded partition {}/{}: offset {}, {} WAL ranges, {} tail objects, in {} ms",
           partition.tableId(),
@@ -116,6 +120,7 @@ public final class PartitionLoader {
             e);
       }
       String reason = "load from S3 failed: " + e.getMessage();
+      leaderLoads.failed();
       partition.failLoad(reason);
       LOG.error("partition {}/{}: {}", partition.tableId(), partition.id(), reason, e);
       throw new PartitionLoadException(
@@ -157,6 +162,7 @@ public final class PartitionLoader {
       base.tail().ifPresent(tail::walk);
       buffer.install();
       partition.markNormal();
+      followerFills.recordSince(started);
       LOG.info(
           "filled follower {}/{} from S3: offset {}, {} tail objects, in {} ms",
           partition.tableId(),
@@ -169,6 +175,7 @@ public final class PartitionLoader {
       String reason = stopping ? "the node is stopping" : "fill from S3 failed: " + e.getMessage();
       partition.failLoad(reason);
       if (!stopping) {
+        followerFills.failed();
         LOG.error("partition {}/{}: {}", partition.tableId(), partition.id(), reason, e);
       }
       throw new PartitionLoadException(
@@ -277,6 +284,19 @@ public final class PartitionLoader {
                   r.offset(), r.timestamp(), keys.encode(r.row()), rows.encode(r.row())));
     }
     buffer.snapshotLoaded(snapshot.get().offset(), snapshot.get().term());
+  }
+
+  /**
+   * Loads of partitions to lead (manifest, snapshot, WAL ranges, tail, commit) that succeeded, with
+   * their duration, and those that failed; loads abandoned because the node stops are not counted.
+   */
+  public Tally leaderLoads() {
+    return leaderLoads;
+  }
+
+  /** Fills of followers from S3 (no seal, no commit), as {@link #leaderLoads}. */
+  public Tally followerFills() {
+    return followerFills;
   }
 
   /** The node is stopping: loads that fail from now on are abandoned quietly, not reported. */

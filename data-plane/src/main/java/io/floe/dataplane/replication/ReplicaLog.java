@@ -34,6 +34,7 @@ public final class ReplicaLog {
   private final long tableId;
   private final int partition;
   private final long retainBytes;
+  private final ReplicationStats stats;
 
   private final EntryRing tail = new EntryRing();
   private long appliedOffset;
@@ -61,9 +62,17 @@ public final class ReplicaLog {
   private long sendGeneration;
 
   public ReplicaLog(long tableId, int partition, long retainBytes) {
+    this(tableId, partition, retainBytes, new ReplicationStats());
+  }
+
+  /**
+   * @param stats the node's replication counters, which this log adds to
+   */
+  public ReplicaLog(long tableId, int partition, long retainBytes, ReplicationStats stats) {
     this.tableId = tableId;
     this.partition = partition;
     this.retainBytes = retainBytes;
+    this.stats = stats;
   }
 
   public long tableId() {
@@ -261,13 +270,14 @@ public final class ReplicaLog {
     if (replicaCount <= 1 || offset <= commitOffset) {
       return CompletableFuture.completedFuture(null);
     }
+    stats.commitWait();
     Waiter last = waiting.peekLast();
     if (last != null && last.generation == sendGeneration) {
       // Nothing was sent since that waiter began: the same round trip acknowledges both.
       last.offset = offset;
       return last.future;
     }
-    Waiter w = new Waiter(offset, sendGeneration);
+    Waiter w = new Waiter(offset, sendGeneration, System.nanoTime());
     waiting.addLast(w);
     return w.future;
   }
@@ -370,6 +380,7 @@ public final class ReplicaLog {
   }
 
   private AppendBlock block(long prev, int flags, List<ReplicatedEntry> entries) {
+    stats.sent(entries.size());
     return new AppendBlock(
         tableId, partition, term, termStart, prev, commitOffset, shippedOffset, flags, entries);
   }
@@ -441,8 +452,11 @@ public final class ReplicaLog {
       commitOffset = reached;
     }
     List<CompletableFuture<Void>> done = new ArrayList<>();
+    long now = waiting.isEmpty() ? 0 : System.nanoTime();
     while (!waiting.isEmpty() && waiting.peekFirst().offset <= commitOffset) {
-      done.add(waiting.pollFirst().future);
+      Waiter w = waiting.pollFirst();
+      stats.commitRounds().record(now - w.startNanos);
+      done.add(w.future);
     }
     trim();
     return done;
@@ -453,6 +467,7 @@ public final class ReplicaLog {
     while (!waiting.isEmpty()) {
       out.add(waiting.pollFirst().future);
     }
+    stats.commitRounds().failed(out.size());
     return out;
   }
 
@@ -475,11 +490,13 @@ public final class ReplicaLog {
   private static final class Waiter {
     long offset;
     final long generation;
+    final long startNanos;
     final CompletableFuture<Void> future = new CompletableFuture<>();
 
-    Waiter(long offset, long generation) {
+    Waiter(long offset, long generation, long startNanos) {
       this.offset = offset;
       this.generation = generation;
+      this.startNanos = startNanos;
     }
   }
 }

@@ -47,6 +47,7 @@ public final class Replication implements AutoCloseable {
   private final WalShipper shipper;
   private final Replicator replicator;
   private final ReplicationReceiver receiver;
+  private final ReplicationStats stats = new ReplicationStats();
   private final Map<ReplicaLog, Partition> led = new ConcurrentHashMap<>();
   private final Set<Partition> refilling = ConcurrentHashMap.newKeySet();
   private final TableRegistry registry;
@@ -95,7 +96,12 @@ public final class Replication implements AutoCloseable {
   /** The sink of a partition of a table with {@code replicas} replicas in {@code mode}. */
   public WalSink sinkFor(long tableId, int pid, Durability mode) {
     return new ReplicatedSink(
-        new ReplicaLog(tableId, pid, settings.retainBytes()), shipper, mode, replicator);
+        new ReplicaLog(tableId, pid, settings.retainBytes(), stats), shipper, mode, replicator);
+  }
+
+  /** What replication did on this node since it started (for the metrics). */
+  public ReplicationStats stats() {
+    return stats;
   }
 
   /** APPEND, on the network thread of the leader's connection. */

@@ -36,7 +36,9 @@ final class ReplicationReceiver {
   AppendResults onAppend(Append append) {
     List<AppendResult> results = new ArrayList<>(append.blocks().size());
     for (AppendBlock block : append.blocks()) {
-      results.add(apply(append.leader(), block));
+      AppendResult result = apply(append.leader(), block);
+      replication.stats().received(result.code());
+      results.add(result);
     }
     return new AppendResults(results);
   }
@@ -96,15 +98,19 @@ final class ReplicationReceiver {
     if (b.prevOffset() > offset && !b.entries().isEmpty()) {
       return result(b, AppendCode.GAP, b.term(), offset);
     }
+    int applied = 0;
     for (ReplicatedEntry e : b.entries()) {
       if (e.offset() <= p.offset()) {
         continue;
       }
       if (e.offset() != p.offset() + 1) {
+        replication.stats().applied(applied);
         return result(b, AppendCode.GAP, b.term(), p.offset());
       }
       p.applyReplicated(e.offset(), e.term(), e.timestamp(), e.delete(), e.key(), e.row());
+      applied++;
     }
+    replication.stats().applied(applied);
     log.shipped(Math.min(b.shippedOffset(), p.offset()));
     log.heardFromLeader(Math.max(b.prevOffset(), p.offset()));
     return result(b, AppendCode.OK, b.term(), p.offset());

@@ -10,6 +10,7 @@ import io.floe.core.protocol.Request;
 import io.floe.core.protocol.RequestCodec;
 import io.floe.core.protocol.Response;
 import io.floe.core.protocol.ResponseCodec;
+import io.floe.dataplane.metrics.RequestMetrics;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -28,17 +29,23 @@ import org.slf4j.LoggerFactory;
  * <p>Back-pressure: when more than {@code maxPending} requests await their response, or the
  * socket's outbound buffer is over its high-water mark (the client does not read), the handler
  * stops reading from the socket; it resumes when both drain.
+ *
+ * <p>Every answer is counted, and one in {@link RequestMetrics#TIMED_EVERY} timed from its frame's
+ * arrival ({@link RequestMetrics}).
  */
 final class ConnectionHandler extends ChannelInboundHandlerAdapter {
   private static final Logger LOG = LoggerFactory.getLogger(ConnectionHandler.class);
 
   private final RequestProcessor processor;
   private final int maxPending;
+  private final RequestMetrics metrics;
   private int pending;
+  private int arrivals;
 
-  ConnectionHandler(RequestProcessor processor, int maxPending) {
+  ConnectionHandler(RequestProcessor processor, int maxPending, RequestMetrics metrics) {
     this.processor = processor;
     this.maxPending = maxPending;
+    this.metrics = metrics;
   }
 
   @Override
@@ -46,31 +53,35 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     Frame frame = (Frame) msg;
     pending++;
     try {
-      handle(ctx, frame);
+      handle(ctx, frame, RequestMetrics.arrival(arrivals++));
     } finally {
       frame.release();
     }
     updateAutoRead(ctx);
   }
 
-  private void handle(ChannelHandlerContext ctx, Frame frame) {
+  private void handle(ChannelHandlerContext ctx, Frame frame, long arrivalNanos) {
     Opcode opcode = Opcode.of(frame.opcode());
     if (frame.version() != Frames.VERSION) {
       fail(
           ctx,
+          opcode,
           frame.requestId(),
           new FloeRequestException(
               ErrorCode.UNSUPPORTED_VERSION,
-              "protocol version " + frame.version() + " (supported: " + Frames.VERSION + ")"));
+              "protocol version " + frame.version() + " (supported: " + Frames.VERSION + ")"),
+          arrivalNanos);
       return;
     }
     if (opcode == null) {
       fail(
           ctx,
+          null,
           frame.requestId(),
           new FloeRequestException(
               ErrorCode.MALFORMED_REQUEST,
-              "unknown opcode 0x" + Integer.toHexString(frame.opcode())));
+              "unknown opcode 0x" + Integer.toHexString(frame.opcode())),
+          arrivalNanos);
       return;
     }
     CompletableFuture<Response> result;
@@ -78,11 +89,11 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
       Request request = RequestCodec.decode(opcode, frame.body());
       result = processor.process(request);
     } catch (RuntimeException e) {
-      respond(ctx, opcode, frame.requestId(), ErrorMapping.toError(e), false);
+      respond(ctx, opcode, frame.requestId(), ErrorMapping.toError(e), false, arrivalNanos);
       return;
     }
     if (result.isDone()) {
-      respond(ctx, opcode, frame.requestId(), outcome(result), false);
+      respond(ctx, opcode, frame.requestId(), outcome(result), false, arrivalNanos);
     } else {
       int requestId = frame.requestId();
       result.whenComplete(
@@ -95,7 +106,8 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
                               opcode,
                               requestId,
                               error == null ? response : ErrorMapping.toError(error),
-                              true)));
+                              true,
+                              arrivalNanos)));
     }
   }
 
@@ -107,12 +119,27 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     }
   }
 
-  private void fail(ChannelHandlerContext ctx, int requestId, FloeRequestException e) {
-    respond(ctx, Opcode.PING, requestId, Response.Error.of(e), false);
+  /**
+   * A frame refused before decoding. {@code opcode} is null when unknown: it is counted as such,
+   * and an error frame does not need it (it carries {@link Opcode#ERROR}).
+   */
+  private void fail(
+      ChannelHandlerContext ctx,
+      Opcode opcode,
+      int requestId,
+      FloeRequestException e,
+      long arrivalNanos) {
+    respond(ctx, opcode, requestId, Response.Error.of(e), false, arrivalNanos);
   }
 
   private void respond(
-      ChannelHandlerContext ctx, Opcode opcode, int requestId, Response response, boolean flush) {
+      ChannelHandlerContext ctx,
+      Opcode opcode,
+      int requestId,
+      Response response,
+      boolean flush,
+      long arrivalNanos) {
+    metrics.answered(opcode, response, arrivalNanos);
     pending--;
     if (!ctx.channel().isActive()) {
       return;
@@ -192,8 +219,10 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
     if (root instanceof FrameRefusedException e) {
       // The stream cannot be resynchronised past a refused frame: answer, then hang up.
+      Response.Error error = Response.Error.of(e);
+      metrics.answered(null, error, RequestMetrics.UNTIMED);
       ByteBuf out = Frames.start(ctx.alloc(), Opcode.ERROR, e.requestId(), 64);
-      ResponseCodec.encode(Response.Error.of(e), out);
+      ResponseCodec.encode(error, out);
       ctx.writeAndFlush(Frames.finish(out)).addListener(ChannelFutureListener.CLOSE);
       return;
     }

@@ -4,6 +4,7 @@ import io.floe.core.protocol.FrameDecoder;
 import io.floe.core.protocol.Frames;
 import io.floe.core.protocol.InflightFrameBudget;
 import io.floe.core.protocol.Transport;
+import io.floe.dataplane.metrics.RequestMetrics;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -55,26 +56,36 @@ public final class DataServer implements AutoCloseable {
     return Transport.eventLoops("floe-io", ioThreads);
   }
 
-  /** Binds and starts serving; port 0 picks a free port (see {@link #port()}). */
+  /**
+   * Binds and starts serving, its requests not metered (a server outside a node); port 0 picks a
+   * free port (see {@link #port()}).
+   */
   public static DataServer start(
       InetSocketAddress address,
       RequestProcessor processor,
       int ioThreads,
       int maxPending,
       long maxInflightFrameBytes) {
-    return start(address, processor, ioLoops(ioThreads), maxPending, maxInflightFrameBytes);
+    return start(
+        address,
+        processor,
+        ioLoops(ioThreads),
+        maxPending,
+        maxInflightFrameBytes,
+        RequestMetrics.unrecorded());
   }
 
   /**
    * Binds and starts serving on {@code workers} (from {@link #ioLoops}), which it shuts down when
-   * closed.
+   * closed; every answer is counted and timed in {@code metrics}.
    */
   public static DataServer start(
       InetSocketAddress address,
       RequestProcessor processor,
       EventLoopGroup workers,
       int maxPending,
-      long maxInflightFrameBytes) {
+      long maxInflightFrameBytes,
+      RequestMetrics metrics) {
     InflightFrameBudget inflightFrames = new InflightFrameBudget(maxInflightFrameBytes);
     EventLoopGroup boss = Transport.eventLoops("floe-accept", 1);
     ServerBootstrap bootstrap =
@@ -91,7 +102,7 @@ public final class DataServer implements AutoCloseable {
                   protected void initChannel(SocketChannel ch) {
                     ch.pipeline()
                         .addLast("frames", new FrameDecoder(Frames.MAX_FRAME_BYTES, inflightFrames))
-                        .addLast("requests", new ConnectionHandler(processor, maxPending));
+                        .addLast("requests", new ConnectionHandler(processor, maxPending, metrics));
                   }
                 });
     try {

@@ -2,6 +2,7 @@ package io.floe.dataplane.snapshot;
 
 import io.floe.core.table.RowCodec;
 import io.floe.core.table.Schema;
+import io.floe.dataplane.metrics.Tally;
 import io.floe.dataplane.partition.KeyedRow;
 import io.floe.dataplane.partition.Partition;
 import io.floe.dataplane.partition.PartitionView;
@@ -19,6 +20,7 @@ import io.floe.storage.snapshot.SnapshotWriter;
 import io.floe.storage.snapshot.SnapshotWriter.SnapshotFile;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Cuts a partition's Parquet snapshot at an exact offset while writes go on (an MVCC view), then
@@ -38,6 +40,8 @@ public final class Snapshotter {
   private final WalShipper shipper;
   private final SnapshotWriteOptions options;
   private final Path tempDir;
+  private final Tally committed = new Tally();
+  private final LongAdder bytesWritten = new LongAdder();
 
   public Snapshotter(
       ObjectStore store, WalShipper shipper, SnapshotWriteOptions options, Path tempDir) {
@@ -53,6 +57,31 @@ public final class Snapshotter {
    * @throws SnapshotAbandonedException when the partition stopped being led here meanwhile
    */
   public PartitionManifest snapshot(Partition partition, Schema schema) {
+    long started = System.nanoTime();
+    try {
+      PartitionManifest next = writeAndCommit(partition, schema);
+      committed.recordSince(started);
+      return next;
+    } catch (RuntimeException e) {
+      committed.failed();
+      throw e;
+    }
+  }
+
+  /**
+   * Snapshots committed (with the time each took, from the view's cut to the manifest's commit) and
+   * those that failed or were abandoned.
+   */
+  public Tally committed() {
+    return committed;
+  }
+
+  /** Bytes of the snapshot files uploaded, committed or not. */
+  public long bytesWritten() {
+    return bytesWritten.sum();
+  }
+
+  private PartitionManifest writeAndCommit(Partition partition, Schema schema) {
     long term = partition.role().term();
     SnapshotRef ref = write(partition, schema, term);
     PartitionManifests manifests =
@@ -105,6 +134,7 @@ public final class Snapshotter {
         }
         file = writer.finish();
       }
+      bytesWritten.add(file.size());
       return new SnapshotRef(view.offset(), term, List.of(key), file.rowCount(), file.size());
     }
   }

@@ -49,6 +49,7 @@ public final class WalShipper implements WalSink {
   private final Map<PartitionKey, PartitionLog> logs = new HashMap<>();
   private final WalObjectEncoder encoder = new WalObjectEncoder(1 << 20);
   private final AtomicLong putRequests = new AtomicLong();
+  private final AtomicLong putFailures = new AtomicLong();
   private final AtomicLong objectsWritten = new AtomicLong();
   private final AtomicLong bytesWritten = new AtomicLong();
   private final Thread flusher;
@@ -60,7 +61,8 @@ public final class WalShipper implements WalSink {
   private volatile long unshippedBytes;
   private long nextSeq = 1;
   private long lastFlushNanos = System.nanoTime();
-  // Flusher thread only: the stats window and the append-time array the next flush reuses.
+  // Written by the flusher thread only: the stats window and the append-time array the next flush
+  // reuses. The window's totals are read by the metrics too.
   private final WalStatsWindow stats = new WalStatsWindow(System.nanoTime());
   private WalEntry[] spareEntries = new WalEntry[1024];
   private long[] spareAppendNanos = new long[1024];
@@ -151,12 +153,27 @@ public final class WalShipper implements WalSink {
     return putRequests.get();
   }
 
+  /** S3 PUT requests that failed (each retried until the object lands). */
+  public long putFailures() {
+    return putFailures.get();
+  }
+
   public long objectsWritten() {
     return objectsWritten.get();
   }
 
   public long bytesWritten() {
     return bytesWritten.get();
+  }
+
+  /** Bytes of entries appended and not yet in S3 (bounded by {@code wal.max-unshipped-bytes}). */
+  public long unshippedBytes() {
+    return unshippedBytes;
+  }
+
+  /** The lag of shipped entries from append to durable. */
+  public WalLag lag() {
+    return stats.lag();
   }
 
   public boolean isFenced() {
@@ -294,6 +311,7 @@ public final class WalShipper implements WalSink {
     } catch (ObjectAlreadyExistsException e) {
       return Arrays.equals(store.get(key), object);
     } catch (RuntimeException e) {
+      putFailures.incrementAndGet();
       if (!failingPuts) {
         failingPuts = true;
         LOG.warn("WAL put {} failed, retrying until it lands: {}", key, e.toString());

@@ -8,6 +8,10 @@ import java.util.Locale;
  * mode, acknowledged) to durable (when the create-if-absent of the object holding it returned).
  * Kept by the flusher thread alone; {@link #line} renders the {@code wal-stats} log line, one
  * {@code key=value} per field so that tools can read it.
+ *
+ * <p>For the metrics it also keeps, since the start, the entries shipped and the sum of their lags,
+ * and the last closed window's p99 and max: written by the flusher once per object or window, read
+ * by any thread ({@link #lag}).
  */
 final class WalStatsWindow {
   private final LagHistogram lagMicros = new LagHistogram();
@@ -15,6 +19,10 @@ final class WalStatsWindow {
   private long startPuts;
   private long objects;
   private long bytes;
+  private volatile long entriesTotal;
+  private volatile long lagMicrosTotal;
+  private volatile long lastP99Micros;
+  private volatile long lastMaxMicros;
 
   WalStatsWindow(long nowNanos) {
     this.startNanos = nowNanos;
@@ -24,9 +32,19 @@ final class WalStatsWindow {
   void shipped(int objectBytes, long[] appendNanos, int entries, long durableNanos) {
     objects++;
     bytes += objectBytes;
+    long sum = 0;
     for (int i = 0; i < entries; i++) {
-      lagMicros.record((durableNanos - appendNanos[i]) / 1000);
+      long lag = Math.max(0, (durableNanos - appendNanos[i]) / 1000);
+      lagMicros.record(lag);
+      sum += lag;
     }
+    entriesTotal += entries;
+    lagMicrosTotal += sum;
+  }
+
+  /** The lag to durable since the start, and over the last window {@link #line} closed. */
+  WalLag lag() {
+    return new WalLag(entriesTotal, lagMicrosTotal, lastP99Micros, lastMaxMicros);
   }
 
   boolean isDue(long nowNanos, long intervalNanos) {
@@ -52,6 +70,8 @@ final class WalStatsWindow {
             lagMicros.percentile(0.50),
             lagMicros.percentile(0.99),
             lagMicros.max());
+    lastP99Micros = lagMicros.percentile(0.99);
+    lastMaxMicros = lagMicros.max();
     startNanos = nowNanos;
     startPuts = putRequests;
     objects = 0;
