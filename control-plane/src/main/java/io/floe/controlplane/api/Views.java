@@ -84,8 +84,9 @@ final class Views {
     return alive(view, cp, node) && !view.markedNotAlive(tid, pid, node);
   }
 
-  /** OpenMLDB's showtable: one row per replica. */
-  static ArrayNode showTable(ClusterView view, ControlPlane cp, Optional<String> only) {
+  /** One row per replica of each table ({@code only} one, if given), filled by {@code fill}. */
+  private static ArrayNode replicaRows(
+      ClusterView view, ControlPlane cp, Optional<String> only, ReplicaRow fill) {
     ArrayNode rows = Json.object().arrayNode();
     for (CatalogTable t : view.tables()) {
       if (only.isPresent() && !only.get().equals(t.fullName())) {
@@ -101,36 +102,42 @@ final class Views {
           row.put("pid", a.partition());
           row.put("endpoint", endpoint(view, r.node()));
           row.put("role", r.role().jsonName());
-          row.put("ttl", t.ttlMs().isPresent() ? duration(t.ttlMs().getAsLong()) : "0min");
-          row.put(
-              "is_alive", replicaAlive(view, cp, t.tid(), a.partition(), r.node()) ? "yes" : "no");
-          row.put("compress_type", "kNoCompress");
-          row.put("offset", rep.map(PartitionReport::offset).orElse(0L));
-          row.put("record_cnt", rep.map(PartitionReport::rowCount).orElse(0L));
-          row.put("memused", rep.map(PartitionReport::memoryBytes).orElse(0L));
+          boolean alive = replicaAlive(view, cp, t.tid(), a.partition(), r.node());
+          fill.fill(row, t, rep, alive);
         }
       }
     }
     return rows;
   }
 
+  /** The columns of a replica row after name, tid, pid, endpoint and role. */
+  private interface ReplicaRow {
+    void fill(ObjectNode row, CatalogTable t, Optional<PartitionReport> rep, boolean alive);
+  }
+
+  /** OpenMLDB's showtable: one row per replica. */
+  static ArrayNode showTable(ClusterView view, ControlPlane cp, Optional<String> only) {
+    return replicaRows(
+        view,
+        cp,
+        only,
+        (row, t, rep, alive) -> {
+          row.put("ttl", t.ttlMs().isPresent() ? duration(t.ttlMs().getAsLong()) : "0min");
+          row.put("is_alive", alive ? "yes" : "no");
+          row.put("compress_type", "kNoCompress");
+          row.put("offset", rep.map(PartitionReport::offset).orElse(0L));
+          row.put("record_cnt", rep.map(PartitionReport::rowCount).orElse(0L));
+          row.put("memused", rep.map(PartitionReport::memoryBytes).orElse(0L));
+        });
+  }
+
   /** OpenMLDB's gettablestatus: a replica's load state. */
   static ArrayNode tableStatus(ClusterView view, ControlPlane cp, Optional<String> only) {
-    ArrayNode rows = Json.object().arrayNode();
-    for (CatalogTable t : view.tables()) {
-      if (only.isPresent() && !only.get().equals(t.fullName())) {
-        continue;
-      }
-      for (Assigned assigned : view.assignments(t.tid())) {
-        PartitionAssignment a = assigned.assignment();
-        for (PartitionAssignment.Replica r : a.replicas()) {
-          Optional<PartitionReport> rep = view.report(r.node(), t.tid(), a.partition());
-          ObjectNode row = rows.addObject();
-          row.put("name", t.fullName());
-          row.put("tid", t.tid());
-          row.put("pid", a.partition());
-          row.put("endpoint", endpoint(view, r.node()));
-          row.put("role", r.role().jsonName());
+    return replicaRows(
+        view,
+        cp,
+        only,
+        (row, t, rep, alive) -> {
           row.put(
               "state",
               rep.map(
@@ -140,13 +147,9 @@ final class Views {
                               : x.state().name().toLowerCase(java.util.Locale.ROOT))
                   .orElse("missing"));
           row.put("offset", rep.map(PartitionReport::offset).orElse(0L));
-          row.put(
-              "is_alive", replicaAlive(view, cp, t.tid(), a.partition(), r.node()) ? "yes" : "no");
+          row.put("is_alive", alive ? "yes" : "no");
           rep.flatMap(PartitionReport::error).ifPresent(e -> row.put("error", e));
-        }
-      }
-    }
-    return rows;
+        });
   }
 
   /** OpenMLDB's showtablet: registered nodes, and assigned ones that are gone. */

@@ -1,11 +1,11 @@
 package io.floe.controlplane.ops;
 
 import io.floe.controlplane.cluster.ClusterView;
+import io.floe.controlplane.cluster.ClusterView.Assigned;
 import io.floe.storage.catalog.CatalogTable;
 import io.floe.storage.cluster.PartitionAssignment;
 import io.floe.storage.meta.MetaKeys;
 import io.floe.storage.meta.MetaStore;
-import java.util.Optional;
 import java.util.function.LongSupplier;
 
 /**
@@ -14,15 +14,9 @@ import java.util.function.LongSupplier;
  * operation follows it until the replica serves in the partition's term, so {@code showopstatus}
  * shows the catch-up and its end. Param {@code endpoint}: the node.
  */
-public final class ReAddReplica implements OperationKind {
-  private final MetaStore store;
-  private final MetaKeys keys;
-  private final LongSupplier clock;
-
+public final class ReAddReplica extends PartitionKind {
   public ReAddReplica(MetaStore store, MetaKeys keys, LongSupplier clock) {
-    this.store = store;
-    this.keys = keys;
-    this.clock = clock;
+    super(store, keys, clock);
   }
 
   @Override
@@ -41,18 +35,12 @@ public final class ReAddReplica implements OperationKind {
   }
 
   @Override
-  public Step run(Operation op) {
-    ClusterView view = ClusterView.read(store, keys);
-    Optional<CatalogTable> table = view.table(op.table());
-    if (table.isEmpty()) {
-      return Step.failed("table " + op.table() + " no longer exists");
-    }
+  Step run(Operation op, ClusterView view, CatalogTable table, Assigned assigned) {
     String node = op.param("endpoint");
-    Optional<PartitionAssignment> a =
-        view.assignment(table.get().tid(), op.pid()).map(ClusterView.Assigned::assignment);
-    if (a.isEmpty() || a.get().replicaOn(node).isEmpty()) {
+    PartitionAssignment a = assigned.assignment();
+    if (a.replicaOn(node).isEmpty()) {
       return new Step.Done(node + " no longer holds a replica of partition " + op.pid());
     }
-    return ReplicaCatchUp.await(op, view, a.get(), node, clock.getAsLong(), Step.done());
+    return ReplicaCatchUp.await(op, view, a, node, clock.getAsLong(), Step.done());
   }
 }
