@@ -2,6 +2,7 @@ package io.floe.dataplane.cluster;
 
 import io.floe.core.partition.PartitionState;
 import io.floe.dataplane.partition.Partition;
+import io.floe.dataplane.replication.ReplicaLog;
 import io.floe.dataplane.replication.Replication;
 import io.floe.dataplane.table.HostedTable;
 import io.floe.dataplane.table.TableHosting;
@@ -243,7 +244,8 @@ final class AssignmentConverger {
 
   /**
    * A follower of a replicated table named leader of a newer term: it becomes leader only through a
-   * load that seals the old leader's stream and carries over what it holds (replication.md §7.2).
+   * load that seals the old leader's stream and carries over what it holds (replication.md §7.2) —
+   * in place, keeping its memory, unless it is behind the partition's manifest.
    */
   private boolean promotes(Partition p, PartitionAssignment a) {
     Replica replica = a.replicaOn(nodeId).orElseThrow();
@@ -263,7 +265,9 @@ final class AssignmentConverger {
         a.term(),
         p.offset());
     failures.remove(key);
-    a.handover().ifPresent(point -> Replication.logOf(p).handOverPoint(point));
+    ReplicaLog log = Replication.logOf(p);
+    a.handover().ifPresent(log::handOverPoint);
+    log.markPromoted();
     p.markLoading();
     p.becomeLeader(a.term());
     loading.put(key, p);

@@ -81,6 +81,9 @@ public final class DurabilityMetrics implements MeterBinder {
     FunctionCounter.builder("floe.snapshot.failures", snapshots.committed(), Tally::failures)
         .description("Snapshots that failed or were abandoned (the partition's leader changed)")
         .register(registry);
+    FunctionCounter.builder("floe.checkpoints", snapshots, Snapshotter::checkpoints)
+        .description("Manifest checkpoints committed (shipped WAL ranges listed, tail moved on)")
+        .register(registry);
     FunctionCounter.builder("floe.snapshot.written", snapshots, Snapshotter::bytesWritten)
         .baseUnit("bytes")
         .description("Bytes of snapshot files uploaded")
@@ -90,13 +93,16 @@ public final class DurabilityMetrics implements MeterBinder {
   private static void bindLoads(MeterRegistry registry, PartitionLoader loader) {
     bindLoads(registry, "LEADER", loader.leaderLoads());
     bindLoads(registry, "FOLLOWER", loader.followerFills());
+    bindLoads(registry, "PROMOTED", loader.promotions());
   }
 
   private static void bindLoads(MeterRegistry registry, String role, Tally loads) {
     FunctionTimer.builder(
             "floe.loads", loads, Tally::count, Tally::totalNanos, TimeUnit.NANOSECONDS)
         .tag("role", role)
-        .description("Partition replicas loaded from S3, by the role they load for, and how long")
+        .description(
+            "Partition replicas loaded from S3, by the role they load for (PROMOTED: a follower"
+                + " made leader in place, only the WAL tail read), and how long")
         .register(registry);
     FunctionCounter.builder("floe.load.failures", loads, Tally::failures)
         .tag("role", role)

@@ -1,7 +1,6 @@
 package io.floe.dataplane.recovery;
 
 import io.floe.core.format.CorruptObjectException;
-import io.floe.dataplane.partition.LoadBuffer;
 import io.floe.storage.manifest.PartitionManifest.WalRange;
 import io.floe.storage.wal.WalBlockIndex;
 import java.util.ArrayDeque;
@@ -12,10 +11,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
 /**
- * Replays WAL blocks into a loading partition's {@link LoadBuffer}: each block is verified whole
- * (CRC) before any of its entries applies, and only entries after the buffer's offset apply, in
- * order. A manifest's ranges are fetched ahead, several objects at a time (bounded in count and
- * bytes), while the loading thread reads the snapshot and applies what already arrived.
+ * Replays WAL blocks into a {@link ReplayTarget} (a loading partition's buffer, or a replica
+ * promoted in place): each block is verified whole (CRC) before any of its entries applies, and
+ * only entries after the target's offset apply, in order. A manifest's ranges are fetched ahead,
+ * several objects at a time (bounded in count and bytes), while the loading thread reads the
+ * snapshot and applies what already arrived.
  */
 final class LogReplayer {
   /** Objects fetched ahead of the one being applied, at most. */
@@ -25,14 +25,14 @@ final class LogReplayer {
   static final long WINDOW_BYTES = 64L << 20;
 
   private final WalFetcher fetcher;
-  private final LoadBuffer buffer;
+  private final ReplayTarget target;
   private final Deque<ObjectRanges> waiting = new ArrayDeque<>();
   private final Deque<InFlight> inFlight = new ArrayDeque<>();
   private long inFlightBytes;
 
-  LogReplayer(WalFetcher fetcher, LoadBuffer buffer) {
+  LogReplayer(WalFetcher fetcher, ReplayTarget target) {
     this.fetcher = fetcher;
-    this.buffer = buffer;
+    this.target = target;
   }
 
   WalFetcher fetcher() {
@@ -75,23 +75,23 @@ final class LogReplayer {
     }
   }
 
-  /** Applies the entries of one verified block that come after the buffer's offset. */
+  /** Applies the entries of one verified block that come after the target's offset. */
   void apply(WalFetcher.Block block) {
-    if (block.size() > 0 && block.offset(block.size() - 1) > buffer.offset()) {
-      buffer.termReached(block.index().term());
+    if (block.size() > 0 && block.offset(block.size() - 1) > target.offset()) {
+      target.termReached(block.index().term());
     }
     for (int i = 0; i < block.size(); i++) {
       long offset = block.offset(i);
-      if (offset <= buffer.offset()) {
+      if (offset <= target.offset()) {
         continue;
       }
-      if (offset != buffer.offset() + 1) {
+      if (offset != target.offset() + 1) {
         throw new CorruptObjectException(
             block.key(),
             block.index().position(),
-            "offset " + offset + " after " + buffer.offset() + " (a gap in the log)");
+            "offset " + offset + " after " + target.offset() + " (a gap in the log)");
       }
-      buffer.replay(offset, block.timestamp(i), block.entryKey(i), block.row(i));
+      target.replay(offset, block.timestamp(i), block.entryKey(i), block.row(i));
     }
   }
 

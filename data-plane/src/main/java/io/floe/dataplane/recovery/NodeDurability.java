@@ -14,6 +14,7 @@ import io.floe.dataplane.wal.AckOnApplySink;
 import io.floe.dataplane.wal.WalShipper;
 import io.floe.dataplane.wal.WalShipperSettings;
 import io.floe.dataplane.wal.WalSinks;
+import io.floe.storage.cluster.PartitionAssignment.HandOverPoint;
 import io.floe.storage.object.ObjectStore;
 import io.floe.storage.object.ObjectStoreConfig;
 import io.floe.storage.object.S3ObjectStore;
@@ -25,6 +26,7 @@ import java.nio.file.Path;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -101,10 +103,11 @@ public final class NodeDurability implements AutoCloseable {
   }
 
   /**
-   * How this node fills a replica it was just given, or one it is promoted to lead: a leader loads
-   * from S3 and takes over the partition's WAL tail, carrying over the entries it held as a
-   * follower (replication.md §7.2); a follower fills itself from S3 without sealing or committing
-   * (§6.2) and takes the rest from its leader.
+   * How this node fills a replica it was just given, or one it is promoted to lead: a follower
+   * promoted keeps what it holds and takes over the partition's WAL tail (replication.md §7.2),
+   * loading from S3 whole only when it is behind the manifest, carrying over the entries it held; a
+   * follower fills itself from S3 without sealing or committing (§6.2) and takes the rest from its
+   * leader.
    */
   public ReplicaLoader replicaLoader() {
     return (table, partition) -> {
@@ -131,14 +134,22 @@ public final class NodeDurability implements AutoCloseable {
           return;
         }
         ReplicatedSink sink = (ReplicatedSink) partition.sink();
+        Optional<HandOverPoint> handover = log.takeHandOverPoint();
+        Optional<PartitionLoader.LoadResult> inPlace =
+            log.takePromoted()
+                ? loader.promoteInPlace(
+                    partition, table.schema(), term, log::entriesAbove, sink::reship, handover)
+                : Optional.empty();
         PartitionLoader.LoadResult result =
-            loader.load(
-                partition,
-                table.schema(),
-                partition.role().term(),
-                log.entriesAbove(0),
-                sink::reship,
-                log.takeHandOverPoint());
+            inPlace.orElseGet(
+                () ->
+                    loader.load(
+                        partition,
+                        table.schema(),
+                        term,
+                        log.entriesAbove(0),
+                        sink::reship,
+                        handover));
         log.afterPromotion(partition.offset(), result.offsetInS3());
       } else {
         loader.loadFollower(partition, table.schema());

@@ -26,6 +26,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.LongFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,6 +58,7 @@ public final class PartitionLoader {
   private final WalObjectReader reader;
   private final Tally leaderLoads = new Tally();
   private final Tally followerFills = new Tally();
+  private final Tally promotions = new Tally();
   private volatile boolean stopping;
 
   public PartitionLoader(ObjectStore store, WalShipper shipper, Path tempDir) {
@@ -126,6 +128,130 @@ public final class PartitionLoader {
       throw new PartitionLoadException(
           "partition " + partition.tableId() + "/" + partition.id() + ": " + reason, e);
     }
+  }
+
+  /**
+   * Makes a follower that holds the partition in memory its leader of {@code term} without loading
+   * it again (replication.md §7.2): reads the newest manifest and, when the replica's memory
+   * reaches at least as far as its snapshot and ranges, walks (and seals) only the tail stream,
+   * applying what it holds beyond the replica's offset straight to the replica, hands every entry
+   * the replica holds above what S3 holds to this node's stream, and commits the manifest naming
+   * that stream. The partition keeps its rows throughout; it is leader and serving when this
+   * returns.
+   *
+   * <p>Returns empty, having changed nothing, when the replica is behind the manifest's snapshot
+   * and ranges: it must {@linkplain #load load} whole instead.
+   *
+   * @param heldAbove the entries the replica holds above an offset, in offset order
+   * @param handover as for {@link #load(Partition, Schema, long, List, Consumer, Optional)}
+   * @throws PartitionLoadException as a load does; the partition is then offline holding nothing
+   */
+  public Optional<LoadResult> promoteInPlace(
+      Partition partition,
+      Schema schema,
+      long term,
+      LongFunction<List<WalEntry>> heldAbove,
+      Consumer<WalEntry> reship,
+      Optional<HandOverPoint> handover) {
+    long started = System.nanoTime();
+    PartitionManifests manifests =
+        new PartitionManifests(store, partition.tableId(), partition.id());
+    try {
+      Optional<LoadResult> result =
+          commitRetry.call(
+              () -> promoteOnce(manifests, partition, schema, term, heldAbove, reship, handover));
+      if (result.isEmpty()) {
+        return result;
+      }
+      partition.becomeLeader(term);
+      partition.markNormal();
+      promotions.recordSince(started);
+      LOG.info(
+          "promoted partition {}/{} in place: offset {}, {} tail objects read, {} held entries"
+              + " shipped again, in {} ms",
+          partition.tableId(),
+          partition.id(),
+          partition.offset(),
+          result.get().tailObjects(),
+          result.get().carriedEntries(),
+          (System.nanoTime() - started) / 1_000_000);
+      return result;
+    } catch (RuntimeException e) {
+      String reason =
+          stopping ? "the node is stopping" : "promotion from S3 failed: " + e.getMessage();
+      partition.failLoad(reason);
+      if (!stopping) {
+        promotions.failed();
+        LOG.error("partition {}/{}: {}", partition.tableId(), partition.id(), reason, e);
+      }
+      throw new PartitionLoadException(
+          "partition " + partition.tableId() + "/" + partition.id() + ": " + reason, e);
+    }
+  }
+
+  private Optional<LoadResult> promoteOnce(
+      PartitionManifests manifests,
+      Partition partition,
+      Schema schema,
+      long term,
+      LongFunction<List<WalEntry>> heldAbove,
+      Consumer<WalEntry> reship,
+      Optional<HandOverPoint> handover) {
+    PartitionManifest base = manifests.latest(schema.schemaId());
+    long reach = base.lastOffset();
+    if (partition.offset() < reach) {
+      LOG.info(
+          "partition {}/{}: held offset {} is behind the manifest's {}; loading it whole",
+          partition.tableId(),
+          partition.id(),
+          partition.offset(),
+          reach);
+      return Optional.empty();
+    }
+    WalFetcher fetcher = new WalFetcher(reader, partition.tableId(), partition.id());
+    LogReplayer replayer = new LogReplayer(fetcher, ReplayTarget.of(partition));
+    TailWalk tail = new TailWalk(store, replayer, shipper.node(), shipper.incarnation(), true);
+    List<WalRange> tailRanges =
+        base.tail().map(t -> tail.walk(t, handedOverAt(t, handover))).orElse(List.of());
+    long inS3 =
+        tailRanges.isEmpty()
+            ? reach
+            : Math.max(reach, tailRanges.get(tailRanges.size() - 1).lastOffset());
+    // Read before handing anything on: every entry shipped again lands at this sequence or later.
+    long ownNextSeq = shipper.nextSeq();
+    List<WalEntry> unshipped = inS3 >= partition.offset() ? List.of() : heldAbove.apply(inS3);
+    long expected = inS3 + 1;
+    for (WalEntry e : unshipped) {
+      if (e.offset() != expected) {
+        throw new IllegalStateException(
+            "the replica holds offsets up to "
+                + partition.offset()
+                + " but not "
+                + expected
+                + " in its log, and S3 holds only up to "
+                + inS3);
+      }
+      expected++;
+    }
+    if (expected <= partition.offset()) {
+      throw new IllegalStateException(
+          "the replica's log ends at "
+              + (expected - 1)
+              + " below its offset "
+              + partition.offset());
+    }
+    unshipped.forEach(reship);
+    PartitionManifest next =
+        NextManifest.afterLoad(
+            base,
+            schema.schemaId(),
+            tailRanges,
+            term,
+            shipper.node(),
+            partition.offset() + 1,
+            new TailPointer(shipper.node(), shipper.incarnation(), ownNextSeq));
+    manifests.commit(next);
+    return Optional.of(new LoadResult(next, tail.objectsRead(), inS3, unshipped.size()));
   }
 
   /** A commit that lost to another (or cannot tell) reloads from the newest manifest. */
@@ -201,7 +327,7 @@ public final class PartitionLoader {
       LoadBuffer buffer,
       boolean sealForeign) {
     WalFetcher fetcher = new WalFetcher(reader, partition.tableId(), partition.id());
-    LogReplayer replayer = new LogReplayer(fetcher, buffer);
+    LogReplayer replayer = new LogReplayer(fetcher, ReplayTarget.of(buffer));
     replayer.prefetch(base.walRanges(), base.latestSnapshot().map(SnapshotRef::offset).orElse(0L));
     loadSnapshot(buffer, schema, base);
     replayer.replayRanges();
@@ -292,6 +418,14 @@ public final class PartitionLoader {
    */
   public Tally leaderLoads() {
     return leaderLoads;
+  }
+
+  /**
+   * Followers promoted to leader in place (tail walked and sealed, manifest committed, memory
+   * kept), as {@link #leaderLoads}.
+   */
+  public Tally promotions() {
+    return promotions;
   }
 
   /** Fills of followers from S3 (no seal, no commit), as {@link #leaderLoads}. */

@@ -10,8 +10,9 @@ import java.util.Optional;
 
 /**
  * A partition's manifest versions ({@code tables/{tid}/partitions/{pid}/manifests/}): the newest
- * one, and the create-if-absent commit of the next. Committed only when a node starts leading the
- * partition and after each snapshot, never per WAL flush.
+ * one, and the create-if-absent commit of the next. Committed when a node starts leading the
+ * partition, after each snapshot and at each checkpoint (about once a second while it ships), never
+ * per WAL flush.
  */
 public final class PartitionManifests {
   private final VersionedObjects versions;

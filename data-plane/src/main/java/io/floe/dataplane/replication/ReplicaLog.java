@@ -42,6 +42,7 @@ public final class ReplicaLog {
 
   // Set when a new process's replica is assigned leader: it may lead only a partition never led.
   private boolean freshLeaderStart;
+  private boolean promoted;
 
   // Set by a promotion that follows a cooperative hand-over, read by its load.
   private HandOverPoint handover;
@@ -172,6 +173,21 @@ public final class ReplicaLog {
     boolean fresh = freshLeaderStart;
     freshLeaderStart = false;
     return fresh;
+  }
+
+  /**
+   * This replica, a follower holding the partition, was just named leader: its next load keeps what
+   * it holds and reads only the WAL tail (replication.md §7.2).
+   */
+  public synchronized void markPromoted() {
+    promoted = true;
+  }
+
+  /** True once after {@link #markPromoted}. */
+  public synchronized boolean takePromoted() {
+    boolean was = promoted;
+    promoted = false;
+    return was;
   }
 
   /** The next promotion's load follows a hand-over that left the old stream at {@code point}. */

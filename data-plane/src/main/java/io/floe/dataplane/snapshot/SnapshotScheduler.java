@@ -22,15 +22,19 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Decides when each led partition gets a snapshot: once the WAL shipped for it since its last
- * manifest reaches {@link #WAL_BYTES}, or when it has some and {@link #INTERVAL} has passed. One
+ * snapshot reaches {@link #WAL_BYTES}, or when it has some and {@link #INTERVAL} has passed. One
  * background thread, one snapshot at a time, so snapshots never compete with each other for the
- * machine.
+ * machine. A second thread commits a checkpoint of every led partition that shipped something,
+ * every {@link #CHECKPOINT_INTERVAL} (zero: never), so that a new leader's tail walk reads at most
+ * about that much of the WAL (recovery.md §5); it never waits behind a snapshot being written.
  */
 public final class SnapshotScheduler implements AutoCloseable {
   public static final String WAL_BYTES = "snapshot.wal-bytes";
   public static final long WAL_BYTES_DEFAULT = 256L << 20;
   public static final String INTERVAL = "snapshot.interval";
   public static final Duration INTERVAL_DEFAULT = Duration.ofMinutes(10);
+  public static final String CHECKPOINT_INTERVAL = "snapshot.checkpoint-interval";
+  public static final Duration CHECKPOINT_INTERVAL_DEFAULT = Duration.ofSeconds(1);
   private static final Logger LOG = LoggerFactory.getLogger(SnapshotScheduler.class);
 
   private final Snapshotter snapshotter;
@@ -47,6 +51,14 @@ public final class SnapshotScheduler implements AutoCloseable {
             return t;
           });
 
+  private final ScheduledExecutorService checkpointThread =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "floe-checkpoints");
+            t.setDaemon(true);
+            return t;
+          });
+
   public SnapshotScheduler(
       Snapshotter snapshotter,
       WalShipper shipper,
@@ -59,6 +71,46 @@ public final class SnapshotScheduler implements AutoCloseable {
     this.walBytes = config.size(WAL_BYTES, WAL_BYTES_DEFAULT);
     this.intervalNanos = config.duration(INTERVAL, INTERVAL_DEFAULT).toNanos();
     thread.scheduleWithFixedDelay(this::checkAll, 1, 1, TimeUnit.SECONDS);
+    long checkpointNanos =
+        config.duration(CHECKPOINT_INTERVAL, CHECKPOINT_INTERVAL_DEFAULT).toNanos();
+    if (checkpointNanos > 0) {
+      checkpointThread.scheduleWithFixedDelay(
+          this::checkpointAll, checkpointNanos, checkpointNanos, TimeUnit.NANOSECONDS);
+    }
+  }
+
+  private void checkpointAll() {
+    for (HostedTable table : tables.get()) {
+      for (int pid = 0; pid < table.partitionCount(); pid++) {
+        Partition p = table.partitionOrNull(pid);
+        if (p != null && leadsServing(p)) {
+          checkpoint(table, p);
+        }
+      }
+    }
+  }
+
+  private void checkpoint(HostedTable table, Partition p) {
+    try {
+      snapshotter
+          .checkpoint(p, table.schema())
+          .ifPresent(
+              m ->
+                  LOG.debug(
+                      "checkpoint of {}/{} committed as manifest {} (offset {})",
+                      p.tableId(),
+                      p.id(),
+                      m.version(),
+                      m.lastOffset()));
+    } catch (SnapshotAbandonedException e) {
+      LOG.debug("checkpoint of {}/{} abandoned: {}", p.tableId(), p.id(), e.getMessage());
+    } catch (RuntimeException e) {
+      LOG.warn("checkpoint of {}/{} failed; will retry: {}", p.tableId(), p.id(), e.toString());
+    }
+  }
+
+  private static boolean leadsServing(Partition p) {
+    return p.currentRole() == PartitionRole.LEADER && p.role().state() == PartitionState.NORMAL;
   }
 
   private void checkAll() {
@@ -73,7 +125,7 @@ public final class SnapshotScheduler implements AutoCloseable {
   }
 
   private boolean due(Partition p) {
-    if (p.currentRole() != PartitionRole.LEADER || p.role().state() != PartitionState.NORMAL) {
+    if (!leadsServing(p)) {
       return false;
     }
     ShippedLog log = shipper.shippedLog(p.tableId(), p.id());
@@ -102,6 +154,7 @@ public final class SnapshotScheduler implements AutoCloseable {
 
   @Override
   public void close() {
+    checkpointThread.shutdownNow();
     thread.shutdownNow();
   }
 }

@@ -20,13 +20,15 @@ import io.floe.storage.snapshot.SnapshotWriter;
 import io.floe.storage.snapshot.SnapshotWriter.SnapshotFile;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Cuts a partition's Parquet snapshot at an exact offset while writes go on (an MVCC view), then
- * commits a manifest naming it, the WAL ranges after it and this node's stream as the tail. Old
- * snapshots and WAL objects stay (garbage collection comes later). One snapshot per partition at a
- * time.
+ * commits a manifest naming it, the WAL ranges after it and this node's stream as the tail; between
+ * snapshots, commits checkpoints (the ranges shipped since, no snapshot) that keep a new leader's
+ * tail walk short. Old snapshots and WAL objects stay (garbage collection comes later). One
+ * snapshot per partition at a time.
  *
  * <p>It holds no lock while it writes, uploads or commits: a leader change never waits on S3.
  * Safety comes from the commit instead. The manifest is committed only if the partition is still
@@ -42,6 +44,7 @@ public final class Snapshotter {
   private final Path tempDir;
   private final Tally committed = new Tally();
   private final LongAdder bytesWritten = new LongAdder();
+  private final LongAdder checkpoints = new LongAdder();
 
   public Snapshotter(
       ObjectStore store, WalShipper shipper, SnapshotWriteOptions options, Path tempDir) {
@@ -99,6 +102,43 @@ public final class Snapshotter {
     manifests.commit(next);
     shipper.forget(partition.tableId(), partition.id(), log);
     return next;
+  }
+
+  /**
+   * Commits a checkpoint of the partition (recovery.md §5): a manifest listing the ranges shipped
+   * since the last one, its tail moved to where they end, so that a new leader's tail walk reads
+   * only what was shipped since. Nothing is written when nothing was shipped; the same safety as a
+   * snapshot's commit applies.
+   *
+   * @return the manifest committed, or empty when there was nothing to list
+   * @throws SnapshotAbandonedException when the partition is no longer led here
+   */
+  public Optional<PartitionManifest> checkpoint(Partition partition, Schema schema) {
+    long term = partition.role().term();
+    ShippedLog pending = shipper.shippedLog(partition.tableId(), partition.id());
+    if (pending.ranges().isEmpty()) {
+      return Optional.empty();
+    }
+    PartitionManifests manifests =
+        new PartitionManifests(store, partition.tableId(), partition.id());
+    PartitionManifest base = manifests.latest(schema.schemaId());
+    requireStillLeading(partition, term, base);
+    ShippedLog log = shipper.shippedLog(partition.tableId(), partition.id());
+    PartitionManifest next =
+        NextManifest.afterCheckpoint(
+            base,
+            schema.schemaId(),
+            log.ranges(),
+            new TailPointer(shipper.node(), shipper.incarnation(), log.nextSeq()));
+    manifests.commit(next);
+    shipper.checkpointed(partition.tableId(), partition.id(), log);
+    checkpoints.increment();
+    return Optional.of(next);
+  }
+
+  /** Checkpoints committed. */
+  public long checkpoints() {
+    return checkpoints.sum();
   }
 
   private void requireStillLeading(Partition partition, long term, PartitionManifest base) {

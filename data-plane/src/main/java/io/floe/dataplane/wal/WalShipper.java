@@ -14,6 +14,7 @@ import io.floe.storage.wal.WalOperation;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -137,13 +138,31 @@ public final class WalShipper implements WalSink {
     }
   }
 
-  /** Drops the first ranges of a partition's log once a manifest lists them. */
+  /**
+   * A snapshot's manifest lists {@code committed}: its ranges leave the partition's log and its
+   * bytes no longer count towards the next snapshot.
+   */
   public void forget(long tableId, int partitionId, ShippedLog committed) {
+    forget(tableId, partitionId, committed, true);
+  }
+
+  /** A checkpoint's manifest lists {@code committed}'s ranges: they leave the partition's log. */
+  public void checkpointed(long tableId, int partitionId, ShippedLog committed) {
+    forget(tableId, partitionId, committed, false);
+  }
+
+  /**
+   * Drops the ranges a committed manifest lists, by identity rather than count: a snapshot and a
+   * checkpoint may each have read the log before the other forgot its part.
+   */
+  private void forget(long tableId, int partitionId, ShippedLog committed, boolean bytes) {
     synchronized (lock) {
       PartitionLog log = logs.get(new PartitionKey(tableId, partitionId));
       if (log != null) {
-        log.ranges.subList(0, Math.min(committed.ranges().size(), log.ranges.size())).clear();
-        log.bytes = Math.max(0, log.bytes - committed.bytes());
+        log.ranges.removeAll(new HashSet<>(committed.ranges()));
+        if (bytes) {
+          log.bytes = Math.max(0, log.bytes - committed.bytes());
+        }
       }
     }
   }

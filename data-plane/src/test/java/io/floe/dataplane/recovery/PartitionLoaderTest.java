@@ -15,14 +15,18 @@ import io.floe.dataplane.partition.PartitionWrite;
 import io.floe.dataplane.snapshot.Snapshotter;
 import io.floe.dataplane.testing.FailingObjectStore;
 import io.floe.dataplane.testing.IdNameTable;
+import io.floe.dataplane.wal.WalEntry;
 import io.floe.dataplane.wal.WalShipper;
 import io.floe.dataplane.wal.WalShipperSettings;
+import io.floe.storage.manifest.PartitionManifest;
 import io.floe.storage.snapshot.SnapshotWriteOptions;
 import io.floe.storage.wal.WalKeys;
 import io.floe.storage.wal.WalObjectReader;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -135,6 +139,210 @@ class PartitionLoaderTest {
     assertThat(broken.status().state()).isEqualTo(PartitionState.OFFLINE);
     assertThat(broken.status().rowCount()).isZero();
     assertThatThrownBy(() -> broken.get(KEYS.encodeKey(1L))).hasMessageContaining(key);
+    second.close();
+  }
+
+  // ---- promotion in place (replication.md §7.2) and checkpoints (recovery.md §5) ----------------
+
+  WalShipper shipperOf(String node) {
+    return new WalShipper(
+        store, node, 1, WalShipperSettings.defaults().withFlushInterval(Duration.ofMillis(10)));
+  }
+
+  /** A follower on {@code node} filled from S3 as it stands now. */
+  Partition follower(WalShipper shipper) {
+    Partition p = new Partition(5, 0, new MemoryBudget(1L << 30), shipper);
+    p.becomeFollower(1, "n1:1");
+    new PartitionLoader(store, shipper, temp).loadFollower(p, SCHEMA);
+    return p;
+  }
+
+  PartitionManifest latestManifest() {
+    return new PartitionManifests(store, 5, 0).latest(SCHEMA.schemaId());
+  }
+
+  /** Removes the newest manifest's snapshot and listed WAL objects: a whole load would fail. */
+  void removeWhatTheManifestLists() {
+    PartitionManifest m = latestManifest();
+    List<String> keys = new ArrayList<>();
+    m.latestSnapshot().ifPresent(s -> keys.addAll(s.objectKeys()));
+    m.walRanges().forEach(r -> keys.add(r.objectKey()));
+    assertThat(keys).isNotEmpty();
+    store.delete(keys.stream().distinct().toList());
+  }
+
+  @Test
+  void promotesAFollowerInPlaceReadingOnlyTheTailItLacks() throws Exception {
+    WalShipper first = shipper(1);
+    Partition leader = loaded(first);
+    for (long id = 1; id <= 200; id++) {
+      put(leader, id, "a" + id);
+    }
+    new Snapshotter(store, first, SnapshotWriteOptions.defaults(), temp).snapshot(leader, SCHEMA);
+    for (long id = 1; id <= 20; id++) {
+      put(leader, id, "b" + id);
+    }
+    WalShipper own = shipperOf("n2");
+    Partition p = follower(own);
+    assertThat(p.offset()).isEqualTo(leader.offset());
+    // shipped by the old leader after the follower last heard from it
+    for (long id = 21; id <= 30; id++) {
+      put(leader, id, "c" + id);
+    }
+    delete(leader, 5);
+    long end = leader.offset();
+    removeWhatTheManifestLists();
+
+    p.markLoading();
+    p.becomeLeader(2);
+    var result =
+        new PartitionLoader(store, own, temp)
+            .promoteInPlace(p, SCHEMA, 2, o -> List.of(), own::append, Optional.empty());
+
+    assertThat(result).isPresent();
+    assertThat(result.get().offsetInS3()).isEqualTo(end);
+    assertThat(result.get().carriedEntries()).isZero();
+    assertThat(p.offset()).isEqualTo(end);
+    assertThat(p.status().state()).isEqualTo(PartitionState.NORMAL);
+    assertThat(p.role().term()).isEqualTo(2);
+    assertThat(name(p, 150)).isEqualTo("a150");
+    assertThat(name(p, 1)).isEqualTo("b1");
+    assertThat(name(p, 25)).isEqualTo("c25");
+    assertThat(name(p, 5)).isNull();
+    assertThat(p.status().rowCount()).isEqualTo(199);
+    PartitionManifest committed = latestManifest();
+    assertThat(committed.tail().orElseThrow().node()).isEqualTo("n2");
+    assertThat(committed.termHistory().get(committed.termHistory().size() - 1).term()).isEqualTo(2);
+    // the old leader's stream is sealed: its next write cannot become durable
+    assertThatThrownBy(() -> put(leader, 999, "late"))
+        .hasRootCauseInstanceOf(FloeRequestException.class);
+    // and the new leader writes on
+    put(p, 31, "d31");
+    assertThat(name(p, 31)).isEqualTo("d31");
+    first.close();
+    own.close();
+  }
+
+  @Test
+  void aPromotedFollowerShipsWhatOnlyItHolds() throws Exception {
+    WalShipper first = shipper(1);
+    Partition leader = loaded(first);
+    for (long id = 1; id <= 30; id++) {
+      put(leader, id, "a" + id);
+    }
+    WalShipper own = shipperOf("n2");
+    Partition p = follower(own);
+    long inS3 = p.offset();
+    // the old leader replicated these but died before shipping them
+    List<WalEntry> held = new ArrayList<>();
+    long ts = System.currentTimeMillis() * 1000;
+    for (long id = 101; id <= 105; id++) {
+      Row row = new Row(id, "held" + id);
+      WalEntry e =
+          new WalEntry(5, 0, p.offset() + 1, 1, ts + id, false, KEYS.encode(row), ROWS.encode(row));
+      p.applyReplicated(e.offset(), e.term(), e.timestamp(), false, e.key(), e.row());
+      held.add(e);
+    }
+    first.close();
+
+    p.markLoading();
+    p.becomeLeader(2);
+    List<WalEntry> shipped = new ArrayList<>();
+    var result =
+        new PartitionLoader(store, own, temp)
+            .promoteInPlace(
+                p,
+                SCHEMA,
+                2,
+                o -> held.stream().filter(e -> e.offset() > o).toList(),
+                e -> {
+                  shipped.add(e);
+                  own.append(e);
+                },
+                Optional.empty());
+
+    assertThat(result.orElseThrow().offsetInS3()).isEqualTo(inS3);
+    assertThat(result.get().carriedEntries()).isEqualTo(5);
+    assertThat(shipped)
+        .extracting(WalEntry::offset)
+        .containsExactly(inS3 + 1, inS3 + 2, inS3 + 3, inS3 + 4, inS3 + 5);
+    own.close(); // flushes what was handed to it
+    // a whole load anywhere else now finds every entry, the held ones included
+    WalShipper third = shipperOf("n3");
+    Partition again = new Partition(5, 0, new MemoryBudget(1L << 30), third);
+    new PartitionLoader(store, third, temp).load(again, SCHEMA, 3);
+    assertThat(again.offset()).isEqualTo(p.offset());
+    assertThat(name(again, 103)).isEqualTo("held103");
+    assertThat(name(again, 7)).isEqualTo("a7");
+    third.close();
+  }
+
+  @Test
+  void aFollowerBehindTheManifestIsNotPromotedInPlaceAndKeepsWhatItHeld() throws Exception {
+    WalShipper first = shipper(1);
+    Partition leader = loaded(first);
+    for (long id = 1; id <= 30; id++) {
+      put(leader, id, "a" + id);
+    }
+    WalShipper own = shipperOf("n2");
+    Partition p = follower(own);
+    long held = p.offset();
+    for (long id = 31; id <= 40; id++) {
+      put(leader, id, "a" + id);
+    }
+    new Snapshotter(store, first, SnapshotWriteOptions.defaults(), temp).snapshot(leader, SCHEMA);
+    long manifestVersion = latestManifest().version();
+    int createsBefore = store.creates.get();
+
+    var result =
+        new PartitionLoader(store, own, temp)
+            .promoteInPlace(p, SCHEMA, 2, o -> List.of(), own::append, Optional.empty());
+
+    assertThat(result).isEmpty();
+    assertThat(p.offset()).isEqualTo(held);
+    assertThat(ROWS.decode(p.getAny(KEYS.encodeKey(30L)).row()).get(1)).isEqualTo("a30");
+    assertThat(latestManifest().version()).isEqualTo(manifestVersion);
+    assertThat(store.creates.get()).as("no seal, no commit").isEqualTo(createsBefore);
+    first.close();
+    own.close();
+  }
+
+  @Test
+  void checkpointsKeepTheNextLeadersTailWalkShort() throws Exception {
+    WalShipper first = shipper(1);
+    Partition leader = loaded(first);
+    Snapshotter snapshots = new Snapshotter(store, first, SnapshotWriteOptions.defaults(), temp);
+    for (long id = 1; id <= 20; id++) {
+      put(leader, id, "a" + id); // each waits for its own WAL object
+    }
+    long before = latestManifest().version();
+    var checkpoint = snapshots.checkpoint(leader, SCHEMA);
+    assertThat(checkpoint).isPresent();
+    assertThat(checkpoint.get().version()).isEqualTo(before + 1);
+    assertThat(checkpoint.get().lastOffset()).isEqualTo(leader.offset());
+    assertThat(checkpoint.get().tail().orElseThrow().nextSeq()).isEqualTo(first.nextSeq());
+    var log = first.shippedLog(5, 0);
+    assertThat(log.ranges()).isEmpty();
+    assertThat(log.bytes()).as("still counts towards the next snapshot").isPositive();
+    assertThat(snapshots.checkpoint(leader, SCHEMA)).as("nothing shipped since").isEmpty();
+    for (long id = 21; id <= 23; id++) {
+      put(leader, id, "a" + id);
+    }
+    // a snapshot after the checkpoint lists the rest; a checkpoint after it lists what follows
+    snapshots.snapshot(leader, SCHEMA);
+    put(leader, 24, "a24");
+    snapshots.checkpoint(leader, SCHEMA);
+    put(leader, 25, "a25");
+
+    WalShipper second = shipper(2);
+    Partition reloaded = new Partition(5, 0, new MemoryBudget(1L << 30), second);
+    var result = new PartitionLoader(store, second, temp).load(reloaded, SCHEMA, 2);
+    assertThat(result.tailObjects()).as("only what followed the last checkpoint").isEqualTo(1);
+    assertThat(reloaded.offset()).isEqualTo(leader.offset());
+    for (long id = 1; id <= 25; id++) {
+      assertThat(name(reloaded, id)).isEqualTo("a" + id);
+    }
+    first.close();
     second.close();
   }
 }

@@ -12,11 +12,12 @@ import java.util.Set;
 
 /**
  * The one way to build the next version of a partition manifest (spec.md §8, recovery.md §3–§5),
- * shared by the loader (a node starts leading) and the snapshotter. Both hand it WAL ranges that
- * may already be covered — a tail walk reads blocks a snapshot already holds, a shipped log may
- * name a block the manifest lists — and it keeps exactly the ranges after the newest snapshot, each
- * once, contiguous. What it returns passes the same check every reader applies ({@link
- * PartitionManifestParser#check}); a manifest that would not load is never committed.
+ * shared by the loader (a node starts leading) and the snapshotter (snapshots and checkpoints).
+ * Both hand it WAL ranges that may already be covered — a tail walk reads blocks a snapshot already
+ * holds, a shipped log may name a block the manifest lists — and it keeps exactly the ranges after
+ * the newest snapshot, each once, contiguous. What it returns passes the same check every reader
+ * applies ({@link PartitionManifestParser#check}); a manifest that would not load is never
+ * committed.
  */
 public final class NextManifest {
   private NextManifest() {}
@@ -65,6 +66,18 @@ public final class NextManifest {
     List<WalRange> ranges = new ArrayList<>(base.walRanges());
     ranges.addAll(shipped);
     return build(base, schemaId, snapshots, ranges, base.termHistory(), ownTail);
+  }
+
+  /**
+   * A checkpoint (recovery.md §5): the ranges shipped since the base appended and the tail moved
+   * past them, so that the next leader's tail walk starts there; snapshots and term history as in
+   * the base.
+   */
+  public static PartitionManifest afterCheckpoint(
+      PartitionManifest base, int schemaId, List<WalRange> shipped, TailPointer ownTail) {
+    List<WalRange> ranges = new ArrayList<>(base.walRanges());
+    ranges.addAll(shipped);
+    return build(base, schemaId, base.snapshots(), ranges, base.termHistory(), ownTail);
   }
 
   private static PartitionManifest build(
