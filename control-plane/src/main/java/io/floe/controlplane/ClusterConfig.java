@@ -15,7 +15,15 @@ import java.util.Optional;
  */
 public final class ClusterConfig {
   public static final String AUTO_FAILOVER = "auto_failover";
-  private static final Map<String, String> DEFAULTS = Map.of(AUTO_FAILOVER, "true");
+
+  /**
+   * With {@link #AUTO_FAILOVER} on: once the cluster is whole again, leaders are moved back by
+   * cooperative hand-over until no node leads two more partitions than another.
+   */
+  public static final String AUTO_REBALANCE = "auto_rebalance";
+
+  private static final Map<String, String> DEFAULTS =
+      Map.of(AUTO_FAILOVER, "true", AUTO_REBALANCE, "true");
 
   private final MetaStore store;
   private final MetaKeys keys;
@@ -42,6 +50,10 @@ public final class ClusterConfig {
 
   public boolean autoFailover() {
     return Boolean.parseBoolean(get(AUTO_FAILOVER));
+  }
+
+  public boolean autoRebalance() {
+    return Boolean.parseBoolean(get(AUTO_REBALANCE));
   }
 
   public void set(String name, String value) {

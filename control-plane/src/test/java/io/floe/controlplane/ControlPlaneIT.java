@@ -196,21 +196,51 @@ class ControlPlaneIT {
         }
       }
 
-      // It comes back: re-added and caught up with no command typed.
+      // It comes back: re-added and caught up with no command typed, then given leaders back by
+      // hand-over while the writers go on.
       cluster.node(victim).start();
       awaitAllServing("ha.ledger", Duration.ofSeconds(120));
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofMillis(200))
+          .untilAsserted(
+              () -> {
+                Map<String, Integer> leading = new HashMap<>();
+                JsonNode t = cluster.call("GET", "/v1/tables/ha.ledger", null).body();
+                for (JsonNode p : t.path("assignments")) {
+                  leading.merge(p.path("leader").asText(), 1, Integer::sum);
+                }
+                assertThat(leading.get(victim)).as("leaders: " + leading).isNotNull();
+                assertThat(
+                        leading.values().stream().mapToInt(Integer::intValue).max().orElseThrow())
+                    .as("leaders: " + leading)
+                    .isLessThanOrEqualTo(2);
+              });
+      JsonNode afterReturn =
+          cluster.call("GET", "/v1/ops?table=ha.ledger", null).body().path("ops");
+      List<String> rebalances = new ArrayList<>();
+      for (JsonNode op : afterReturn) {
+        if (op.path("detail").path("reason").asText().startsWith("rebalance:")) {
+          rebalances.add(op.path("status").asText() + " " + op.path("detail").path("endpoint"));
+        }
+      }
+      assertThat(rebalances).as("hand-overs back to " + victim).isNotEmpty();
+      awaitAllServing("ha.ledger", Duration.ofSeconds(60));
+      long ackedBeforeStop = acked.size();
+      await().atMost(Duration.ofSeconds(30)).until(() -> acked.size() > ackedBeforeStop + 200);
       writing.set(false);
       for (Thread t : writers) {
         t.join();
       }
       System.out.printf(
           "[cp-it] %d writes acknowledged; leader %s of partitions %s killed; first write"
-              + " acknowledged there %d ms after the kill; ops: %s%n",
+              + " acknowledged there %d ms after the kill; ops: %s; rebalanced: %s%n",
           acked.size(),
           victim,
           victimPartitions,
           (firstAckAfterKill.get() - killedAt) / 1_000_000,
-          changeLeaders);
+          changeLeaders,
+          rebalances);
       List<Long> lost = new ArrayList<>();
       for (long id : acked) {
         Row row = ledger.get(id);

@@ -43,6 +43,9 @@ public final class ControlPlaneMetrics implements MeterBinder {
     FunctionCounter.builder("floe_cp_failovers", cp, c -> c.failover().failovers())
         .description("ChangeLeader operations started by automatic failover")
         .register(registry);
+    FunctionCounter.builder("floe_cp_rebalances", cp, c -> c.failover().rebalances())
+        .description("ChangeLeader hand-overs started to balance leaders across the nodes")
+        .register(registry);
     for (OpType type : OpType.values()) {
       for (OpStatus status : OpStatus.values()) {
         Supplier<Number> value =

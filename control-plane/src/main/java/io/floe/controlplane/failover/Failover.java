@@ -40,6 +40,8 @@ public final class Failover {
       new java.util.concurrent.atomic.AtomicLong();
   private final java.util.concurrent.atomic.AtomicLong failovers =
       new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.concurrent.atomic.AtomicLong rebalances =
+      new java.util.concurrent.atomic.AtomicLong();
 
   public Failover(
       MetaStore store,
@@ -105,6 +107,102 @@ public final class Failover {
         }
       }
     }
+    if (open.isEmpty() && changes.isEmpty() && config.autoRebalance()) {
+      rebalance(view);
+    }
+  }
+
+  /**
+   * Once the cluster is whole and quiet (no operation open, every node alive, every replica serving
+   * in its partition's term), moves one leadership from the node that leads the most replicated
+   * partitions to the one that leads the fewest, when they differ by two or more, by a cooperative
+   * hand-over: a node that came back after a failover gets its share of leaders again (OpenMLDB's
+   * {@code recoverendpoint} restores them only when asked). One move per heartbeat, each an
+   * operation like any other.
+   */
+  private void rebalance(ClusterView view) {
+    if (monitor.selfSuspected()) {
+      return;
+    }
+    Map<String, Integer> leading = new java.util.TreeMap<>();
+    for (String node : view.nodes().keySet()) {
+      if (!monitor.alive(node)) {
+        return;
+      }
+      leading.put(node, 0);
+    }
+    List<Assigned> replicated = new java.util.ArrayList<>();
+    for (Assigned assigned : view.allAssignments()) {
+      PartitionAssignment a = assigned.assignment();
+      if (view.table(a.tableId()).isEmpty() || a.replicas().size() < 2) {
+        continue;
+      }
+      for (PartitionAssignment.Replica r : a.replicas()) {
+        if (!leading.containsKey(r.node())
+            || view.markedNotAlive(a.tableId(), a.partition(), r.node())
+            || !view.report(r.node(), a.tableId(), a.partition())
+                .map(
+                    rep ->
+                        rep.term() == a.term()
+                            && rep.state() == io.floe.core.partition.PartitionState.NORMAL)
+                .orElse(false)) {
+          return; // not whole yet: a replica away, loading or behind a term
+        }
+      }
+      leading.merge(a.leader(), 1, Integer::sum);
+      replicated.add(assigned);
+    }
+    String most = null;
+    String fewest = null;
+    for (Map.Entry<String, Integer> e : leading.entrySet()) {
+      if (most == null || e.getValue() > leading.get(most)) {
+        most = e.getKey();
+      }
+      if (fewest == null || e.getValue() < leading.get(fewest)) {
+        fewest = e.getKey();
+      }
+    }
+    if (most == null || leading.get(most) - leading.get(fewest) < 2) {
+      return;
+    }
+    for (Assigned assigned : replicated) {
+      PartitionAssignment a = assigned.assignment();
+      if (a.leader().equals(most) && a.replicaOn(fewest).isPresent()) {
+        String name = view.table(a.tableId()).orElseThrow().fullName();
+        rebalances.incrementAndGet();
+        LOG.info(
+            "rebalancing leaders: {} leads {}, {} leads {}; handing partition {} of {} over to {}",
+            most,
+            leading.get(most),
+            fewest,
+            leading.get(fewest),
+            a.partition(),
+            name,
+            fewest);
+        engine.submit(
+            OpType.ChangeLeader,
+            name,
+            a.partition(),
+            Map.of(
+                "endpoint",
+                fewest,
+                "reason",
+                "rebalance: "
+                    + most
+                    + " leads "
+                    + leading.get(most)
+                    + ", "
+                    + fewest
+                    + " leads "
+                    + leading.get(fewest)));
+        return;
+      }
+    }
+  }
+
+  /** ChangeLeader operations started to balance leaders since this control plane started. */
+  public long rebalances() {
+    return rebalances.get();
   }
 
   /** Nodes declared dead by this control plane since it started. */
