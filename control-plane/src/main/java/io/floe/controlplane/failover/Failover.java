@@ -86,19 +86,31 @@ public final class Failover {
         continue;
       }
       String name = table.get().fullName();
-      if (open.stream().anyMatch(o -> o.touches(name, a.partition()))) {
+      List<Operation> here = open.stream().filter(o -> o.touches(name, a.partition())).toList();
+      String why = leaderless(view, a);
+      if (here.stream().anyMatch(o -> o.type().movesLeaders())
+          || (why == null && !here.isEmpty())) {
         continue;
       }
-      String why = leaderless(view, a);
       if (why != null) {
+        // A catch-up in progress does not hold a leaderless partition: the failover runs beside it.
+        if (!here.isEmpty()) {
+          LOG.info("partition {} of {}: failing over beside {}", a.partition(), name, here);
+        }
         failovers.incrementAndGet();
         engine.submit(
             OpType.ChangeLeader,
             name,
             a.partition(),
             monitor.alive(a.leader())
-                ? Map.of("reason", why)
-                : Map.of("dead", a.leader(), "reason", why));
+                ? Map.of("reason", why, OperationEngine.AUTO, OperationEngine.FAILOVER)
+                : Map.of(
+                    "dead",
+                    a.leader(),
+                    "reason",
+                    why,
+                    OperationEngine.AUTO,
+                    OperationEngine.FAILOVER));
         continue;
       }
       for (NodeMonitor.Change c : changes) {

@@ -251,6 +251,12 @@ public final class ChangeLeader implements OperationKind {
     if (r.isPresent() && r.get().term() == term && r.get().writable()) {
       return new Step.Done(op.param("note"));
     }
+    if (!alive.test(a.leader())) {
+      // Waiting would hold the partition leaderless for the whole limit: end now, and automatic
+      // failover (or the operator) starts a new change from what the replicas hold.
+      return Step.failed(
+          a.leader() + " was made leader of term " + term + " but died before it served");
+    }
     if (clock.getAsLong() - op.startTimeMs() > AWAIT_LIMIT.toMillis()) {
       return Step.failed(
           a.leader()

@@ -28,6 +28,12 @@ import org.slf4j.LoggerFactory;
  * operation is read again on the next pass.
  */
 public final class OperationEngine implements AutoCloseable {
+  /** The param naming what started an operation by itself, when nobody typed it. */
+  public static final String AUTO = "auto";
+
+  /** {@link #AUTO}'s value for a ChangeLeader automatic failover started. */
+  public static final String FAILOVER = "failover";
+
   private static final Logger LOG = LoggerFactory.getLogger(OperationEngine.class);
   private static final Duration PASS = Duration.ofMillis(250);
 
@@ -153,12 +159,18 @@ public final class OperationEngine implements AutoCloseable {
     }
   }
 
-  /** An earlier operation on the same partition that has not ended goes first. */
+  /**
+   * An earlier operation on the same partition that has not ended goes first; a failover (a
+   * ChangeLeader automatic failover started) waits only for earlier ones that may move leaders.
+   */
   private static boolean blockedByEarlier(List<Stored> all, int index) {
     Operation op = all.get(index).op();
+    boolean failover = op.type() == OpType.ChangeLeader && FAILOVER.equals(op.param(AUTO));
     for (int j = 0; j < index; j++) {
       Operation earlier = all.get(j).op();
-      if (!earlier.status().ended() && earlier.touches(op.table(), op.pid())) {
+      if (!earlier.status().ended()
+          && earlier.touches(op.table(), op.pid())
+          && (!failover || earlier.type().movesLeaders())) {
         return true;
       }
     }

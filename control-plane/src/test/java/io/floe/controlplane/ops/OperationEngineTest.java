@@ -69,6 +69,34 @@ class OperationEngineTest {
         }
       };
 
+  /** One task; with param hold=yes it waits for the latch. */
+  private final OperationKind leaderChange =
+      new OperationKind() {
+        @Override
+        public OpType type() {
+          return OpType.ChangeLeader;
+        }
+
+        @Override
+        public String firstTask() {
+          return "go";
+        }
+
+        @Override
+        public boolean cancellable(String task) {
+          return true;
+        }
+
+        @Override
+        public Step run(Operation op) {
+          ran.add(op.id() + ":" + op.curTask());
+          if ("yes".equals(op.param("hold")) && release.getCount() > 0) {
+            return Step.retry(Duration.ofMillis(20), "held");
+          }
+          return Step.done();
+        }
+      };
+
   @BeforeEach
   void setUp() {
     store = EtcdMetaStore.connect(MetaStoreConfig.of(ETCD.endpoints()));
@@ -86,7 +114,9 @@ class OperationEngineTest {
   }
 
   private OperationEngine start() {
-    engine = new OperationEngine(ops, List.of(kind), leading::get, System::currentTimeMillis, 4);
+    engine =
+        new OperationEngine(
+            ops, List.of(kind, leaderChange), leading::get, System::currentTimeMillis, 4);
     return engine;
   }
 
@@ -149,6 +179,33 @@ class OperationEngineTest {
     release.countDown();
     awaitEnd(second.id());
     assertThat(ran.indexOf(first.id() + ":c")).isLessThan(ran.indexOf(second.id() + ":a"));
+  }
+
+  @Test
+  void aFailoverRunsBesideACatchUpButWaitsForAnotherLeaderChange() throws Exception {
+    start();
+    Operation catchUp = engine.submit(OpType.AddReplica, "db.t", 5, Map.of("hold", "yes"));
+    await().atMost(Duration.ofSeconds(10)).until(() -> ran.contains(catchUp.id() + ":b"));
+    Operation failover =
+        engine.submit(
+            OpType.ChangeLeader,
+            "db.t",
+            5,
+            Map.of(OperationEngine.AUTO, OperationEngine.FAILOVER, "hold", "yes"));
+    Operation typed = engine.submit(OpType.ChangeLeader, "db.t", 5, Map.of());
+    // the failover starts at once beside the catch-up; the typed change waits for both
+    await().atMost(Duration.ofSeconds(10)).until(() -> ran.contains(failover.id() + ":go"));
+    Operation laterFailover =
+        engine.submit(
+            OpType.ChangeLeader, "db.t", 5, Map.of(OperationEngine.AUTO, OperationEngine.FAILOVER));
+    assertThat(release.await(300, TimeUnit.MILLISECONDS)).isFalse(); // time for a pass or two
+    assertThat(ran).doesNotContain(typed.id() + ":go", laterFailover.id() + ":go");
+    release.countDown();
+    assertThat(awaitEnd(failover.id()).status()).isEqualTo(OpStatus.done);
+    assertThat(awaitEnd(typed.id()).status()).isEqualTo(OpStatus.done);
+    assertThat(awaitEnd(laterFailover.id()).status()).isEqualTo(OpStatus.done);
+    assertThat(awaitEnd(catchUp.id()).status()).isEqualTo(OpStatus.done);
+    assertThat(ran.indexOf(catchUp.id() + ":c")).isLessThan(ran.indexOf(typed.id() + ":go"));
   }
 
   @Test

@@ -4,14 +4,17 @@ import io.floe.dataplane.wal.WalShipper;
 import io.floe.storage.manifest.PartitionManifest.TailPointer;
 import io.floe.storage.manifest.PartitionManifest.WalRange;
 import io.floe.storage.object.ObjectAlreadyExistsException;
+import io.floe.storage.object.ObjectInfo;
 import io.floe.storage.object.ObjectStore;
 import io.floe.storage.wal.WalKeys;
 import io.floe.storage.wal.WalObjectWriter;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,16 +24,19 @@ import org.slf4j.LoggerFactory;
  * at its first missing sequence, so its writer (dead or deposed) can never add to it; a seal lost
  * to an object that appeared meanwhile means the walk goes on with that object.
  *
- * <p>The next few sequences are fetched ahead in parallel, consumed strictly in order. The window
- * starts at one and doubles with each object found (up to {@link #WINDOW}): most tails are short or
- * empty, and each fetch past a stream's end is a wasted GET.
+ * <p>One LIST finds the sequences the stream holds from the tail on, up to its first gap; those are
+ * fetched in parallel ({@link #WINDOW} at a time) and applied strictly in order. A walk that seals
+ * then probes the sequence after them one GET at a time, so a writer still adding to the stream is
+ * followed until the seal lands; a follower's walk (no seal) stops where the LIST ended instead of
+ * chasing a live leader's stream — the leader sends it the rest (replication.md §6.2).
  */
 final class TailWalk {
   private static final Logger LOG = LoggerFactory.getLogger(TailWalk.class);
 
   /** Sequences fetched ahead of the one being applied, at most. */
-  static final int WINDOW = 8;
+  static final int WINDOW = 16;
 
+  private final ObjectStore store;
   private final WalObjectWriter writer;
   private final LogReplayer replayer;
   private final String ownNode;
@@ -38,6 +44,7 @@ final class TailWalk {
   private final boolean sealForeign;
   private int objectsRead;
   private long lastSeqRead;
+  private boolean sealed;
 
   /**
    * @param sealForeign seal a stream that is not this incarnation's at its end (a leader taking
@@ -49,6 +56,7 @@ final class TailWalk {
       String ownNode,
       long ownIncarnation,
       boolean sealForeign) {
+    this.store = store;
     this.writer = new WalObjectWriter(store);
     this.replayer = replayer;
     this.ownNode = ownNode;
@@ -76,63 +84,99 @@ final class TailWalk {
    * §7.3) and keeps writing its other partitions' entries after it.
    */
   List<WalRange> walk(TailPointer tail, long lastSeq) {
-    if (lastSeq >= 0) {
-      return walkTo(tail, lastSeq);
-    }
-    boolean own = tail.node().equals(ownNode) && tail.incarnation() == ownIncarnation;
     List<WalRange> ranges = new ArrayList<>();
-    Deque<CompletableFuture<WalFetcher.Fetched>> ahead = new ArrayDeque<>();
-    long nextToFetch = tail.nextSeq();
-    int window = 1;
-    for (long seq = tail.nextSeq(); ; seq++) {
-      while (ahead.size() < window) {
-        String key = WalKeys.objectKey(tail.node(), tail.incarnation(), nextToFetch++);
-        ahead.add(replayer.fetcher().fetch(key, block -> true));
+    if (lastSeq >= 0) {
+      long reached = read(tail, tail.nextSeq(), lastSeq + 1, ranges);
+      if (reached <= lastSeq && !sealed) {
+        throw new IllegalStateException(
+            "hand-over named sequence "
+                + lastSeq
+                + " but "
+                + WalKeys.objectKey(tail.node(), tail.incarnation(), reached)
+                + " is not in the store");
       }
-      WalFetcher.Fetched fetched = LogReplayer.join(ahead.poll());
+      return ranges;
+    }
+    long next = read(tail, tail.nextSeq(), listedEnd(tail), ranges);
+    boolean own = tail.node().equals(ownNode) && tail.incarnation() == ownIncarnation;
+    if (sealed || own || !sealForeign) {
+      return ranges;
+    }
+    for (long seq = next; ; seq++) {
+      String key = WalKeys.objectKey(tail.node(), tail.incarnation(), seq);
+      WalFetcher.Fetched fetched = LogReplayer.join(replayer.fetcher().fetch(key, block -> true));
       if (fetched.isMissing()) {
-        if (own || !sealForeign || seal(fetched.key())) {
+        if (seal(key)) {
           return ranges;
         }
-        // the sequence appeared while we sealed: read it, and fetch ahead again after it
-        ahead.clear();
-        nextToFetch = seq;
-        seq--;
+        seq--; // the sequence appeared while we sealed: read it
         continue;
       }
-      if (fetched.footer().isSeal()) {
+      if (!apply(seq, fetched, ranges)) {
         return ranges;
-      }
-      objectsRead++;
-      lastSeqRead = seq;
-      window = Math.min(WINDOW, window * 2);
-      for (WalFetcher.Block block : fetched.blocks()) {
-        replayer.apply(block);
-        ranges.add(WalShipper.rangeOf(fetched.key(), block.index()));
       }
     }
   }
 
-  private List<WalRange> walkTo(TailPointer tail, long lastSeq) {
-    List<WalRange> ranges = new ArrayList<>();
-    for (long seq = tail.nextSeq(); seq <= lastSeq; seq++) {
-      String key = WalKeys.objectKey(tail.node(), tail.incarnation(), seq);
-      WalFetcher.Fetched fetched = LogReplayer.join(replayer.fetcher().fetch(key, block -> true));
-      if (fetched.isMissing()) {
-        throw new IllegalStateException(
-            "hand-over named sequence " + lastSeq + " but " + key + " is not in the store");
-      }
-      if (fetched.footer().isSeal()) {
-        return ranges;
-      }
-      objectsRead++;
-      lastSeqRead = seq;
-      for (WalFetcher.Block block : fetched.blocks()) {
-        replayer.apply(block);
-        ranges.add(WalShipper.rangeOf(fetched.key(), block.index()));
+  /**
+   * The first sequence at or after the tail's that the stream does not hold, by one LIST: objects
+   * after a gap (a writer's PUT that landed after an earlier one failed for good) are not part of
+   * the stream.
+   */
+  private long listedEnd(TailPointer tail) {
+    String prefix = WalKeys.streamPrefix(tail.node(), tail.incarnation());
+    String after =
+        tail.nextSeq() > 0
+            ? WalKeys.objectKey(tail.node(), tail.incarnation(), tail.nextSeq() - 1)
+            : prefix;
+    long end = tail.nextSeq();
+    try (Stream<ObjectInfo> listed = store.listAfter(prefix, after)) {
+      Iterator<ObjectInfo> it = listed.iterator();
+      while (it.hasNext()) {
+        long seq = WalKeys.sequenceOf(it.next().key());
+        if (seq != end) {
+          break;
+        }
+        end++;
       }
     }
-    return ranges;
+    return end;
+  }
+
+  /**
+   * Fetches sequences {@code [from, to)} in parallel and applies them in order, stopping at a seal
+   * or a missing one; returns the sequence after the last one applied.
+   */
+  private long read(TailPointer tail, long from, long to, List<WalRange> ranges) {
+    Deque<CompletableFuture<WalFetcher.Fetched>> ahead = new ArrayDeque<>();
+    long nextToFetch = from;
+    for (long seq = from; seq < to; seq++) {
+      while (ahead.size() < WINDOW && nextToFetch < to) {
+        String key = WalKeys.objectKey(tail.node(), tail.incarnation(), nextToFetch++);
+        ahead.add(replayer.fetcher().fetch(key, block -> true));
+      }
+      WalFetcher.Fetched fetched = LogReplayer.join(ahead.poll());
+      if (fetched.isMissing() || !apply(seq, fetched, ranges)) {
+        ahead.forEach(f -> f.cancel(false));
+        return seq;
+      }
+    }
+    return to;
+  }
+
+  /** Applies one object's blocks of the partition; false when it is a seal (the stream ended). */
+  private boolean apply(long seq, WalFetcher.Fetched fetched, List<WalRange> ranges) {
+    if (fetched.footer().isSeal()) {
+      sealed = true;
+      return false;
+    }
+    objectsRead++;
+    lastSeqRead = seq;
+    for (WalFetcher.Block block : fetched.blocks()) {
+      replayer.apply(block);
+      ranges.add(WalShipper.rangeOf(fetched.key(), block.index()));
+    }
+    return true;
   }
 
   private boolean seal(String key) {

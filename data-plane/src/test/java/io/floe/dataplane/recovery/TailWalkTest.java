@@ -1,0 +1,104 @@
+package io.floe.dataplane.recovery;
+
+import static io.floe.dataplane.recovery.PartitionLoaderTest.SCHEMA;
+import static io.floe.dataplane.recovery.PartitionLoaderTest.name;
+import static io.floe.dataplane.recovery.PartitionLoaderTest.put;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.floe.core.protocol.FloeRequestException;
+import io.floe.dataplane.partition.MemoryBudget;
+import io.floe.dataplane.partition.Partition;
+import io.floe.dataplane.wal.WalShipper;
+import io.floe.dataplane.wal.WalShipperSettings;
+import io.floe.storage.object.ForwardingObjectStore;
+import io.floe.storage.object.ObjectInfo;
+import io.floe.storage.object.memory.InMemoryObjectStore;
+import io.floe.storage.wal.WalKeys;
+import io.floe.storage.wal.WalObjectReader;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The tail walk lists the stream once, then reads it; a writer adds to it right after the LIST. */
+@Timeout(60)
+class TailWalkTest {
+  /** A store that runs a hook once, right after it answered a LIST. */
+  static final class AfterList extends ForwardingObjectStore {
+    final AtomicReference<ThrowingRunnable> hook = new AtomicReference<>();
+
+    AfterList() {
+      super(new InMemoryObjectStore());
+    }
+
+    @Override
+    public Stream<ObjectInfo> listAfter(String prefix, String startAfter) {
+      List<ObjectInfo> listed = super.listAfter(prefix, startAfter).toList();
+      ThrowingRunnable h = hook.getAndSet(null);
+      if (h != null) {
+        try {
+          h.run();
+        } catch (Exception e) {
+          throw new IllegalStateException(e);
+        }
+      }
+      return listed.stream();
+    }
+  }
+
+  interface ThrowingRunnable {
+    void run() throws Exception;
+  }
+
+  @TempDir Path temp;
+  final AfterList store = new AfterList();
+
+  WalShipper shipper(String node) {
+    return new WalShipper(
+        store, node, 1, WalShipperSettings.defaults().withFlushInterval(Duration.ofMillis(10)));
+  }
+
+  @Test
+  void aFollowerReadsWhatTheStreamHeldWhenListedWhileALeaderFollowsItsWriterToTheSeal()
+      throws Exception {
+    WalShipper first = shipper("n1");
+    Partition leader = new Partition(5, 0, new MemoryBudget(1L << 30), first);
+    new PartitionLoader(store, first, temp).load(leader, SCHEMA, 1);
+    for (long id = 1; id <= 10; id++) {
+      put(leader, id, "a" + id); // each waits for its own WAL object
+    }
+    long listed = leader.offset();
+
+    // A follower's fill does not chase a live leader's stream: the leader sends it the rest.
+    store.hook.set(() -> put(leader, 11, "late"));
+    WalShipper second = shipper("n2");
+    Partition follower = new Partition(5, 0, new MemoryBudget(1L << 30), second);
+    follower.becomeFollower(1, "n1:1");
+    new PartitionLoader(store, second, temp).loadFollower(follower, SCHEMA);
+    assertThat(follower.offset()).isEqualTo(listed);
+    assertThat(leader.offset()).isEqualTo(listed + 1);
+
+    // A new leader reads what its writer added after the LIST, then seals the stream after it.
+    store.hook.set(() -> put(leader, 12, "later"));
+    WalShipper third = shipper("n3");
+    Partition taking = new Partition(5, 0, new MemoryBudget(1L << 30), third);
+    var result = new PartitionLoader(store, third, temp).load(taking, SCHEMA, 2);
+    assertThat(taking.offset()).isEqualTo(listed + 2);
+    assertThat(result.tailObjects()).isEqualTo(12);
+    assertThat(name(taking, 11)).isEqualTo("late");
+    assertThat(name(taking, 12)).isEqualTo("later");
+    long sealAt = first.nextSeq();
+    assertThat(new WalObjectReader(store).readFooter(WalKeys.objectKey("n1", 1, sealAt)).isSeal())
+        .isTrue();
+    assertThatThrownBy(() -> put(leader, 13, "fenced"))
+        .hasRootCauseInstanceOf(FloeRequestException.class);
+    first.close();
+    second.close();
+    third.close();
+  }
+}
