@@ -48,13 +48,14 @@ public record ClientConfig(
   public static final String RETRY_SCOPE = "client";
 
   /**
-   * No attempt cap (the deadline ends retries); 5 ms first wait doubling to at most 250 ms with 50
-   * % jitter: a partition that becomes ready is noticed within about a quarter of a second, and a
-   * request waiting on a full or loading node costs it at most about four attempts a second.
+   * No attempt cap (the deadline ends retries); 5 ms first wait doubling to at most 100 ms with 50
+   * % jitter: a partition whose new leader starts serving after a failover is written to within
+   * about a tenth of a second, and a request waiting on a full or loading node costs it at most
+   * about ten attempts a second (each answered at once).
    */
   public static final ResilienceSettings RETRY_DEFAULT =
       ResilienceSettings.retryOnly(
-          Integer.MAX_VALUE, Duration.ofMillis(5), Duration.ofMillis(250), 0.5);
+          Integer.MAX_VALUE, Duration.ofMillis(5), Duration.ofMillis(100), 0.5);
 
   public static final int MAX_BATCH_DEFAULT = 256;
   public static final int IO_THREADS_DEFAULT = 2;

@@ -13,8 +13,11 @@ import java.util.function.LongSupplier;
  * The leader's failure detector (DESIGN.md §8): pings every registered data node over the data
  * protocol each heartbeat and declares a node dead when it has not answered for {@code deadAfter},
  * or at once when its registration is gone (lease expired, node stopped) or names a new incarnation
- * (it restarted and lost its memory). A false suspicion costs a leader change, never data: safety
- * comes from fencing.
+ * (it restarted and lost its memory). A node whose port has refused connections for a quarter of
+ * {@code deadAfter} is dead too: nothing listens there, so its process is gone (a paused or cut-off
+ * process is never refused — the kernel still accepts, or nothing answers at all — and waits for
+ * the full timeout). A false suspicion costs a leader change, never data: safety comes from
+ * fencing.
  */
 public final class NodeMonitor {
   private final Consumer<String> ping;
@@ -45,6 +48,7 @@ public final class NodeMonitor {
     volatile boolean pinging;
     volatile boolean alive = true;
     volatile String lastError = "";
+    volatile long refusedSinceNanos = -1;
   }
 
   private volatile boolean selfSuspected;
@@ -119,6 +123,23 @@ public final class NodeMonitor {
         w.deadSinceNanos = now;
       }
       Watched watch = w;
+      long refusedSince = watch.refusedSinceNanos;
+      if (watch.alive
+          && refusedSince >= 0
+          && now - refusedSince >= deadAfterNanos / 4
+          && !suspectSelf) {
+        watch.alive = false;
+        watch.deadSinceNanos = now;
+        changes.add(
+            new Change(
+                r.node(),
+                false,
+                "its port refused connections for "
+                    + Duration.ofNanos(now - refusedSince).toMillis()
+                    + " ms ("
+                    + watch.lastError
+                    + ")"));
+      }
       if (watch.alive && now - watch.lastAnswerNanos > deadAfterNanos && !suspectSelf) {
         watch.alive = false;
         watch.deadSinceNanos = now;
@@ -144,8 +165,14 @@ public final class NodeMonitor {
                 ping.accept(endpoint);
                 watch.lastAnswerNanos = nanos.getAsLong();
                 watch.lastError = "";
+                watch.refusedSinceNanos = -1;
               } catch (RuntimeException ex) {
                 watch.lastError = String.valueOf(ex.getMessage());
+                if (!refused(ex)) {
+                  watch.refusedSinceNanos = -1;
+                } else if (watch.refusedSinceNanos < 0) {
+                  watch.refusedSinceNanos = nanos.getAsLong();
+                }
               } finally {
                 watch.pinging = false;
               }
@@ -153,5 +180,21 @@ public final class NodeMonitor {
       }
     }
     return changes;
+  }
+
+  /** Whether a ping failed because the node's port refused the connection. */
+  static boolean refused(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof java.net.ConnectException
+          && String.valueOf(t.getMessage())
+              .toLowerCase(java.util.Locale.ROOT)
+              .contains("refused")) {
+        return true;
+      }
+      if (t.getCause() == t) {
+        break;
+      }
+    }
+    return false;
   }
 }

@@ -15,11 +15,17 @@ import org.junit.jupiter.api.Test;
 class NodeMonitorTest {
   private final AtomicLong nanos = new AtomicLong(1_000_000_000L);
   private final Set<String> down = new HashSet<>();
+  private final Set<String> refusing = new HashSet<>();
   private final NodeMonitor monitor =
       new NodeMonitor(
           endpoint -> {
             if (down.contains(endpoint)) {
               throw new IllegalStateException("connection refused");
+            }
+            if (refusing.contains(endpoint)) {
+              throw new IllegalStateException(
+                  "cannot connect to " + endpoint,
+                  new java.net.ConnectException("finishConnect(..) failed: Connection refused"));
             }
           },
           Runnable::run,
@@ -32,6 +38,47 @@ class NodeMonitorTest {
 
   private void advance(long ms) {
     nanos.addAndGet(ms * 1_000_000);
+  }
+
+  @Test
+  void aNodeWhosePortRefusesConnectionsIsDeadAfterAQuarterOfTheTimeout() {
+    Map<String, NodeRegistration> nodes =
+        Map.of("a", node("a", 1), "b", node("b", 1), "c", node("c", 1));
+    assertThat(monitor.tick(nodes)).isEmpty();
+    refusing.add("a:1"); // its process is gone: the kernel refuses
+    down.add("b:1"); // silent: maybe paused, maybe cut off
+    advance(100);
+    assertThat(monitor.tick(nodes)).isEmpty(); // first refusal seen now
+    advance(200);
+    assertThat(monitor.tick(nodes)).isEmpty(); // 200 ms < 250 ms
+    advance(100);
+    assertThat(monitor.tick(nodes))
+        .singleElement()
+        .satisfies(
+            c -> {
+              assertThat(c.node()).isEqualTo("a");
+              assertThat(c.alive()).isFalse();
+              assertThat(c.why()).contains("refused connections for 300 ms");
+            });
+    assertThat(monitor.alive("b")).as("silence waits for the whole timeout").isTrue();
+    advance(700);
+    assertThat(monitor.tick(nodes)).extracting(NodeMonitor.Change::node).containsExactly("b");
+  }
+
+  @Test
+  void aRefusalThenAnAnswerStartsTheCountAgain() {
+    Map<String, NodeRegistration> nodes = Map.of("a", node("a", 1), "b", node("b", 1));
+    monitor.tick(nodes);
+    refusing.add("a:1");
+    advance(100);
+    monitor.tick(nodes);
+    refusing.clear(); // it was restarting its listener, say: it answers
+    advance(200);
+    monitor.tick(nodes);
+    refusing.add("a:1");
+    advance(200);
+    assertThat(monitor.tick(nodes)).isEmpty();
+    assertThat(monitor.alive("a")).isTrue();
   }
 
   @Test

@@ -197,7 +197,9 @@ public final class PartitionLoader {
       LongFunction<List<WalEntry>> heldAbove,
       Consumer<WalEntry> reship,
       Optional<HandOverPoint> handover) {
+    long started = System.nanoTime();
     PartitionManifest base = manifests.latest(schema.schemaId());
+    long manifestRead = System.nanoTime();
     long reach = base.lastOffset();
     if (partition.offset() < reach) {
       LOG.info(
@@ -241,6 +243,7 @@ public final class PartitionLoader {
               + partition.offset());
     }
     unshipped.forEach(reship);
+    long tailWalked = System.nanoTime();
     PartitionManifest next =
         NextManifest.afterLoad(
             base,
@@ -251,6 +254,17 @@ public final class PartitionLoader {
             partition.offset() + 1,
             new TailPointer(shipper.node(), shipper.incarnation(), ownNextSeq));
     manifests.commit(next);
+    LOG.info(
+        "partition {}/{} promotion: manifest {} read in {} ms, tail of {} objects walked and sealed"
+            + " in {} ms, manifest {} committed in {} ms",
+        partition.tableId(),
+        partition.id(),
+        base.version(),
+        (manifestRead - started) / 1_000_000,
+        tail.objectsRead(),
+        (tailWalked - manifestRead) / 1_000_000,
+        next.version(),
+        (System.nanoTime() - tailWalked) / 1_000_000);
     return Optional.of(new LoadResult(next, tail.objectsRead(), inS3, unshipped.size()));
   }
 

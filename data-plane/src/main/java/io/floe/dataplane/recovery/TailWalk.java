@@ -24,11 +24,13 @@ import org.slf4j.LoggerFactory;
  * at its first missing sequence, so its writer (dead or deposed) can never add to it; a seal lost
  * to an object that appeared meanwhile means the walk goes on with that object.
  *
- * <p>One LIST finds the sequences the stream holds from the tail on, up to its first gap; those are
- * fetched in parallel ({@link #WINDOW} at a time) and applied strictly in order. A walk that seals
- * then probes the sequence after them one GET at a time, so a writer still adding to the stream is
- * followed until the seal lands; a follower's walk (no seal) stops where the LIST ended instead of
- * chasing a live leader's stream — the leader sends it the rest (replication.md §6.2).
+ * <p>A walk that seals (a leader taking over, where every millisecond is unavailability) fetches
+ * the next {@link #WINDOW} sequences at once and keeps that many in flight, applying strictly in
+ * order: checkpoints (recovery.md §5) keep the tail to about a second of objects, so a handful of
+ * GETs past the end are the only waste, and no LIST is needed (a LIST's cost grows with the stream
+ * on some stores). A follower's fill (no seal) lists the stream once instead and reads only what it
+ * held then: it must not chase a live leader's stream, the leader sends it the rest (replication.md
+ * §6.2).
  */
 final class TailWalk {
   private static final Logger LOG = LoggerFactory.getLogger(TailWalk.class);
@@ -97,22 +99,33 @@ final class TailWalk {
       }
       return ranges;
     }
-    long next = read(tail, tail.nextSeq(), listedEnd(tail), ranges);
-    boolean own = tail.node().equals(ownNode) && tail.incarnation() == ownIncarnation;
-    if (sealed || own || !sealForeign) {
+    if (!sealForeign) {
+      read(tail, tail.nextSeq(), listedEnd(tail), ranges);
       return ranges;
     }
-    for (long seq = next; ; seq++) {
-      String key = WalKeys.objectKey(tail.node(), tail.incarnation(), seq);
-      WalFetcher.Fetched fetched = LogReplayer.join(replayer.fetcher().fetch(key, block -> true));
+    boolean own = tail.node().equals(ownNode) && tail.incarnation() == ownIncarnation;
+    Deque<CompletableFuture<WalFetcher.Fetched>> ahead = new ArrayDeque<>();
+    long nextToFetch = tail.nextSeq();
+    for (long seq = tail.nextSeq(); ; seq++) {
+      while (ahead.size() < WINDOW) {
+        String key = WalKeys.objectKey(tail.node(), tail.incarnation(), nextToFetch++);
+        ahead.add(replayer.fetcher().fetch(key, block -> true));
+      }
+      WalFetcher.Fetched fetched = LogReplayer.join(ahead.poll());
       if (fetched.isMissing()) {
-        if (seal(key)) {
+        if (own || seal(fetched.key())) {
+          ahead.forEach(f -> f.cancel(false));
           return ranges;
         }
-        seq--; // the sequence appeared while we sealed: read it
+        // the sequence appeared while we sealed: read it, and fetch ahead again after it
+        ahead.forEach(f -> f.cancel(false));
+        ahead.clear();
+        nextToFetch = seq;
+        seq--;
         continue;
       }
       if (!apply(seq, fetched, ranges)) {
+        ahead.forEach(f -> f.cancel(false));
         return ranges;
       }
     }

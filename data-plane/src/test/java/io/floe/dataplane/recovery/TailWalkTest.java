@@ -25,12 +25,19 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The tail walk lists the stream once, then reads it; a writer adds to it right after the LIST. */
+/**
+ * The tail walk: a follower's fill reads what the stream held when listed; a leader's walk reads an
+ * object that appears while it seals, then seals after it.
+ */
 @Timeout(60)
 class TailWalkTest {
-  /** A store that runs a hook once, right after it answered a LIST. */
+  /**
+   * A store that runs a hook once right after it answered a LIST, and another once just before a
+   * create that is not the WAL shipper's own (a seal).
+   */
   static final class AfterList extends ForwardingObjectStore {
     final AtomicReference<ThrowingRunnable> hook = new AtomicReference<>();
+    final AtomicReference<ThrowingRunnable> beforeSeal = new AtomicReference<>();
 
     AfterList() {
       super(new InMemoryObjectStore());
@@ -39,7 +46,19 @@ class TailWalkTest {
     @Override
     public Stream<ObjectInfo> listAfter(String prefix, String startAfter) {
       List<ObjectInfo> listed = super.listAfter(prefix, startAfter).toList();
-      ThrowingRunnable h = hook.getAndSet(null);
+      run(hook.getAndSet(null));
+      return listed.stream();
+    }
+
+    @Override
+    public ObjectInfo createIfAbsent(String key, byte[] data) {
+      if (!Thread.currentThread().getName().contains("wal-shipper")) {
+        run(beforeSeal.getAndSet(null));
+      }
+      return super.createIfAbsent(key, data);
+    }
+
+    private static void run(ThrowingRunnable h) {
       if (h != null) {
         try {
           h.run();
@@ -47,7 +66,6 @@ class TailWalkTest {
           throw new IllegalStateException(e);
         }
       }
-      return listed.stream();
     }
   }
 
@@ -83,8 +101,9 @@ class TailWalkTest {
     assertThat(follower.offset()).isEqualTo(listed);
     assertThat(leader.offset()).isEqualTo(listed + 1);
 
-    // A new leader reads what its writer added after the LIST, then seals the stream after it.
-    store.hook.set(() -> put(leader, 12, "later"));
+    // A new leader's seal loses to an object its writer added meanwhile: it reads that object,
+    // then seals the stream after it.
+    store.beforeSeal.set(() -> put(leader, 12, "later"));
     WalShipper third = shipper("n3");
     Partition taking = new Partition(5, 0, new MemoryBudget(1L << 30), third);
     var result = new PartitionLoader(store, third, temp).load(taking, SCHEMA, 2);
