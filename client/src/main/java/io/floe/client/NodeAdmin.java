@@ -8,6 +8,7 @@ import io.floe.core.protocol.Response;
 import io.floe.core.protocol.Response.GetAnyResult;
 import io.floe.core.protocol.Response.HandedOver;
 import io.floe.core.protocol.Response.Prepared;
+import io.floe.core.retry.ResilienceSettings;
 import java.time.Duration;
 
 /**
@@ -32,6 +33,9 @@ public final class NodeAdmin implements AutoCloseable {
    */
   public static final Duration REQUEST_TIMEOUT_DEFAULT = Duration.ofSeconds(10);
 
+  private static final ResilienceSettings NO_RETRY =
+      ResilienceSettings.retryOnly(1, Duration.ofMillis(1), Duration.ofMillis(1), 0);
+
   private final String endpoint;
   private final ConnectionPool pool;
   private final Requests requests;
@@ -40,6 +44,8 @@ public final class NodeAdmin implements AutoCloseable {
     ClientConfig config =
         ClientConfig.of(endpoint)
             .withRequestTimeout(requestTimeout)
+            // One attempt, as said above: a heartbeat must learn at once that a port refuses.
+            .withRetry(NO_RETRY)
             .withConnectionsPerNode(1)
             .withIoThreads(1);
     this.endpoint = endpoint;

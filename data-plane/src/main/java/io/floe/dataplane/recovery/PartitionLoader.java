@@ -53,6 +53,7 @@ public final class PartitionLoader {
           e -> e instanceof CommitFailedException || e instanceof CommitStateUnknownException);
 
   private final ObjectStore store;
+  private final PartitionManifests.Registry manifests;
   private final WalShipper shipper;
   private final Path tempDir;
   private final WalObjectReader reader;
@@ -63,6 +64,7 @@ public final class PartitionLoader {
 
   public PartitionLoader(ObjectStore store, WalShipper shipper, Path tempDir) {
     this.store = store;
+    this.manifests = new PartitionManifests.Registry(store);
     this.shipper = shipper;
     this.tempDir = tempDir;
     this.reader = new WalObjectReader(store);
@@ -154,8 +156,7 @@ public final class PartitionLoader {
       Consumer<WalEntry> reship,
       Optional<HandOverPoint> handover) {
     long started = System.nanoTime();
-    PartitionManifests manifests =
-        new PartitionManifests(store, partition.tableId(), partition.id());
+    PartitionManifests manifests = this.manifests.of(partition.tableId(), partition.id());
     try {
       Optional<LoadResult> result =
           commitRetry.call(
@@ -276,8 +277,7 @@ public final class PartitionLoader {
       List<WalEntry> carried,
       Consumer<WalEntry> reship,
       Optional<HandOverPoint> handover) {
-    PartitionManifests manifests =
-        new PartitionManifests(store, partition.tableId(), partition.id());
+    PartitionManifests manifests = this.manifests.of(partition.tableId(), partition.id());
     return commitRetry.call(
         () -> loadOnce(manifests, partition, schema, term, carried, reship, handover));
   }
@@ -292,8 +292,7 @@ public final class PartitionLoader {
    */
   public void loadFollower(Partition partition, Schema schema) {
     long started = System.nanoTime();
-    PartitionManifests manifests =
-        new PartitionManifests(store, partition.tableId(), partition.id());
+    PartitionManifests manifests = this.manifests.of(partition.tableId(), partition.id());
     partition.resetForReload();
     LoadBuffer buffer = partition.newLoadBuffer();
     try {
@@ -327,7 +326,8 @@ public final class PartitionLoader {
    * True when some leader committed a manifest for the partition (its term history is not empty).
    */
   public boolean wasLed(Partition partition, Schema schema) {
-    return !new PartitionManifests(store, partition.tableId(), partition.id())
+    return !manifests
+        .of(partition.tableId(), partition.id())
         .latest(schema.schemaId())
         .termHistory()
         .isEmpty();

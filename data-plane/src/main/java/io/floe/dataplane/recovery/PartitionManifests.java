@@ -1,12 +1,15 @@
 package io.floe.dataplane.recovery;
 
+import io.floe.dataplane.wal.PartitionKey;
 import io.floe.storage.commit.VersionedObjects;
 import io.floe.storage.manifest.NextManifest;
 import io.floe.storage.manifest.PartitionManifest;
 import io.floe.storage.manifest.PartitionManifestParser;
 import io.floe.storage.object.ObjectStore;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A partition's manifest versions ({@code tables/{tid}/partitions/{pid}/manifests/}): the newest
@@ -48,5 +51,24 @@ public final class PartitionManifests {
 
   public String keyOf(long version) {
     return versions.keyOf(version);
+  }
+
+  /**
+   * One {@link PartitionManifests} per partition for as long as the node runs, so that each
+   * remembers the newest version it saw and the next read lists only the keys after it.
+   */
+  public static final class Registry {
+    private final ObjectStore store;
+    private final Map<PartitionKey, PartitionManifests> byPartition = new ConcurrentHashMap<>();
+
+    public Registry(ObjectStore store) {
+      this.store = store;
+    }
+
+    public PartitionManifests of(long tableId, int partitionId) {
+      return byPartition.computeIfAbsent(
+          new PartitionKey(tableId, partitionId),
+          k -> new PartitionManifests(store, tableId, partitionId));
+    }
   }
 }

@@ -7,6 +7,7 @@ import io.floe.dataplane.partition.KeyedRow;
 import io.floe.dataplane.partition.Partition;
 import io.floe.dataplane.partition.PartitionView;
 import io.floe.dataplane.recovery.PartitionManifests;
+import io.floe.dataplane.wal.PartitionKey;
 import io.floe.dataplane.wal.ShippedLog;
 import io.floe.dataplane.wal.WalShipper;
 import io.floe.storage.manifest.NextManifest;
@@ -20,7 +21,9 @@ import io.floe.storage.snapshot.SnapshotWriter;
 import io.floe.storage.snapshot.SnapshotWriter.SnapshotFile;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -45,10 +48,20 @@ public final class Snapshotter {
   private final Tally committed = new Tally();
   private final LongAdder bytesWritten = new LongAdder();
   private final LongAdder checkpoints = new LongAdder();
+  private final PartitionManifests.Registry manifestsByPartition;
+
+  /**
+   * The manifest this node last committed per partition, with the term it led in then: the base of
+   * its next checkpoint, read from S3 again only when the term changed or a commit failed.
+   */
+  private final Map<PartitionKey, Committed> lastCommitted = new ConcurrentHashMap<>();
+
+  private record Committed(long term, PartitionManifest manifest) {}
 
   public Snapshotter(
       ObjectStore store, WalShipper shipper, SnapshotWriteOptions options, Path tempDir) {
     this.store = store;
+    this.manifestsByPartition = new PartitionManifests.Registry(store);
     this.shipper = shipper;
     this.options = options;
     this.tempDir = tempDir;
@@ -87,8 +100,7 @@ public final class Snapshotter {
   private PartitionManifest writeAndCommit(Partition partition, Schema schema) {
     long term = partition.role().term();
     SnapshotRef ref = write(partition, schema, term);
-    PartitionManifests manifests =
-        new PartitionManifests(store, partition.tableId(), partition.id());
+    PartitionManifests manifests = manifestsByPartition.of(partition.tableId(), partition.id());
     PartitionManifest base = manifests.latest(schema.schemaId());
     requireStillLeading(partition, term, base);
     ShippedLog log = shipper.shippedLog(partition.tableId(), partition.id());
@@ -99,7 +111,7 @@ public final class Snapshotter {
             ref,
             log.ranges(),
             new TailPointer(shipper.node(), shipper.incarnation(), log.nextSeq()));
-    manifests.commit(next);
+    commit(manifests, partition, term, next);
     shipper.forget(partition.tableId(), partition.id(), log);
     return next;
   }
@@ -119,9 +131,14 @@ public final class Snapshotter {
     if (pending.ranges().isEmpty()) {
       return Optional.empty();
     }
-    PartitionManifests manifests =
-        new PartitionManifests(store, partition.tableId(), partition.id());
-    PartitionManifest base = manifests.latest(schema.schemaId());
+    PartitionManifests manifests = manifestsByPartition.of(partition.tableId(), partition.id());
+    Committed known = lastCommitted.get(new PartitionKey(partition.tableId(), partition.id()));
+    // Our own last commit is the newest unless another writer committed since; then the
+    // create-if-absent of the next version fails, and the next checkpoint reads S3 again.
+    PartitionManifest base =
+        known != null && known.term() == term
+            ? known.manifest()
+            : manifests.latest(schema.schemaId());
     requireStillLeading(partition, term, base);
     ShippedLog log = shipper.shippedLog(partition.tableId(), partition.id());
     PartitionManifest next =
@@ -130,10 +147,22 @@ public final class Snapshotter {
             schema.schemaId(),
             log.ranges(),
             new TailPointer(shipper.node(), shipper.incarnation(), log.nextSeq()));
-    manifests.commit(next);
+    commit(manifests, partition, term, next);
     shipper.checkpointed(partition.tableId(), partition.id(), log);
     checkpoints.increment();
     return Optional.of(next);
+  }
+
+  private void commit(
+      PartitionManifests manifests, Partition partition, long term, PartitionManifest next) {
+    PartitionKey key = new PartitionKey(partition.tableId(), partition.id());
+    try {
+      manifests.commit(next);
+    } catch (RuntimeException e) {
+      lastCommitted.remove(key);
+      throw e;
+    }
+    lastCommitted.put(key, new Committed(term, next));
   }
 
   /** Checkpoints committed. */

@@ -342,6 +342,15 @@ class PartitionLoaderTest {
     for (long id = 1; id <= 25; id++) {
       assertThat(name(reloaded, id)).isEqualTo("a" + id);
     }
+    // The deposed leader's next checkpoint builds on what it committed last: the new leader's
+    // version is there, so the commit fails; the one after reads S3 and gives up for good.
+    put(reloaded, 26, "a26");
+    long versionBefore = latestManifest().version();
+    assertThatThrownBy(() -> snapshots.checkpoint(leader, SCHEMA))
+        .isInstanceOf(io.floe.storage.commit.CommitFailedException.class);
+    assertThatThrownBy(() -> snapshots.checkpoint(leader, SCHEMA))
+        .isInstanceOf(io.floe.dataplane.snapshot.SnapshotAbandonedException.class);
+    assertThat(latestManifest().version()).isEqualTo(versionBefore);
     first.close();
     second.close();
   }
