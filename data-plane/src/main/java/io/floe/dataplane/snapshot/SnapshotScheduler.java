@@ -22,17 +22,21 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Decides when each led partition gets a snapshot: once the WAL shipped for it since its last
- * snapshot reaches {@link #WAL_BYTES}, or when it has some and {@link #INTERVAL} has passed. One
- * background thread, one snapshot at a time, so snapshots never compete with each other for the
- * machine. A second thread commits a checkpoint of every led partition that shipped something,
- * every {@link #CHECKPOINT_INTERVAL} (zero: never), so that a new leader's tail walk reads at most
- * about that much of the WAL (recovery.md §5); it never waits behind a snapshot being written.
+ * snapshot reaches {@link #WAL_BYTES}, when it has some and {@link #INTERVAL} has passed, or when
+ * its manifest would list {@link #WAL_RANGES} WAL ranges (every checkpoint rewrites that list: many
+ * small WAL objects must not make each checkpoint megabytes). One background thread, one snapshot
+ * at a time, so snapshots never compete with each other for the machine. A second thread commits a
+ * checkpoint of every led partition that shipped something, every {@link #CHECKPOINT_INTERVAL}
+ * (zero: never), so that a new leader's tail walk reads at most about that much of the WAL
+ * (recovery.md §5); it never waits behind a snapshot being written.
  */
 public final class SnapshotScheduler implements AutoCloseable {
   public static final String WAL_BYTES = "snapshot.wal-bytes";
   public static final long WAL_BYTES_DEFAULT = 256L << 20;
   public static final String INTERVAL = "snapshot.interval";
   public static final Duration INTERVAL_DEFAULT = Duration.ofMinutes(10);
+  public static final String WAL_RANGES = "snapshot.wal-ranges";
+  public static final int WAL_RANGES_DEFAULT = 2_000;
   public static final String CHECKPOINT_INTERVAL = "snapshot.checkpoint-interval";
   public static final Duration CHECKPOINT_INTERVAL_DEFAULT = Duration.ofSeconds(1);
   private static final Logger LOG = LoggerFactory.getLogger(SnapshotScheduler.class);
@@ -42,6 +46,7 @@ public final class SnapshotScheduler implements AutoCloseable {
   private final Supplier<Collection<HostedTable>> tables;
   private final long walBytes;
   private final long intervalNanos;
+  private final int walRanges;
   private final Map<PartitionKey, Long> lastSnapshot = new ConcurrentHashMap<>();
   private final ScheduledExecutorService thread =
       Executors.newSingleThreadScheduledExecutor(
@@ -70,6 +75,7 @@ public final class SnapshotScheduler implements AutoCloseable {
     ConfigReader config = ConfigReader.of(settings);
     this.walBytes = config.size(WAL_BYTES, WAL_BYTES_DEFAULT);
     this.intervalNanos = config.duration(INTERVAL, INTERVAL_DEFAULT).toNanos();
+    this.walRanges = config.integer(WAL_RANGES, WAL_RANGES_DEFAULT);
     thread.scheduleWithFixedDelay(this::checkAll, 1, 1, TimeUnit.SECONDS);
     long checkpointNanos =
         config.duration(CHECKPOINT_INTERVAL, CHECKPOINT_INTERVAL_DEFAULT).toNanos();
@@ -132,7 +138,8 @@ public final class SnapshotScheduler implements AutoCloseable {
     long last =
         lastSnapshot.computeIfAbsent(new PartitionKey(p.tableId(), p.id()), k -> System.nanoTime());
     return log.bytes() >= walBytes
-        || (log.bytes() > 0 && System.nanoTime() - last >= intervalNanos);
+        || (log.bytes() > 0 && System.nanoTime() - last >= intervalNanos)
+        || snapshotter.listedRanges(p) + log.ranges().size() >= walRanges;
   }
 
   private void snapshot(HostedTable table, Partition p) {

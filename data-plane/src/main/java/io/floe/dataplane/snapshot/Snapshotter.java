@@ -165,6 +165,16 @@ public final class Snapshotter {
     lastCommitted.put(key, new Committed(term, next));
   }
 
+  /**
+   * How many WAL ranges the manifest this node last committed for the partition lists (0 when it
+   * committed none in its current term): what every checkpoint rewrites, so a snapshot is due when
+   * it grows large.
+   */
+  public int listedRanges(Partition partition) {
+    Committed c = lastCommitted.get(new PartitionKey(partition.tableId(), partition.id()));
+    return c == null || c.term() != partition.role().term() ? 0 : c.manifest().walRanges().size();
+  }
+
   /** Checkpoints committed. */
   public long checkpoints() {
     return checkpoints.sum();
