@@ -142,6 +142,8 @@ class MetricsEndpointIT {
             () ->
                 replica(leader) != null
                     && replica(leader).role().writable()
+                    // writable in its role, and replication started (else PARTITION_LOADING)
+                    && io.floe.dataplane.replication.Replication.logOf(replica(leader)).leading()
                     && replica(follower) != null
                     && replica(follower).role().state() == PartitionState.NORMAL);
 
