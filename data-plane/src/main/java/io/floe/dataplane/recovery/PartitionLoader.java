@@ -113,22 +113,7 @@ public final class PartitionLoader {
           (System.nanoTime() - started) / 1_000_000);
       return result;
     } catch (RuntimeException e) {
-      if (stopping) {
-        partition.failLoad("the node is stopping");
-        LOG.info(
-            "partition {}/{}: load abandoned, the node is stopping",
-            partition.tableId(),
-            partition.id());
-        throw new PartitionLoadException(
-            "partition " + partition.tableId() + "/" + partition.id() + ": the node is stopping",
-            e);
-      }
-      String reason = "load from S3 failed: " + e.getMessage();
-      leaderLoads.failed();
-      partition.failLoad(reason);
-      LOG.error("partition {}/{}: {}", partition.tableId(), partition.id(), reason, e);
-      throw new PartitionLoadException(
-          "partition " + partition.tableId() + "/" + partition.id() + ": " + reason, e);
+      throw failed(partition, "load", leaderLoads, e);
     }
   }
 
@@ -178,15 +163,7 @@ public final class PartitionLoader {
           (System.nanoTime() - started) / 1_000_000);
       return result;
     } catch (RuntimeException e) {
-      String reason =
-          stopping ? "the node is stopping" : "promotion from S3 failed: " + e.getMessage();
-      partition.failLoad(reason);
-      if (!stopping) {
-        promotions.failed();
-        LOG.error("partition {}/{}: {}", partition.tableId(), partition.id(), reason, e);
-      }
-      throw new PartitionLoadException(
-          "partition " + partition.tableId() + "/" + partition.id() + ": " + reason, e);
+      throw failed(partition, "promotion", promotions, e);
     }
   }
 
@@ -311,15 +288,31 @@ public final class PartitionLoader {
           (System.nanoTime() - started) / 1_000_000);
     } catch (RuntimeException e) {
       buffer.discard();
-      String reason = stopping ? "the node is stopping" : "fill from S3 failed: " + e.getMessage();
-      partition.failLoad(reason);
-      if (!stopping) {
-        followerFills.failed();
-        LOG.error("partition {}/{}: {}", partition.tableId(), partition.id(), reason, e);
-      }
-      throw new PartitionLoadException(
-          "partition " + partition.tableId() + "/" + partition.id() + ": " + reason, e);
+      throw failed(partition, "fill", followerFills, e);
     }
+  }
+
+  /**
+   * A load, fill or promotion ({@code what}) failed: the partition goes offline holding nothing and
+   * saying why, the failure is counted and logged — unless the node is stopping, when it is only
+   * abandoned — and the exception to throw names the partition.
+   */
+  private PartitionLoadException failed(
+      Partition partition, String what, Tally tally, RuntimeException e) {
+    String reason = stopping ? "the node is stopping" : what + " from S3 failed: " + e.getMessage();
+    partition.failLoad(reason);
+    if (stopping) {
+      LOG.info(
+          "partition {}/{}: {} abandoned, the node is stopping",
+          partition.tableId(),
+          partition.id(),
+          what);
+    } else {
+      tally.failed();
+      LOG.error("partition {}/{}: {}", partition.tableId(), partition.id(), reason, e);
+    }
+    return new PartitionLoadException(
+        "partition " + partition.tableId() + "/" + partition.id() + ": " + reason, e);
   }
 
   /**
