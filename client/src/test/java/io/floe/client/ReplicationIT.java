@@ -477,4 +477,111 @@ class ReplicationIT {
     // The old leader keeps its other partitions' stream: it was not sealed, so it is not fenced.
     assertThat(nodes.get("a").durability().shipper().isFenced()).isFalse();
   }
+
+  /**
+   * The target of a hand-over dies right after it took over, before the old leader even applied the
+   * assignment that deposed it: the next term is prepared on the two survivors and the more
+   * advanced leads it, with the old leader as its follower. Writes go on with nothing lost (the
+   * failover benchmark once saw a partition take no write for a minute here).
+   */
+  @Test
+  void aHandOverTargetKilledAtOnceIsFailedOverWithTheOldLeaderFollowing() throws Exception {
+    admin.createTable(table(36, "repl.relay", 1, Durability.REPLICATED), List.of("a", "b", "c"));
+    awaitServing("repl.relay", 1, 1);
+    FloeClient client =
+        FloeClient.connect(
+            ClientConfig.of(
+                    nodes.get("a").endpoint(), nodes.get("b").endpoint(), nodes.get("c").endpoint())
+                .withRequestTimeout(Duration.ofSeconds(30)));
+    open.add(client);
+    FloeTable relay = client.table("repl.relay");
+    java.util.Set<Long> acked = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    AtomicLong next = new AtomicLong();
+    java.util.concurrent.atomic.AtomicBoolean writing =
+        new java.util.concurrent.atomic.AtomicBoolean(true);
+    java.util.Queue<Long> ackTimes = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    java.util.concurrent.atomic.AtomicReference<Throwable> failed =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    List<Thread> writers = new ArrayList<>();
+    for (int w = 0; w < 3; w++) {
+      Thread t =
+          new Thread(
+              () -> {
+                while (writing.get()) {
+                  long id = next.getAndIncrement();
+                  try {
+                    relay.put(row(id, "r" + id));
+                    acked.add(id);
+                    ackTimes.add(System.nanoTime());
+                  } catch (RuntimeException e) {
+                    // outcome unknown: the leader died under it
+                  }
+                }
+              });
+      t.setUncaughtExceptionHandler((th, e) -> failed.set(e));
+      t.start();
+      writers.add(t);
+    }
+    await().atMost(Duration.ofSeconds(10)).until(() -> acked.size() > 500);
+
+    io.floe.core.protocol.Response.HandedOver handed;
+    try (NodeAdmin nodeAdmin = NodeAdmin.connect(nodes.get("a").endpoint())) {
+      handed = nodeAdmin.handOver("repl.relay", 0, 1, "c");
+    }
+    admin.handOver(
+        36,
+        0,
+        "c",
+        new PartitionAssignment.HandOverPoint(
+            "a", nodes.get("a").incarnation(), handed.lastSeq()));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () -> {
+              Partition c = replica(nodes.get("c"), "repl.relay", 0);
+              return c != null && c.role().term() == 2 && c.role().writable();
+            });
+    nodes.get("c").close();
+
+    // Term 3 on the survivors; the one holding more leads it.
+    Map<String, Long> offsets = new HashMap<>();
+    for (String id : List.of("a", "b")) {
+      try (NodeAdmin nodeAdmin = NodeAdmin.connect(nodes.get(id).endpoint())) {
+        offsets.put(id, nodeAdmin.prepareTerm("repl.relay", 0, 3).appliedOffset());
+      }
+    }
+    String leader = offsets.get("a") > offsets.get("b") ? "a" : "b";
+    String follower = leader.equals("a") ? "b" : "a";
+    long failedOver = System.nanoTime();
+    assertThat(admin.moveLeader(36, 0, leader).term()).isEqualTo(3);
+    try {
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(() -> ackTimes.stream().filter(t -> t > failedOver).count() > 200);
+    } catch (org.awaitility.core.ConditionTimeoutException e) {
+      Partition l = replica(nodes.get(leader), "repl.relay", 0);
+      Partition f = replica(nodes.get(follower), "repl.relay", 0);
+      throw new AssertionError(
+          String.format(
+              "no writes acknowledged in term 3 (prepared offsets %s): leader %s %s offset %d,"
+                  + " follower %s %s term %d offset %d",
+              offsets,
+              leader,
+              l.role().replicaState(),
+              l.offset(),
+              follower,
+              f.role().replicaState(),
+              f.role().term(),
+              f.offset()),
+          e);
+    }
+    writing.set(false);
+    for (Thread t : writers) {
+      t.join();
+    }
+    assertThat(failed.get()).isNull();
+    for (long id : acked) {
+      assertThat(relay.get(id)).isEqualTo(row(id, "r" + id));
+    }
+  }
 }

@@ -228,6 +228,43 @@ public final class FailoverBench {
       this.firstAck = new AtomicLongArray(partitions);
     }
 
+    /** Where every replica of {@code pids} stands, and their operations: for a stalled failover. */
+    private void dumpState(List<Integer> pids) {
+      try {
+        for (Map<String, Object> row : control.getTableStatus(TABLE)) {
+          if (pids.contains(((Number) row.getOrDefault("pid", -1)).intValue())) {
+            System.out.println("  status " + row);
+          }
+        }
+        for (Map<String, Object> row : control.showTable(TABLE)) {
+          if (pids.contains(((Number) row.getOrDefault("pid", -1)).intValue())) {
+            System.out.println("  replica " + row);
+          }
+        }
+        TableView view = control.describeTable(TABLE);
+        for (int pid : pids) {
+          System.out.println("  placement " + view.placement().get(pid));
+          List<Operation> ops = control.operations(TABLE, pid);
+          ops.subList(Math.max(0, ops.size() - 4), ops.size())
+              .forEach(op -> System.out.println("  op " + op));
+        }
+      } catch (RuntimeException e) {
+        System.out.println("  (cannot describe the stalled partitions: " + e + ")");
+      }
+      // Each live node writes its threads to its log: where is it stuck?
+      nodes.forEach(
+          (id, n) -> {
+            if (n.isAlive()) {
+              try {
+                new ProcessBuilder("kill", "-3", Long.toString(n.pid())).start().waitFor();
+                System.out.println("  threads of " + id + " written to " + n.log());
+              } catch (IOException | InterruptedException e) {
+                System.out.println("  (cannot dump the threads of " + id + ": " + e + ")");
+              }
+            }
+          });
+    }
+
     Result go(int kills, double quietMinutes) throws Exception {
       List<Thread> threads = new ArrayList<>();
       for (int w = 0; w < writers; w++) {
@@ -259,6 +296,7 @@ public final class FailoverBench {
         long deadline = killedAt + Duration.ofSeconds(60).toNanos();
         while (led.stream().anyMatch(p -> firstAck.get(p) == Long.MAX_VALUE)) {
           if (System.nanoTime() > deadline) {
+            dumpState(led);
             throw new IllegalStateException(
                 "kill " + (k + 1) + ": no write acknowledged on " + led + " within 60 s");
           }
