@@ -532,8 +532,7 @@ class ReplicationIT {
         36,
         0,
         "c",
-        new PartitionAssignment.HandOverPoint(
-            "a", nodes.get("a").incarnation(), handed.lastSeq()));
+        new PartitionAssignment.HandOverPoint("a", nodes.get("a").incarnation(), handed.lastSeq()));
     await()
         .atMost(Duration.ofSeconds(10))
         .until(

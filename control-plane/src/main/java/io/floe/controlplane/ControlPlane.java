@@ -16,12 +16,15 @@ import io.floe.controlplane.ops.OperationStore;
 import io.floe.controlplane.ops.ReAddReplica;
 import io.floe.controlplane.ops.RecoverTable;
 import io.floe.controlplane.ops.UpdateTableAlive;
+import io.floe.controlplane.tables.CatalogPublisher;
 import io.floe.controlplane.tables.TableService;
+import io.floe.storage.commit.VersionedObjects;
 import io.floe.storage.meta.LeaderElection;
 import io.floe.storage.meta.Leadership;
 import io.floe.storage.meta.Lease;
 import io.floe.storage.meta.MetaKeys;
 import io.floe.storage.meta.MetaStore;
+import io.floe.storage.object.ObjectStore;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -56,19 +59,41 @@ public final class ControlPlane implements AutoCloseable {
   private final OperationEngine engine;
   private final ClusterConfig config;
   private final TableService tables;
+  private final Optional<CatalogPublisher> catalog;
   private final Failover failover;
   private final LeaderElection election;
   private final ScheduledExecutorService heartbeats;
+  // Its own thread: an S3 call that hangs must not hold up the failure detector's heartbeats.
+  private final ScheduledExecutorService catalogs =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "floe-catalog");
+            t.setDaemon(true);
+            return t;
+          });
   private final ExecutorService pings;
   private volatile Leadership leadership;
   private volatile CompletableFuture<Leadership> campaign;
   private volatile Lease lease;
   private volatile boolean closed;
 
+  /** Without S3: no catalog is written (a control plane for tests of what does not need one). */
   public ControlPlane(ControlPlaneSettings settings, MetaStore store) {
+    this(settings, store, Optional.empty());
+  }
+
+  /**
+   * @param objects the cluster's S3 root ({@code {s3.prefix}/{cluster}/}), where the catalog goes
+   */
+  public ControlPlane(
+      ControlPlaneSettings settings, MetaStore store, Optional<ObjectStore> objects) {
     this.settings = settings;
     this.store = store;
     this.keys = MetaKeys.forCluster(settings.cluster());
+    this.catalog =
+        objects.map(
+            o ->
+                new CatalogPublisher(store, keys, settings.cluster(), VersionedObjects.catalog(o)));
     this.links = new NodeLinks(settings.deadAfter());
     AtomicInteger n = new AtomicInteger();
     this.pings =
@@ -92,7 +117,7 @@ public final class ControlPlane implements AutoCloseable {
             settings.deadAfter());
     this.opStore = new OperationStore(store, keys, System::currentTimeMillis);
     this.config = new ClusterConfig(store, keys);
-    this.tables = new TableService(store, keys, System::currentTimeMillis);
+    this.tables = new TableService(store, keys, System::currentTimeMillis, catalog);
     this.opLinks = new NodeLinks(Duration.ofSeconds(10));
     LongSupplier clock = System::currentTimeMillis;
     ChangeLeader changeLeader = new ChangeLeader(store, keys, opLinks, monitor::alive, clock);
@@ -129,6 +154,14 @@ public final class ControlPlane implements AutoCloseable {
     campaign();
     long period = settings.heartbeatInterval().toMillis();
     heartbeats.scheduleWithFixedDelay(this::heartbeat, period, period, TimeUnit.MILLISECONDS);
+    if (catalog.isPresent()) {
+      long every = settings.catalogInterval().toMillis();
+      catalogs.scheduleWithFixedDelay(this::publishCatalog, 0, every, TimeUnit.MILLISECONDS);
+    } else {
+      LOG.warn(
+          "no s3.bucket configured: the catalog is not written to S3, so etcd's tables could not"
+              + " be rebuilt from S3 alone");
+    }
     return this;
   }
 
@@ -175,6 +208,18 @@ public final class ControlPlane implements AutoCloseable {
       }
     }
     heartbeats.schedule(this::campaign, 100, TimeUnit.MILLISECONDS);
+  }
+
+  /** The leader's pass: the catalog in S3 catches up with etcd (a DDL whose write failed). */
+  private void publishCatalog() {
+    if (!leading()) {
+      return;
+    }
+    try {
+      catalog.orElseThrow().publish();
+    } catch (RuntimeException e) {
+      LOG.warn("cannot write the catalog to S3: {}; trying again", e.toString());
+    }
   }
 
   private void heartbeat() {
@@ -256,6 +301,7 @@ public final class ControlPlane implements AutoCloseable {
   public void close() {
     closed = true;
     heartbeats.shutdownNow();
+    catalogs.shutdownNow();
     engine.close();
     CompletableFuture<Leadership> c = campaign;
     if (c != null) {

@@ -12,6 +12,8 @@ import java.util.Objects;
  * @param heartbeatInterval how often the leader pings every data node
  * @param deadAfter how long a node may go without answering a ping before it is declared dead
  * @param operationThreads operations run at once (one per partition at a time)
+ * @param catalogInterval how often the leader checks that the catalog in S3 matches etcd (it is
+ *     also written after every DDL)
  */
 public record ControlPlaneSettings(
     String cluster,
@@ -19,10 +21,12 @@ public record ControlPlaneSettings(
     String advertisedUrl,
     Duration heartbeatInterval,
     Duration deadAfter,
-    int operationThreads) {
+    int operationThreads,
+    Duration catalogInterval) {
 
   public static final Duration HEARTBEAT_INTERVAL_DEFAULT = Duration.ofMillis(200);
   public static final Duration DEAD_AFTER_DEFAULT = Duration.ofSeconds(1);
+  public static final Duration CATALOG_INTERVAL_DEFAULT = Duration.ofSeconds(30);
 
   public ControlPlaneSettings {
     Objects.requireNonNull(cluster, "cluster");
@@ -45,6 +49,9 @@ public record ControlPlaneSettings(
     }
     if (operationThreads < 1) {
       throw new IllegalArgumentException("floe.operations.threads must be at least 1");
+    }
+    if (catalogInterval.isNegative() || catalogInterval.isZero()) {
+      throw new IllegalArgumentException("floe.catalog.check-interval must be positive");
     }
   }
 }

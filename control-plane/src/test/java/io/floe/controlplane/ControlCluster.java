@@ -29,6 +29,7 @@ final class ControlCluster implements AutoCloseable {
 
   private final String cluster;
   private final List<String> etcd;
+  private final Map<String, String> s3;
   private final Map<String, NodeProcess> nodes = new LinkedHashMap<>();
   private final List<NodeProcess> controlPlanes = new ArrayList<>();
   private final HttpClient http = HttpClient.newHttpClient();
@@ -37,6 +38,7 @@ final class ControlCluster implements AutoCloseable {
       String cluster, List<String> etcd, Map<String, String> s3, List<String> nodeIds, int cps) {
     this.cluster = cluster;
     this.etcd = etcd;
+    this.s3 = Map.copyOf(s3);
     for (String id : nodeIds) {
       Map<String, String> settings = new HashMap<>(s3);
       settings.put(NodeConfig.NODE_ID, id);
@@ -54,7 +56,7 @@ final class ControlCluster implements AutoCloseable {
   }
 
   NodeProcess startControlPlane() {
-    Map<String, String> settings = new HashMap<>();
+    Map<String, String> settings = new HashMap<>(s3);
     settings.put("floe.cluster.name", cluster);
     settings.put("floe.etcd.endpoints", String.join(",", etcd));
     NodeProcess cp =
@@ -62,6 +64,21 @@ final class ControlCluster implements AutoCloseable {
     cp.start();
     controlPlanes.add(cp);
     return cp;
+  }
+
+  /** The newest catalog version the control plane wrote to S3 (spec.md §9), if any. */
+  java.util.Optional<io.floe.storage.catalog.Catalog> catalog() {
+    try (io.floe.storage.object.ObjectStore store =
+        new io.floe.storage.object.S3ObjectStore(
+            io.floe.storage.object.ObjectStoreConfig.fromProperties(s3).forCluster(cluster))) {
+      return io.floe.storage.commit.VersionedObjects.catalog(store)
+          .latest()
+          .map(v -> io.floe.storage.catalog.CatalogParser.fromJson(v.bytes(), v.version()));
+    }
+  }
+
+  String name() {
+    return cluster;
   }
 
   NodeProcess node(String id) {

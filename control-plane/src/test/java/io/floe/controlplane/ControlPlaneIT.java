@@ -12,6 +12,9 @@ import io.floe.core.table.KeyCodec;
 import io.floe.core.table.PartitionHasher;
 import io.floe.core.table.Row;
 import io.floe.core.table.SchemaParser;
+import io.floe.storage.catalog.Catalog;
+import io.floe.storage.catalog.CatalogTable;
+import io.floe.storage.catalog.TableState;
 import io.floe.testsupport.etcd.EtcdExtension;
 import io.floe.testsupport.process.NodeProcess;
 import io.floe.testsupport.s3.S3Extension;
@@ -369,11 +372,37 @@ class ControlPlaneIT {
     assertThat(after.path("leader").asText()).isEqualTo(to);
     assertThat(after.path("term").asLong()).isEqualTo(p.path("term").asLong() + 1);
 
+    // Every DDL commits a catalog version in S3 (spec.md §9): enough to rebuild etcd's tables.
+    Catalog created = cluster.catalog().orElseThrow();
+    assertThat(created.tables())
+        .anySatisfy(
+            t -> {
+              assertThat(t.fullName()).isEqualTo("ha.moves");
+              assertThat(t.state()).isEqualTo(TableState.ACTIVE);
+              assertThat(t.replicas()).isEqualTo(3);
+            });
+    assertThat(created.cluster()).isEqualTo(cluster.name());
+
     Answer dropped = cluster.call("DELETE", "/v1/tables/ha.moves", null);
     assertThat(dropped.body().path("state").asText()).isEqualTo("dropped");
     assertThat(cluster.call("GET", "/v1/tables/ha.moves", null).status()).isEqualTo(404);
+    Catalog afterDrop = cluster.catalog().orElseThrow();
+    assertThat(afterDrop.version()).isGreaterThan(created.version());
+    CatalogTable droppedEntry =
+        afterDrop.tables().stream()
+            .filter(t -> t.fullName().equals("ha.moves"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(droppedEntry.state()).isEqualTo(TableState.DROPPED);
+    assertThat(droppedEntry.dropTimeMs()).isPresent();
+    assertThat(afterDrop.nextTid()).isGreaterThan(droppedEntry.tid());
+
     Answer back = cluster.call("POST", "/v1/tables/ha.moves/undrop", null);
     assertThat(back.status()).as(back.body().toString()).isEqualTo(200);
+    Catalog afterUndrop = cluster.catalog().orElseThrow();
+    assertThat(afterUndrop.version()).isGreaterThan(afterDrop.version());
+    assertThat(afterUndrop.table(droppedEntry.tid()).orElseThrow().state())
+        .isEqualTo(TableState.ACTIVE);
     awaitAllServing("ha.moves", Duration.ofSeconds(90));
   }
 

@@ -13,6 +13,7 @@ import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -71,7 +72,8 @@ public final class LocalCluster {
     int firstControlPort = port("FLOE_CP_PORT", 7080);
     List<String> controlUrls = new ArrayList<>();
     for (int i = 0; i < CONTROL_PLANES; i++) {
-      EmbeddedServer cp = startControlPlane(firstControlPort + i, etcd.clientEndpoints());
+      EmbeddedServer cp =
+          startControlPlane(firstControlPort + i, etcd.clientEndpoints(), s3Settings);
       stopper.controlPlanes.add(cp);
       controlUrls.add("http://127.0.0.1:" + cp.getPort());
     }
@@ -138,19 +140,17 @@ public final class LocalCluster {
     }
   }
 
-  /** A control-plane replica in this process, on {@code port}. */
-  static EmbeddedServer startControlPlane(int port, List<String> etcdEndpoints) {
-    return ApplicationContext.run(
-        EmbeddedServer.class,
-        Map.of(
-            "micronaut.server.port",
-            port,
-            "floe.cluster.name",
-            CLUSTER,
-            "floe.etcd.endpoints",
-            String.join(",", etcdEndpoints),
-            "floe.control-plane.advertised-url",
-            "http://127.0.0.1:" + port));
+  /**
+   * A control-plane replica in this process, on {@code port}, writing the catalog to the nodes' S3.
+   */
+  static EmbeddedServer startControlPlane(
+      int port, List<String> etcdEndpoints, Map<String, String> s3Settings) {
+    Map<String, Object> settings = new HashMap<>(s3Settings);
+    settings.put("micronaut.server.port", port);
+    settings.put("floe.cluster.name", CLUSTER);
+    settings.put("floe.etcd.endpoints", String.join(",", etcdEndpoints));
+    settings.put("floe.control-plane.advertised-url", "http://127.0.0.1:" + port);
+    return ApplicationContext.run(EmbeddedServer.class, settings);
   }
 
   /**

@@ -60,7 +60,8 @@ class LocalDemoIT {
       assertThat(nodes).allMatch(node -> node.metricsPort().isPresent());
       List<String> urls = new ArrayList<>();
       for (int i = 0; i < LocalCluster.CONTROL_PLANES; i++) {
-        EmbeddedServer cp = LocalCluster.startControlPlane(freePort(), etcd.endpoints());
+        EmbeddedServer cp =
+            LocalCluster.startControlPlane(freePort(), etcd.endpoints(), s3Settings);
         controlPlanes.add(cp);
         urls.add("http://127.0.0.1:" + cp.getPort());
       }

@@ -6,13 +6,21 @@ import io.floe.controlplane.auth.Tokens;
 import io.floe.storage.meta.MetaStore;
 import io.floe.storage.meta.MetaStoreConfig;
 import io.floe.storage.meta.etcd.EtcdMetaStore;
+import io.floe.storage.object.ObjectStore;
+import io.floe.storage.object.ObjectStoreConfig;
+import io.floe.storage.object.S3ObjectStore;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Factory;
+import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.annotation.Value;
+import io.micronaut.context.env.Environment;
+import io.micronaut.core.naming.conventions.StringConvention;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,7 +47,9 @@ public final class ControlPlaneFactory {
       @Value("${floe.control-plane.advertised-url:}") String advertised,
       @Value("${floe.failover.heartbeat-interval:200ms}") String heartbeat,
       @Value("${floe.failover.dead-after:1s}") String deadAfter,
-      @Value("${floe.operations.threads:16}") int threads) {
+      @Value("${floe.operations.threads:16}") int threads,
+      @Value("${floe.catalog.check-interval:30s}") String catalogInterval,
+      Optional<ObjectStore> objects) {
     ControlPlaneSettings settings =
         new ControlPlaneSettings(
             cluster,
@@ -47,8 +57,36 @@ public final class ControlPlaneFactory {
             advertised.isBlank() ? "http://127.0.0.1:" + port : advertised,
             duration("floe.failover.heartbeat-interval", heartbeat),
             duration("floe.failover.dead-after", deadAfter),
-            threads);
-    return new ControlPlane(settings, store).start();
+            threads,
+            duration("floe.catalog.check-interval", catalogInterval));
+    return new ControlPlane(settings, store, objects).start();
+  }
+
+  /**
+   * The cluster's S3 root ({@code {s3.prefix}/{cluster}/}, spec.md §6), configured by the same
+   * {@code s3.*} keys as a data node's; absent without {@code s3.bucket}.
+   */
+  @Context
+  @Bean(preDestroy = "close")
+  @Requires(property = "s3.bucket")
+  public ObjectStore objectStore(
+      Environment environment, @Value("${floe.cluster.name}") String cluster) {
+    Map<String, String> settings = new HashMap<>();
+    flatten("s3", environment.getProperties("s3", StringConvention.RAW), settings);
+    return new S3ObjectStore(ObjectStoreConfig.fromProperties(settings).forCluster(cluster));
+  }
+
+  /** {@code s3.retry.max-attempts} whether the environment gives it flat or nested. */
+  private static void flatten(String prefix, Map<?, ?> values, Map<String, String> into) {
+    values.forEach(
+        (k, v) -> {
+          String key = prefix + "." + k;
+          if (v instanceof Map<?, ?> nested) {
+            flatten(key, nested, into);
+          } else {
+            into.put(key, String.valueOf(v));
+          }
+        });
   }
 
   @Context

@@ -27,26 +27,58 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.function.LongSupplier;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Table DDL (issue 10 §2): create places every partition's replicas at once and writes the
  * definition, the assignments and the table-id counter in one transaction guarded by what it read,
  * so two creates never share an id or a name; drop is soft — the definition moves to {@code
  * dropped/{tid}} with its drop time and the assignments go, so nodes release the memory while the
- * S3 objects stay — and undrop places the table again (nodes load it from S3).
+ * S3 objects stay — and undrop places the table again (nodes load it from S3). Each one then
+ * commits a catalog version in S3 ({@link CatalogPublisher}).
  */
 public final class TableService {
+  private static final Logger LOG = LoggerFactory.getLogger(TableService.class);
   public static final int MAX_PARTITIONS = 4096;
   private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,127}");
 
   private final MetaStore store;
   private final MetaKeys keys;
   private final LongSupplier clock;
+  private final Optional<CatalogPublisher> catalog;
 
-  public TableService(MetaStore store, MetaKeys keys, LongSupplier clock) {
+  /**
+   * @param catalog writes the catalog to S3 after every DDL (spec.md §9); empty on a control plane
+   *     configured without S3
+   */
+  public TableService(
+      MetaStore store, MetaKeys keys, LongSupplier clock, Optional<CatalogPublisher> catalog) {
     this.store = store;
     this.keys = keys;
     this.clock = clock;
+    this.catalog = catalog;
+  }
+
+  /**
+   * After a DDL committed in etcd: the catalog in S3 follows. A failure here does not undo the DDL
+   * (etcd holds it); the leader's periodic pass writes the catalog once S3 answers again.
+   */
+  private CatalogTable published(CatalogTable changed, String what) {
+    catalog.ifPresent(
+        c -> {
+          try {
+            c.publish();
+          } catch (RuntimeException e) {
+            LOG.warn(
+                "{} {}: done, but the catalog in S3 could not be written yet ({}); the control"
+                    + " plane retries it",
+                what,
+                changed.fullName(),
+                e.toString());
+          }
+        });
+    return changed;
   }
 
   /** What a create asks for; the table id is chosen here. */
@@ -132,7 +164,7 @@ public final class TableService {
         txn.ifAbsent(key).put(key, PartitionAssignmentParser.toBytes(a));
       }
       if (txn.commit().committed()) {
-        return table;
+        return published(table, "create");
       }
     }
     throw new ControlException(Problem.CONFLICT, "tables keep changing; try the create again");
@@ -169,7 +201,7 @@ public final class TableService {
     if (!txn.commit().committed()) {
       throw new ControlException(Problem.CONFLICT, "table " + name + " changed while dropping it");
     }
-    return dropped;
+    return published(dropped, "drop");
   }
 
   /** Brings the newest dropped table of that name back, placed anew. */
@@ -228,7 +260,7 @@ public final class TableService {
     if (!txn.commit().committed()) {
       throw new ControlException(Problem.CONFLICT, "table " + name + " changed while restoring it");
     }
-    return active;
+    return published(active, "undrop");
   }
 
   /** Replicas and leaderships each node holds now. */
