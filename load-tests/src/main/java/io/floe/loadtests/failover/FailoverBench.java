@@ -53,7 +53,9 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * no fault, counting failovers nobody caused. At the end every acknowledged write is read back.
  *
  * <p>Flags: {@code kills} (30), {@code quiet-minutes} (10), {@code writers} (8), {@code partitions}
- * (6), {@code dead-after} (1s), {@code report-dir}.
+ * (6), {@code dead-after} (1s), {@code warmup-seconds} (60: full write load before the first kill,
+ * so that the first failovers are not measured on processes that have just started), {@code
+ * report-dir}.
  */
 public final class FailoverBench {
   static final String TABLE = "bench.failover";
@@ -71,6 +73,7 @@ public final class FailoverBench {
     int writers = Integer.parseInt(flags.getOrDefault("writers", "8"));
     int partitions = Integer.parseInt(flags.getOrDefault("partitions", "6"));
     String deadAfter = flags.getOrDefault("dead-after", "1s");
+    int warmupSeconds = Integer.parseInt(flags.getOrDefault("warmup-seconds", "60"));
     Path reportDir = Path.of(flags.getOrDefault("report-dir", "load-tests/reports"));
     Path work = Files.createTempDirectory("floe-failover-bench");
 
@@ -80,27 +83,28 @@ public final class FailoverBench {
         S3Server s3 = S3Server.start(work.resolve("s3"), freePort())) {
       s3.createBucket("floe");
       String cluster = "failover";
+      Map<String, String> s3Settings = new HashMap<>();
+      s3Settings.put("s3.endpoint", s3.endpoint().toString());
+      s3Settings.put("s3.bucket", "floe");
+      s3Settings.put("s3.region", s3.region());
+      s3Settings.put("s3.access-key", s3.accessKey());
+      s3Settings.put("s3.secret-key", s3.secretKey());
+      s3Settings.put("s3.path-style", "true");
       Map<String, NodeProcess> nodes = new LinkedHashMap<>();
       for (String id : List.of("a", "b", "c")) {
-        Map<String, String> settings = new HashMap<>();
+        Map<String, String> settings = new HashMap<>(s3Settings);
         settings.put("node.id", id);
         settings.put("etcd.endpoints", String.join(",", etcd.clientEndpoints()));
         settings.put("cluster.name", cluster);
         settings.put("node.status-interval", "100ms");
         settings.put("wal.flush-interval", "50ms");
-        settings.put("s3.endpoint", s3.endpoint().toString());
-        settings.put("s3.bucket", "floe");
-        settings.put("s3.region", s3.region());
-        settings.put("s3.access-key", s3.accessKey());
-        settings.put("s3.secret-key", s3.secretKey());
-        settings.put("s3.path-style", "true");
         NodeProcess n = new NodeProcess(settings, List.of("-Xmx1g")).start();
         nodes.put(id, n);
         processes.add(n);
       }
       List<String> urls = new ArrayList<>();
       for (int i = 0; i < 2; i++) {
-        Map<String, String> settings = new HashMap<>();
+        Map<String, String> settings = new HashMap<>(s3Settings); // the catalog goes to S3
         settings.put("floe.cluster.name", cluster);
         settings.put("floe.etcd.endpoints", String.join(",", etcd.clientEndpoints()));
         settings.put("floe.failover.dead-after", deadAfter);
@@ -127,8 +131,10 @@ public final class FailoverBench {
           FloeTable table = client.table(TABLE);
           awaitServing(table, Duration.ofMinutes(2));
           Result result =
-              new Run(control, table, nodes, partitions, writers).go(kills, quietMinutes);
-          String report = report(result, kills, quietMinutes, writers, partitions, deadAfter);
+              new Run(control, table, nodes, partitions, writers)
+                  .go(warmupSeconds, kills, quietMinutes);
+          String report =
+              report(result, warmupSeconds, quietMinutes, writers, partitions, deadAfter);
           Files.createDirectories(reportDir);
           String stamp =
               DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
@@ -265,13 +271,15 @@ public final class FailoverBench {
           });
     }
 
-    Result go(int kills, double quietMinutes) throws Exception {
+    Result go(int warmupSeconds, int kills, double quietMinutes) throws Exception {
       List<Thread> threads = new ArrayList<>();
       for (int w = 0; w < writers; w++) {
         Thread t = new Thread(this::write, "writer-" + w);
         t.start();
         threads.add(t);
       }
+      System.out.printf("warming up: %d s of writes before the first kill%n", warmupSeconds);
+      Thread.sleep(warmupSeconds * 1000L);
       Random random = new Random(42);
       List<Long> failover = new ArrayList<>();
       for (int k = 0; k < kills; k++) {
@@ -385,7 +393,12 @@ public final class FailoverBench {
   }
 
   private static String report(
-      Result r, int kills, double quietMinutes, int writers, int partitions, String deadAfter) {
+      Result r,
+      int warmupSeconds,
+      double quietMinutes,
+      int writers,
+      int partitions,
+      String deadAfter) {
     List<Long> sorted = new ArrayList<>(r.failoverMillis);
     sorted.sort(Long::compare);
     StringBuilder b = new StringBuilder();
@@ -399,13 +412,14 @@ public final class FailoverBench {
                 + " detector: heartbeats every 200 ms, dead after %s. Each kill: `kill -9` of the"
                 + " leader of a random partition; measured: kill to the first write acknowledged on"
                 + " every partition it led (the slowest of them). The node is restarted and re-added"
-                + " before the next kill.%n%n",
+                + " before the next kill. The first kill comes after %d s of writes (warm-up).%n%n",
             Instant.now(),
             Runtime.getRuntime().availableProcessors(),
             System.getProperty("java.version"),
             partitions,
             writers,
-            deadAfter));
+            deadAfter,
+            warmupSeconds));
     b.append(
         "| leader kills | kill → first write acknowledged p50 / p99 / max (ms) | writes acknowledged | lost | failed (not acknowledged) |\n");
     b.append("|---:|---:|---:|---:|---:|\n");
