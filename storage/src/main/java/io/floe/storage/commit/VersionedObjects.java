@@ -15,9 +15,10 @@ import java.util.stream.Stream;
  * {prefix}{version:020d}.json}, committed with create-if-absent (spec.md §7): partition manifests
  * and catalogs.
  *
- * <p>Finding the newest version remembers the last one seen and lists only the keys after it, so a
- * steady reader costs one short listing per read, not the whole history. A cold reader lists once:
- * probing with HEAD from version 1 would break as soon as garbage collection deletes old versions.
+ * <p>Finding the newest version remembers the last one seen and probes with HEAD above it, so a
+ * steady reader costs a HEAD or two per read, not a listing of the whole history. A cold reader
+ * lists once: probing from version 1 would break as soon as garbage collection deletes old
+ * versions.
  *
  * <p>Thread-safe.
  */
@@ -81,18 +82,62 @@ public final class VersionedObjects {
     remember(version);
   }
 
-  /** The newest committed version, or empty when there is none. */
+  /**
+   * The newest committed version, or empty when there is none. A reader that saw a version before
+   * finds the newer ones by HEAD, not by LIST (spec.md §7.3): versions are dense, so the newest is
+   * the one before the first missing above what it knew — one HEAD or two when nothing changed, a
+   * doubling probe and a bisection when many did. A LIST's cost grows with the prefix on some
+   * stores (on S3Proxy with the whole bucket), and a promotion waits for this read.
+   */
   public OptionalLong latestVersion() {
     long known = lastKnown.get();
-    long newest = known;
-    try (Stream<ObjectInfo> after =
-        known == 0 ? store.list(prefix) : store.listAfter(prefix, keyOf(known))) {
-      for (ObjectInfo info : (Iterable<ObjectInfo>) after::iterator) {
+    long newest = known == 0 ? listedNewest() : probedNewest(known);
+    remember(newest);
+    return newest == 0 ? OptionalLong.empty() : OptionalLong.of(newest);
+  }
+
+  private long listedNewest() {
+    long newest = 0;
+    try (Stream<ObjectInfo> all = store.list(prefix)) {
+      for (ObjectInfo info : (Iterable<ObjectInfo>) all::iterator) {
         newest = Math.max(newest, versionOf(info.key()));
       }
     }
-    remember(newest);
-    return newest == 0 ? OptionalLong.empty() : OptionalLong.of(newest);
+    return newest;
+  }
+
+  private long probedNewest(long known) {
+    if (!exists(known + 1)) {
+      // Nothing newer — unless garbage collection removed what this reader knew and the versions
+      // after it (it deletes the oldest first): then it lists.
+      return exists(known) ? known : listedNewest();
+    }
+    long present = known + 1;
+    long step = 2;
+    long absent;
+    while (true) {
+      long probe = known + step;
+      if (exists(probe)) {
+        present = probe;
+        step *= 2;
+      } else {
+        absent = probe;
+        break;
+      }
+    }
+    while (absent - present > 1) {
+      long mid = present + (absent - present) / 2;
+      if (exists(mid)) {
+        present = mid;
+      } else {
+        absent = mid;
+      }
+    }
+    return present;
+  }
+
+  private boolean exists(long version) {
+    return store.head(keyOf(version)).isPresent();
   }
 
   /** The newest version and its bytes, or empty when there is none. */
@@ -128,7 +173,8 @@ public final class VersionedObjects {
     }
   }
 
-  private void remember(long version) {
+  /** This reader saw {@code version} (tests start a reader that far behind). */
+  void remember(long version) {
     lastKnown.accumulateAndGet(version, Math::max);
   }
 

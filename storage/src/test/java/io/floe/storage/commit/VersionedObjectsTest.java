@@ -76,17 +76,51 @@ class VersionedObjectsTest {
   }
 
   @Test
-  void aWarmReaderListsOnlyWhatIsNewerThanItLastSaw() {
+  void aWarmReaderFindsNewerVersionsByHeadWithoutListing() {
     for (int v = 1; v <= 50; v++) {
       manifests.commit(v, bytes("v" + v));
     }
     VersionedObjects reader = VersionedObjects.partitionManifests(store, 7, 3);
     assertThat(reader.latestVersion()).hasValue(50);
-    int afterColdStart = store.listedObjects.get();
+    int lists = store.lists.get();
+    assertThat(lists).isEqualTo(1); // the cold start
     manifests.commit(51, bytes("v51"));
     assertThat(reader.latestVersion()).hasValue(51);
     assertThat(reader.latestVersion()).hasValue(51);
-    assertThat(store.listedObjects.get() - afterColdStart).isEqualTo(1);
+    // Far behind: every count of newer versions, 1 to 1,000, is found exactly.
+    for (int behind : new int[] {1, 2, 3, 7, 8, 9, 100, 127, 128, 129, 1000}) {
+      long from = reader.latestVersion().orElseThrow();
+      for (long v = from + 1; v <= from + behind; v++) {
+        manifests.commit(v, bytes("v" + v));
+      }
+      VersionedObjects stale = VersionedObjects.partitionManifests(store, 7, 3);
+      stale.remember(from);
+      int heads = store.heads.get();
+      assertThat(stale.latestVersion()).as("%d newer", behind).hasValue(from + behind);
+      // A doubling probe and a bisection: about 2 log2(behind) HEADs, never one per version.
+      assertThat(store.heads.get() - heads)
+          .isLessThanOrEqualTo(2 * (64 - Long.numberOfLeadingZeros(behind)) + 2);
+      reader.remember(from + behind);
+    }
+    assertThat(store.lists.get()).isEqualTo(lists);
+  }
+
+  @Test
+  void aReaderWhoseVersionsWereCollectedListsAgain() {
+    for (int v = 1; v <= 10; v++) {
+      manifests.commit(v, bytes("v" + v));
+    }
+    VersionedObjects reader = VersionedObjects.partitionManifests(store, 7, 3);
+    assertThat(reader.latestVersion()).hasValue(10);
+    VersionedObjects stale = VersionedObjects.partitionManifests(store, 7, 3);
+    stale.remember(3);
+    // Garbage collection kept only the newest two.
+    List<String> old = new ArrayList<>();
+    for (int v = 1; v <= 8; v++) {
+      old.add(manifests.keyOf(v));
+    }
+    store.delete(old);
+    assertThat(stale.latestVersion()).hasValue(10);
   }
 
   @Test

@@ -13,6 +13,12 @@ public final class CountingObjectStore extends ForwardingObjectStore {
   /** Objects returned by listings so far. */
   public final AtomicInteger listedObjects = new AtomicInteger();
 
+  /** Listing requests so far. */
+  public final AtomicInteger lists = new AtomicInteger();
+
+  /** HEAD requests so far. */
+  public final AtomicInteger heads = new AtomicInteger();
+
   /** Read requests (whole, ranged, tail, stream) so far. */
   public final AtomicInteger reads = new AtomicInteger();
 
@@ -58,12 +64,20 @@ public final class CountingObjectStore extends ForwardingObjectStore {
   }
 
   @Override
+  public java.util.Optional<ObjectInfo> head(String key) {
+    heads.incrementAndGet();
+    return super.head(key);
+  }
+
+  @Override
   public Stream<ObjectInfo> list(String prefix) {
+    lists.incrementAndGet();
     return counted(super.list(prefix));
   }
 
   @Override
   public Stream<ObjectInfo> listAfter(String prefix, String startAfter) {
+    lists.incrementAndGet();
     return counted(super.listAfter(prefix, startAfter));
   }
 
