@@ -37,8 +37,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
@@ -54,7 +52,8 @@ import java.util.concurrent.atomic.AtomicLongArray;
  *
  * <p>Flags: {@code kills} (30), {@code quiet-minutes} (10), {@code writers} (8), {@code partitions}
  * (6), {@code dead-after} (1s), {@code warmup-seconds} (60: full write load before the first kill,
- * so that the first failovers are not measured on processes that have just started), {@code
+ * so that the first failovers are not measured on processes that have just started), {@code keys}
+ * (500,000: writes cycle over them, so a long run does not fill the nodes' memory), {@code
  * report-dir}.
  */
 public final class FailoverBench {
@@ -74,6 +73,7 @@ public final class FailoverBench {
     int partitions = Integer.parseInt(flags.getOrDefault("partitions", "6"));
     String deadAfter = flags.getOrDefault("dead-after", "1s");
     int warmupSeconds = Integer.parseInt(flags.getOrDefault("warmup-seconds", "60"));
+    int keySpace = Integer.parseInt(flags.getOrDefault("keys", "500000"));
     Path reportDir = Path.of(flags.getOrDefault("report-dir", "load-tests/reports"));
     Path work = Files.createTempDirectory("floe-failover-bench");
 
@@ -131,7 +131,7 @@ public final class FailoverBench {
           FloeTable table = client.table(TABLE);
           awaitServing(table, Duration.ofMinutes(2));
           Result result =
-              new Run(control, table, nodes, partitions, writers)
+              new Run(control, table, nodes, partitions, writers, keySpace)
                   .go(warmupSeconds, kills, quietMinutes);
           String report =
               report(result, warmupSeconds, quietMinutes, writers, partitions, deadAfter);
@@ -210,8 +210,15 @@ public final class FailoverBench {
     private final int partitions;
     private final int writers;
     private final KeyCodec keys = new KeyCodec(SCHEMA);
-    private final Set<Long> acked = ConcurrentHashMap.newKeySet();
     private final AtomicLong next = new AtomicLong();
+    private final AtomicLong acked = new AtomicLong();
+
+    // Writes cycle over a bounded key space (write n goes to key n mod keys) so that a long run
+    // does not fill the nodes' memory; per key, the newest write acknowledged and the newest
+    // attempted (outcome unknown when it failed), for the read-back check.
+    private final int keySpace;
+    private final AtomicLongArray lastAcked;
+    private final AtomicLongArray lastAttempted;
     private final AtomicLong failed = new AtomicLong();
     private final AtomicBoolean writing = new AtomicBoolean(true);
 
@@ -225,9 +232,17 @@ public final class FailoverBench {
         FloeTable table,
         Map<String, NodeProcess> nodes,
         int partitions,
-        int writers) {
+        int writers,
+        int keySpace) {
       this.control = control;
       this.table = table;
+      this.keySpace = keySpace;
+      this.lastAcked = new AtomicLongArray(keySpace);
+      this.lastAttempted = new AtomicLongArray(keySpace);
+      for (int k = 0; k < keySpace; k++) {
+        lastAcked.set(k, -1);
+        lastAttempted.set(k, -1);
+      }
       this.nodes = nodes;
       this.partitions = partitions;
       this.writers = writers;
@@ -322,26 +337,39 @@ public final class FailoverBench {
       }
       // Quiet: full write load, no fault; any failover now was caused by nothing.
       long opsBefore = changeLeaders();
-      long ackedBefore = acked.size();
+      long ackedBefore = acked.get();
       long quietEnd = System.nanoTime() + (long) (quietMinutes * 60e9);
       while (System.nanoTime() < quietEnd) {
         Thread.sleep(1000);
       }
       int falseFailovers = (int) (changeLeaders() - opsBefore);
-      long quietAcked = acked.size() - ackedBefore;
+      long quietAcked = acked.get() - ackedBefore;
       writing.set(false);
       for (Thread t : threads) {
         t.join();
       }
+      // Every key holds its newest acknowledged write, or a newer one whose outcome was unknown;
+      // a key never acknowledged holds nothing or an unknown-outcome write of its own.
       long lost = 0;
-      for (long id : acked) {
-        Row row = table.get(id);
-        if (row == null || !row.equals(new Row(id, "v" + id))) {
+      for (int k = 0; k < keySpace; k++) {
+        Row row = table.get((long) k);
+        long ackedSeq = lastAcked.get(k);
+        long seq = row == null ? -1 : Long.parseLong(((String) row.get(1)).substring(1));
+        boolean ok =
+            row == null
+                ? ackedSeq < 0
+                : seq % keySpace == k && seq >= ackedSeq && seq <= lastAttempted.get(k);
+        if (!ok) {
           lost++;
+          if (lost <= 10) {
+            System.out.printf(
+                "key %d: read %s, newest acknowledged write %d, newest attempted %d%n",
+                k, row, ackedSeq, lastAttempted.get(k));
+          }
         }
       }
       return new Result(
-          failover, acked.size(), lost, failed.get(), falseFailovers, quietMinutes, quietAcked);
+          failover, acked.get(), lost, failed.get(), falseFailovers, quietMinutes, quietAcked);
     }
 
     private long changeLeaders() {
@@ -376,13 +404,16 @@ public final class FailoverBench {
 
     private void write() {
       while (writing.get()) {
-        long id = next.getAndIncrement();
+        long seq = next.getAndIncrement();
+        int key = (int) (seq % keySpace);
         long invoked = System.nanoTime();
+        lastAttempted.accumulateAndGet(key, seq, Math::max);
         try {
-          table.put(new Row(id, "v" + id));
-          acked.add(id);
+          table.put(new Row((long) key, "v" + seq));
+          lastAcked.accumulateAndGet(key, seq, Math::max);
+          acked.incrementAndGet();
           if (invoked > armedAt) {
-            int pid = PartitionHasher.partition(keys.encode(new Row(id, null)), partitions);
+            int pid = PartitionHasher.partition(keys.encode(new Row((long) key, null)), partitions);
             firstAck.accumulateAndGet(pid, System.nanoTime(), Math::min);
           }
         } catch (RuntimeException e) {
