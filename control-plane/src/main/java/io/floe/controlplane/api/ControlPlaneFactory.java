@@ -44,6 +44,8 @@ public final class ControlPlaneFactory {
       @Value("${floe.cluster.name}") String cluster,
       @Value("${floe.etcd.endpoints}") String endpoints,
       @Value("${micronaut.server.port:7080}") int port,
+      @Value("${micronaut.server.ssl.enabled:false}") boolean tls,
+      @Value("${micronaut.server.ssl.port:8443}") int tlsPort,
       @Value("${floe.control-plane.advertised-url:}") String advertised,
       @Value("${floe.failover.heartbeat-interval:200ms}") String heartbeat,
       @Value("${floe.failover.dead-after:1s}") String deadAfter,
@@ -54,7 +56,9 @@ public final class ControlPlaneFactory {
         new ControlPlaneSettings(
             cluster,
             Arrays.stream(endpoints.split(",")).map(String::trim).toList(),
-            advertised.isBlank() ? "http://127.0.0.1:" + port : advertised,
+            advertised.isBlank()
+                ? (tls ? "https://127.0.0.1:" + tlsPort : "http://127.0.0.1:" + port)
+                : advertised,
             duration("floe.failover.heartbeat-interval", heartbeat),
             duration("floe.failover.dead-after", deadAfter),
             threads,
