@@ -5,8 +5,14 @@ import io.floe.storage.object.ObjectInfo;
 import io.floe.storage.object.ObjectStore;
 import io.floe.storage.object.ObjectStoreException;
 import io.floe.storage.object.WriteOutcomeUnknownException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
@@ -17,14 +23,25 @@ import java.util.stream.Stream;
  *
  * <p>Finding the newest version remembers the last one seen and probes with HEAD above it, so a
  * steady reader costs a HEAD or two per read, not a listing of the whole history. A cold reader
- * lists once: probing from version 1 would break as soon as garbage collection deletes old
- * versions.
+ * probes up from version 1 when it exists, and lists only when it does not (nothing committed yet,
+ * or garbage collection deleted the oldest versions).
  *
  * <p>Thread-safe.
  */
 public final class VersionedObjects {
   private static final String SUFFIX = ".json";
   private static final int DIGITS = 20;
+
+  /** HEADs in flight at once while a reader far behind looks for the newest version. */
+  static final int PROBES = 16;
+
+  private static final ExecutorService PROBE_THREADS =
+      Executors.newCachedThreadPool(
+          r -> {
+            Thread t = new Thread(r, "floe-version-probe");
+            t.setDaemon(true);
+            return t;
+          });
 
   private final ObjectStore store;
   private final String prefix;
@@ -86,12 +103,20 @@ public final class VersionedObjects {
    * The newest committed version, or empty when there is none. A reader that saw a version before
    * finds the newer ones by HEAD, not by LIST (spec.md §7.3): versions are dense, so the newest is
    * the one before the first missing above what it knew — one HEAD or two when nothing changed, a
-   * doubling probe and a bisection when many did. A LIST's cost grows with the prefix on some
-   * stores (on S3Proxy with the whole bucket), and a promotion waits for this read.
+   * few rounds of {@link #PROBES} parallel HEADs (doubling, then splitting) when many did. A LIST's
+   * cost grows with the prefix on some stores (on S3Proxy with the whole bucket), and a promotion
+   * waits for this read.
    */
   public OptionalLong latestVersion() {
     long known = lastKnown.get();
-    long newest = known == 0 ? listedNewest() : probedNewest(known);
+    long newest;
+    if (known > 0) {
+      newest = probedNewest(known);
+    } else if (exists(1)) {
+      newest = probedNewest(1); // a reader that never looked: probing beats a LIST here too
+    } else {
+      newest = listedNewest(); // nothing yet, or garbage collection removed the first versions
+    }
     remember(newest);
     return newest == 0 ? OptionalLong.empty() : OptionalLong.of(newest);
   }
@@ -112,28 +137,68 @@ public final class VersionedObjects {
       // after it (it deletes the oldest first): then it lists.
       return exists(known) ? known : listedNewest();
     }
+    // Many newer (a follower promoted long after its last read): the newest lies between two
+    // probes; each round HEADs up to PROBES versions at once, doubling from the last one known to
+    // exist, then splitting the interval where the first one missing lies.
     long present = known + 1;
-    long step = 2;
-    long absent;
-    while (true) {
-      long probe = known + step;
-      if (exists(probe)) {
-        present = probe;
-        step *= 2;
-      } else {
-        absent = probe;
-        break;
+    long absent = -1;
+    while (absent < 0) {
+      long[] probes = new long[PROBES];
+      for (int i = 0; i < PROBES; i++) {
+        probes[i] = present + (1L << i);
+      }
+      boolean[] found = existAll(probes);
+      int last = -1;
+      while (last + 1 < PROBES && found[last + 1]) {
+        last++;
+      }
+      if (last >= 0) {
+        present = probes[last];
+      }
+      if (last + 1 < PROBES) {
+        absent = probes[last + 1];
       }
     }
     while (absent - present > 1) {
-      long mid = present + (absent - present) / 2;
-      if (exists(mid)) {
-        present = mid;
-      } else {
-        absent = mid;
+      int n = (int) Math.min(PROBES, absent - present - 1);
+      long[] probes = new long[n];
+      for (int i = 0; i < n; i++) {
+        probes[i] = present + (absent - present) * (i + 1) / (n + 1);
       }
+      boolean[] found = existAll(probes);
+      long newPresent = present;
+      long newAbsent = absent;
+      for (int i = 0; i < n; i++) {
+        if (found[i]) {
+          newPresent = Math.max(newPresent, probes[i]);
+        } else {
+          newAbsent = Math.min(newAbsent, probes[i]);
+        }
+      }
+      present = newPresent;
+      absent = newAbsent;
     }
     return present;
+  }
+
+  /** HEADs every version of {@code versions} at once. */
+  private boolean[] existAll(long[] versions) {
+    List<CompletableFuture<Boolean>> heads = new ArrayList<>(versions.length);
+    for (long v : versions) {
+      heads.add(CompletableFuture.supplyAsync(() -> exists(v), PROBE_THREADS));
+    }
+    boolean[] found = new boolean[versions.length];
+    for (int i = 0; i < versions.length; i++) {
+      try {
+        found[i] = heads.get(i).join();
+      } catch (CompletionException e) {
+        if (e.getCause() instanceof RuntimeException r) {
+          throw r;
+        }
+        throw e;
+      }
+    }
+    return found;
   }
 
   private boolean exists(long version) {
