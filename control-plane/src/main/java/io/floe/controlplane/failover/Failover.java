@@ -77,8 +77,7 @@ public final class Failover {
     if (!config.autoFailover()) {
       return;
     }
-    List<Operation> open =
-        ops.all().stream().map(OperationStore.Stored::op).filter(o -> !o.status().ended()).toList();
+    List<Operation> open = ops.open().stream().map(OperationStore.Stored::op).toList();
     for (Assigned assigned : view.allAssignments()) {
       PartitionAssignment a = assigned.assignment();
       Optional<CatalogTable> table = view.table(a.tableId());

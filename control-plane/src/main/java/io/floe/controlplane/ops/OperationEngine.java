@@ -142,7 +142,7 @@ public final class OperationEngine implements AutoCloseable {
       return;
     }
     try {
-      List<Stored> all = store.all();
+      List<Stored> all = store.open();
       for (int i = 0; i < all.size(); i++) {
         Operation op = all.get(i).op();
         if (op.status().ended() || running.contains(op.id()) || !kinds.containsKey(op.type())) {

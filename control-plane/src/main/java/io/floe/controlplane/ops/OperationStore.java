@@ -74,28 +74,56 @@ public final class OperationStore {
   }
 
   public Optional<Stored> get(long id) {
+    Optional<MetaEntry> open = store.get(keys.operation(id));
+    if (open.isPresent()) {
+      return open.map(e -> new Stored(fromBytes(e.value()), e.modRevision()));
+    }
     return store
-        .get(keys.operation(id))
+        .get(keys.endedOperation(id))
         .map(e -> new Stored(fromBytes(e.value()), e.modRevision()));
   }
 
-  /** Every stored operation, oldest first. */
-  public List<Stored> all() {
+  /**
+   * The operations not ended yet, oldest first: what the engine and failover read on every pass, so
+   * their cost does not grow with the history.
+   */
+  public List<Stored> open() {
     List<Stored> out = new ArrayList<>();
     for (MetaEntry e : store.getPrefix(keys.operationsPrefix()).entries()) {
-      out.add(new Stored(fromBytes(e.value()), e.modRevision()));
+      Stored s = new Stored(fromBytes(e.value()), e.modRevision());
+      if (!s.op().status().ended()) {
+        out.add(s); // an ended one here was written before ended operations moved
+      }
     }
     return out;
   }
 
+  /** Every stored operation, open and ended, oldest first. */
+  public List<Stored> all() {
+    java.util.TreeMap<Long, Stored> byId = new java.util.TreeMap<>();
+    for (String prefix : List.of(keys.endedOperationsPrefix(), keys.operationsPrefix())) {
+      for (MetaEntry e : store.getPrefix(prefix).entries()) {
+        Stored s = new Stored(fromBytes(e.value()), e.modRevision());
+        byId.put(s.op().id(), s);
+      }
+    }
+    return new ArrayList<>(byId.values());
+  }
+
   /**
    * Replaces {@code read} by {@code next}; empty when the operation changed since it was read
-   * (another control plane, or a cancel, moved it).
+   * (another control plane, or a cancel, moved it). An operation that ends moves, in the same
+   * transaction, from {@code ops/} to {@code ops-ended/}, where nothing changes it again.
    */
   public Optional<Stored> update(Stored read, Operation next) {
     String key = keys.operation(next.id());
-    var result =
-        store.txn().ifModRevision(key, read.modRevision()).put(key, toBytes(next)).commit();
+    var txn = store.txn().ifModRevision(key, read.modRevision());
+    if (next.status().ended()) {
+      txn.delete(key).put(keys.endedOperation(next.id()), toBytes(next));
+    } else {
+      txn.put(key, toBytes(next));
+    }
+    var result = txn.commit();
     return result.committed() ? Optional.of(new Stored(next, result.revision())) : Optional.empty();
   }
 

@@ -127,6 +127,24 @@ class OperationEngineTest {
   }
 
   @Test
+  void endedOperationsLeaveTheOpenSetThatEveryPassReads() {
+    Operation held = start().submit(OpType.AddReplica, "db.t", 0, Map.of("hold", "yes"));
+    Operation quick = engine.submit(OpType.AddReplica, "db.t", 1, Map.of());
+    awaitEnd(quick.id());
+    assertThat(ops.open()).extracting(s -> s.op().id()).containsExactly(held.id());
+    assertThat(ops.all()).extracting(s -> s.op().id()).containsExactly(held.id(), quick.id());
+    assertThat(ops.get(quick.id()).orElseThrow().op().status()).isEqualTo(OpStatus.done);
+    release.countDown();
+    awaitEnd(held.id());
+    assertThat(ops.open()).isEmpty();
+    assertThat(ops.all()).extracting(s -> s.op().status()).containsOnly(OpStatus.done);
+    // An ended operation is not moved again: a second end (a stale writer) finds it changed.
+    OperationStore.Stored done = ops.get(held.id()).orElseThrow();
+    assertThat(ops.update(done, done.op().ended(OpStatus.failed, 1, "late"))).isEmpty();
+    assertThat(ops.get(held.id()).orElseThrow().op().status()).isEqualTo(OpStatus.done);
+  }
+
+  @Test
   void anOperationRunsItsTasksInOrderAndKeepsWhatTheyDecided() {
     Operation op = start().submit(OpType.AddReplica, "db.t", 0, Map.of("endpoint", "n1"));
     Operation ended = awaitEnd(op.id());

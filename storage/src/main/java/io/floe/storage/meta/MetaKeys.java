@@ -142,6 +142,20 @@ public final class MetaKeys {
     return operation(String.format("%012d", nonNegative("operation id", id)));
   }
 
+  /**
+   * Where operations go once ended ({@code done}, {@code failed}, {@code canceled}): the leader's
+   * every heartbeat reads the open ones under {@link #operationsPrefix}, which history would
+   * otherwise grow without bound.
+   */
+  public String endedOperationsPrefix() {
+    return base + "ops-ended/";
+  }
+
+  public String endedOperation(long id) {
+    return endedOperationsPrefix()
+        + segment("operation id", String.format("%012d", nonNegative("operation id", id)));
+  }
+
   public String jobsPrefix() {
     return base + "jobs/";
   }
