@@ -399,6 +399,11 @@ public final class FailoverBench {
         }
         Thread.sleep(200);
       }
+      List<Integer> all = new ArrayList<>();
+      for (int pid = 0; pid < partitions; pid++) {
+        all.add(pid);
+      }
+      dumpState(all);
       throw new IllegalStateException("the cluster did not come back whole within " + atMost);
     }
 
