@@ -486,7 +486,7 @@ class ReplicationIT {
    */
   @Test
   void aHandOverTargetKilledAtOnceIsFailedOverWithTheOldLeaderFollowing() throws Exception {
-    admin.createTable(table(36, "repl.relay", 1, Durability.REPLICATED), List.of("a", "b", "c"));
+    admin.createTable(table(37, "repl.relay", 1, Durability.REPLICATED), List.of("a", "b", "c"));
     awaitServing("repl.relay", 1, 1);
     FloeClient client =
         FloeClient.connect(
@@ -529,7 +529,7 @@ class ReplicationIT {
       handed = nodeAdmin.handOver("repl.relay", 0, 1, "c");
     }
     admin.handOver(
-        36,
+        37,
         0,
         "c",
         new PartitionAssignment.HandOverPoint("a", nodes.get("a").incarnation(), handed.lastSeq()));
@@ -552,7 +552,7 @@ class ReplicationIT {
     String leader = offsets.get("a") > offsets.get("b") ? "a" : "b";
     String follower = leader.equals("a") ? "b" : "a";
     long failedOver = System.nanoTime();
-    assertThat(admin.moveLeader(36, 0, leader).term()).isEqualTo(3);
+    assertThat(admin.moveLeader(37, 0, leader).term()).isEqualTo(3);
     try {
       await()
           .atMost(Duration.ofSeconds(20))
