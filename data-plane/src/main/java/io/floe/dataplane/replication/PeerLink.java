@@ -167,12 +167,36 @@ final class PeerLink implements AutoCloseable {
         if (!logs.isEmpty() && !connecting && System.nanoTime() - reconnectAtNanos >= 0) {
           connect();
         }
-      } else {
+      } else if (!answerOverdue(c)) {
         sendWhatIsDue(c, settings.heartbeat().toNanos());
       }
     } catch (RuntimeException e) {
       LOG.warn("replication to {} ({}): {}", peerNode, endpoint, e.toString());
     }
+  }
+
+  /**
+   * True (and the connection closed, to be opened again) when the oldest unanswered APPEND waited
+   * longer than {@code replication.answer-timeout}: the peer reads but does not answer, and without
+   * this the link would wait on it for as long as the connection stays up.
+   */
+  private boolean answerOverdue(Channel c) {
+    Sent oldest = inflight.peek();
+    if (oldest == null) {
+      return false;
+    }
+    long waited = System.nanoTime() - oldest.sentNanos;
+    if (waited <= settings.answerTimeout().toNanos()) {
+      return false;
+    }
+    LOG.warn(
+        "replication to {} ({}): no answer to an APPEND for {} ms ({} unanswered); connecting again",
+        peerNode,
+        endpoint,
+        waited / 1_000_000,
+        inflight.size());
+    c.close();
+    return true;
   }
 
   private void connect() {
@@ -283,7 +307,7 @@ final class PeerLink implements AutoCloseable {
       RequestCodec.encode(new Append(localNode, blocks), frame);
       Frames.finish(frame);
       long size = frame.readableBytes();
-      inflight.add(new Sent(id, owners, size));
+      inflight.add(new Sent(id, owners, size, System.nanoTime()));
       inflightBytes += size;
       c.write(frame, c.voidPromise());
       wrote = true;
@@ -380,5 +404,5 @@ final class PeerLink implements AutoCloseable {
     }
   }
 
-  private record Sent(int id, List<ReplicaLog> owners, long bytes) {}
+  private record Sent(int id, List<ReplicaLog> owners, long bytes, long sentNanos) {}
 }

@@ -14,6 +14,9 @@ import java.util.Properties;
  * @param maxFrameBytes bytes of entries per APPEND frame, about
  * @param heartbeat how often an idle partition tells each follower the commit and shipped offsets
  * @param handoverTimeout how long a hand-over waits for its target to catch up
+ * @param answerTimeout how long a peer connection may leave an APPEND unanswered before it is
+ *     opened again (a peer that reads and never answers would otherwise stall replication to it
+ *     silently, the window of unanswered bytes never emptying)
  * @param retry back-off between attempts to open a peer connection ({@code replication.retry.*})
  */
 public record ReplicationSettings(
@@ -22,6 +25,7 @@ public record ReplicationSettings(
     int maxFrameBytes,
     Duration heartbeat,
     Duration handoverTimeout,
+    Duration answerTimeout,
     ResilienceSettings retry) {
 
   public static final String RETAIN_BYTES = "replication.retain-bytes";
@@ -32,6 +36,8 @@ public record ReplicationSettings(
   public static final Duration HEARTBEAT_DEFAULT = Duration.ofMillis(100);
   public static final String HANDOVER_TIMEOUT = "replication.handover-timeout";
   public static final Duration HANDOVER_TIMEOUT_DEFAULT = Duration.ofSeconds(5);
+  public static final String ANSWER_TIMEOUT = "replication.answer-timeout";
+  public static final Duration ANSWER_TIMEOUT_DEFAULT = Duration.ofSeconds(5);
   public static final String RETRY_SCOPE = "replication";
 
   /** A peer is dialled again and again while it is assigned: 50 ms growing to 1 s. */
@@ -50,6 +56,9 @@ public record ReplicationSettings(
     if (heartbeat.isNegative() || heartbeat.isZero()) {
       throw new IllegalArgumentException(HEARTBEAT + " must be positive");
     }
+    if (answerTimeout.compareTo(heartbeat) <= 0) {
+      throw new IllegalArgumentException(ANSWER_TIMEOUT + " must be longer than " + HEARTBEAT);
+    }
   }
 
   public static ReplicationSettings defaults() {
@@ -64,6 +73,7 @@ public record ReplicationSettings(
         FRAME_BYTES,
         c.duration(HEARTBEAT, HEARTBEAT_DEFAULT),
         c.duration(HANDOVER_TIMEOUT, HANDOVER_TIMEOUT_DEFAULT),
+        c.duration(ANSWER_TIMEOUT, ANSWER_TIMEOUT_DEFAULT),
         ResilienceSettings.fromProperties(c, RETRY_SCOPE, RETRY_DEFAULT));
   }
 }
