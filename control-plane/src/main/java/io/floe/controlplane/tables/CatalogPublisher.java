@@ -87,16 +87,11 @@ public final class CatalogPublisher {
   /** The catalog etcd describes now, numbered {@code version}. */
   Catalog fromEtcd(long version) {
     ClusterView view = ClusterView.read(store, keys);
-    long counter =
-        store
-            .get(keys.sequence("tid"))
-            .map(e -> Long.parseLong(new String(e.value(), StandardCharsets.UTF_8).trim()))
-            .orElse(0L);
+    long nextTid = TableService.nextTableId(store.get(keys.sequence("tid")), view);
     List<CatalogTable> tables = new ArrayList<>(view.tables());
     tables.addAll(view.dropped());
     tables.sort(Comparator.comparingLong(CatalogTable::tid));
-    return new Catalog(
-        version, cluster, Math.max(counter, view.highestTableId()) + 1, List.copyOf(tables));
+    return new Catalog(version, cluster, nextTid, List.copyOf(tables));
   }
 
   private boolean describesTheSame(VersionedObjects.Version newest, Catalog wanted) {

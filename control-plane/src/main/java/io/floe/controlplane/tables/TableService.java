@@ -126,12 +126,7 @@ public final class TableService {
       }
       String seqKey = keys.sequence("tid");
       Optional<MetaEntry> seq = store.get(seqKey);
-      long tid =
-          Math.max(
-                  seq.map(e -> Long.parseLong(new String(e.value(), StandardCharsets.UTF_8)))
-                      .orElse(0L),
-                  view.highestTableId())
-              + 1;
+      long tid = nextTableId(seq, view);
       CatalogTable table =
           new CatalogTable(
               tid,
@@ -261,6 +256,18 @@ public final class TableService {
       throw new ControlException(Problem.CONFLICT, "table " + name + " changed while restoring it");
     }
     return published(active, "undrop");
+  }
+
+  /**
+   * The table id the next create takes: past the counter ({@code seq/tid}) and past every table,
+   * live or dropped, so ids are never reused. The catalog's {@code next-tid} is the same number.
+   */
+  static long nextTableId(Optional<MetaEntry> counter, ClusterView view) {
+    long counted =
+        counter
+            .map(e -> Long.parseLong(new String(e.value(), StandardCharsets.UTF_8).trim()))
+            .orElse(0L);
+    return Math.max(counted, view.highestTableId()) + 1;
   }
 
   /** Replicas and leaderships each node holds now. */
