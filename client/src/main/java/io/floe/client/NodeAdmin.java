@@ -79,6 +79,14 @@ public final class NodeAdmin implements AutoCloseable {
     return endpoint;
   }
 
+  /**
+   * Runs {@code action} when the connection this admin holds now closes — a node that dies closes
+   * it at once — so a failure detector need not wait for its next heartbeat to look.
+   */
+  public void whenConnectionLost(Runnable action) {
+    pool.whenClosed(endpoint, action);
+  }
+
   /** Asks the node whether it answers (the control plane's heartbeat). */
   public void ping() {
     call(new Request.Ping());

@@ -94,7 +94,14 @@ public final class ControlPlane implements AutoCloseable {
         objects.map(
             o ->
                 new CatalogPublisher(store, keys, settings.cluster(), VersionedObjects.catalog(o)));
-    this.links = new NodeLinks(settings.deadAfter());
+    this.heartbeats =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "floe-heartbeat");
+              t.setDaemon(true);
+              return t;
+            });
+    this.links = new NodeLinks(settings.deadAfter(), this::connectionLost);
     AtomicInteger n = new AtomicInteger();
     this.pings =
         Executors.newCachedThreadPool(
@@ -114,7 +121,8 @@ public final class ControlPlane implements AutoCloseable {
                     }),
             pings,
             System::nanoTime,
-            settings.deadAfter());
+            settings.deadAfter(),
+            this::heartbeatNow);
     this.opStore = new OperationStore(store, keys, System::currentTimeMillis);
     this.config = new ClusterConfig(store, keys);
     this.tables = new TableService(store, keys, System::currentTimeMillis, catalog);
@@ -140,13 +148,6 @@ public final class ControlPlane implements AutoCloseable {
             settings.operationThreads());
     this.failover = new Failover(store, keys, monitor, engine, opStore, config);
     this.election = store.election(keys.election("control-plane"));
-    this.heartbeats =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "floe-heartbeat");
-              t.setDaemon(true);
-              return t;
-            });
   }
 
   /** Starts campaigning; the heartbeat runs while leading. */
@@ -219,6 +220,19 @@ public final class ControlPlane implements AutoCloseable {
       catalog.orElseThrow().publish();
     } catch (RuntimeException e) {
       LOG.warn("cannot write the catalog to S3: {}; trying again", e.toString());
+    }
+  }
+
+  private void connectionLost(String endpoint) {
+    monitor.connectionLost(endpoint);
+  }
+
+  /** A node's process is gone: detect and fail over now rather than at the next heartbeat. */
+  private void heartbeatNow() {
+    try {
+      heartbeats.execute(this::heartbeat);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      // closing
     }
   }
 

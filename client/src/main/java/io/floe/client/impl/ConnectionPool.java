@@ -60,6 +60,22 @@ public final class ConnectionPool implements AutoCloseable {
     }
   }
 
+  /**
+   * Runs {@code action} when a connection now open to {@code endpoint} closes: a node that died
+   * closes them at once (its kernel resets them), long before a request would time out.
+   */
+  public void whenClosed(String endpoint, Runnable action) {
+    CompletableFuture<NodeConnection>[] slots = byEndpoint.get(endpoint);
+    if (slots == null) {
+      return;
+    }
+    for (CompletableFuture<NodeConnection> slot : slots) {
+      if (slot != null && slot.isDone() && !slot.isCompletedExceptionally()) {
+        slot.join().whenClosed(action);
+      }
+    }
+  }
+
   /** Usable: connected and open, or still connecting. A failed or closed one is replaced. */
   private static boolean usable(CompletableFuture<NodeConnection> c) {
     if (c == null) {

@@ -117,6 +117,11 @@ final class NodeConnection {
     return endpoint;
   }
 
+  /** Runs {@code action} when this connection closes (at once if it has). */
+  void whenClosed(Runnable action) {
+    channel.closeFuture().addListener(f -> action.run());
+  }
+
   boolean isActive() {
     return channel.isActive();
   }

@@ -14,9 +14,18 @@ import java.util.function.Function;
 public final class NodeLinks implements AutoCloseable {
   private final Duration timeout;
   private final Map<String, NodeAdmin> links = new ConcurrentHashMap<>();
+  private final java.util.function.Consumer<String> lost;
 
   public NodeLinks(Duration timeout) {
+    this(timeout, endpoint -> {});
+  }
+
+  /**
+   * @param lost told the endpoint whose connection closed (a node that dies closes it at once)
+   */
+  public NodeLinks(Duration timeout, java.util.function.Consumer<String> lost) {
     this.timeout = timeout;
+    this.lost = lost;
   }
 
   /**
@@ -31,6 +40,7 @@ public final class NodeLinks implements AutoCloseable {
       admin = links.putIfAbsent(endpoint, fresh);
       if (admin == null) {
         admin = fresh;
+        fresh.whenConnectionLost(() -> lost.accept(endpoint));
       } else {
         fresh.close();
       }

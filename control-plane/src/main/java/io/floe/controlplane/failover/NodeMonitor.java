@@ -13,29 +13,48 @@ import java.util.function.LongSupplier;
  * The leader's failure detector (DESIGN.md §8): pings every registered data node over the data
  * protocol each heartbeat and declares a node dead when it has not answered for {@code deadAfter},
  * or at once when its registration is gone (lease expired, node stopped) or names a new incarnation
- * (it restarted and lost its memory). A node whose port has refused connections for a quarter of
- * {@code deadAfter} is dead too: nothing listens there, so its process is gone (a paused or cut-off
- * process is never refused — the kernel still accepts, or nothing answers at all — and waits for
- * the full timeout). A false suspicion costs a leader change, never data: safety comes from
- * fencing.
+ * (it restarted and lost its memory). A node whose port refused two connections {@link
+ * #REFUSAL_CONFIRM} apart is dead too, without waiting for the next heartbeat: nothing listens
+ * there, so its process is gone (a paused or cut-off process is never refused — the kernel still
+ * accepts, or nothing answers at all — and waits for the full timeout). A ping that fails at once
+ * for another reason (the connection was closed: the process died with it open) is made again at
+ * once on a fresh connection, which the kernel refuses when the process is gone. A false suspicion
+ * costs a leader change, never data: safety comes from fencing.
  */
 public final class NodeMonitor {
   private final Consumer<String> ping;
   private final Executor pings;
   private final LongSupplier nanos;
   private final long deadAfterNanos;
+  private final Runnable wake;
   private final Map<String, Watched> watched = new ConcurrentHashMap<>();
+
+  /**
+   * The pause between the two refused connections that declare a node's process gone: long enough
+   * that a listener being re-bound is not mistaken for a death, short against the failover budget.
+   */
+  static final Duration REFUSAL_CONFIRM = Duration.ofMillis(50);
+
+  /** A ping failing faster than this did not wait for an answer: the connection was closed. */
+  private static final long FAST_FAILURE_NANOS = Duration.ofMillis(50).toNanos();
 
   /**
    * @param ping pings a node's endpoint, throwing when it does not answer in time
    * @param pings where pings run (one per node at a time)
+   * @param wake asks for a {@link #tick} now, instead of at the next heartbeat, when a ping found a
+   *     node's process gone
    */
   public NodeMonitor(
-      Consumer<String> ping, Executor pings, LongSupplier nanos, Duration deadAfter) {
+      Consumer<String> ping,
+      Executor pings,
+      LongSupplier nanos,
+      Duration deadAfter,
+      Runnable wake) {
     this.ping = ping;
     this.pings = pings;
     this.nanos = nanos;
     this.deadAfterNanos = deadAfter.toNanos();
+    this.wake = wake;
   }
 
   /** A change of a node's liveness, found by {@link #tick}. */
@@ -48,7 +67,9 @@ public final class NodeMonitor {
     volatile boolean pinging;
     volatile boolean alive = true;
     volatile String lastError = "";
-    volatile long refusedSinceNanos = -1;
+
+    /** Set by the ping that saw the second refusal in a row; cleared by any answer. */
+    volatile boolean refused;
   }
 
   private volatile boolean selfSuspected;
@@ -123,20 +144,16 @@ public final class NodeMonitor {
         w.deadSinceNanos = now;
       }
       Watched watch = w;
-      long refusedSince = watch.refusedSinceNanos;
-      if (watch.alive
-          && refusedSince >= 0
-          && now - refusedSince >= deadAfterNanos / 4
-          && !suspectSelf) {
+      if (watch.alive && watch.refused && !suspectSelf) {
         watch.alive = false;
         watch.deadSinceNanos = now;
         changes.add(
             new Change(
                 r.node(),
                 false,
-                "its port refused connections for "
-                    + Duration.ofNanos(now - refusedSince).toMillis()
-                    + " ms ("
+                "its port refused two connections "
+                    + REFUSAL_CONFIRM.toMillis()
+                    + " ms apart ("
                     + watch.lastError
                     + ")"));
       }
@@ -162,17 +179,7 @@ public final class NodeMonitor {
         pings.execute(
             () -> {
               try {
-                ping.accept(endpoint);
-                watch.lastAnswerNanos = nanos.getAsLong();
-                watch.lastError = "";
-                watch.refusedSinceNanos = -1;
-              } catch (RuntimeException ex) {
-                watch.lastError = String.valueOf(ex.getMessage());
-                if (!refused(ex)) {
-                  watch.refusedSinceNanos = -1;
-                } else if (watch.refusedSinceNanos < 0) {
-                  watch.refusedSinceNanos = nanos.getAsLong();
-                }
+                pingOnce(watch, endpoint);
               } finally {
                 watch.pinging = false;
               }
@@ -180,6 +187,73 @@ public final class NodeMonitor {
       }
     }
     return changes;
+  }
+
+  /**
+   * The connection to {@code endpoint} closed: ping that node now rather than at the next heartbeat
+   * (a process that died closed it; a fresh connection is then refused).
+   */
+  public void connectionLost(String endpoint) {
+    for (Watched watch : watched.values()) {
+      NodeRegistration r = watch.registration;
+      if (r != null && r.endpoint().equals(endpoint) && watch.alive && !watch.pinging) {
+        watch.pinging = true;
+        pings.execute(
+            () -> {
+              try {
+                pingOnce(watch, endpoint);
+              } finally {
+                watch.pinging = false;
+              }
+            });
+      }
+    }
+  }
+
+  /**
+   * One heartbeat's ping: made again at once on a fresh connection when it failed without waiting
+   * (a closed connection), and {@link #REFUSAL_CONFIRM} later when the port refused, so that a
+   * process that is gone is known within a few tens of milliseconds.
+   */
+  private void pingOnce(Watched watch, String endpoint) {
+    boolean refusedBefore = false;
+    for (int attempt = 0; attempt < 3; attempt++) {
+      long started = nanos.getAsLong();
+      try {
+        ping.accept(endpoint);
+        watch.lastAnswerNanos = nanos.getAsLong();
+        watch.lastError = "";
+        watch.refused = false;
+        return;
+      } catch (RuntimeException ex) {
+        watch.lastError = String.valueOf(ex.getMessage());
+        if (refused(ex)) {
+          if (refusedBefore) {
+            watch.refused = true;
+            if (watch.alive) {
+              wake.run(); // news only while it is believed alive
+            }
+            return;
+          }
+          refusedBefore = true;
+          if (!pause(REFUSAL_CONFIRM)) {
+            return;
+          }
+        } else if (refusedBefore || nanos.getAsLong() - started > FAST_FAILURE_NANOS) {
+          return; // it waited and heard nothing: only the timeout decides
+        }
+      }
+    }
+  }
+
+  private static boolean pause(Duration d) {
+    try {
+      Thread.sleep(d.toMillis());
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
   }
 
   /** Whether a ping failed because the node's port refused the connection. */

@@ -16,9 +16,23 @@ class NodeMonitorTest {
   private final AtomicLong nanos = new AtomicLong(1_000_000_000L);
   private final Set<String> down = new HashSet<>();
   private final Set<String> refusing = new HashSet<>();
+  private final AtomicLong wakes = new AtomicLong();
+  private final AtomicLong pings = new AtomicLong();
+  private final Map<String, java.util.Deque<String>> pingScript = new java.util.HashMap<>();
   private final NodeMonitor monitor =
       new NodeMonitor(
           endpoint -> {
+            pings.incrementAndGet();
+            java.util.Deque<String> script = pingScript.get(endpoint);
+            String next = script == null ? null : script.poll();
+            if ("closed".equals(next)) {
+              throw new IllegalStateException("the connection to " + endpoint + " was closed");
+            }
+            if ("refused".equals(next)) {
+              throw new IllegalStateException(
+                  "cannot connect to " + endpoint,
+                  new java.net.ConnectException("finishConnect(..) failed: Connection refused"));
+            }
             if (down.contains(endpoint)) {
               throw new IllegalStateException("connection refused");
             }
@@ -30,7 +44,8 @@ class NodeMonitorTest {
           },
           Runnable::run,
           nanos::get,
-          Duration.ofMillis(1000));
+          Duration.ofMillis(1000),
+          wakes::incrementAndGet);
 
   private static NodeRegistration node(String id, long incarnation) {
     return new NodeRegistration(id, id + ":1", incarnation, 1 << 30, 0);
@@ -41,44 +56,47 @@ class NodeMonitorTest {
   }
 
   @Test
-  void aNodeWhosePortRefusesConnectionsIsDeadAfterAQuarterOfTheTimeout() {
+  void aNodeWhosePortRefusesTwiceIsDeadAtTheNextTickAndTheTickIsAskedForAtOnce() {
     Map<String, NodeRegistration> nodes =
         Map.of("a", node("a", 1), "b", node("b", 1), "c", node("c", 1));
     assertThat(monitor.tick(nodes)).isEmpty();
     refusing.add("a:1"); // its process is gone: the kernel refuses
     down.add("b:1"); // silent: maybe paused, maybe cut off
     advance(100);
-    assertThat(monitor.tick(nodes)).isEmpty(); // first refusal seen now
-    advance(200);
-    assertThat(monitor.tick(nodes)).isEmpty(); // 200 ms < 250 ms
-    advance(100);
+    assertThat(monitor.tick(nodes)).isEmpty(); // the ping is refused twice, 50 ms apart
+    assertThat(wakes.get()).as("the refusals ask for a tick at once").isEqualTo(1);
     assertThat(monitor.tick(nodes))
         .singleElement()
         .satisfies(
             c -> {
               assertThat(c.node()).isEqualTo("a");
               assertThat(c.alive()).isFalse();
-              assertThat(c.why()).contains("refused connections for 300 ms");
+              assertThat(c.why()).contains("refused two connections 50 ms apart");
             });
     assertThat(monitor.alive("b")).as("silence waits for the whole timeout").isTrue();
-    advance(700);
+    advance(1000);
     assertThat(monitor.tick(nodes)).extracting(NodeMonitor.Change::node).containsExactly("b");
+    assertThat(wakes.get()).as("silence asks for nothing").isEqualTo(1);
   }
 
   @Test
-  void aRefusalThenAnAnswerStartsTheCountAgain() {
+  void aClosedConnectionIsPingedAgainAtOnceAndARefusalThenAnAnswerIsNoDeath() {
     Map<String, NodeRegistration> nodes = Map.of("a", node("a", 1), "b", node("b", 1));
     monitor.tick(nodes);
-    refusing.add("a:1");
+    // The connection is closed under the first ping; the second, on a fresh connection, answers.
+    pingScript.put("a:1", new java.util.ArrayDeque<>(List.of("closed")));
+    pings.set(0);
     advance(100);
-    monitor.tick(nodes);
-    refusing.clear(); // it was restarting its listener, say: it answers
-    advance(200);
-    monitor.tick(nodes);
-    refusing.add("a:1");
-    advance(200);
+    assertThat(monitor.tick(nodes)).isEmpty();
+    assertThat(pings.get()).as("a twice, b once").isEqualTo(3);
+    // Refused once, then it answers (a listener being re-bound, say): alive, no wake.
+    pingScript.put("a:1", new java.util.ArrayDeque<>(List.of("refused")));
+    advance(100);
+    assertThat(monitor.tick(nodes)).isEmpty();
+    advance(100);
     assertThat(monitor.tick(nodes)).isEmpty();
     assertThat(monitor.alive("a")).isTrue();
+    assertThat(wakes.get()).isZero();
   }
 
   @Test
