@@ -43,6 +43,15 @@ public final class Failover {
   private final java.util.concurrent.atomic.AtomicLong rebalances =
       new java.util.concurrent.atomic.AtomicLong();
 
+  /**
+   * After a rebalancing hand-over failed (its target did not catch up while writes were stopped),
+   * no leader is moved for this long: each try stops the partition's writes for the node's
+   * hand-over timeout, so trying again at once would all but stop them.
+   */
+  static final java.time.Duration REBALANCE_BACKOFF = java.time.Duration.ofSeconds(30);
+
+  private volatile long lastRebalanceOp = -1;
+
   public Failover(
       MetaStore store,
       MetaKeys keys,
@@ -97,19 +106,15 @@ public final class Failover {
           LOG.info("partition {} of {}: failing over beside {}", a.partition(), name, here);
         }
         failovers.incrementAndGet();
-        engine.submit(
-            OpType.ChangeLeader,
-            name,
-            a.partition(),
-            monitor.alive(a.leader())
-                ? Map.of("reason", why, OperationEngine.AUTO, OperationEngine.FAILOVER)
-                : Map.of(
-                    "dead",
-                    a.leader(),
-                    "reason",
-                    why,
-                    OperationEngine.AUTO,
-                    OperationEngine.FAILOVER));
+        Map<String, String> params = new java.util.HashMap<>();
+        params.put("reason", why);
+        params.put(OperationEngine.AUTO, OperationEngine.FAILOVER);
+        // The term it moves to, fixed now: its first tasks need not be stored before they run.
+        params.put("term", Long.toString(a.term() + 1));
+        if (!monitor.alive(a.leader())) {
+          params.put("dead", a.leader());
+        }
+        engine.submit(OpType.ChangeLeader, name, a.partition(), params);
         continue;
       }
       for (NodeMonitor.Change c : changes) {
@@ -132,7 +137,7 @@ public final class Failover {
    * operation like any other.
    */
   private void rebalance(ClusterView view) {
-    if (monitor.selfSuspected()) {
+    if (monitor.selfSuspected() || backingOff()) {
       return;
     }
     Map<String, Integer> leading = new java.util.TreeMap<>();
@@ -190,25 +195,43 @@ public final class Failover {
             a.partition(),
             name,
             fewest);
-        engine.submit(
-            OpType.ChangeLeader,
-            name,
-            a.partition(),
-            Map.of(
-                "endpoint",
-                fewest,
-                "reason",
-                "rebalance: "
-                    + most
-                    + " leads "
-                    + leading.get(most)
-                    + ", "
-                    + fewest
-                    + " leads "
-                    + leading.get(fewest)));
+        lastRebalanceOp =
+            engine
+                .submit(
+                    OpType.ChangeLeader,
+                    name,
+                    a.partition(),
+                    Map.of(
+                        "endpoint",
+                        fewest,
+                        "reason",
+                        "rebalance: "
+                            + most
+                            + " leads "
+                            + leading.get(most)
+                            + ", "
+                            + fewest
+                            + " leads "
+                            + leading.get(fewest)))
+                .id();
         return;
       }
     }
+  }
+
+  /** Whether the last rebalancing hand-over failed less than {@link #REBALANCE_BACKOFF} ago. */
+  private boolean backingOff() {
+    long id = lastRebalanceOp;
+    if (id < 0) {
+      return false;
+    }
+    Optional<Operation> last = ops.get(id).map(OperationStore.Stored::op);
+    return last.isPresent()
+        && last.get().status() == io.floe.controlplane.ops.OpStatus.failed
+        && last.get()
+            .endTimeMs()
+            .map(end -> System.currentTimeMillis() - end < REBALANCE_BACKOFF.toMillis())
+            .orElse(false);
   }
 
   /** ChangeLeader operations started to balance leaders since this control plane started. */

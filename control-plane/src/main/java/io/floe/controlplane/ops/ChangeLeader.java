@@ -4,6 +4,8 @@ import io.floe.controlplane.cluster.Assignments;
 import io.floe.controlplane.cluster.ClusterView;
 import io.floe.controlplane.cluster.ClusterView.Assigned;
 import io.floe.controlplane.cluster.NodeLinks;
+import io.floe.core.protocol.ErrorCode;
+import io.floe.core.protocol.FloeRequestException;
 import io.floe.core.protocol.Response.HandedOver;
 import io.floe.core.protocol.Response.Prepared;
 import io.floe.storage.catalog.CatalogTable;
@@ -107,7 +109,11 @@ public final class ChangeLeader implements OperationKind {
   /** Decides the way: a hand-over needs a live leader, a live target, and one-term stability. */
   private Step choose(Operation op, ClusterView view, PartitionAssignment a) {
     String target = op.param("endpoint");
-    Operation withTerm = op.with("term", Long.toString(a.term() + 1));
+    // A term given at submit (automatic failover names the one after the term it saw) makes this
+    // task replayable: a control plane that resumes here after the new term was assigned awaits it
+    // rather than moving the partition once more.
+    boolean termGiven = op.param("term") != null;
+    Operation withTerm = termGiven ? op : op.with("term", Long.toString(a.term() + 1));
     if (target != null) {
       if (a.replicaOn(target).isEmpty()) {
         return Step.failed("node " + target + " holds no replica of partition " + op.pid());
@@ -122,7 +128,7 @@ public final class ChangeLeader implements OperationKind {
         return Step.next("handover", withTerm.with("candidate", target));
       }
     }
-    return Step.next("prepare", withTerm);
+    return termGiven ? Step.then("prepare", withTerm) : Step.next("prepare", withTerm);
   }
 
   private boolean leaderServing(ClusterView view, PartitionAssignment a) {
@@ -145,9 +151,21 @@ public final class ChangeLeader implements OperationKind {
     if (leader == null || !alive.test(a.leader())) {
       return Step.next("prepare", op.with("candidate", "")); // it died meanwhile: fence instead
     }
-    HandedOver handed =
-        links.call(
-            leader.endpoint(), n -> n.handOver(table.fullName(), a.partition(), a.term(), target));
+    HandedOver handed;
+    try {
+      handed =
+          links.call(
+              leader.endpoint(),
+              n -> n.handOver(table.fullName(), a.partition(), a.term(), target));
+    } catch (FloeRequestException e) {
+      if (e.code() != ErrorCode.PARTITION_LOADING) {
+        throw e;
+      }
+      // The target did not catch up while writes were stopped, and the leader resumed them.
+      // Trying again at once would stop the partition's writes for the whole timeout each time:
+      // the change fails, and who asked (an operator, the rebalancer) decides when to try again.
+      return Step.failed(e.reason());
+    }
     PartitionAssignment next =
         a.handedOverTo(
             target,
@@ -164,6 +182,11 @@ public final class ChangeLeader implements OperationKind {
     long term = Long.parseLong(op.param("term"));
     if (a.term() >= term) {
       String candidate = op.param("candidate");
+      if (candidate == null && a.term() == term) {
+        // Resumed after this operation's assign, whose choice was never stored (prepare → assign
+        // is not): the term it prepared is the partition's, so its leader is the one chosen.
+        return Step.next("await", op.with("candidate", a.leader()));
+      }
       return candidate != null && a.leader().equals(candidate) ? Step.next("await", op) : moved(a);
     }
     int n = a.replicas().size();
@@ -222,7 +245,9 @@ public final class ChangeLeader implements OperationKind {
                   + best
                   + " leads");
     }
-    return Step.next("assign", chosen);
+    // Not stored: run again, prepare gives the same answers for the same term (it is idempotent),
+    // and once the assignment is written the branch above finds it.
+    return Step.then("assign", chosen);
   }
 
   private Step assign(Operation op, Assigned assigned) {

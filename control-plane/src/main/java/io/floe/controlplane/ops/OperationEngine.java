@@ -186,25 +186,24 @@ public final class OperationEngine implements AutoCloseable {
         }
         Stored s = read.get();
         Operation op = s.op();
-        if (op.status() == OpStatus.inited) {
-          Optional<Stored> started = store.update(s, op.at(op.curTask(), OpStatus.doing));
-          if (started.isEmpty()) {
-            continue;
-          }
-          s = started.get();
-          op = s.op();
-        }
         Step step;
-        try {
-          step = kind(op.type()).run(op);
-        } catch (RuntimeException e) {
-          LOG.warn("operation {} task {}: {}", id, op.curTask(), e.toString());
-          step = Step.retry(Duration.ofMillis(500), String.valueOf(e.getMessage()));
+        while (true) {
+          try {
+            step = kind(op.type()).run(op);
+          } catch (RuntimeException e) {
+            LOG.warn("operation {} task {}: {}", id, op.curTask(), e.toString());
+            step = Step.retry(Duration.ofMillis(500), String.valueOf(e.getMessage()));
+          }
+          if (!(step instanceof Step.Next next) || next.store()) {
+            break;
+          }
+          LOG.info("operation {} {}: {} -> {}", id, op.type(), op.curTask(), next.task());
+          op = next.op().at(next.task(), OpStatus.doing).because(null);
         }
         if (!leading.getAsBoolean()) {
           return;
         }
-        if (!apply(s, step)) {
+        if (!apply(s, op, step)) {
           return;
         }
       }
@@ -213,9 +212,11 @@ public final class OperationEngine implements AutoCloseable {
     }
   }
 
-  /** Stores the step's outcome; false when the run should stop (ended, or lost the write). */
-  private boolean apply(Stored s, Step step) {
-    Operation op = s.op();
+  /**
+   * Stores the step's outcome over {@code s} (the operation as last read; {@code op} is it as run,
+   * with what unstored steps decided); false when the run should stop (ended, or lost the write).
+   */
+  private boolean apply(Stored s, Operation op, Step step) {
     long now = clock.getAsLong();
     if (step instanceof Step.Next next) {
       Operation moved = next.op().at(next.task(), OpStatus.doing).because(null);
@@ -223,8 +224,10 @@ public final class OperationEngine implements AutoCloseable {
       return store.update(s, moved).isPresent();
     }
     if (step instanceof Step.Retry retry) {
-      if (!retry.why().equals(op.reason().orElse(null))
-          && store.update(s, op.because(retry.why())).isEmpty()) {
+      if ((!retry.why().equals(op.reason().orElse(null))
+              || op.status() == OpStatus.inited
+              || !op.equals(s.op()))
+          && store.update(s, op.at(op.curTask(), OpStatus.doing).because(retry.why())).isEmpty()) {
         return true; // read again: maybe canceled
       }
       sleep(retry.delay());

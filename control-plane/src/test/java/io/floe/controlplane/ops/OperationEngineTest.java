@@ -97,6 +97,37 @@ class OperationEngineTest {
         }
       };
 
+  /** a → (not stored) b, deciding a param; b waits for the latch, then done. */
+  private final OperationKind unstored =
+      new OperationKind() {
+        @Override
+        public OpType type() {
+          return OpType.Migrate;
+        }
+
+        @Override
+        public String firstTask() {
+          return "a";
+        }
+
+        @Override
+        public boolean cancellable(String task) {
+          return true;
+        }
+
+        @Override
+        public Step run(Operation op) {
+          ran.add(op.id() + ":" + op.curTask());
+          if (op.curTask().equals("a")) {
+            return Step.then("b", op.with("decided", "yes"));
+          }
+          if (release.getCount() > 0) {
+            return Step.retry(Duration.ofMillis(20), "held");
+          }
+          return Step.done();
+        }
+      };
+
   @BeforeEach
   void setUp() {
     store = EtcdMetaStore.connect(MetaStoreConfig.of(ETCD.endpoints()));
@@ -116,7 +147,7 @@ class OperationEngineTest {
   private OperationEngine start() {
     engine =
         new OperationEngine(
-            ops, List.of(kind, leaderChange), leading::get, System::currentTimeMillis, 4);
+            ops, List.of(kind, leaderChange, unstored), leading::get, System::currentTimeMillis, 4);
     return engine;
   }
 
@@ -124,6 +155,22 @@ class OperationEngineTest {
     return await()
         .atMost(Duration.ofSeconds(10))
         .until(() -> ops.get(id).orElseThrow().op(), op -> op.status().ended());
+  }
+
+  @Test
+  void anUnstoredStepRunsAtOnceAndTheNextStoredOneKeepsWhatItDecided() {
+    Operation op = start().submit(OpType.Migrate, "db.t", 0, Map.of());
+    Operation held =
+        await()
+            .atMost(Duration.ofSeconds(10))
+            .until(() -> ops.get(op.id()).orElseThrow().op(), o -> o.reason().isPresent());
+    assertThat(held.curTask()).isEqualTo("b");
+    assertThat(held.status()).isEqualTo(OpStatus.doing);
+    assertThat(held.param("decided")).isEqualTo("yes");
+    assertThat(held.reason()).contains("held");
+    release.countDown();
+    assertThat(awaitEnd(op.id()).status()).isEqualTo(OpStatus.done);
+    assertThat(ran.stream().filter(r -> r.equals(op.id() + ":a"))).hasSize(1);
   }
 
   @Test
