@@ -80,6 +80,9 @@ public final class DataNode implements AutoCloseable {
             durability == null ? null : durability.shipper(),
             tables);
     hosting.setReplication(replication);
+    if (durability != null) {
+      replication.onPrepared(durability::prepared);
+    }
     AdvertisedEndpoint advertised = new AdvertisedEndpoint();
     RequestProcessor processor = new RequestProcessor(tables, hosting, advertised, replication);
     this.server =

@@ -3,6 +3,7 @@ package io.floe.dataplane.recovery;
 import io.floe.core.partition.PartitionRole;
 import io.floe.core.table.Durability;
 import io.floe.dataplane.cluster.ClusterSettings;
+import io.floe.dataplane.partition.Partition;
 import io.floe.dataplane.replication.ReplicaLog;
 import io.floe.dataplane.replication.ReplicatedSink;
 import io.floe.dataplane.replication.Replication;
@@ -158,6 +159,11 @@ public final class NodeDurability implements AutoCloseable {
         }
       }
     };
+  }
+
+  /** A replica was prepared for a new term: its promotion may come next (replication.md §7.2). */
+  public void prepared(Partition partition) {
+    loader.warmManifest(partition, loading);
   }
 
   public ExecutorService loading() {

@@ -246,6 +246,14 @@ public final class PartitionLoader {
     return Optional.of(new LoadResult(next, tail.objectsRead(), inS3, unshipped.size()));
   }
 
+  /**
+   * Reads the partition's newest manifest ahead on {@code executor}: the replica was prepared for a
+   * new term and may be promoted next, when every millisecond of that read is unavailability.
+   */
+  public void warmManifest(Partition partition, java.util.concurrent.Executor executor) {
+    manifests.of(partition.tableId(), partition.id()).warm(executor);
+  }
+
   /** A commit that lost to another (or cannot tell) reloads from the newest manifest. */
   private LoadResult loadWithRetries(
       Partition partition,

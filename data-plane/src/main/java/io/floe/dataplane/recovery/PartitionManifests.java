@@ -9,7 +9,11 @@ import io.floe.storage.object.ObjectStore;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A partition's manifest versions ({@code tables/{tid}/partitions/{pid}/manifests/}): the newest
@@ -18,9 +22,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * per WAL flush.
  */
 public final class PartitionManifests {
+  private static final Logger LOG = LoggerFactory.getLogger(PartitionManifests.class);
+
   private final VersionedObjects versions;
   private final long tableId;
   private final int partitionId;
+  private volatile CompletableFuture<Void> warming = CompletableFuture.completedFuture(null);
 
   public PartitionManifests(ObjectStore store, long tableId, int partitionId) {
     this.versions = VersionedObjects.partitionManifests(store, tableId, partitionId);
@@ -32,11 +39,35 @@ public final class PartitionManifests {
    * The newest manifest, or an empty version 0 (of {@code schemaId}) when the partition has none.
    */
   public PartitionManifest latest(int schemaId) {
+    warming.join(); // a read under way: wait for it rather than probe the same versions twice
     Optional<VersionedObjects.Version> v = versions.latest();
     if (v.isEmpty()) {
       return NextManifest.empty(tableId, partitionId, schemaId);
     }
     return PartitionManifestParser.fromJson(v.get().bytes(), v.get().version());
+  }
+
+  /**
+   * Reads the newest manifest on {@code executor}, unless a read is under way: a replica about to
+   * be promoted (it was just prepared for a new term) then finds it read, and its promotion only
+   * checks that no newer one came (replication.md §7.2). A failure is left to that promotion's own
+   * read.
+   */
+  public void warm(Executor executor) {
+    if (!warming.isDone()) {
+      return;
+    }
+    warming =
+        CompletableFuture.runAsync(versions::latest, executor)
+            .exceptionally(
+                e -> {
+                  LOG.debug(
+                      "reading the newest manifest of {}/{} ahead: {}",
+                      tableId,
+                      partitionId,
+                      e.toString());
+                  return null;
+                });
   }
 
   /**

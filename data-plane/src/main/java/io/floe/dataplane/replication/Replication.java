@@ -54,6 +54,7 @@ public final class Replication implements AutoCloseable {
   private volatile Executor loads = Runnable::run;
   private volatile FollowerLoader followerLoader = (table, partition) -> partition.markNormal();
   private volatile Function<String, String> endpoints = node -> "";
+  private volatile java.util.function.Consumer<Partition> onPrepared = p -> {};
   private final ScheduledExecutorService timer;
 
   /**
@@ -87,6 +88,11 @@ public final class Replication implements AutoCloseable {
     this.loads = loads;
     this.followerLoader = followerLoader;
     this.endpoints = endpoints;
+  }
+
+  /** Called after each PREPARE_TERM a replica took (it may be promoted next). */
+  public void onPrepared(java.util.function.Consumer<Partition> hook) {
+    this.onPrepared = hook;
   }
 
   public ReplicationSettings settings() {
@@ -151,6 +157,7 @@ public final class Replication implements AutoCloseable {
     if (p.role().role() != PartitionRole.LEADER) {
       stopLeading(p, term);
     }
+    onPrepared.accept(p);
     return prepared;
   }
 

@@ -46,6 +46,7 @@ public final class VersionedObjects {
   private final ObjectStore store;
   private final String prefix;
   private final AtomicLong lastKnown = new AtomicLong();
+  private volatile Version lastRead;
 
   public VersionedObjects(ObjectStore store, String prefix) {
     if (!prefix.isEmpty() && !prefix.endsWith("/")) {
@@ -102,7 +103,7 @@ public final class VersionedObjects {
   /**
    * The newest committed version, or empty when there is none. A reader that saw a version before
    * finds the newer ones by HEAD, not by LIST (spec.md §7.3): versions are dense, so the newest is
-   * the one before the first missing above what it knew — one HEAD or two when nothing changed, a
+   * the one before the first missing above what it knew — two HEADs at once when nothing changed, a
    * few rounds of {@link #PROBES} parallel HEADs (doubling, then splitting) when many did. A LIST's
    * cost grows with the prefix on some stores (on S3Proxy with the whole bucket), and a promotion
    * waits for this read.
@@ -132,10 +133,11 @@ public final class VersionedObjects {
   }
 
   private long probedNewest(long known) {
-    if (!exists(known + 1)) {
+    boolean[] next = existAll(new long[] {known + 1, known});
+    if (!next[0]) {
       // Nothing newer — unless garbage collection removed what this reader knew and the versions
       // after it (it deletes the oldest first): then it lists.
-      return exists(known) ? known : listedNewest();
+      return next[1] ? known : listedNewest();
     }
     // Many newer (a follower promoted long after its last read): the newest lies between two
     // probes; each round HEADs up to PROBES versions at once, doubling from the last one known to
@@ -205,13 +207,22 @@ public final class VersionedObjects {
     return store.head(keyOf(version)).isPresent();
   }
 
-  /** The newest version and its bytes, or empty when there is none. */
+  /**
+   * The newest version and its bytes, or empty when there is none. A version never changes once
+   * committed, so the bytes of the one this reader read last are not fetched again.
+   */
   public Optional<Version> latest() {
     OptionalLong version = latestVersion();
     if (version.isEmpty()) {
       return Optional.empty();
     }
-    return Optional.of(new Version(version.getAsLong(), read(version.getAsLong())));
+    Version last = lastRead;
+    if (last != null && last.version() == version.getAsLong()) {
+      return Optional.of(last);
+    }
+    Version read = new Version(version.getAsLong(), read(version.getAsLong()));
+    lastRead = read;
+    return Optional.of(read);
   }
 
   public byte[] read(long version) {
