@@ -100,7 +100,7 @@ public final class ChangeLeader implements OperationKind {
       case "choose" -> choose(op, view, assigned.assignment());
       case "handover" -> handOver(op, view, table.get(), assigned);
       case "prepare" -> prepare(op, view, table.get(), assigned.assignment());
-      case "assign" -> assign(op, assigned);
+      case "assign" -> assign(op, view, assigned);
       case "await" -> awaitServing(op, view, assigned.assignment());
       default -> Step.failed("unknown task " + op.curTask());
     };
@@ -250,7 +250,7 @@ public final class ChangeLeader implements OperationKind {
     return Step.then("assign", chosen);
   }
 
-  private Step assign(Operation op, Assigned assigned) {
+  private Step assign(Operation op, ClusterView view, Assigned assigned) {
     PartitionAssignment a = assigned.assignment();
     long term = Long.parseLong(op.param("term"));
     String candidate = op.param("candidate");
@@ -260,7 +260,23 @@ public final class ChangeLeader implements OperationKind {
     if (a.term() + 1 != term) {
       return moved(a);
     }
-    if (!write(assigned, a.withLeader(candidate))) {
+    PartitionAssignment next = a.withLeader(candidate);
+    if (a.handover().isPresent() && !served(view, a)) {
+      // A hand-over's target that never served committed no manifest: the partition's manifest
+      // still names the old leader's stream, which that node (if alive) keeps writing for its other
+      // partitions. The new leader must read it up to the point named, not seal it — sealing would
+      // fence the old leader's shipping, and with it every partition it leads, for good.
+      next =
+          new PartitionAssignment(
+              next.tableId(),
+              next.partition(),
+              next.term(),
+              next.leader(),
+              next.replicas(),
+              next.version(),
+              a.handover());
+    }
+    if (!write(assigned, next)) {
       return Step.retry(
           Duration.ofMillis(50), "the assignment changed meanwhile; reading it again");
     }
@@ -294,6 +310,13 @@ public final class ChangeLeader implements OperationKind {
     }
     return Step.retry(
         Duration.ofMillis(50), "waiting for " + a.leader() + " to serve term " + term);
+  }
+
+  /** Whether {@code a}'s leader served in {@code a}'s term (and so committed its own manifest). */
+  private static boolean served(ClusterView view, PartitionAssignment a) {
+    return view.report(a.leader(), a.tableId(), a.partition())
+        .map(r -> r.term() == a.term() && r.writable())
+        .orElse(false);
   }
 
   private static Step moved(PartitionAssignment a) {

@@ -1,0 +1,165 @@
+package io.floe.controlplane.ops;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.floe.controlplane.cluster.Assignments;
+import io.floe.controlplane.cluster.ClusterView;
+import io.floe.controlplane.cluster.ClusterView.Assigned;
+import io.floe.controlplane.cluster.NodeLinks;
+import io.floe.controlplane.tables.TableService;
+import io.floe.controlplane.tables.TableService.CreateRequest;
+import io.floe.core.partition.PartitionRole;
+import io.floe.core.partition.PartitionState;
+import io.floe.core.table.SchemaParser;
+import io.floe.storage.catalog.CatalogTable;
+import io.floe.storage.cluster.NodeRegistration;
+import io.floe.storage.cluster.NodeRegistrationParser;
+import io.floe.storage.cluster.PartitionAssignment;
+import io.floe.storage.cluster.PartitionAssignment.HandOverPoint;
+import io.floe.storage.cluster.PartitionReport;
+import io.floe.storage.cluster.PartitionReportParser;
+import io.floe.storage.meta.MetaKeys;
+import io.floe.storage.meta.MetaStore;
+import io.floe.storage.meta.MetaStoreConfig;
+import io.floe.storage.meta.etcd.EtcdMetaStore;
+import io.floe.testsupport.etcd.EtcdExtension;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The assignment a fencing ChangeLeader writes after a cooperative hand-over whose target died, on
+ * a real etcd: the hand-over point stays while the target never served, so the next leader reads
+ * the old leader's stream up to that point instead of sealing it (which would fence the old
+ * leader's shipping, and every partition it still leads, for good).
+ */
+class ChangeLeaderIT {
+  @RegisterExtension static final EtcdExtension ETCD = new EtcdExtension();
+
+  private static final String SCHEMA =
+      "{\"format-version\": 1, \"schema-id\": 1, \"columns\": ["
+          + "{\"name\": \"id\", \"type\": \"int64\", \"nullable\": false}],"
+          + " \"primary-key\": [\"id\"]}";
+
+  private final MetaKeys keys = MetaKeys.forCluster("change-leader-it-" + System.nanoTime());
+  private MetaStore store;
+  private NodeLinks links;
+  private CatalogTable table;
+
+  @BeforeEach
+  void start() {
+    store = EtcdMetaStore.connect(MetaStoreConfig.of(ETCD.endpoints()));
+    for (String node : List.of("a", "b", "c")) {
+      store.put(
+          keys.node(node),
+          NodeRegistrationParser.toBytes(new NodeRegistration(node, "127.0.0.1:1", 1, 1 << 30, 0)));
+    }
+    table =
+        new TableService(store, keys, System::currentTimeMillis, Optional.empty())
+            .create(
+                new CreateRequest(
+                    "db.t",
+                    SchemaParser.fromJson(SCHEMA),
+                    1,
+                    3,
+                    Optional.empty(),
+                    OptionalLong.empty()));
+    links = new NodeLinks(Duration.ofSeconds(1));
+  }
+
+  @AfterEach
+  void stop() {
+    links.close();
+    store.close();
+  }
+
+  private Assigned current() {
+    return ClusterView.read(store, keys).assignment(table.tid(), 0).orElseThrow();
+  }
+
+  /** The source hands over to a target; returns the assignment naming the target leader. */
+  private PartitionAssignment handedOver(String source, String target) {
+    Assigned read = current();
+    PartitionAssignment handed =
+        read.assignment().handedOverTo(target, new HandOverPoint(source, 1, 874));
+    assertThat(new Assignments(store, keys).replace(read, handed)).isTrue();
+    return handed;
+  }
+
+  private Step assign(PartitionAssignment from, String candidate) {
+    ChangeLeader kind =
+        new ChangeLeader(store, keys, links, node -> true, System::currentTimeMillis);
+    Operation op =
+        new Operation(
+            1,
+            OpType.ChangeLeader,
+            "db.t",
+            0,
+            OpStatus.doing,
+            System.currentTimeMillis(),
+            Optional.empty(),
+            "assign",
+            Optional.empty(),
+            Map.of("term", Long.toString(from.term() + 1), "candidate", candidate));
+    return kind.run(op);
+  }
+
+  private String[] roles() {
+    PartitionAssignment a = current().assignment();
+    String source = a.leader();
+    List<String> others =
+        a.replicas().stream()
+            .map(PartitionAssignment.Replica::node)
+            .filter(n -> !n.equals(source))
+            .toList();
+    return new String[] {source, others.get(0), others.get(1)};
+  }
+
+  @Test
+  void aTargetThatNeverServedLeavesTheHandOverPointToTheNextLeader() {
+    String[] r = roles();
+    PartitionAssignment handed = handedOver(r[0], r[1]);
+
+    Step step = assign(handed, r[2]);
+
+    assertThat(step)
+        .isInstanceOfSatisfying(Step.Next.class, n -> assertThat(n.task()).isEqualTo("await"));
+    PartitionAssignment after = current().assignment();
+    assertThat(after.leader()).isEqualTo(r[2]);
+    assertThat(after.term()).isEqualTo(handed.term() + 1);
+    assertThat(after.handover()).contains(new HandOverPoint(r[0], 1, 874));
+  }
+
+  @Test
+  void aTargetThatServedCommittedItsOwnManifestAndTheNextLeaderSealsItsStream() {
+    String[] r = roles();
+    PartitionAssignment handed = handedOver(r[0], r[1]);
+    store.put(
+        keys.partitionStatus(r[1], table.tid(), 0),
+        PartitionReportParser.toBytes(
+            new PartitionReport(
+                r[1],
+                table.tid(),
+                0,
+                PartitionRole.LEADER,
+                handed.term(),
+                10,
+                PartitionState.NORMAL,
+                0,
+                0,
+                true,
+                Optional.empty())));
+
+    assign(handed, r[2]);
+
+    PartitionAssignment after = current().assignment();
+    assertThat(after.leader()).isEqualTo(r[2]);
+    assertThat(after.handover()).isEmpty();
+  }
+}
