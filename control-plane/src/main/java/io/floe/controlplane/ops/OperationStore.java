@@ -101,7 +101,9 @@ public final class OperationStore {
   /** Every stored operation, open and ended, oldest first. */
   public List<Stored> all() {
     java.util.TreeMap<Long, Stored> byId = new java.util.TreeMap<>();
-    for (String prefix : List.of(keys.endedOperationsPrefix(), keys.operationsPrefix())) {
+    // Open ones first: one that ends between the two reads moves to ops-ended/ and is read there
+    // (its ended state replacing the open one). The other order missed it in both.
+    for (String prefix : List.of(keys.operationsPrefix(), keys.endedOperationsPrefix())) {
       for (MetaEntry e : store.getPrefix(prefix).entries()) {
         Stored s = new Stored(fromBytes(e.value()), e.modRevision());
         byId.put(s.op().id(), s);
