@@ -51,6 +51,7 @@ public final class Failover {
   static final java.time.Duration REBALANCE_BACKOFF = java.time.Duration.ofSeconds(30);
 
   private volatile long lastRebalanceOp = -1;
+  private volatile long rebalanceFailedAtMs; // 0: none yet
 
   public Failover(
       MetaStore store,
@@ -219,19 +220,22 @@ public final class Failover {
     }
   }
 
-  /** Whether the last rebalancing hand-over failed less than {@link #REBALANCE_BACKOFF} ago. */
+  /**
+   * Whether the last rebalancing hand-over failed less than {@link #REBALANCE_BACKOFF} ago. Its
+   * operation is read until it ends, then only its outcome is kept.
+   */
   private boolean backingOff() {
     long id = lastRebalanceOp;
-    if (id < 0) {
-      return false;
+    if (id >= 0) {
+      Optional<Operation> last = ops.get(id).map(OperationStore.Stored::op);
+      if (last.isEmpty() || last.get().status().ended()) {
+        lastRebalanceOp = -1;
+        if (last.isPresent() && last.get().status() == io.floe.controlplane.ops.OpStatus.failed) {
+          rebalanceFailedAtMs = last.get().endTimeMs().orElse(System.currentTimeMillis());
+        }
+      }
     }
-    Optional<Operation> last = ops.get(id).map(OperationStore.Stored::op);
-    return last.isPresent()
-        && last.get().status() == io.floe.controlplane.ops.OpStatus.failed
-        && last.get()
-            .endTimeMs()
-            .map(end -> System.currentTimeMillis() - end < REBALANCE_BACKOFF.toMillis())
-            .orElse(false);
+    return System.currentTimeMillis() - rebalanceFailedAtMs < REBALANCE_BACKOFF.toMillis();
   }
 
   /** ChangeLeader operations started to balance leaders since this control plane started. */

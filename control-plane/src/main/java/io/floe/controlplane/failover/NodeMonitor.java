@@ -173,20 +173,25 @@ public final class NodeMonitor {
         watch.alive = true;
         changes.add(new Change(r.node(), true, "it answers again"));
       }
-      if (!watch.pinging) {
-        watch.pinging = true;
-        String endpoint = r.endpoint();
-        pings.execute(
-            () -> {
-              try {
-                pingOnce(watch, endpoint);
-              } finally {
-                watch.pinging = false;
-              }
-            });
-      }
+      startPing(watch, r.endpoint());
     }
     return changes;
+  }
+
+  /** Pings the node on the pings executor, unless a ping of it is under way. */
+  private void startPing(Watched watch, String endpoint) {
+    if (watch.pinging) {
+      return;
+    }
+    watch.pinging = true;
+    pings.execute(
+        () -> {
+          try {
+            pingOnce(watch, endpoint);
+          } finally {
+            watch.pinging = false;
+          }
+        });
   }
 
   /**
@@ -196,16 +201,8 @@ public final class NodeMonitor {
   public void connectionLost(String endpoint) {
     for (Watched watch : watched.values()) {
       NodeRegistration r = watch.registration;
-      if (r != null && r.endpoint().equals(endpoint) && watch.alive && !watch.pinging) {
-        watch.pinging = true;
-        pings.execute(
-            () -> {
-              try {
-                pingOnce(watch, endpoint);
-              } finally {
-                watch.pinging = false;
-              }
-            });
+      if (r != null && r.endpoint().equals(endpoint) && watch.alive) {
+        startPing(watch, endpoint);
       }
     }
   }

@@ -132,12 +132,7 @@ public final class ChangeLeader implements OperationKind {
   }
 
   private boolean leaderServing(ClusterView view, PartitionAssignment a) {
-    if (!alive.test(a.leader()) || !view.nodes().containsKey(a.leader())) {
-      return false;
-    }
-    return view.report(a.leader(), a.tableId(), a.partition())
-        .map(r -> r.term() == a.term() && r.writable())
-        .orElse(false);
+    return alive.test(a.leader()) && view.nodes().containsKey(a.leader()) && served(view, a);
   }
 
   private Step handOver(Operation op, ClusterView view, CatalogTable table, Assigned assigned) {
@@ -266,15 +261,7 @@ public final class ChangeLeader implements OperationKind {
       // still names the old leader's stream, which that node (if alive) keeps writing for its other
       // partitions. The new leader must read it up to the point named, not seal it — sealing would
       // fence the old leader's shipping, and with it every partition it leads, for good.
-      next =
-          new PartitionAssignment(
-              next.tableId(),
-              next.partition(),
-              next.term(),
-              next.leader(),
-              next.replicas(),
-              next.version(),
-              a.handover());
+      next = a.handedOverTo(candidate, a.handover().get());
     }
     if (!write(assigned, next)) {
       return Step.retry(
@@ -312,7 +299,10 @@ public final class ChangeLeader implements OperationKind {
         Duration.ofMillis(50), "waiting for " + a.leader() + " to serve term " + term);
   }
 
-  /** Whether {@code a}'s leader served in {@code a}'s term (and so committed its own manifest). */
+  /**
+   * Whether {@code a}'s leader reports serving in {@code a}'s term (so it committed its own
+   * manifest).
+   */
   private static boolean served(ClusterView view, PartitionAssignment a) {
     return view.report(a.leader(), a.tableId(), a.partition())
         .map(r -> r.term() == a.term() && r.writable())
