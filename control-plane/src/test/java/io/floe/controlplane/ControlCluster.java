@@ -77,6 +77,18 @@ final class ControlCluster implements AutoCloseable {
     }
   }
 
+  /** The newest incarnation of data node {@code id} claimed in S3 (DESIGN.md §7), 0 if none. */
+  long incarnation(String id) {
+    try (io.floe.storage.object.ObjectStore store =
+        new io.floe.storage.object.S3ObjectStore(
+            io.floe.storage.object.ObjectStoreConfig.fromProperties(s3).forCluster(cluster))) {
+      return new io.floe.storage.commit.VersionedObjects(
+              store, io.floe.dataplane.recovery.Incarnations.prefix(id))
+          .latestVersion()
+          .orElse(0);
+    }
+  }
+
   String name() {
     return cluster;
   }

@@ -235,11 +235,12 @@ class ControlPlaneFaultsIT {
   }
 
   @Test
-  void aPausedLeaderNodeIsDeposedAndRejoinsAsAFollowerWhenResumed() throws Exception {
-    createTable("faults.paused", 3);
+  void aPausedLeaderNodeIsDeposedRejoinsAsANewIncarnationAndCanLeadAgain() throws Exception {
+    createTable("faults.paused", 1);
     try (Writers writers = new Writers(cluster.endpoints(), "faults.paused", 4)) {
       writers.awaitProgress(300, Duration.ofSeconds(30));
       String victim = leaderOf("faults.paused", 0);
+      long incarnation = cluster.incarnation(victim);
       cluster.node(victim).pause();
       try {
         awaitLeaderMovedFrom("faults.paused", victim);
@@ -247,7 +248,12 @@ class ControlPlaneFaultsIT {
       } finally {
         cluster.node(victim).resume();
       }
-      // Resumed, it finds newer terms everywhere it led: it follows, and is counted alive again.
+      // Resumed, it finds its WAL stream sealed by the new leader: that incarnation can never ship
+      // again, so the process starts the node afresh as a new one, which the control plane re-adds
+      // as a follower.
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> cluster.incarnation(victim), i -> i > incarnation);
       awaitAllServing("faults.paused", Duration.ofSeconds(120));
       await()
           .atMost(Duration.ofSeconds(60))
@@ -263,12 +269,29 @@ class ControlPlaneFaultsIT {
                   assertThat(r.path("is_alive").asText()).as(r.toString()).isEqualTo("yes");
                 }
               });
-      writers.awaitProgress(200, Duration.ofSeconds(30));
+      // It can lead again: every write now goes through it, and none stalls on a sealed stream.
+      Answer back =
+          cluster.call(
+              "POST",
+              "/v1/ns/changeleader",
+              "{\"table\": \"faults.paused\", \"pid\": 0, \"endpoint\": \""
+                  + cluster.endpoint(victim)
+                  + "\"}");
+      assertThat(back.status()).as(back.body().toString()).isEqualTo(202);
+      JsonNode op =
+          cluster.awaitOperation(back.body().path("op_id").asLong(), Duration.ofSeconds(60));
+      assertThat(op.path("status").asText()).as(op.toString()).isEqualTo("done");
+      assertThat(leaderOf("faults.paused", 0)).isEqualTo(victim);
+      writers.awaitProgress(300, Duration.ofSeconds(30));
       List<Long> lost = writers.stopAndFindLost();
       assertThat(lost).as("acknowledged writes lost").isEmpty();
       System.out.printf(
-          "[cp-faults-it] leader %s paused and resumed: %d writes acknowledged, none lost; ops %s%n",
-          victim, writers.acked.size(), changeLeaders("faults.paused"));
+          "[cp-faults-it] leader %s paused and resumed, restarted as incarnation %d and led again:"
+              + " %d writes acknowledged, none lost; ops %s%n",
+          victim,
+          cluster.incarnation(victim),
+          writers.acked.size(),
+          changeLeaders("faults.paused"));
     }
   }
 }

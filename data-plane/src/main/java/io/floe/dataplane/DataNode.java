@@ -23,7 +23,9 @@ import io.netty.channel.EventLoopGroup;
 import java.net.InetSocketAddress;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -210,6 +212,17 @@ public final class DataNode implements AutoCloseable {
     return config.nodeId();
   }
 
+  /**
+   * Completes when this incarnation is deposed for good: a newer leader sealed its WAL stream (it
+   * was paused or cut off past the failure timeout, or a hand-over to it went wrong), so it can
+   * never ship a write again and can never lead. {@link #main} then starts the node afresh as a new
+   * incarnation; the control plane sees a restart and re-adds its replicas. Never completes without
+   * S3.
+   */
+  public CompletableFuture<String> whenDeposed() {
+    return durability == null ? new CompletableFuture<>() : durability.shipper().whenFenced();
+  }
+
   /** The node's meters (served when {@code node.metrics-port} is set). */
   public NodeMetrics metrics() {
     return metrics;
@@ -243,19 +256,64 @@ public final class DataNode implements AutoCloseable {
     LOG.info("node {} stopped", config.nodeId());
   }
 
+  /**
+   * Runs a node until SIGTERM/SIGINT. A node deposed for good ({@link #whenDeposed}) is closed and
+   * started again in this process as a new incarnation, on the same ports: the way a restart would
+   * bring it back, without waiting for someone to restart it.
+   */
   public static void main(String[] args) throws Exception {
     NodeConfig config = NodeConfig.parse(args);
-    DataNode node = start(config);
-    LOG.info("node {} up at {}", config.nodeId(), node.endpoint());
+    Object lock = new Object();
+    AtomicReference<DataNode> current = new AtomicReference<>(start(config));
+    CompletableFuture<Void> stopping = new CompletableFuture<>();
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
                 () -> {
-                  node.close();
+                  stopping.complete(null);
+                  synchronized (lock) {
+                    DataNode node = current.getAndSet(null);
+                    if (node != null) {
+                      node.close();
+                    }
+                  }
                   stopped.countDown();
                 },
                 "floe-shutdown"));
+    while (true) {
+      DataNode node = current.get();
+      if (node == null) {
+        break; // stopped while it started again
+      }
+      LOG.info(
+          "node {} up at {} (incarnation {})", config.nodeId(), node.endpoint(), node.incarnation);
+      CompletableFuture<String> deposed = node.whenDeposed();
+      CompletableFuture.anyOf(stopping, deposed).join();
+      boolean failed = false;
+      synchronized (lock) {
+        if (stopping.isDone()) {
+          break;
+        }
+        LOG.warn(
+            "node {} incarnation {} is deposed for good ({} was sealed by a newer leader):"
+                + " starting again as a new incarnation",
+            config.nodeId(),
+            node.incarnation,
+            deposed.join());
+        current.set(null);
+        node.close();
+        try {
+          current.set(start(config));
+        } catch (RuntimeException e) {
+          LOG.error("node {} could not start again; exiting", config.nodeId(), e);
+          failed = true;
+        }
+      }
+      if (failed) {
+        System.exit(1); // outside the lock: the shutdown hook takes it
+      }
+    }
     stopped.await();
   }
 }

@@ -72,6 +72,12 @@ public final class WalShipper implements WalSink {
   // flusher thread only: a failing PUT is logged once, at its first failure and when it lands
   private boolean failingPuts;
   private volatile String fencedBy;
+  private final CompletableFuture<String> whenFenced = new CompletableFuture<>();
+  // flusher thread only (under the lock): when the stream was last known not sealed
+  private long sealCheckedNanos = System.nanoTime();
+
+  /** What {@link #nextBatch} answers when the idle shipper should look for a seal. */
+  private static final PendingFlush CHECK_SEAL = new PendingFlush();
 
   public WalShipper(ObjectStore store, String node, long incarnation, WalShipperSettings settings) {
     this.store = store;
@@ -199,6 +205,15 @@ public final class WalShipper implements WalSink {
     return fencedBy != null;
   }
 
+  /**
+   * Completes, with the key of the sequence found taken, when this stream is found sealed by a
+   * newer leader: this incarnation can never ship again, so it can never lead again (the node
+   * starts afresh as a new incarnation, {@code DataNode}).
+   */
+  public CompletableFuture<String> whenFenced() {
+    return whenFenced.copy();
+  }
+
   /** Flushes everything appended, then stops (bounded by the close timeout). */
   @Override
   public void close() {
@@ -223,7 +238,11 @@ public final class WalShipper implements WalSink {
     try {
       PendingFlush batch;
       while ((batch = nextBatch()) != null) {
-        ship(batch);
+        if (batch == CHECK_SEAL) {
+          checkSeal();
+        } else {
+          ship(batch);
+        }
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -253,7 +272,13 @@ public final class WalShipper implements WalSink {
           return null;
         }
         if (pending.isEmpty()) {
-          lock.wait();
+          long check =
+              sealCheckedNanos + settings.sealCheckInterval().toNanos() - System.nanoTime();
+          if (check <= 0) {
+            sealCheckedNanos = System.nanoTime();
+            return CHECK_SEAL;
+          }
+          TimeUnit.NANOSECONDS.timedWait(lock, check);
         } else {
           TimeUnit.NANOSECONDS.timedWait(lock, Math.max(due, 1));
         }
@@ -283,6 +308,7 @@ public final class WalShipper implements WalSink {
     synchronized (lock) {
       record(key, footer);
       nextSeq = seq + 1;
+      sealCheckedNanos = durableNanos;
       inFlightBytes = 0;
       unshippedBytes = pending.bytes;
     }
@@ -392,11 +418,33 @@ public final class WalShipper implements WalSink {
         b.term());
   }
 
+  /**
+   * Idle, nothing in flight: an object at the next sequence can only be a newer leader's seal (this
+   * shipper writes a sequence only after the one before landed). A failed HEAD is left to the next
+   * check.
+   */
+  private void checkSeal() {
+    String key;
+    synchronized (lock) {
+      key = WalKeys.objectKey(node, incarnation, nextSeq);
+    }
+    try {
+      if (store.head(key).isPresent()) {
+        fence(key, null);
+      }
+    } catch (RuntimeException e) {
+      LOG.debug("seal check of {} failed; checking again later: {}", key, e.toString());
+    }
+  }
+
   private void fence(String key, PendingFlush batch) {
     fencedBy = key;
     LOG.error("WAL sequence {} is taken by another writer: node {} is fenced for good", key, node);
-    batch.durable.completeExceptionally(fenced());
+    if (batch != null) {
+      batch.durable.completeExceptionally(fenced());
+    }
     failPending(fenced());
+    whenFenced.complete(key);
   }
 
   private void failPending(Throwable error) {

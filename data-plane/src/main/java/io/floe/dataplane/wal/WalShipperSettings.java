@@ -16,7 +16,8 @@ public record WalShipperSettings(
     long maxUnshippedBytes,
     ResilienceSettings retry,
     Duration closeTimeout,
-    Duration statsInterval) {
+    Duration statsInterval,
+    Duration sealCheckInterval) {
   public static final String FLUSH_INTERVAL = "wal.flush-interval";
 
   /** 200 ms: at most 5 PUTs/s at steady state, the budget DESIGN.md sets. */
@@ -49,9 +50,21 @@ public record WalShipperSettings(
 
   public static final Duration STATS_INTERVAL_DEFAULT = Duration.ofSeconds(5);
 
+  /**
+   * How often an idle shipper looks for a seal at its next sequence (one HEAD): a newer leader that
+   * sealed the stream while nothing was being written (this node paused, cut off) is found within
+   * this time rather than at the next write. A busy shipper finds it with its next PUT.
+   */
+  public static final String SEAL_CHECK_INTERVAL = "wal.seal-check-interval";
+
+  public static final Duration SEAL_CHECK_INTERVAL_DEFAULT = Duration.ofSeconds(2);
+
   public WalShipperSettings {
     if (flushInterval.isNegative() || flushInterval.isZero() || flushBytes < 1) {
       throw new IllegalArgumentException("wal flush interval and bytes must be positive");
+    }
+    if (sealCheckInterval.isNegative() || sealCheckInterval.isZero()) {
+      throw new IllegalArgumentException(SEAL_CHECK_INTERVAL + " must be positive");
     }
     if (maxUnshippedBytes < flushBytes) {
       throw new IllegalArgumentException(MAX_UNSHIPPED_BYTES + " below " + FLUSH_BYTES);
@@ -70,20 +83,39 @@ public record WalShipperSettings(
         c.size(MAX_UNSHIPPED_BYTES, MAX_UNSHIPPED_BYTES_DEFAULT),
         ResilienceSettings.fromProperties(c, RETRY_SCOPE, RETRY_DEFAULT),
         c.duration(CLOSE_TIMEOUT, CLOSE_TIMEOUT_DEFAULT),
-        c.duration(STATS_INTERVAL, STATS_INTERVAL_DEFAULT));
+        c.duration(STATS_INTERVAL, STATS_INTERVAL_DEFAULT),
+        c.duration(SEAL_CHECK_INTERVAL, SEAL_CHECK_INTERVAL_DEFAULT));
   }
 
   public WalShipperSettings withFlushInterval(Duration interval) {
     return new WalShipperSettings(
-        interval, flushBytes, maxUnshippedBytes, retry, closeTimeout, statsInterval);
+        interval,
+        flushBytes,
+        maxUnshippedBytes,
+        retry,
+        closeTimeout,
+        statsInterval,
+        sealCheckInterval);
   }
 
   public WalShipperSettings withMaxUnshippedBytes(long flush, long max) {
-    return new WalShipperSettings(flushInterval, flush, max, retry, closeTimeout, statsInterval);
+    return new WalShipperSettings(
+        flushInterval, flush, max, retry, closeTimeout, statsInterval, sealCheckInterval);
   }
 
   public WalShipperSettings withStatsInterval(Duration interval) {
     return new WalShipperSettings(
-        flushInterval, flushBytes, maxUnshippedBytes, retry, closeTimeout, interval);
+        flushInterval,
+        flushBytes,
+        maxUnshippedBytes,
+        retry,
+        closeTimeout,
+        interval,
+        sealCheckInterval);
+  }
+
+  public WalShipperSettings withSealCheckInterval(Duration interval) {
+    return new WalShipperSettings(
+        flushInterval, flushBytes, maxUnshippedBytes, retry, closeTimeout, statsInterval, interval);
   }
 }

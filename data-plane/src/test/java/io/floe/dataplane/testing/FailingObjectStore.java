@@ -4,16 +4,18 @@ import io.floe.storage.object.ForwardingObjectStore;
 import io.floe.storage.object.ObjectInfo;
 import io.floe.storage.object.ObjectStoreException;
 import io.floe.storage.object.memory.InMemoryObjectStore;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * An in-memory store whose creates can be made to fail: the next N of them, or all while it is
- * "down". Counts create requests (the WAL's PUTs).
+ * "down". Counts create requests (the WAL's PUTs) and HEADs (its seal checks).
  */
 public final class FailingObjectStore extends ForwardingObjectStore {
   public final InMemoryObjectStore delegate;
   public final AtomicInteger creates = new AtomicInteger();
   public final AtomicInteger failNextCreates = new AtomicInteger();
+  public final AtomicInteger heads = new AtomicInteger();
   public volatile boolean down;
 
   public FailingObjectStore() {
@@ -32,6 +34,12 @@ public final class FailingObjectStore extends ForwardingObjectStore {
       throw new ObjectStoreException("injected failure creating " + key, true, null);
     }
     return super.createIfAbsent(key, data);
+  }
+
+  @Override
+  public Optional<ObjectInfo> head(String key) {
+    heads.incrementAndGet();
+    return super.head(key);
   }
 
   /** Closing keeps the objects: tests read them after the code under test closed its store. */

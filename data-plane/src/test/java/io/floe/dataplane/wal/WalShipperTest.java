@@ -117,6 +117,31 @@ class WalShipperTest {
   }
 
   @Test
+  void anIdleShipperFindsTheSealOfItsNextSequenceWithoutAWrite() throws Exception {
+    start(fast().withSealCheckInterval(Duration.ofMillis(50)));
+    shipper.append(entry(0, 1)).get(10, TimeUnit.SECONDS);
+    CompletableFuture<String> fenced = shipper.whenFenced();
+    // Idle and not sealed: checks go on and find nothing.
+    await().until(() -> store.heads.get() >= 3);
+    assertThat(fenced).isNotDone();
+    assertThat(shipper.isFenced()).isFalse();
+
+    new WalObjectWriter(store).seal(WalKeys.objectKey("n1", 7, 2));
+    assertThat(fenced.get(10, TimeUnit.SECONDS)).isEqualTo(WalKeys.objectKey("n1", 7, 2));
+    assertThat(shipper.isFenced()).isTrue();
+    assertThatThrownBy(shipper::checkAccepting).isInstanceOf(FencedException.class);
+  }
+
+  @Test
+  void aSealFoundByAPutCompletesWhenFenced() throws Exception {
+    start(fast());
+    new WalObjectWriter(store).seal(WalKeys.objectKey("n1", 7, 1));
+    CompletableFuture<String> fenced = shipper.whenFenced();
+    shipper.append(entry(0, 1));
+    assertThat(fenced.get(10, TimeUnit.SECONDS)).isEqualTo(WalKeys.objectKey("n1", 7, 1));
+  }
+
+  @Test
   void anOutageBecomesBackPressureAndRecoversInOrder() throws Exception {
     start(fast().withMaxUnshippedBytes(4096, 16384));
     store.down = true;
