@@ -1,6 +1,7 @@
 package io.floe.dataplane.partition;
 
 import io.floe.core.table.PartitionHasher;
+import io.floe.dataplane.wal.WalEntry;
 import java.util.AbstractMap;
 import java.util.AbstractSet;
 import java.util.Arrays;
@@ -34,6 +35,11 @@ public final class LoadBuffer {
   private final HashMap<Key, Version> rows = new HashMap<>();
   private long offset;
   private long lastTerm;
+  // The last entry replayed, whole, while it is the last thing read (a snapshot's end clears it).
+  private long lastReplayed = -1;
+  private long lastTimestamp;
+  private byte[] lastKey;
+  private byte[] lastRow;
   private long maxTimestamp;
   private long reserved;
   // Change in bytes not yet taken from the budget: settled every SETTLE_BYTES, not per entry.
@@ -62,6 +68,7 @@ public final class LoadBuffer {
   public void snapshotLoaded(long snapshotOffset, long snapshotTerm) {
     offset = snapshotOffset;
     lastTerm = snapshotTerm;
+    lastReplayed = -1;
   }
 
   /** The entries replayed last belong to {@code term} (a WAL block's term). */
@@ -85,6 +92,10 @@ public final class LoadBuffer {
     }
     put(key, new Version(entryOffset, timestamp, row, null));
     offset = entryOffset;
+    lastReplayed = entryOffset;
+    lastTimestamp = timestamp;
+    lastKey = key;
+    lastRow = row;
   }
 
   private void put(byte[] key, Version v) {
@@ -145,8 +156,20 @@ public final class LoadBuffer {
       live[i] = Map.entry(keys[order[i]], versions[order[i]]);
     }
     budget.release(droppedBytes);
+    WalEntry last =
+        lastReplayed == offset
+            ? new WalEntry(
+                partition.tableId(),
+                partition.id(),
+                offset,
+                lastTerm,
+                lastTimestamp,
+                lastRow == null,
+                lastKey,
+                lastRow)
+            : null;
     partition.install(
-        new SortedRows(live), offset, lastTerm, maxTimestamp, reserved - droppedBytes);
+        new SortedRows(live), offset, lastTerm, maxTimestamp, reserved - droppedBytes, last);
     reserved = 0;
   }
 

@@ -68,6 +68,10 @@ public final class Partition {
   /** The term of the entry at {@link #offset} (0 when the partition holds none). */
   private volatile long lastTerm;
 
+  // The last entry applied from a load or from a leader, kept whole: after a reset the replica log
+  // holds it as the anchor a follower at this very offset checks its log against (§6.3).
+  private WalEntry lastEntry;
+
   private volatile long rowCount;
   private volatile long memoryBytes;
 
@@ -114,6 +118,16 @@ public final class Partition {
   /** The term of the last entry applied (0 when none): with the offset, what a prepare reports. */
   public long lastTerm() {
     return lastTerm;
+  }
+
+  /**
+   * The entry at the partition's offset, when the last thing applied was a whole entry (loaded from
+   * the WAL or replicated), else null (a snapshot's end, or a leader's own writes since, which the
+   * replica log holds anyway).
+   */
+  public synchronized WalEntry lastEntry() {
+    WalEntry e = lastEntry;
+    return e != null && e.offset() == offset ? e : null;
   }
 
   /** When this replica's rows expire. */
@@ -344,8 +358,10 @@ public final class Partition {
     memoryBytes += added;
     offset = entryOffset;
     lastTerm = term;
-    wal.replicated(
-        new WalEntry(tableId, id, entryOffset, term, timestamp, delete, key, delete ? null : row));
+    WalEntry entry =
+        new WalEntry(tableId, id, entryOffset, term, timestamp, delete, key, delete ? null : row);
+    lastEntry = entry;
+    wal.replicated(entry);
   }
 
   /** Where a load gathers the partition's rows before {@link LoadBuffer#install} makes them its. */
@@ -362,13 +378,15 @@ public final class Partition {
       long loadedOffset,
       long loadedTerm,
       long maxTimestamp,
-      long bytes) {
+      long bytes,
+      WalEntry loadedLast) {
     budget.release(memoryBytes);
     rows = new ConcurrentSkipListMap<>(sorted);
     rowCount = sorted.size(); // not rows.size(): a skip list counts by walking
     memoryBytes = bytes;
     offset = loadedOffset;
     lastTerm = loadedTerm;
+    lastEntry = loadedLast;
     clock.observe(maxTimestamp);
   }
 
@@ -380,6 +398,7 @@ public final class Partition {
     rowCount = 0;
     offset = 0;
     lastTerm = 0;
+    lastEntry = null;
   }
 
   /** Loading failed: the partition stays offline and says why to every request. */

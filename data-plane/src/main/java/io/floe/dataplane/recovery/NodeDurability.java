@@ -131,7 +131,7 @@ public final class NodeDurability implements AutoCloseable {
               term);
           partition.standBy(term);
           loader.loadFollower(partition, table.schema());
-          log.resetTo(partition.offset(), partition.offset());
+          log.resetTo(partition.offset(), partition.offset(), partition.lastEntry());
           return;
         }
         ReplicatedSink sink = (ReplicatedSink) partition.sink();
@@ -151,11 +151,11 @@ public final class NodeDurability implements AutoCloseable {
                         log.entriesAbove(0),
                         sink::reship,
                         handover));
-        log.afterPromotion(partition.offset(), result.offsetInS3());
+        log.afterPromotion(partition.offset(), result.offsetInS3(), partition.lastEntry());
       } else {
         loader.loadFollower(partition, table.schema());
         if (log != null) {
-          log.resetTo(partition.offset(), partition.offset());
+          log.resetTo(partition.offset(), partition.offset(), partition.lastEntry());
         }
       }
     };

@@ -111,11 +111,20 @@ public final class ReplicaLog {
     return shippedOffset;
   }
 
-  /** Starts over at {@code offset} with nothing held (a load installed the partition's content). */
-  public synchronized void resetTo(long offset, long shipped) {
+  /**
+   * Starts over at {@code offset} (a load installed the partition's content), holding only {@code
+   * anchor} when it is the entry at that offset: a follower found at exactly this offset is then
+   * checked against it and resumes, instead of being sent to S3 for a full refill (§6.3).
+   *
+   * @param anchor the partition's {@link io.floe.dataplane.partition.Partition#lastEntry}, or null
+   */
+  public synchronized void resetTo(long offset, long shipped, WalEntry anchor) {
     tail.clear();
     appliedOffset = offset;
     shippedOffset = Math.min(offset, shipped);
+    if (anchor != null && anchor.offset() == offset) {
+      tail.add(anchor);
+    }
   }
 
   /**
@@ -123,11 +132,11 @@ public final class ReplicaLog {
    * the tail stays when it ends there (the entries above {@code inS3} were handed to the shipper),
    * else it starts over.
    */
-  public synchronized void afterPromotion(long offset, long inS3) {
+  public synchronized void afterPromotion(long offset, long inS3, WalEntry anchor) {
     if (appliedOffset == offset && !tail.isEmpty()) {
       shipped(inS3);
     } else {
-      resetTo(offset, offset);
+      resetTo(offset, offset, anchor);
     }
   }
 
@@ -223,8 +232,8 @@ public final class ReplicaLog {
   }
 
   /** After a refill from the S3 history of {@code term}: nothing left to check in that term. */
-  synchronized void refilled(long term, long offset) {
-    resetTo(offset, offset);
+  synchronized void refilled(long term, long offset, WalEntry anchor) {
+    resetTo(offset, offset, anchor);
     verifiedTerm = term;
   }
 

@@ -271,7 +271,7 @@ public final class Replication implements AutoCloseable {
               }
               ReplicaLog log = logOf(p);
               if (log != null) {
-                log.refilled(term, p.offset());
+                log.refilled(term, p.offset(), p.lastEntry());
               }
               p.markNormal();
               LOG.info(

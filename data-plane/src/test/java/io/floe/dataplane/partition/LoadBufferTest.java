@@ -22,6 +22,32 @@ class LoadBufferTest {
     return IdNameTable.ROWS.encode(new Row(id, name));
   }
 
+  /** The entry a load ended on stays whole: the replica log's anchor after a reset (§6.3). */
+  @Test
+  void aLoadEndingOnAnEntryKeepsItWholeAndOneEndingOnASnapshotKeepsNone() {
+    Partition p = new Partition(1, 0, new MemoryBudget(1L << 30), new MemoryWalSink());
+    LoadBuffer buffer = p.newLoadBuffer();
+    buffer.snapshotRow(3, 1_003, key(1), row(1, "a"));
+    buffer.snapshotLoaded(5, 1);
+    buffer.termReached(2);
+    buffer.replay(6, 1_006, key(2), row(2, "b"));
+    buffer.replay(7, 1_007, key(1), null);
+    buffer.install();
+    assertThat(p.lastEntry()).isNotNull();
+    assertThat(p.lastEntry().offset()).isEqualTo(7);
+    assertThat(p.lastEntry().term()).isEqualTo(2);
+    assertThat(p.lastEntry().delete()).isTrue();
+    assertThat(p.lastEntry().key()).isEqualTo(key(1));
+
+    Partition snap = new Partition(1, 0, new MemoryBudget(1L << 30), new MemoryWalSink());
+    LoadBuffer onlySnapshot = snap.newLoadBuffer();
+    onlySnapshot.snapshotRow(3, 1_003, key(1), row(1, "a"));
+    onlySnapshot.snapshotLoaded(5, 1);
+    onlySnapshot.install();
+    assertThat(snap.offset()).isEqualTo(5);
+    assertThat(snap.lastEntry()).isNull();
+  }
+
   /** The same history written live and loaded through a buffer gives the same partition. */
   @Test
   void aLoadedPartitionEqualsTheOneThatWroteTheHistory() {

@@ -110,6 +110,45 @@ class ReplicaLogTest {
   }
 
   @Test
+  void aLeaderFreshFromALoadChecksAFollowerAtItsOffsetAgainstItsLastEntryInsteadOfReloadingIt() {
+    // Refilled from S3 to 7 and promoted with nothing appended since: its tail is only the anchor.
+    ReplicaLog log = new ReplicaLog(9, 0, 1 << 20);
+    log.resetTo(7, 7, entry(7, 2));
+    log.afterPromotion(7, 7, entry(7, 2));
+    log.lead(3, 7, List.of("b", "c"));
+    assertThat(log.entriesAbove(7)).isEmpty(); // nothing to ship: the anchor is in S3
+
+    next(log, "b");
+    log.answered("b", new AppendResult(9, 0, AppendCode.GAP, 3, 7));
+    AppendBlock check = next(log, "b");
+    assertThat(check.reload()).isFalse();
+    assertThat(check.prevOffset()).isEqualTo(6);
+    assertThat(check.entries()).extracting(ReplicatedEntry::offset).containsExactly(7L);
+    assertThat(check.entries().get(0).term()).isEqualTo(2);
+
+    // A follower behind the anchor still needs S3: the leader holds nothing before it.
+    next(log, "c");
+    log.answered("c", new AppendResult(9, 0, AppendCode.GAP, 3, 5));
+    assertThat(next(log, "c").reload()).isTrue();
+
+    // New writes follow the anchor densely.
+    write(log, 8, 8);
+    log.answered("b", ok(7));
+    assertThat(next(log, "b").entries()).extracting(ReplicatedEntry::offset).containsExactly(8L);
+  }
+
+  @Test
+  void withoutAnAnchorAFollowerAtTheLeadersOffsetIsToldToReload() {
+    // A load that ended on a snapshot has no entry to anchor on: the follower goes to S3.
+    ReplicaLog log = new ReplicaLog(9, 0, 1 << 20);
+    log.resetTo(7, 7, null);
+    log.lead(3, 7, List.of("b"));
+    next(log, "b");
+    log.answered("b", new AppendResult(9, 0, AppendCode.GAP, 3, 7));
+    assertThat(next(log, "b").reload()).isTrue();
+  }
+
+  @Test
   void aFollowerBehindTheTailIsToldToReloadFromS3() {
     ReplicaLog log = new ReplicaLog(9, 0, 200); // holds about three entries once shipped
     log.lead(1, 0, List.of("b"));
