@@ -118,7 +118,7 @@ final class NodeProcesses implements AutoCloseable {
 
   /**
    * Waits until every replica of {@code pid} reports the assignment's term, the leader {@code
-   * leading} and the others {@code following}.
+   * leading} with the manifest version it committed and the others {@code following}.
    */
   void awaitReplicasInTerm(long tid, int pid, Duration atMost) {
     MetaKeys keys = MetaKeys.forCluster(cluster);
@@ -141,6 +141,11 @@ final class NodeProcesses implements AutoCloseable {
                 }
                 String state = report.get().replication().get().replicaState();
                 if (!state.equals(r.node().equals(a.leader()) ? "leading" : "following")) {
+                  return false;
+                }
+                // A leader reports the manifest it committed to serve (replication.md §10).
+                if (r.node().equals(a.leader())
+                    && report.get().replication().get().manifestVersion() < 1) {
                   return false;
                 }
               }

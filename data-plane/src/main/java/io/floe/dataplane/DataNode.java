@@ -49,7 +49,7 @@ public final class DataNode implements AutoCloseable {
   private final long startTimeMs = System.currentTimeMillis();
   private final long incarnation;
   private MetaStore metaStore;
-  private ClusterAgent cluster;
+  private volatile ClusterAgent cluster;
 
   private final NodeDurability durability;
   private final Replication replication;
@@ -83,7 +83,7 @@ public final class DataNode implements AutoCloseable {
             tables);
     hosting.setReplication(replication);
     if (durability != null) {
-      replication.onPrepared(durability::prepared);
+      replication.onPrepared(p -> durability.prepared(p, () -> manifestHint(p)));
     }
     AdvertisedEndpoint advertised = new AdvertisedEndpoint();
     RequestProcessor processor = new RequestProcessor(tables, hosting, advertised, replication);
@@ -167,6 +167,12 @@ public final class DataNode implements AutoCloseable {
       close();
       throw e;
     }
+  }
+
+  /** The previous leader's reported manifest version of {@code p} (0: unknown, or no cluster). */
+  private long manifestHint(io.floe.dataplane.partition.Partition p) {
+    ClusterAgent agent = cluster;
+    return agent == null ? 0 : agent.manifestHint(p.tableId(), p.id());
   }
 
   /** The seam where loading from S3 fills newly assigned replicas. */

@@ -54,7 +54,7 @@ final class AssignmentConverger {
   private final Replication replication;
 
   /** Replicas assigned here, by {@code tid/pid}, in key order, as of the last run. */
-  private Map<String, AssignedReplica> assigned = new TreeMap<>();
+  private volatile Map<String, AssignedReplica> assigned = new TreeMap<>();
 
   /** Replicas whose load is running, by {@code tid/pid}. */
   private final Map<String, Partition> loading = new HashMap<>();

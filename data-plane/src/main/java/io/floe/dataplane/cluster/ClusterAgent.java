@@ -6,6 +6,8 @@ import io.floe.dataplane.table.HostedTable;
 import io.floe.dataplane.table.TableHosting;
 import io.floe.dataplane.table.TableRegistry;
 import io.floe.storage.cluster.NodeRegistration;
+import io.floe.storage.cluster.PartitionReport;
+import io.floe.storage.cluster.PartitionReportParser;
 import io.floe.storage.meta.Lease;
 import io.floe.storage.meta.MetaKeys;
 import io.floe.storage.meta.MetaStore;
@@ -140,6 +142,29 @@ public final class ClusterAgent implements AutoCloseable {
 
   public MetaKeys keys() {
     return keys;
+  }
+
+  /**
+   * The manifest version the leader this node last saw assigned for the partition reported
+   * (replication.md §10), 0 when unknown: one etcd read of that leader's status, which stays while
+   * its lease lasts, so it is there in the second after the leader died. Any failure is "unknown".
+   */
+  public long manifestHint(long tableId, int partition) {
+    AssignedReplica replica = converger.assigned().get(tableId + "/" + partition);
+    if (replica == null || replica.assignment().leader().isEmpty()) {
+      return 0;
+    }
+    try {
+      return store
+          .get(keys.partitionStatus(replica.assignment().leader(), tableId, partition))
+          .map(e -> PartitionReportParser.fromJson(e.value()))
+          .flatMap(PartitionReport::replication)
+          .map(PartitionReport.ReplicaProgress::manifestVersion)
+          .orElse(0L);
+    } catch (RuntimeException e) {
+      LOG.debug("no manifest hint for {}/{}: {}", tableId, partition, e.toString());
+      return 0;
+    }
   }
 
   private void adopt(Lease granted) {

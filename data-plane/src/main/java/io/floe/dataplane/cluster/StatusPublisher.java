@@ -114,7 +114,8 @@ final class StatusPublisher {
         new PartitionReport.ReplicaProgress(
             p.role().replicaState(),
             leading ? log.commitOffset() : 0,
-            leading ? log.lag() : log.followerLag()));
+            leading ? log.lag() : log.followerLag(),
+            leading ? p.manifestVersion() : 0));
   }
 
   /** A replica kept offline after a failed load says why (recovery.md §4). */

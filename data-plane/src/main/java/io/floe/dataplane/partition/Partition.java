@@ -71,6 +71,8 @@ public final class Partition {
   // The last entry applied from a load or from a leader, kept whole: after a reset the replica log
   // holds it as the anchor a follower at this very offset checks its log against (§6.3).
   private WalEntry lastEntry;
+  // The manifest this node last committed for the partition (0: none): reported while it leads.
+  private volatile long manifestVersion;
 
   private volatile long rowCount;
   private volatile long memoryBytes;
@@ -128,6 +130,16 @@ public final class Partition {
   public synchronized WalEntry lastEntry() {
     WalEntry e = lastEntry;
     return e != null && e.offset() == offset ? e : null;
+  }
+
+  /** This node committed manifest {@code version} of the partition (replication.md §10). */
+  public void manifestCommitted(long version) {
+    manifestVersion = Math.max(manifestVersion, version);
+  }
+
+  /** The newest manifest this node committed for the partition, 0 when none. */
+  public long manifestVersion() {
+    return manifestVersion;
   }
 
   /** When this replica's rows expire. */

@@ -161,9 +161,13 @@ public final class NodeDurability implements AutoCloseable {
     };
   }
 
-  /** A replica was prepared for a new term: its promotion may come next (replication.md §7.2). */
-  public void prepared(Partition partition) {
-    loader.warmManifest(partition, loading);
+  /**
+   * A replica was prepared for a new term: its promotion may come next (replication.md §7.2), so
+   * its newest manifest is read ahead, from {@code hint} (the previous leader's reported version,
+   * §10; 0 when unknown), on the loading threads.
+   */
+  public void prepared(Partition partition, java.util.function.LongSupplier hint) {
+    loader.warmManifest(partition, loading, hint);
   }
 
   public ExecutorService loading() {

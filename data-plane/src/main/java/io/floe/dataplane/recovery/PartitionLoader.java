@@ -232,6 +232,7 @@ public final class PartitionLoader {
             partition.offset() + 1,
             new TailPointer(shipper.node(), shipper.incarnation(), ownNextSeq));
     manifests.commit(next);
+    partition.manifestCommitted(next.version());
     LOG.info(
         "partition {}/{} promotion: manifest {} read in {} ms, tail of {} objects walked and sealed"
             + " in {} ms, manifest {} committed in {} ms",
@@ -250,8 +251,11 @@ public final class PartitionLoader {
    * Reads the partition's newest manifest ahead on {@code executor}: the replica was prepared for a
    * new term and may be promoted next, when every millisecond of that read is unavailability.
    */
-  public void warmManifest(Partition partition, java.util.concurrent.Executor executor) {
-    manifests.of(partition.tableId(), partition.id()).warm(executor);
+  public void warmManifest(
+      Partition partition,
+      java.util.concurrent.Executor executor,
+      java.util.function.LongSupplier hint) {
+    manifests.of(partition.tableId(), partition.id()).warm(executor, hint);
   }
 
   /** A commit that lost to another (or cannot tell) reloads from the newest manifest. */
@@ -392,6 +396,7 @@ public final class PartitionLoader {
               buffer.offset() + 1,
               new TailPointer(shipper.node(), shipper.incarnation(), ownNextSeq));
       manifests.commit(next);
+      partition.manifestCommitted(next.version());
       buffer.install();
       return new LoadResult(next, tail.objectsRead(), inS3, carriedApplied);
     } catch (RuntimeException e) {

@@ -54,11 +54,28 @@ public final class PartitionManifests {
    * read.
    */
   public void warm(Executor executor) {
+    warm(executor, () -> 0);
+  }
+
+  /**
+   * Like {@link #warm(Executor)}, first taking {@code hint} (a version known committed, 0 when
+   * none) as the place to start looking from: the previous leader's reported version
+   * (replication.md §10) spares a search up from the version this node read long ago.
+   */
+  public void warm(Executor executor, java.util.function.LongSupplier hint) {
     if (!warming.isDone()) {
       return;
     }
     warming =
-        CompletableFuture.runAsync(versions::latest, executor)
+        CompletableFuture.runAsync(
+                () -> {
+                  long known = hint.getAsLong();
+                  if (known > 0) {
+                    versions.seen(known);
+                  }
+                  versions.latest();
+                },
+                executor)
             .exceptionally(
                 e -> {
                   LOG.debug(

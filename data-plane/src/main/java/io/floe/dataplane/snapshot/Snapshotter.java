@@ -162,6 +162,7 @@ public final class Snapshotter {
       lastCommitted.remove(key);
       throw e;
     }
+    partition.manifestCommitted(next.version());
     lastCommitted.put(key, new Committed(term, next));
   }
 

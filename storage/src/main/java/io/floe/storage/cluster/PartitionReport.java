@@ -58,8 +58,11 @@ public record PartitionReport(
    * @param replicaState one of replication.md §2's states ({@code leading}, {@code following} …)
    * @param commitOffset the leader's commit offset (0 on a follower)
    * @param lag entries the slowest follower is behind (leader), or behind the leader (follower)
+   * @param manifestVersion the partition manifest this leader last committed (0: none, or a
+   *     follower): where a follower prepared for the next term starts looking for the newest one
    */
-  public record ReplicaProgress(String replicaState, long commitOffset, long lag) {
+  public record ReplicaProgress(
+      String replicaState, long commitOffset, long lag, long manifestVersion) {
     public ReplicaProgress {
       Objects.requireNonNull(replicaState, "replicaState");
     }

@@ -30,10 +30,14 @@ public final class PartitionReportParser {
     r.error().ifPresent(e -> node.put("error", e));
     r.replication()
         .ifPresent(
-            p ->
-                node.put("replica-state", p.replicaState())
-                    .put("commit-offset", p.commitOffset())
-                    .put("lag", p.lag()));
+            p -> {
+              node.put("replica-state", p.replicaState())
+                  .put("commit-offset", p.commitOffset())
+                  .put("lag", p.lag());
+              if (p.manifestVersion() > 0) {
+                node.put("manifest-version", p.manifestVersion());
+              }
+            });
     return Json.write(node);
   }
 
@@ -68,7 +72,10 @@ public final class PartitionReportParser {
             .map(
                 state ->
                     new PartitionReport.ReplicaProgress(
-                        state, root.count("commit-offset"), root.count("lag"))));
+                        state,
+                        root.count("commit-offset"),
+                        root.count("lag"),
+                        root.optionalLong("manifest-version").orElse(0L))));
   }
 
   private static <E extends Enum<E>> E named(JsonObject root, String name, Class<E> type) {

@@ -249,6 +249,19 @@ public final class VersionedObjects {
     }
   }
 
+  /**
+   * {@code version} is known committed (another reader reported it): the next search for the newest
+   * starts there instead of where this reader last looked.
+   */
+  public void seen(long version) {
+    remember(version);
+  }
+
+  /** The newest version this reader saw committed or read (0: none). */
+  public long lastKnownVersion() {
+    return lastKnown.get();
+  }
+
   /** This reader saw {@code version} (tests start a reader that far behind). */
   void remember(long version) {
     lastKnown.accumulateAndGet(version, Math::max);

@@ -108,6 +108,22 @@ class VersionedObjectsTest {
   }
 
   @Test
+  void aReaderToldAVersionStartsLookingThereWithOneRoundOfTwoHeads() {
+    for (int v = 1; v <= 40; v++) {
+      manifests.commit(v, bytes("v" + v));
+    }
+    VersionedObjects reader = VersionedObjects.partitionManifests(store, 7, 3);
+    assertThat(reader.lastKnownVersion()).isZero();
+    reader.seen(40); // the previous leader reported it
+    int heads = store.heads.get();
+    assertThat(reader.latestVersion()).hasValue(40);
+    assertThat(store.heads.get() - heads).as("41 and 40, at once").isEqualTo(2);
+    assertThat(reader.lastKnownVersion()).isEqualTo(40);
+    reader.seen(12); // an older report never moves it back
+    assertThat(reader.lastKnownVersion()).isEqualTo(40);
+  }
+
+  @Test
   void aReaderThatReadTheNewestChecksWithTwoHeadsAndDoesNotReadItAgain() {
     for (int v = 1; v <= 3; v++) {
       manifests.commit(v, bytes("v" + v));
