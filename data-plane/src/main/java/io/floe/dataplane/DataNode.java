@@ -163,6 +163,9 @@ public final class DataNode implements AutoCloseable {
                   config.nodeId(), endpoint, incarnation, budget.limit(), startTimeMs),
               hosting,
               tables);
+      if (durability != null) {
+        durability.manifestHints(cluster::manifestHint);
+      }
     } catch (RuntimeException e) {
       close();
       throw e;

@@ -154,9 +154,14 @@ public final class ClusterAgent implements AutoCloseable {
     if (replica == null || replica.assignment().leader().isEmpty()) {
       return 0;
     }
+    return manifestHint(replica.assignment().leader(), tableId, partition);
+  }
+
+  /** The manifest version {@code leader} reports for the partition, 0 when unknown. */
+  public long manifestHint(String leader, long tableId, int partition) {
     try {
       return store
-          .get(keys.partitionStatus(replica.assignment().leader(), tableId, partition))
+          .get(keys.partitionStatus(leader, tableId, partition))
           .map(e -> PartitionReportParser.fromJson(e.value()))
           .flatMap(PartitionReport::replication)
           .map(PartitionReport.ReplicaProgress::manifestVersion)

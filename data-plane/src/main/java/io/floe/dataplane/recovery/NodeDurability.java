@@ -50,6 +50,21 @@ public final class NodeDurability implements AutoCloseable {
   private final ExecutorService loading;
   private final Path tempDir;
   private SnapshotScheduler scheduler;
+  private volatile ManifestHints hints = (node, tableId, partition) -> 0;
+
+  /**
+   * Where a leader's reported manifest version of a partition is read (replication.md §10): 0 when
+   * unknown. The node's cluster membership answers, once it joined.
+   */
+  @FunctionalInterface
+  public interface ManifestHints {
+    long of(String leaderNode, long tableId, int partition);
+  }
+
+  /** Reads manifest hints through {@code hints} from now on. */
+  public void manifestHints(ManifestHints hints) {
+    this.hints = hints;
+  }
 
   private NodeDurability(ObjectStore store, String node, Properties settings) {
     this.store = store;
@@ -136,6 +151,12 @@ public final class NodeDurability implements AutoCloseable {
         }
         ReplicatedSink sink = (ReplicatedSink) partition.sink();
         Optional<HandOverPoint> handover = log.takeHandOverPoint();
+        // No prepare read the manifest ahead of a hand-over: start from what the old leader
+        // reports.
+        handover.ifPresent(
+            h ->
+                loader.manifestSeen(
+                    partition, hints.of(h.from(), partition.tableId(), partition.id())));
         Optional<PartitionLoader.LoadResult> inPlace =
             log.takePromoted()
                 ? loader.promoteInPlace(

@@ -251,6 +251,13 @@ public final class PartitionLoader {
    * Reads the partition's newest manifest ahead on {@code executor}: the replica was prepared for a
    * new term and may be promoted next, when every millisecond of that read is unavailability.
    */
+  /** {@code version} of the partition's manifest is known committed (0: nothing known). */
+  public void manifestSeen(Partition partition, long version) {
+    if (version > 0) {
+      manifests.of(partition.tableId(), partition.id()).seen(version);
+    }
+  }
+
   public void warmManifest(
       Partition partition,
       java.util.concurrent.Executor executor,

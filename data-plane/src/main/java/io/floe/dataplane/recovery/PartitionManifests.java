@@ -87,6 +87,11 @@ public final class PartitionManifests {
                 });
   }
 
+  /** {@code version} is known committed: the next read of the newest starts there. */
+  public void seen(long version) {
+    versions.seen(version);
+  }
+
   /**
    * Commits {@code next} (whose version is one more than the manifest it was built from).
    *
