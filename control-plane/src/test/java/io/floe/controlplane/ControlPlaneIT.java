@@ -529,7 +529,16 @@ class ControlPlaneIT {
       assertThat(offline.path("leader").asText()).isEqualTo(follower);
       assertThat(aliveByEndpoint("ops.t", 0).get(cluster.endpoint(spare))).isEqualTo("no");
       run("/v1/ns/recoverendpoint", "{\"endpoint\": \"" + cluster.endpoint(spare) + "\"}");
-      assertThat(aliveByEndpoint("ops.t", 0).get(cluster.endpoint(spare))).isEqualTo("yes");
+      // The spare was alive: the new leader's promotion sealed its WAL stream, so the spare finds
+      // itself deposed for good and starts afresh as a new incarnation (recovery.md §2), which may
+      // be just after the recovery ended. Its replica is alive again once it registered again.
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofMillis(200))
+          .untilAsserted(
+              () ->
+                  assertThat(aliveByEndpoint("ops.t", 0).get(cluster.endpoint(spare)))
+                      .isEqualTo("yes"));
       run(
           "/v1/ns/recovertable",
           "{\"table\": \"ops.t\", \"pid\": 0, \"endpoint\": \"" + spare + "\"}");
