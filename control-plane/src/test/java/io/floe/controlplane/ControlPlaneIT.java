@@ -522,23 +522,30 @@ class ControlPlaneIT {
       assertThat(after.path("leader").asText()).isEqualTo(spare);
 
       // offlineendpoint re-elects the leaders of a node with auto_failover off; recoverendpoint
-      // brings its replicas back.
+      // brings its replicas back. The spare is alive and serves: its leadership is handed over,
+      // so its WAL stream is not sealed and the process goes on as the same incarnation.
+      long spareIncarnation = cluster.incarnation(spare);
       run("/v1/ns/offlineendpoint", "{\"endpoint\": \"" + spare + "\"}");
       JsonNode offline =
           cluster.call("GET", "/v1/tables/ops.t", null).body().path("assignments").get(0);
       assertThat(offline.path("leader").asText()).isEqualTo(follower);
+      assertThat(offline.path("term").asLong()).isGreaterThan(after.path("term").asLong());
       assertThat(aliveByEndpoint("ops.t", 0).get(cluster.endpoint(spare))).isEqualTo("no");
+      JsonNode moveOff = null;
+      for (JsonNode o : cluster.call("GET", "/v1/ops?table=ops.t&pid=0", null).body().path("ops")) {
+        if (moveOff == null
+            && o.path("op_type").asText().equals("ChangeLeader")
+            && o.path("detail").path("reason").asText().equals("offlineendpoint " + spare)) {
+          moveOff = o;
+        }
+      }
+      assertThat(moveOff).as("the ChangeLeader of offlineendpoint").isNotNull();
+      assertThat(moveOff.path("detail").path("way").asText()).isEqualTo("hand-over");
       run("/v1/ns/recoverendpoint", "{\"endpoint\": \"" + cluster.endpoint(spare) + "\"}");
-      // The spare was alive: the new leader's promotion sealed its WAL stream, so the spare finds
-      // itself deposed for good and starts afresh as a new incarnation (recovery.md §2), which may
-      // be just after the recovery ended. Its replica is alive again once it registered again.
-      await()
-          .atMost(Duration.ofSeconds(60))
-          .pollInterval(Duration.ofMillis(200))
-          .untilAsserted(
-              () ->
-                  assertThat(aliveByEndpoint("ops.t", 0).get(cluster.endpoint(spare)))
-                      .isEqualTo("yes"));
+      assertThat(aliveByEndpoint("ops.t", 0).get(cluster.endpoint(spare))).isEqualTo("yes");
+      assertThat(cluster.incarnation(spare))
+          .as("a node taken offline while serving is not fenced")
+          .isEqualTo(spareIncarnation);
       run(
           "/v1/ns/recovertable",
           "{\"table\": \"ops.t\", \"pid\": 0, \"endpoint\": \"" + spare + "\"}");

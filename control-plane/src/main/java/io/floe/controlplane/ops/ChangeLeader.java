@@ -40,7 +40,10 @@ import java.util.function.Predicate;
  * </ul>
  *
  * Params: {@code endpoint} the target (node id) or absent for the best; {@code dead} a node known
- * dead; decided on the way: {@code term}, {@code candidate}.
+ * dead; {@code offline} a node giving up its leadership ({@code offlineendpoint}): handed over to
+ * its most advanced live follower while it serves, so a live node's stream is never sealed, and
+ * otherwise treated as dead; decided on the way: {@code term}, {@code candidate}, {@code way}
+ * ({@code hand-over} or {@code fence}).
  */
 public final class ChangeLeader implements OperationKind {
   static final Duration AWAIT_LIMIT = Duration.ofMinutes(2);
@@ -114,6 +117,17 @@ public final class ChangeLeader implements OperationKind {
     // rather than moving the partition once more.
     boolean termGiven = op.param("term") != null;
     Operation withTerm = termGiven ? op : op.with("term", Long.toString(a.term() + 1));
+    String leaving = op.param("offline");
+    if (leaving != null && !leaving.equals(a.leader())) {
+      return Step.done(); // it leads no longer: nothing to give up
+    }
+    if (leaving != null && target == null) {
+      Optional<String> follower = handOverTarget(view, a, leaving);
+      if (follower.isPresent()) {
+        target = follower.get();
+        withTerm = withTerm.with("endpoint", target);
+      }
+    }
     if (target != null) {
       if (a.replicaOn(target).isEmpty()) {
         return Step.failed("node " + target + " holds no replica of partition " + op.pid());
@@ -125,10 +139,35 @@ public final class ChangeLeader implements OperationKind {
           && leaderServing(view, a)
           && alive.test(target)
           && view.nodes().containsKey(target)) {
-        return Step.next("handover", withTerm.with("candidate", target));
+        return Step.next("handover", withTerm.with("candidate", target).with("way", "hand-over"));
       }
     }
+    withTerm = withTerm.with("way", "fence");
     return termGiven ? Step.then("prepare", withTerm) : Step.next("prepare", withTerm);
+  }
+
+  /**
+   * The live follower a leaving leader hands over to: reported following in the leader's term and
+   * not marked not alive, the furthest ahead first (it catches up soonest).
+   */
+  private Optional<String> handOverTarget(ClusterView view, PartitionAssignment a, String leaving) {
+    return a.replicas().stream()
+        .map(PartitionAssignment.Replica::node)
+        .filter(n -> !n.equals(leaving) && alive.test(n) && view.nodes().containsKey(n))
+        .filter(n -> !view.markedNotAlive(a.tableId(), a.partition(), n))
+        .filter(
+            n ->
+                view.report(n, a.tableId(), a.partition())
+                    .map(r -> r.term() == a.term() && r.error().isEmpty())
+                    .orElse(false))
+        .max(
+            java.util.Comparator.comparingLong(
+                n -> view.report(n, a.tableId(), a.partition()).get().offset()));
+  }
+
+  /** Nodes a fence neither asks nor chooses: one known dead, one giving up its leadership. */
+  private static boolean excluded(Operation op, String node) {
+    return node.equals(op.param("dead")) || node.equals(op.param("offline"));
   }
 
   private boolean leaderServing(ClusterView view, PartitionAssignment a) {
@@ -144,7 +183,8 @@ public final class ChangeLeader implements OperationKind {
     }
     NodeRegistration leader = view.nodes().get(a.leader());
     if (leader == null || !alive.test(a.leader())) {
-      return Step.next("prepare", op.with("candidate", "")); // it died meanwhile: fence instead
+      // it died meanwhile: fence instead
+      return Step.next("prepare", op.with("candidate", "").with("way", "fence"));
     }
     HandedOver handed;
     try {
@@ -158,7 +198,15 @@ public final class ChangeLeader implements OperationKind {
       }
       // The target did not catch up while writes were stopped, and the leader resumed them.
       // Trying again at once would stop the partition's writes for the whole timeout each time:
-      // the change fails, and who asked (an operator, the rebalancer) decides when to try again.
+      // the change fails, and who asked (an operator, the rebalancer) decides when to try again —
+      // unless the leader is being taken offline, which a fence does without its help.
+      if (op.param("offline") != null) {
+        return Step.next(
+            "prepare",
+            op.with("candidate", "")
+                .with("way", "fence")
+                .with("note", "hand-over failed: " + e.reason()));
+      }
       return Step.failed(e.reason());
     }
     PartitionAssignment next =
@@ -177,6 +225,9 @@ public final class ChangeLeader implements OperationKind {
     long term = Long.parseLong(op.param("term"));
     if (a.term() >= term) {
       String candidate = op.param("candidate");
+      if (candidate != null && candidate.isEmpty()) {
+        candidate = null; // cleared by a hand-over that fell back to a fence
+      }
       if (candidate == null && a.term() == term) {
         // Resumed after this operation's assign, whose choice was never stored (prepare → assign
         // is not): the term it prepared is the partition's, so its leader is the one chosen.
@@ -190,7 +241,7 @@ public final class ChangeLeader implements OperationKind {
     List<String> silent = new ArrayList<>();
     for (PartitionAssignment.Replica r : a.replicas()) {
       NodeRegistration node = view.nodes().get(r.node());
-      if (node == null || r.node().equals(op.param("dead")) || !alive.test(r.node())) {
+      if (node == null || excluded(op, r.node()) || !alive.test(r.node())) {
         silent.add(r.node());
         continue;
       }

@@ -20,7 +20,9 @@ import java.util.function.Supplier;
  * A whole node's operations (OpenMLDB's {@code offlineendpoint} and {@code recoverendpoint}).
  *
  * <p>{@code OfflineEndpoint}: {@code mark} every replica of the node not alive, {@code leaders}
- * start a {@code ChangeLeader} (fencing the node) for each partition it leads, {@code await} them.
+ * start a {@code ChangeLeader} for each partition it leads — a hand-over to a live follower while
+ * the node serves (its stream is not sealed, so it keeps running), a fence otherwise — and {@code
+ * await} them.
  *
  * <p>{@code RecoverEndpoint}: {@code unmark} its replicas and {@code catchup} until each serves in
  * its term. It needs no {@code offlineendpoint} before it (OpenMLDB does): it only clears marks and
@@ -101,7 +103,7 @@ public final class EndpointKind implements OperationKind {
                         OpType.ChangeLeader,
                         t.get().fullName(),
                         p.partition(),
-                        Map.of("dead", node, "reason", "offlineendpoint " + node));
+                        Map.of("offline", node, "reason", "offlineendpoint " + node));
             started.add(Long.toString(child.id()));
           }
         }

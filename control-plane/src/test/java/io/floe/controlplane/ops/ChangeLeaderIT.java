@@ -162,4 +162,85 @@ class ChangeLeaderIT {
     assertThat(after.leader()).isEqualTo(r[2]);
     assertThat(after.handover()).isEmpty();
   }
+
+  private void report(String node, PartitionRole role, long term, long offset, boolean writable) {
+    store.put(
+        keys.partitionStatus(node, table.tid(), 0),
+        PartitionReportParser.toBytes(
+            new PartitionReport(
+                node,
+                table.tid(),
+                0,
+                role,
+                term,
+                offset,
+                PartitionState.NORMAL,
+                0,
+                0,
+                writable,
+                Optional.empty())));
+  }
+
+  private Step chooseTakingOffline(String node) {
+    ChangeLeader kind = new ChangeLeader(store, keys, links, n -> true, System::currentTimeMillis);
+    Operation op =
+        new Operation(
+            1,
+            OpType.ChangeLeader,
+            "db.t",
+            0,
+            OpStatus.doing,
+            System.currentTimeMillis(),
+            Optional.empty(),
+            "choose",
+            Optional.empty(),
+            Map.of("offline", node));
+    return kind.run(op);
+  }
+
+  @Test
+  void aServingLeaderTakenOfflineHandsOverToItsMostAdvancedFollower() {
+    String[] r = roles();
+    long term = current().assignment().term();
+    report(r[0], PartitionRole.LEADER, term, 100, true);
+    report(r[1], PartitionRole.FOLLOWER, term, 90, false);
+    report(r[2], PartitionRole.FOLLOWER, term, 95, false);
+
+    Step step = chooseTakingOffline(r[0]);
+
+    assertThat(step)
+        .isInstanceOfSatisfying(
+            Step.Next.class,
+            n -> {
+              assertThat(n.task()).isEqualTo("handover");
+              assertThat(n.op().param("candidate")).isEqualTo(r[2]);
+              assertThat(n.op().param("way")).isEqualTo("hand-over");
+            });
+  }
+
+  @Test
+  void aLeaderTakenOfflineWithNoFollowerInItsTermIsFencedWithoutBeingAsked() {
+    String[] r = roles();
+    long term = current().assignment().term();
+    report(r[0], PartitionRole.LEADER, term, 100, true);
+    report(r[1], PartitionRole.FOLLOWER, term - 1, 90, false); // an older term: loading still
+
+    Step step = chooseTakingOffline(r[0]);
+
+    assertThat(step)
+        .isInstanceOfSatisfying(
+            Step.Next.class,
+            n -> {
+              assertThat(n.task()).isEqualTo("prepare");
+              assertThat(n.op().param("way")).isEqualTo("fence");
+            });
+  }
+
+  @Test
+  void aNodeTakenOfflineThatNoLongerLeadsMovesNothing() {
+    String[] r = roles();
+
+    assertThat(chooseTakingOffline(r[1])).isInstanceOf(Step.Done.class);
+    assertThat(current().assignment().leader()).isEqualTo(r[0]);
+  }
 }
