@@ -71,7 +71,7 @@ public final class Failover {
   /** One heartbeat of the leader: detect, then start what the changes call for. */
   public void heartbeat() {
     ClusterView view = ClusterView.read(store, keys);
-    List<NodeMonitor.Change> changes = monitor.tick(view.nodes());
+    List<NodeMonitor.Change> changes = monitor.tick(view.nodes(), view.registrationLeases());
     if (monitor.selfSuspected() && !selfSuspectedLogged) {
       LOG.warn(
           "most data nodes stopped answering heartbeats at once: this control plane suspects itself"

@@ -62,6 +62,7 @@ public final class NodeMonitor {
 
   private static final class Watched {
     volatile NodeRegistration registration;
+    volatile long lease;
     volatile long lastAnswerNanos;
     volatile long deadSinceNanos;
     volatile boolean pinging;
@@ -105,6 +106,18 @@ public final class NodeMonitor {
    * pinged, and reports the liveness changes since the last tick.
    */
   public java.util.List<Change> tick(Map<String, NodeRegistration> registered) {
+    return tick(registered, Map.of());
+  }
+
+  /**
+   * As {@link #tick(Map)}, knowing the etcd lease each registration is held by: a node whose
+   * registration is held by a new lease (same incarnation) lost its lease and registered again
+   * between two ticks. It took no write under its leaderships since (DESIGN.md §8), so it is dead
+   * for them: they move, and it comes back alive (re-added) at its next answer, as a node that
+   * restarted does.
+   */
+  public java.util.List<Change> tick(
+      Map<String, NodeRegistration> registered, Map<String, Long> leases) {
     long now = nanos.getAsLong();
     java.util.List<Change> changes = new java.util.ArrayList<>();
     for (Map.Entry<String, Watched> e : watched.entrySet()) {
@@ -127,12 +140,30 @@ public final class NodeMonitor {
     selfSuspected = suspectSelf;
     for (NodeRegistration r : registered.values()) {
       Watched w = watched.get(r.node());
+      long lease = leases.getOrDefault(r.node(), 0L);
       if (w == null) {
         w = new Watched();
         w.registration = r;
+        w.lease = lease;
         w.lastAnswerNanos = now;
         watched.put(r.node(), w);
+      } else if (w.registration.incarnation() == r.incarnation()
+          && lease != 0
+          && w.lease != 0
+          && lease != w.lease) {
+        w.lease = lease;
+        if (w.alive) {
+          changes.add(
+              new Change(
+                  r.node(),
+                  false,
+                  "it lost its etcd lease and registered again: it takes no writes under the"
+                      + " leaderships it had"));
+        }
+        w.alive = false;
+        w.deadSinceNanos = now;
       } else if (w.registration.incarnation() != r.incarnation()) {
+        w.lease = lease;
         boolean wasAlive = w.alive;
         w.registration = r;
         if (wasAlive) {

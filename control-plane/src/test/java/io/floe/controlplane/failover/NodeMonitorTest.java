@@ -191,4 +191,34 @@ class NodeMonitorTest {
         .extracting(NodeMonitor.Change::node)
         .containsExactly("b");
   }
+
+  @Test
+  void aNodeRegisteredAgainUnderANewLeaseIsDeadForItsLeadershipsAndAliveAtItsNextAnswer() {
+    Map<String, NodeRegistration> nodes = Map.of("a", node("a", 1), "b", node("b", 1));
+    assertThat(monitor.tick(nodes, Map.of("a", 11L, "b", 21L))).isEmpty();
+    advance(100);
+    assertThat(monitor.tick(nodes, Map.of("a", 11L, "b", 21L))).as("same leases").isEmpty();
+
+    // a's lease lapsed (an etcd member restarted under it) and it registered again between two
+    // ticks: same incarnation, new lease; it answers pings all along.
+    advance(100);
+    assertThat(monitor.tick(nodes, Map.of("a", 12L, "b", 21L)))
+        .singleElement()
+        .satisfies(
+            c -> {
+              assertThat(c.node()).isEqualTo("a");
+              assertThat(c.alive()).isFalse();
+              assertThat(c.why()).contains("lost its etcd lease and registered again");
+            });
+    assertThat(monitor.alive("a")).isFalse();
+    advance(100);
+    assertThat(monitor.tick(nodes, Map.of("a", 12L, "b", 21L)))
+        .singleElement()
+        .satisfies(
+            c -> {
+              assertThat(c.node()).isEqualTo("a");
+              assertThat(c.alive()).isTrue();
+            });
+    assertThat(monitor.alive("b")).isTrue();
+  }
 }
