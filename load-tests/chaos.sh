@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# The load and fault harness (DESIGN.md §14): a 3-member etcd, S3 behind a fault-injecting front,
+# three data nodes behind TCP proxies and two control planes, all separate processes on this
+# machine; a YCSB workload on one table per durability mode while faults are injected one at a time
+# (kill -9 of a leader, of a follower, of the control-plane leader; SIGSTOP; a node cut off from
+# everyone, or from etcd; an etcd member restarted; S3 errors, throttling, slow answers); then every
+# key is read back and the history checked. Report with plots: load-tests/reports/chaos-<time>.md;
+# exit 1 if a check failed. The long run: --per-kind 100 (about 5 hours).
+#   load-tests/chaos.sh [--per-kind 2] [--faults all|kill-leader,pause-node,...] [--mix A]
+#       [--threads 8] [--keys 2000] [--distribution uniform|zipfian] [--value-bytes 100] [--rate 0]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+scripts/ensure-etcd.sh
+# shellcheck source=load-tests/bench-lib.sh
+source "$root/load-tests/bench-lib.sh"
+build_bench_classpath
+# not exec: bench-lib's exit trap removes its work directory
+java -Xmx2g -Djava.awt.headless=true "$logback" -cp "$cp" io.floe.loadtests.chaos.ChaosRun "$@"

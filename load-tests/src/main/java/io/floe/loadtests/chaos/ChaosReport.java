@@ -1,0 +1,187 @@
+package io.floe.loadtests.chaos;
+
+import io.floe.core.table.Durability;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The harness's report: a Markdown file (faults by kind with failover p50/p99/max, writes
+ * acknowledged and lost per durability mode, every anomaly the checker found, each fault's line)
+ * and two PNG plots beside it — throughput and latency over time, the faults marked.
+ */
+final class ChaosReport {
+  private final ChaosRun.Settings settings;
+  private final History history;
+  private final CheckResult check;
+  private final List<Faults.FaultEvent> events;
+  private final boolean passed;
+
+  ChaosReport(
+      ChaosRun.Settings settings,
+      History history,
+      CheckResult check,
+      List<Faults.FaultEvent> events,
+      boolean passed) {
+    this.settings = settings;
+    this.history = history;
+    this.check = check;
+    this.events = events;
+    this.passed = passed;
+  }
+
+  /**
+   * Whether the checker's findings are what Floe promises: nothing wrong in {@code replicated} or
+   * {@code s3} mode, and no phantom anywhere ({@code memory} mode may lose what was not yet shipped
+   * when its leader dies: durability.md).
+   */
+  static boolean acceptable(CheckResult check) {
+    return check.counts(Durability.REPLICATED).clean()
+        && check.counts(Durability.S3).clean()
+        && check.total().phantoms() == 0;
+  }
+
+  /** Writes the report and its plots under {@code dir}; answers the Markdown file. */
+  Path write(Path dir) throws IOException {
+    String stamp =
+        DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
+            .withZone(ZoneOffset.UTC)
+            .format(Instant.now());
+    Files.createDirectories(dir);
+    String base = "chaos-" + stamp;
+    Path throughputPng = dir.resolve(base + "-throughput.png");
+    Path latencyPng = dir.resolve(base + "-latency.png");
+    plots(throughputPng, latencyPng);
+    Path md = dir.resolve(base + ".md");
+    Files.writeString(md, markdown(throughputPng.getFileName(), latencyPng.getFileName()));
+    return md;
+  }
+
+  private void plots(Path throughputPng, Path latencyPng) throws IOException {
+    Timeline tl = Timeline.of(history.ops());
+    List<TimeSeriesPlot.Marker> markers = new ArrayList<>();
+    for (Faults.FaultEvent e : events) {
+      markers.add(
+          new TimeSeriesPlot.Marker(
+              e.startSec(), e.healSec(), e.kind().label() + " " + e.target()));
+    }
+    TimeSeriesPlot.of("Operations per second", "time", "ops/s")
+        .series(new TimeSeriesPlot.Series("ok", tl.seconds(), tl.ok()))
+        .series(new TimeSeriesPlot.Series("failed", tl.seconds(), tl.failed()))
+        .series(new TimeSeriesPlot.Series("unknown outcome", tl.seconds(), tl.unknown()))
+        .markers(markers)
+        .write(throughputPng);
+    TimeSeriesPlot.of("Latency of acknowledged operations", "time", "ms")
+        .logY(true)
+        .series(new TimeSeriesPlot.Series("p50", tl.seconds(), tl.p50Ms()))
+        .series(new TimeSeriesPlot.Series("p99", tl.seconds(), tl.p99Ms()))
+        .series(new TimeSeriesPlot.Series("max", tl.seconds(), tl.maxMs()))
+        .markers(markers)
+        .write(latencyPng);
+  }
+
+  private String markdown(Path throughputPng, Path latencyPng) {
+    StringBuilder b = new StringBuilder();
+    b.append("# Floe load and fault run\n\n");
+    b.append(
+        String.format(
+            Locale.ROOT,
+            "%s, %d cores, Java %s. **%s.** %d data nodes, 2 control planes, a 3-member etcd and"
+                + " S3 (S3Proxy behind a fault-injecting front) as separate processes on this"
+                + " machine, every data node behind a TCP proxy and reaching etcd through proxies"
+                + " of its own. Tables `chaos.replicated`, `chaos.s3`, `chaos.memory`: %d"
+                + " partitions, 3 replicas each. Workload: YCSB %s, %d client threads, %,d keys"
+                + " (%s), values of %d bytes, %s, client request timeout %s; failure detector"
+                + " dead after %s, node lease %s."
+                + " Each fault is healed and the cluster is whole again (every replica normal and"
+                + " alive, no operation open) before the next one.%n%n",
+            Instant.now(),
+            Runtime.getRuntime().availableProcessors(),
+            System.getProperty("java.version"),
+            passed ? "Passed" : "FAILED",
+            settings.nodes(),
+            settings.partitions(),
+            settings.mix(),
+            settings.threads(),
+            settings.keys(),
+            settings.zipfian() ? "zipfian" : "uniform",
+            settings.valueBytes(),
+            settings.rate() <= 0
+                ? "as fast as they go"
+                : String.format(Locale.ROOT, "%.0f ops/s", settings.rate()),
+            settings.requestTimeout().toMillis() + " ms",
+            settings.deadAfter(),
+            settings.leaseTtl()));
+    b.append("## Faults\n\n");
+    b.append(
+        "| fault | count | failover p50 / p99 / max (ms) | whole again, max (s) | problems |\n");
+    b.append("|---|---:|---:|---:|---|\n");
+    Map<FaultKind, List<Faults.FaultEvent>> byKind = new EnumMap<>(FaultKind.class);
+    for (Faults.FaultEvent e : events) {
+      byKind.computeIfAbsent(e.kind(), k -> new ArrayList<>()).add(e);
+    }
+    byKind.forEach(
+        (kind, list) -> {
+          long[] ms =
+              list.stream().mapToLong(Faults.FaultEvent::failoverMs).filter(x -> x >= 0).toArray();
+          Arrays.sort(ms);
+          double whole =
+              list.stream().mapToDouble(e -> e.wholeSec() - e.startSec()).max().orElse(0);
+          long problems = list.stream().filter(e -> e.problem() != null).count();
+          b.append(
+              String.format(
+                  Locale.ROOT,
+                  "| %s | %d | %s | %.1f | %d |%n",
+                  kind.label(),
+                  list.size(),
+                  ms.length == 0
+                      ? "—"
+                      : pct(ms, 0.50) + " / " + pct(ms, 0.99) + " / " + ms[ms.length - 1],
+                  whole,
+                  problems));
+        });
+    b.append(
+        "\nFailover: from the fault to the first write acknowledged on every partition the victim"
+            + " led (for `kill-control-plane`: to the other control plane leading). `—`: the"
+            + " fault moves no leader.\n\n");
+    b.append("## History check\n\n");
+    b.append(check.summary()).append("\n\n");
+    b.append("## Over time\n\n");
+    b.append("![throughput](").append(throughputPng).append(")\n\n");
+    b.append("![latency](").append(latencyPng).append(")\n\n");
+    b.append("## Every fault\n\n");
+    b.append(
+        "| # | fault | target | at (s) | healed (s) | whole (s) | failover (ms) | problem |\n");
+    b.append("|---:|---|---|---:|---:|---:|---:|---|\n");
+    for (int i = 0; i < events.size(); i++) {
+      Faults.FaultEvent e = events.get(i);
+      b.append(
+          String.format(
+              Locale.ROOT,
+              "| %d | %s | %s | %.1f | %.1f | %.1f | %s | %s |%n",
+              i + 1,
+              e.kind().label(),
+              e.target(),
+              e.startSec(),
+              e.healSec(),
+              e.wholeSec(),
+              e.failoverMs() < 0 ? "—" : Long.toString(e.failoverMs()),
+              e.problem() == null ? "" : e.problem().replace('|', '/')));
+    }
+    return b.toString();
+  }
+
+  private static long pct(long[] sorted, double p) {
+    int i = (int) Math.ceil(p * sorted.length) - 1;
+    return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
+  }
+}

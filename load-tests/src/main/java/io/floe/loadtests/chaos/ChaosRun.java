@@ -1,0 +1,211 @@
+package io.floe.loadtests.chaos;
+
+import io.floe.client.ClientConfig;
+import io.floe.client.FloeClient;
+import io.floe.client.FloeTable;
+import io.floe.client.control.ControlClient;
+import io.floe.client.control.NewTable;
+import io.floe.core.table.Durability;
+import io.floe.loadtests.BenchFlags;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * The load and fault harness (DESIGN.md §14): starts a {@link ChaosCluster}, creates one table per
+ * durability mode (3 replicas each), drives a {@link Workload} while {@link Faults} injects every
+ * kind asked for the number of times asked (round after round, in a shuffled order), then heals
+ * everything, reads every key back, checks the history ({@link Checker}) and writes a report with
+ * plots ({@link ChaosReport}). Exit status 1 when a check fails where it must not: any anomaly in
+ * {@code replicated} or {@code s3} mode, a phantom in any mode, or a fault the cluster did not
+ * recover from.
+ *
+ * <pre>
+ * load-tests/chaos.sh [--faults all|kill-leader,...] [--per-kind 2] [--threads 8] [--mix A]
+ *     [--keys 2000] [--distribution uniform|zipfian] [--value-bytes 100] [--rate 0 (ops/s, 0: as
+ *     fast as it goes)] [--partitions 4] [--nodes 3] [--dead-after 1s] [--lease-ttl 4s]
+ *     [--warmup-seconds 10] [--gap-seconds 2] [--seed 1] [--request-timeout 10s (the client's)]
+ *     [--report-dir load-tests/reports]
+ * </pre>
+ */
+public final class ChaosRun {
+  static final Map<String, Durability> TABLES =
+      Map.of(
+          "chaos.replicated", Durability.REPLICATED,
+          "chaos.s3", Durability.S3,
+          "chaos.memory", Durability.MEMORY);
+
+  /** What a run asks for. */
+  record Settings(
+      List<FaultKind> faults,
+      int perKind,
+      int threads,
+      Workload.Mix mix,
+      long keys,
+      boolean zipfian,
+      int valueBytes,
+      double rate,
+      int partitions,
+      int nodes,
+      String deadAfter,
+      String leaseTtl,
+      int warmupSeconds,
+      int gapSeconds,
+      long seed,
+      Duration requestTimeout,
+      Path reportDir) {
+    static Settings parse(Map<String, String> f) {
+      return new Settings(
+          FaultKind.parse(f.getOrDefault("faults", "all")),
+          Integer.parseInt(f.getOrDefault("per-kind", "2")),
+          Integer.parseInt(f.getOrDefault("threads", "8")),
+          Workload.Mix.parse(f.getOrDefault("mix", "A")),
+          Long.parseLong(f.getOrDefault("keys", "2000")),
+          switch (f.getOrDefault("distribution", "uniform")) {
+            case "uniform" -> false;
+            case "zipfian" -> true;
+            default ->
+                throw new IllegalArgumentException(
+                    "--distribution is uniform or zipfian, not " + f.get("distribution"));
+          },
+          Integer.parseInt(f.getOrDefault("value-bytes", "100")),
+          Double.parseDouble(f.getOrDefault("rate", "0")),
+          Integer.parseInt(f.getOrDefault("partitions", "4")),
+          Integer.parseInt(f.getOrDefault("nodes", "3")),
+          f.getOrDefault("dead-after", "1s"),
+          f.getOrDefault("lease-ttl", "4s"),
+          Integer.parseInt(f.getOrDefault("warmup-seconds", "10")),
+          Integer.parseInt(f.getOrDefault("gap-seconds", "2")),
+          Long.parseLong(f.getOrDefault("seed", "1")),
+          io.floe.core.config.ConfigReader.parseDuration(f.getOrDefault("request-timeout", "10s")),
+          Path.of(f.getOrDefault("report-dir", "load-tests/reports")));
+    }
+  }
+
+  /** What a run found. */
+  record Outcome(CheckResult check, List<Faults.FaultEvent> faults, Path report, boolean passed) {}
+
+  public static void main(String[] args) throws Exception {
+    Settings settings = Settings.parse(BenchFlags.parse(args));
+    Outcome outcome = run(settings);
+    System.out.println("report: " + outcome.report());
+    System.exit(outcome.passed() ? 0 : 1);
+  }
+
+  static Outcome run(Settings s) throws Exception {
+    Path work = Files.createTempDirectory("floe-chaos");
+    System.out.printf(
+        "chaos: %d data nodes, 2 control planes, 3 etcd members; faults %s x %d%n",
+        s.nodes(), s.faults().stream().map(FaultKind::label).toList(), s.perKind());
+    try (ChaosCluster cluster = ChaosCluster.start(work, s.nodes(), s.deadAfter(), s.leaseTtl());
+        ControlClient control = cluster.control()) {
+      List<String> names = new ArrayList<>(TABLES.keySet());
+      Collections.sort(names);
+      for (String name : names) {
+        createTable(control, name, TABLES.get(name), s.partitions());
+      }
+      try (FloeClient client =
+          FloeClient.connect(
+              ClientConfig.of(cluster.endpoints().toArray(String[]::new))
+                  .withRequestTimeout(s.requestTimeout()))) {
+        List<FloeTable> targets = new ArrayList<>();
+        for (String name : names) {
+          targets.add(client.table(name));
+        }
+        History history = new History(TABLES);
+        long origin = history.originNanos();
+        Workload workload =
+            new Workload(
+                targets,
+                history,
+                s.mix(),
+                s.threads(),
+                s.keys(),
+                s.zipfian(),
+                s.valueBytes(),
+                s.rate());
+        Faults faults =
+            new Faults(
+                cluster,
+                control,
+                workload,
+                names,
+                origin,
+                s.seed(),
+                io.floe.core.config.ConfigReader.parseDuration(s.leaseTtl()));
+        if (Double.isNaN(faults.awaitWhole())) {
+          throw new IllegalStateException("the new cluster's tables did not all serve");
+        }
+        workload.load(4);
+        workload.start();
+        System.out.printf(
+            "loaded %d keys per table; warming up %d s%n", s.keys(), s.warmupSeconds());
+        Thread.sleep(s.warmupSeconds() * 1000L);
+        List<Faults.FaultEvent> events = new ArrayList<>();
+        Random order = new Random(s.seed());
+        for (int round = 0; round < s.perKind(); round++) {
+          List<FaultKind> kinds = new ArrayList<>(s.faults());
+          Collections.shuffle(kinds, order);
+          for (FaultKind kind : kinds) {
+            Faults.FaultEvent e = faults.inject(kind);
+            events.add(e);
+            System.out.printf(
+                Locale.ROOT,
+                "fault %d: %s on %s at %.1f s: failover %s, whole again after %.1f s%s%n",
+                events.size(),
+                kind.label(),
+                e.target(),
+                e.startSec(),
+                e.failoverMs() < 0 ? "-" : e.failoverMs() + " ms",
+                e.wholeSec() - e.startSec(),
+                e.problem() == null ? "" : " PROBLEM: " + e.problem());
+            Thread.sleep(s.gapSeconds() * 1000L);
+          }
+        }
+        workload.stop();
+        faults.healEverything();
+        double whole = faults.awaitWhole();
+        System.out.printf(
+            "%,d writes acknowledged; cluster whole at the end: %s; reading every key back%n",
+            workload.acknowledgedWrites(), !Double.isNaN(whole));
+        Map<String, Map<String, String>> state = workload.finalState();
+        CheckResult check = new Checker().check(history.ops(), state);
+        boolean recovered = events.stream().allMatch(e -> e.problem() == null);
+        boolean passed = recovered && !Double.isNaN(whole) && ChaosReport.acceptable(check);
+        Path report = new ChaosReport(s, history, check, events, passed).write(s.reportDir());
+        System.out.println(check.summary());
+        return new Outcome(check, events, report, passed);
+      }
+    }
+  }
+
+  private static void createTable(
+      ControlClient control, String name, Durability durability, int partitions)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+    while (true) {
+      try {
+        control.createTable(new NewTable(name, Workload.schema(), partitions, 3, durability, null));
+        return;
+      } catch (RuntimeException e) {
+        // the control planes may still be electing a leader; or the answer was lost, not the table
+        try {
+          control.describeTable(name);
+          return;
+        } catch (RuntimeException notThere) {
+          // not created: try again
+        }
+        if (System.nanoTime() > deadline) {
+          throw e;
+        }
+        Thread.sleep(250);
+      }
+    }
+  }
+}

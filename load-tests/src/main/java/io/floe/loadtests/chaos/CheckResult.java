@@ -1,0 +1,111 @@
+package io.floe.loadtests.chaos;
+
+import io.floe.core.table.Durability;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * What {@link Checker} found: counts of each anomaly in total and per durability mode, and the
+ * first few examples of each per mode. Op {@code a} is strictly before op {@code b} iff {@code a}
+ * was acknowledged before {@code b} was invoked (see {@link Op}).
+ *
+ * @param byMode counts per durability mode; anomalies in tables the history never touched have no
+ *     mode and appear in {@code total} only
+ * @param examples up to the checker's limit per anomaly kind and mode, in the order found
+ */
+public record CheckResult(Counts total, Map<Durability, Counts> byMode, List<Anomaly> examples) {
+
+  /** How many acknowledged writes were checked and how many of each anomaly were found. */
+  public record Counts(
+      long acknowledgedWrites,
+      long lostWrites,
+      long phantoms,
+      long reorderedKeys,
+      long staleReads) {
+    public static final Counts NONE = new Counts(0, 0, 0, 0, 0);
+
+    public long of(Anomaly.Kind kind) {
+      return switch (kind) {
+        case LOST_WRITE -> lostWrites;
+        case PHANTOM -> phantoms;
+        case REORDERED -> reorderedKeys;
+        case STALE_READ -> staleReads;
+      };
+    }
+
+    /** True iff no anomaly of any kind was found. */
+    public boolean clean() {
+      return lostWrites + phantoms + reorderedKeys + staleReads == 0;
+    }
+  }
+
+  public CheckResult {
+    byMode = Map.copyOf(byMode);
+    examples = List.copyOf(examples);
+  }
+
+  /** True iff no anomaly was found in any mode. */
+  public boolean valid() {
+    return total.clean();
+  }
+
+  /** The counts of one durability mode; {@link Counts#NONE} if the history had none of it. */
+  public Counts counts(Durability mode) {
+    return byMode.getOrDefault(mode, Counts.NONE);
+  }
+
+  public List<Anomaly> examples(Anomaly.Kind kind) {
+    return examples.stream().filter(a -> a.kind() == kind).toList();
+  }
+
+  public List<Anomaly> examples(Anomaly.Kind kind, Durability mode) {
+    return examples.stream().filter(a -> a.kind() == kind && a.mode() == mode).toList();
+  }
+
+  /** A compact Markdown report: a table of counts, then the examples of each anomaly kind. */
+  public String summary() {
+    StringBuilder out = new StringBuilder();
+    out.append("History check: ").append(valid() ? "valid" : "**anomalies found**").append("\n\n");
+    out.append(
+        "| mode | acknowledged writes | lost writes | phantoms | reordered keys | stale reads |\n");
+    out.append("|---|---:|---:|---:|---:|---:|\n");
+    for (Durability mode : Durability.values()) {
+      if (byMode.containsKey(mode)) {
+        appendRow(out, mode.jsonName(), byMode.get(mode));
+      }
+    }
+    appendRow(out, "total", total);
+    for (Anomaly.Kind kind : Anomaly.Kind.values()) {
+      List<Anomaly> found = examples(kind);
+      if (!found.isEmpty()) {
+        out.append("\n**").append(kind.title()).append("** (first examples)\n");
+        found.forEach(
+            a ->
+                out.append("- ")
+                    .append(modeName(a.mode()))
+                    .append(' ')
+                    .append(a.describe())
+                    .append('\n'));
+      }
+    }
+    return out.toString();
+  }
+
+  private static void appendRow(StringBuilder out, String name, Counts c) {
+    out.append(
+        String.format(
+            Locale.ROOT,
+            "| %s | %d | %d | %d | %d | %d |\n",
+            name,
+            c.acknowledgedWrites(),
+            c.lostWrites(),
+            c.phantoms(),
+            c.reorderedKeys(),
+            c.staleReads()));
+  }
+
+  private static String modeName(Durability mode) {
+    return mode == null ? "(no mode)" : mode.jsonName();
+  }
+}

@@ -1,0 +1,60 @@
+package io.floe.loadtests.chaos;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.floe.core.table.Durability;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The harness's short run, part of the test command: every fault kind once against a cluster of
+ * separate processes under a YCSB A workload, then the history check. Clients give up on a request
+ * after 2 s (the default is 10 s): a client whose requests wait on a silent old leader stalls until
+ * they time out, which would make this run long. It fails on any anomaly in {@code replicated} or
+ * {@code s3} mode, a phantom anywhere, or a fault the cluster did not recover from.
+ */
+class ChaosIT {
+  @Test
+  @Timeout(value = 20, unit = TimeUnit.MINUTES)
+  void everyFaultKindOnceLosesNoAcknowledgedWriteInReplicatedAndS3Modes() throws Exception {
+    Path reports = Files.createDirectories(Path.of("target", "chaos-reports"));
+    ChaosRun.Settings settings =
+        ChaosRun.Settings.parse(
+            Map.of(
+                "per-kind", "1",
+                "request-timeout", "2s",
+                "threads", "4",
+                "keys", "500",
+                "warmup-seconds", "5",
+                "gap-seconds", "1",
+                "report-dir", reports.toString()));
+
+    ChaosRun.Outcome outcome = ChaosRun.run(settings);
+
+    System.out.println("[chaos-it] report " + outcome.report());
+    System.out.println(outcome.check().summary());
+    Set<FaultKind> injected =
+        outcome.faults().stream().map(Faults.FaultEvent::kind).collect(Collectors.toSet());
+    assertThat(injected).isEqualTo(EnumSet.allOf(FaultKind.class));
+    assertThat(outcome.faults()).hasSize(FaultKind.values().length);
+    assertThat(outcome.faults())
+        .as("faults the cluster did not recover from")
+        .filteredOn(e -> e.problem() != null)
+        .isEmpty();
+    for (Durability mode : Durability.values()) {
+      assertThat(outcome.check().counts(mode).acknowledgedWrites()).as(mode.name()).isPositive();
+    }
+    assertThat(outcome.check().counts(Durability.REPLICATED).clean()).isTrue();
+    assertThat(outcome.check().counts(Durability.S3).clean()).isTrue();
+    assertThat(outcome.check().total().phantoms()).isZero();
+    assertThat(outcome.passed()).isTrue();
+    assertThat(outcome.report()).exists();
+  }
+}
