@@ -173,13 +173,29 @@ public final class ControlPlane implements AutoCloseable {
     try {
       Lease l = store.grantLease(LEASE_TTL);
       lease = l;
-      campaign = election.campaign(settings.advertisedUrl(), l, this::lost);
-      campaign.whenComplete(
+      CompletableFuture<Leadership> c = election.campaign(settings.advertisedUrl(), l, this::lost);
+      campaign = c;
+      // A lease lost while waiting to lead would leave a candidacy that can never win: end it, and
+      // the failure path below campaigns again with a new lease.
+      l.whenLost(
+          () -> {
+            if (!c.isDone()) {
+              c.cancel(true);
+            }
+          });
+      c.whenComplete(
           (won, error) -> {
             if (error != null) {
+              // The candidacy key may be in etcd although the call failed (an etcd member went
+              // away mid-call): it must go with its lease, or it stays ahead of this replica's next
+              // candidacy — and of every other replica's — for as long as the lease is kept alive,
+              // and no one ever leads again.
               if (!closed) {
                 LOG.warn("campaign failed: {}; trying again", error.toString());
+                heartbeats.execute(() -> release(l)); // off the store's callback thread
                 heartbeats.schedule(this::campaign, 1, TimeUnit.SECONDS);
+              } else {
+                release(l);
               }
               return;
             }
@@ -194,6 +210,16 @@ public final class ControlPlane implements AutoCloseable {
     } catch (RuntimeException e) {
       LOG.warn("cannot campaign ({}); trying again", e.toString());
       heartbeats.schedule(this::campaign, 1, TimeUnit.SECONDS);
+    }
+  }
+
+  /** Revokes {@code l} (its keys go at once), or at least stops keeping it alive. */
+  private static void release(Lease l) {
+    try {
+      l.revoke();
+    } catch (RuntimeException e) {
+      LOG.debug("cannot revoke lease ({}); letting it expire", e.toString());
+      l.close();
     }
   }
 
