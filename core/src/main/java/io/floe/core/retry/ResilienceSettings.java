@@ -41,6 +41,7 @@ public record ResilienceSettings(
   public static final String MINIMUM_CALLS = "circuit-breaker.minimum-calls";
   public static final int MINIMUM_CALLS_DEFAULT = 10;
   public static final String OPEN_DURATION = "circuit-breaker.open-duration";
+
   /**
    * Short on purpose: a data node promoted to leader needs S3 (and every node etcd) within seconds
    * of an outage's end, and a breaker open for longer holds a failover back for that long (30 s
@@ -48,6 +49,7 @@ public record ResilienceSettings(
    * fast; every 2 s a few go through to find out.
    */
   public static final Duration OPEN_DURATION_DEFAULT = Duration.ofSeconds(2);
+
   public static final String BREAKER_ENABLED = "circuit-breaker.enabled";
   public static final boolean BREAKER_ENABLED_DEFAULT = true;
 
