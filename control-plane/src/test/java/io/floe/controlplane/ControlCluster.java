@@ -93,6 +93,15 @@ final class ControlCluster implements AutoCloseable {
     return cluster;
   }
 
+  /** Whether data node {@code id} is registered in etcd now (its lease is alive). */
+  boolean registered(String id) {
+    try (io.floe.storage.meta.MetaStore store =
+        io.floe.storage.meta.etcd.EtcdMetaStore.connect(
+            MetaStoreConfig.of(etcd).withCallTimeout(Duration.ofSeconds(2)))) {
+      return store.get(io.floe.storage.meta.MetaKeys.forCluster(cluster).node(id)).isPresent();
+    }
+  }
+
   NodeProcess node(String id) {
     return nodes.get(id);
   }

@@ -274,6 +274,15 @@ public final class Failover {
         && r.get().replication().map(p -> p.replicaState().equals("prepared")).orElse(false)) {
       return "leader " + a.leader() + " restarted and stands by (its memory is gone)";
     }
+    if (r.isPresent() && r.get().suspendedIn(a.term())) {
+      // Only a later term gives it writes back. The detector sees the new lease only when it
+      // watched the node across the loss; a control plane that took over since never does.
+      return "leader "
+          + a.leader()
+          + " lost its etcd lease in term "
+          + a.term()
+          + " and takes no writes until a later term";
+    }
     return null;
   }
 }

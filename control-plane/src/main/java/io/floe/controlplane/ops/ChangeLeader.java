@@ -330,6 +330,15 @@ public final class ChangeLeader implements OperationKind {
     if (r.isPresent() && r.get().term() == term && r.get().writable()) {
       return new Step.Done(op.param("note"));
     }
+    if (r.isPresent() && r.get().suspendedIn(term)) {
+      // Its node lost its etcd lease since it was prepared for this term: only a later term gives
+      // it writes back, so waiting cannot end well. Automatic failover moves it on.
+      return Step.failed(
+          a.leader()
+              + " was made leader of term "
+              + term
+              + " but its node lost its etcd lease: it takes no writes until a later term");
+    }
     if (!alive.test(a.leader())) {
       // Waiting would hold the partition leaderless for the whole limit: end now, and automatic
       // failover (or the operator) starts a new change from what the replicas hold.

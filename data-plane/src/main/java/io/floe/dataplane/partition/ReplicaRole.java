@@ -36,6 +36,13 @@ public final class ReplicaRole {
    */
   private volatile boolean suspended;
 
+  /**
+   * The term the replica was in when the lease was lost: a leadership of a later term lifts the
+   * suspension, even when a PREPARE_TERM has already moved the replica to that term (a fence asks
+   * every replica before it names the leader), so "later than the current term" would never hold.
+   */
+  private long suspendedInTerm;
+
   public PartitionState state() {
     return state;
   }
@@ -68,7 +75,7 @@ public final class ReplicaRole {
 
   synchronized void lead(long newTerm) {
     requireNotOlder(newTerm);
-    if (newTerm > term) {
+    if (newTerm > suspendedInTerm) {
       suspended = false;
     }
     term = newTerm;
@@ -142,14 +149,23 @@ public final class ReplicaRole {
       return role == PartitionRole.LEADER ? "promoting" : "loading";
     }
     if (role == PartitionRole.LEADER) {
-      return handingOverTo != null ? "handing-over" : "leading";
+      if (handingOverTo != null) {
+        return "handing-over";
+      }
+      return suspended ? "suspended" : "leading";
     }
     return prepared ? "prepared" : "following";
   }
 
   /** Stops writes until a leadership in a newer term: the node lost its lease. */
-  public void suspendWrites() {
+  public synchronized void suspendWrites() {
+    suspendedInTerm = term;
     suspended = true;
+  }
+
+  /** True while writes are stopped because the node lost its lease (until a later term). */
+  public boolean suspended() {
+    return suspended;
   }
 
   /** True when a write would pass the role checks now (serving, leader, not fenced/suspended). */

@@ -75,4 +75,14 @@ public record PartitionReport(
     Objects.requireNonNull(state, "state");
     Objects.requireNonNull(error, "error");
   }
+
+  /**
+   * Whether this replica leads {@code term} with writes stopped because its node lost its etcd
+   * lease (replication.md §2, {@code suspended}): only a later term gives them back.
+   */
+  public boolean suspendedIn(long term) {
+    return this.term == term
+        && role == PartitionRole.LEADER
+        && replication.map(p -> p.replicaState().equals("suspended")).orElse(false);
+  }
 }
