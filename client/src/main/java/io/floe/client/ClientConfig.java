@@ -30,6 +30,13 @@ import java.util.Objects;
  *     did better on every workload, because requests of many threads share frames and system calls
  *     on the node (node CPU per read 4–6 µs against 15–16 µs unbatched) and the client's CPU was
  *     not lower either. It may pay on machines where client and node do not share cores.
+ * @param suspectAfter how long a node may leave every request on a connection unanswered before the
+ *     client suspects it (paused, cut off, or failed over while alive): it then describes the table
+ *     again from the other seeds, once per this interval while the silence lasts, and when the
+ *     description names another leader for a partition the node led, gives up the requests waiting
+ *     on it at once — reads are retried at the new leader, writes fail as of unknown outcome
+ *     ({@link FloeConnectionException#sent()}) — instead of waiting out their deadline. A false
+ *     suspicion costs one table description.
  */
 public record ClientConfig(
     List<String> seeds,
@@ -39,7 +46,8 @@ public record ClientConfig(
     ResilienceSettings retry,
     int maxBatch,
     int ioThreads,
-    boolean callerThreadIo) {
+    boolean callerThreadIo,
+    Duration suspectAfter) {
   public static final Duration REQUEST_TIMEOUT_DEFAULT = Duration.ofSeconds(5);
   public static final Duration CONNECT_TIMEOUT_DEFAULT = Duration.ofSeconds(3);
   public static final int CONNECTIONS_PER_NODE_DEFAULT = 1;
@@ -60,6 +68,7 @@ public record ClientConfig(
   public static final int MAX_BATCH_DEFAULT = 256;
   public static final int IO_THREADS_DEFAULT = 2;
   public static final boolean CALLER_THREAD_IO_DEFAULT = false;
+  public static final Duration SUSPECT_AFTER_DEFAULT = Duration.ofSeconds(1);
 
   public ClientConfig {
     seeds = List.copyOf(Objects.requireNonNull(seeds, "seeds"));
@@ -67,6 +76,10 @@ public record ClientConfig(
       throw new IllegalArgumentException("at least one seed endpoint is needed");
     }
     Objects.requireNonNull(retry, "retry");
+    Objects.requireNonNull(suspectAfter, "suspectAfter");
+    if (suspectAfter.isNegative() || suspectAfter.isZero()) {
+      throw new IllegalArgumentException("suspectAfter must be positive, got " + suspectAfter);
+    }
     if (retry.circuitBreakerEnabled()) {
       throw new IllegalArgumentException(
           RETRY_SCOPE
@@ -87,7 +100,8 @@ public record ClientConfig(
         RETRY_DEFAULT,
         MAX_BATCH_DEFAULT,
         IO_THREADS_DEFAULT,
-        CALLER_THREAD_IO_DEFAULT);
+        CALLER_THREAD_IO_DEFAULT,
+        SUSPECT_AFTER_DEFAULT);
   }
 
   public ClientConfig withRequestTimeout(Duration timeout) {
@@ -99,7 +113,8 @@ public record ClientConfig(
         retry,
         maxBatch,
         ioThreads,
-        callerThreadIo);
+        callerThreadIo,
+        suspectAfter);
   }
 
   public ClientConfig withRetry(ResilienceSettings policy) {
@@ -111,7 +126,8 @@ public record ClientConfig(
         policy,
         maxBatch,
         ioThreads,
-        callerThreadIo);
+        callerThreadIo,
+        suspectAfter);
   }
 
   public ClientConfig withConnectionsPerNode(int connections) {
@@ -123,7 +139,8 @@ public record ClientConfig(
         retry,
         maxBatch,
         ioThreads,
-        callerThreadIo);
+        callerThreadIo,
+        suspectAfter);
   }
 
   public ClientConfig withMaxBatch(int batch) {
@@ -135,7 +152,8 @@ public record ClientConfig(
         retry,
         batch,
         ioThreads,
-        callerThreadIo);
+        callerThreadIo,
+        suspectAfter);
   }
 
   public ClientConfig withIoThreads(int threads) {
@@ -147,7 +165,8 @@ public record ClientConfig(
         retry,
         maxBatch,
         threads,
-        callerThreadIo);
+        callerThreadIo,
+        suspectAfter);
   }
 
   public ClientConfig withCallerThreadIo(boolean enabled) {
@@ -159,6 +178,20 @@ public record ClientConfig(
         retry,
         maxBatch,
         ioThreads,
-        enabled);
+        enabled,
+        suspectAfter);
+  }
+
+  public ClientConfig withSuspectAfter(Duration silence) {
+    return new ClientConfig(
+        seeds,
+        requestTimeout,
+        connectTimeout,
+        connectionsPerNode,
+        retry,
+        maxBatch,
+        ioThreads,
+        callerThreadIo,
+        silence);
   }
 }

@@ -46,6 +46,7 @@ final class BlockingConnection implements AutoCloseable {
   private final String endpoint;
   private static final long IDLE = Long.MIN_VALUE;
   private static final long EXPIRED = Long.MIN_VALUE + 1;
+  private static final long ABANDONED = Long.MIN_VALUE + 2;
 
   private final SocketChannel channel;
   private ByteBuf request = Unpooled.buffer(INITIAL_BUFFER_BYTES);
@@ -55,6 +56,11 @@ final class BlockingConnection implements AutoCloseable {
 
   /** The deadline of the call under way, {@link #IDLE} between calls, or {@link #EXPIRED}. */
   private final AtomicLong busyUntil = new AtomicLong(IDLE);
+
+  /** When the call under way was written ({@link System#nanoTime}). */
+  private volatile long busySinceNanos;
+
+  private volatile String abandonedBecause;
 
   private int nextId;
   private boolean open = true;
@@ -168,6 +174,7 @@ final class BlockingConnection implements AutoCloseable {
   }
 
   private Response exchange(Request request, int id, long deadlineNanos) {
+    busySinceNanos = System.nanoTime();
     busyUntil.set(deadlineNanos);
     try {
       ByteBuffer frame = this.request.nioBuffer();
@@ -184,6 +191,10 @@ final class BlockingConnection implements AutoCloseable {
       close();
       if (busyUntil.get() == EXPIRED) {
         throw new FloeTimeoutException(request.opcode() + " to " + endpoint + " timed out");
+      }
+      if (busyUntil.get() == ABANDONED) {
+        throw new FloeConnectionException(
+            "gave up on " + endpoint + ": " + abandonedBecause, true, e);
       }
       // even a failed write may have delivered the frame: the outcome is unknown
       throw new FloeConnectionException("connection to " + endpoint + " broke: " + e, true, e);
@@ -206,6 +217,27 @@ final class BlockingConnection implements AutoCloseable {
         && busyUntil.compareAndSet(deadline, EXPIRED)) {
       close();
     }
+  }
+
+  /** How long the call under way has waited for its answer (0 when idle). */
+  long busyForNanos(long nowNanos) {
+    long deadline = busyUntil.get();
+    return deadline == IDLE || deadline == EXPIRED || deadline == ABANDONED
+        ? 0
+        : Math.max(0, nowNanos - busySinceNanos);
+  }
+
+  /**
+   * Gives up the call under way, if any, with {@code why} (it fails as sent: a write's outcome is
+   * unknown), and closes the connection. Any thread.
+   */
+  void abandon(String why) {
+    abandonedBecause = why;
+    long deadline = busyUntil.get();
+    if (deadline != IDLE && deadline != EXPIRED) {
+      busyUntil.compareAndSet(deadline, ABANDONED);
+    }
+    close();
   }
 
   /** Reads one response frame: its length, then the rest, into the reused buffer. */

@@ -21,6 +21,9 @@ final class BlockingPool implements AutoCloseable {
 
   private final long connectTimeoutMillis;
   private final int maxIdlePerNode;
+  private final long suspectAfterNanos;
+  private final java.util.function.Consumer<String> onSilent;
+  private final ConcurrentHashMap<String, Long> silenceReported = new ConcurrentHashMap<>();
   private final Set<BlockingConnection> open = ConcurrentHashMap.newKeySet();
   private final ScheduledFuture<?> sweep;
   private final ConcurrentHashMap<String, ConcurrentLinkedDeque<BlockingConnection>> idle =
@@ -28,8 +31,24 @@ final class BlockingPool implements AutoCloseable {
   private volatile boolean closed;
 
   BlockingPool(long connectTimeoutMillis, int maxIdlePerNode, ScheduledExecutorService sweeper) {
+    this(connectTimeoutMillis, maxIdlePerNode, sweeper, Long.MAX_VALUE, e -> {});
+  }
+
+  /**
+   * As {@link #BlockingPool(long, int, ScheduledExecutorService)}, calling {@code onSilent} with a
+   * node's endpoint (at most once per {@code suspectAfterNanos} while it lasts) when a call to it
+   * has waited that long for its answer.
+   */
+  BlockingPool(
+      long connectTimeoutMillis,
+      int maxIdlePerNode,
+      ScheduledExecutorService sweeper,
+      long suspectAfterNanos,
+      java.util.function.Consumer<String> onSilent) {
     this.connectTimeoutMillis = connectTimeoutMillis;
     this.maxIdlePerNode = maxIdlePerNode;
+    this.suspectAfterNanos = suspectAfterNanos;
+    this.onSilent = onSilent;
     this.sweep =
         sweeper.scheduleWithFixedDelay(
             this::expireLateCalls, SWEEP_MILLIS, SWEEP_MILLIS, TimeUnit.MILLISECONDS);
@@ -38,6 +57,28 @@ final class BlockingPool implements AutoCloseable {
   private void expireLateCalls() {
     long now = System.nanoTime();
     open.forEach(c -> c.expireIfPast(now));
+    for (BlockingConnection c : open) {
+      if (c.busyForNanos(now) >= suspectAfterNanos) {
+        Long last = silenceReported.get(c.endpoint());
+        if (last == null || now - last >= suspectAfterNanos) {
+          silenceReported.put(c.endpoint(), now);
+          onSilent.accept(c.endpoint());
+        }
+      }
+    }
+  }
+
+  /**
+   * Gives up every connection to {@code endpoint} with {@code why}: the calls waiting on them fail
+   * as sent (a write's outcome is unknown); idle ones are closed.
+   */
+  void abandon(String endpoint, String why) {
+    for (BlockingConnection c : open) {
+      if (c.endpoint().equals(endpoint)) {
+        open.remove(c);
+        c.abandon(why);
+      }
+    }
   }
 
   private BlockingConnection connect(String endpoint) {

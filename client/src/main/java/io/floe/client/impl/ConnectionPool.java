@@ -6,6 +6,7 @@ import io.netty.channel.EventLoopGroup;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * A few long-lived connections per node, opened on first use and replaced when they break. Requests
@@ -22,12 +23,43 @@ public final class ConnectionPool implements AutoCloseable {
   private final ConcurrentHashMap<String, CompletableFuture<NodeConnection>[]> byEndpoint =
       new ConcurrentHashMap<>();
 
+  /** Told the endpoint of a node that left requests unanswered for the suspect interval. */
+  private volatile Consumer<String> onSilent = e -> {};
+
   public ConnectionPool(ClientConfig config) {
     this.config = config;
     this.group = Transport.eventLoops("floe-client", config.ioThreads());
     this.blocking =
         new BlockingPool(
-            config.connectTimeout().toMillis(), MAX_IDLE_BLOCKING_PER_NODE, group.next());
+            config.connectTimeout().toMillis(),
+            MAX_IDLE_BLOCKING_PER_NODE,
+            group.next(),
+            config.suspectAfter().toNanos(),
+            e -> onSilent.accept(e));
+  }
+
+  /**
+   * Who is told when a node leaves requests unanswered for {@link ClientConfig#suspectAfter()}
+   * (called on an event loop: it must not block).
+   */
+  void onSilent(Consumer<String> listener) {
+    this.onSilent = listener;
+  }
+
+  /**
+   * Gives up every connection to {@code endpoint}, pipelined and blocking, and the requests waiting
+   * on them, with {@code why}; the next request opens a new one.
+   */
+  void abandon(String endpoint, String why) {
+    CompletableFuture<NodeConnection>[] slots = byEndpoint.get(endpoint);
+    if (slots != null) {
+      for (CompletableFuture<NodeConnection> slot : slots) {
+        if (slot != null && slot.isDone() && !slot.isCompletedExceptionally()) {
+          slot.join().abandon(why);
+        }
+      }
+    }
+    blocking.abandon(endpoint, why);
   }
 
   /**
@@ -53,7 +85,12 @@ public final class ConnectionPool implements AutoCloseable {
       if (!usable(current)) {
         current =
             NodeConnection.open(
-                group, endpoint, config.connectTimeout().toMillis(), config.maxBatch());
+                group,
+                endpoint,
+                config.connectTimeout().toMillis(),
+                config.maxBatch(),
+                config.suspectAfter().toNanos(),
+                c -> onSilent.accept(c.endpoint()));
         slots[slot] = current;
       }
       return current;

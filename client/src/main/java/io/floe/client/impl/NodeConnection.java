@@ -26,6 +26,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,7 +34,10 @@ import org.slf4j.LoggerFactory;
  * One TCP connection to a node, pipelined: requests get ids, any number are in flight, responses
  * are matched by id in whatever order they come. Callers on any thread enqueue; the event loop
  * drains the queue in bursts (one flush per burst, consecutive writes to a table coalesced into
- * batch frames by {@link WriteCoalescer}). A periodic sweep fails requests past their deadline.
+ * batch frames by {@link WriteCoalescer}). A periodic sweep fails requests past their deadline, and
+ * reports the node silent when requests have waited {@code suspectAfter} with no frame coming back
+ * at all (a node that answers anything, even slowly, is not silent); whoever listens may then
+ * {@link #abandon} the connection.
  */
 final class NodeConnection {
   private static final Logger LOG = LoggerFactory.getLogger(NodeConnection.class);
@@ -52,11 +56,25 @@ final class NodeConnection {
   private volatile boolean closing;
   private int expiredUnreported; // event loop only
   private long lastExpiryWarning = System.nanoTime() - EXPIRY_WARNING_NANOS; // event loop only
+  private final long suspectAfterNanos;
+  private final Consumer<NodeConnection> onSilent;
+  private int framesHeard; // event loop only
+  private int framesHeardAtSweep; // event loop only
+  private long quietSinceNanos = System.nanoTime(); // event loop only
+  private long silenceReportedNanos; // event loop only; 0: not reported in this silence
+  private volatile String abandonedBecause;
 
-  private NodeConnection(String endpoint, Channel channel, int maxBatch) {
+  private NodeConnection(
+      String endpoint,
+      Channel channel,
+      int maxBatch,
+      long suspectAfterNanos,
+      Consumer<NodeConnection> onSilent) {
     this.endpoint = endpoint;
     this.channel = channel;
     this.maxBatch = maxBatch;
+    this.suspectAfterNanos = suspectAfterNanos;
+    this.onSilent = onSilent;
   }
 
   /** Connects without blocking: safe to call from an event loop (a callback of a request). */
@@ -65,6 +83,21 @@ final class NodeConnection {
 
   static CompletableFuture<NodeConnection> open(
       EventLoopGroup group, String endpoint, long connectTimeoutMillis, int maxBatch) {
+    return open(group, endpoint, connectTimeoutMillis, maxBatch, Long.MAX_VALUE, c -> {});
+  }
+
+  /**
+   * As {@link #open(EventLoopGroup, String, long, int)}, calling {@code onSilent} on the event loop
+   * (at most once per {@code suspectAfterNanos} while it lasts) when requests have waited that long
+   * with nothing heard from the node.
+   */
+  static CompletableFuture<NodeConnection> open(
+      EventLoopGroup group,
+      String endpoint,
+      long connectTimeoutMillis,
+      int maxBatch,
+      long suspectAfterNanos,
+      Consumer<NodeConnection> onSilent) {
     int colon = endpoint.lastIndexOf(':');
     if (colon < 0) {
       return CompletableFuture.failedFuture(
@@ -105,7 +138,9 @@ final class NodeConnection {
                     "cannot connect to " + endpoint + ": " + f.cause(), false, f.cause()));
             return;
           }
-          NodeConnection connection = new NodeConnection(endpoint, connect.channel(), maxBatch);
+          NodeConnection connection =
+              new NodeConnection(
+                  endpoint, connect.channel(), maxBatch, suspectAfterNanos, onSilent);
           holder[0] = connection;
           connection.scheduleSweep();
           opened.complete(connection);
@@ -193,6 +228,7 @@ final class NodeConnection {
   }
 
   private void received(Frame frame) {
+    framesHeard++;
     InFlight pending = inFlight.remove(frame.requestId());
     if (pending == null) {
       return; // timed out already
@@ -211,6 +247,7 @@ final class NodeConnection {
   private void sweep() {
     long now = System.nanoTime();
     inFlight.entrySet().removeIf(e -> expire(e.getValue(), now));
+    watchSilence(now);
     if (expiredUnreported > 0 && now - lastExpiryWarning >= EXPIRY_WARNING_NANOS) {
       LOG.warn(
           "Gave up {} request(s) to {} at their deadline without an answer (a write's outcome is"
@@ -225,6 +262,44 @@ final class NodeConnection {
     }
   }
 
+  /**
+   * Silence: requests waiting and no frame heard since the last sweep, for {@code suspectAfter}.
+   * Reported once per that interval while it lasts, so a listener can look again (the partition may
+   * move only later).
+   */
+  private void watchSilence(long now) {
+    if (inFlight.isEmpty() || framesHeard != framesHeardAtSweep) {
+      framesHeardAtSweep = framesHeard;
+      quietSinceNanos = now;
+      silenceReportedNanos = 0;
+      return;
+    }
+    if (now - quietSinceNanos >= suspectAfterNanos
+        && (silenceReportedNanos == 0 || now - silenceReportedNanos >= suspectAfterNanos)) {
+      silenceReportedNanos = now;
+      try {
+        onSilent.accept(this);
+      } catch (RuntimeException e) {
+        LOG.warn("Silence listener of {} failed", endpoint, e);
+      }
+    }
+  }
+
+  /** How long requests have waited with nothing heard from the node (0 when not silent). */
+  long silentForNanos() {
+    long since = quietSinceNanos;
+    return inFlight.isEmpty() ? 0 : Math.max(0, System.nanoTime() - since);
+  }
+
+  /**
+   * Gives up the connection and every request on it now, with {@code why}: requests in flight fail
+   * as sent (a write's outcome is unknown), queued ones as unsent. Any thread.
+   */
+  void abandon(String why) {
+    abandonedBecause = why;
+    channel.close();
+  }
+
   private boolean expire(InFlight pending, long now) {
     if (now - pending.deadlineNanos < 0) {
       return false;
@@ -235,23 +310,33 @@ final class NodeConnection {
   }
 
   private void closed(Throwable cause) {
-    warnClosed(cause);
-    FloeConnectionException error =
-        new FloeConnectionException("connection to " + endpoint + " closed", true, cause);
+    String abandoned = abandonedBecause;
+    String why =
+        abandoned != null
+            ? "gave up on " + endpoint + ": " + abandoned
+            : "connection to " + endpoint + " closed";
+    warnClosed(cause, abandoned);
+    FloeConnectionException error = new FloeConnectionException(why, true, cause);
     inFlight.values().forEach(p -> p.fail(error));
     inFlight.clear();
     Outgoing queued;
     while ((queued = queue.poll()) != null) {
-      queued
-          .future()
-          .completeExceptionally(
-              new FloeConnectionException("connection to " + endpoint + " closed", false, cause));
+      queued.future().completeExceptionally(new FloeConnectionException(why, false, cause));
     }
   }
 
   /** Closed by the application, it is not news; lost under requests, it is worth a warning. */
-  private void warnClosed(Throwable cause) {
+  private void warnClosed(Throwable cause, String abandoned) {
     int failed = inFlight.size() + queue.size();
+    if (abandoned != null) {
+      LOG.warn(
+          "Gave up on Floe node {}: {}; {} request(s) waiting on it failed (a write's outcome is"
+              + " unknown)",
+          endpoint,
+          abandoned,
+          failed);
+      return;
+    }
     if (closing || (failed == 0 && cause == null)) {
       LOG.debug("Connection to {} closed", endpoint);
       return;

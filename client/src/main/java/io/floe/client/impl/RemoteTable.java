@@ -68,6 +68,7 @@ public final class RemoteTable implements FloeTable {
   public static RemoteTable describe(String name, List<String> seeds, Requests requests) {
     TableRouting routing = new TableRouting(name, seeds, requests);
     Response.TableDescription description = Blocking.join(routing.refresh());
+    requests.register(routing);
     return new RemoteTable(
         name, SchemaParser.fromJson(description.schemaJson()), requests, routing);
   }
@@ -483,7 +484,7 @@ public final class RemoteTable implements FloeTable {
   private CompletableFuture<Response> rerouteOnce(
       Throwable failure, boolean idempotent, int pid, Request request, long deadline) {
     String stale = routing.endpoint(pid);
-    routing.unreachable(pid);
+    routing.unreachable(pid, false);
     return routing
         .ready()
         .thenCompose(
@@ -523,7 +524,7 @@ public final class RemoteTable implements FloeTable {
       routing.notLeader(pid, notLeader);
     } else if (cause instanceof FloeConnectionException || cause instanceof FloeTimeoutException) {
       // Refused, reset, or silent (a stopped process accepts connections and answers nothing).
-      routing.unreachable(pid);
+      routing.unreachable(pid, cause instanceof FloeTimeoutException);
     }
   }
 

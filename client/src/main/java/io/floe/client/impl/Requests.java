@@ -7,7 +7,12 @@ import io.floe.client.RetryRule;
 import io.floe.core.protocol.Request;
 import io.floe.core.protocol.Response;
 import io.floe.core.retry.AsyncResilience;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiConsumer;
@@ -33,6 +38,17 @@ public final class Requests {
   private final long timeoutNanos;
   private final AsyncResilience reads;
   private final AsyncResilience writes;
+  private final long suspectAfterNanos;
+  private final ConcurrentHashMap<String, Long> suspectedUntil = new ConcurrentHashMap<>();
+  private final List<TableRouting> routings = new CopyOnWriteArrayList<>();
+  private final Set<String> rechecking = ConcurrentHashMap.newKeySet();
+
+  /**
+   * How many suspect intervals a suspicion lasts: long enough to cover a failover (a table is
+   * described from the other seeds first meanwhile), short enough that a node back from a pause is
+   * soon a seed like the others again.
+   */
+  static final int SUSPICION_INTERVALS = 5;
 
   public Requests(ConnectionPool pool, ClientConfig config) {
     this.pool = pool;
@@ -47,6 +63,68 @@ public final class Requests {
             config.retry(),
             RetryRule::isRetryableForNoSafeRedoOp,
             pool.group());
+    this.suspectAfterNanos = config.suspectAfter().toNanos();
+    pool.onSilent(this::silent);
+  }
+
+  /** Follows {@code routing}'s table when a node it routes to falls silent. */
+  void register(TableRouting routing) {
+    routings.add(routing);
+  }
+
+  /** Whether {@code endpoint} left requests unanswered or timed out lately. */
+  boolean suspected(String endpoint) {
+    Long until = suspectedUntil.get(endpoint);
+    if (until == null) {
+      return false;
+    }
+    if (System.nanoTime() - until >= 0) {
+      suspectedUntil.remove(endpoint, until);
+      return false;
+    }
+    return true;
+  }
+
+  /** {@code endpoint} left requests unanswered or timed out: ask other seeds first for a while. */
+  void suspect(String endpoint) {
+    suspectedUntil.put(endpoint, System.nanoTime() + SUSPICION_INTERVALS * suspectAfterNanos);
+  }
+
+  /**
+   * A node left requests unanswered for the suspect interval (on an event loop): every table routed
+   * to it is described again, other seeds first; when a description names another leader for a
+   * partition it led, the requests waiting on it are given up now (they would only time out: a
+   * deposed leader acknowledges nothing more) and the next attempts go to the new leader. Called
+   * again each interval while the silence lasts, since the partition may move only later.
+   */
+  private void silent(String endpoint) {
+    suspect(endpoint);
+    if (!rechecking.add(endpoint)) {
+      return; // a look is under way
+    }
+    List<CompletableFuture<String>> looks = new ArrayList<>();
+    for (TableRouting routing : routings) {
+      if (routing.routesTo(endpoint)) {
+        looks.add(routing.recheck(endpoint));
+      }
+    }
+    CompletableFuture.allOf(looks.toArray(CompletableFuture[]::new))
+        .whenComplete(
+            (v, error) -> {
+              rechecking.remove(endpoint);
+              for (CompletableFuture<String> look : looks) {
+                String moved = look.getNow(null);
+                if (moved != null) {
+                  pool.abandon(
+                      endpoint,
+                      "it answered nothing for "
+                          + TimeUnit.NANOSECONDS.toMillis(suspectAfterNanos)
+                          + " ms and "
+                          + moved);
+                  return;
+                }
+              }
+            });
   }
 
   /** The deadline ({@link System#nanoTime()} scale) of a request starting now. */

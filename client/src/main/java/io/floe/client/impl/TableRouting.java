@@ -3,6 +3,7 @@ package io.floe.client.impl;
 import io.floe.core.protocol.NotLeaderException;
 import io.floe.core.protocol.Request;
 import io.floe.core.protocol.Response;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -37,7 +38,59 @@ final class TableRouting {
   String endpoint(int pid) {
     String[] current = leaders;
     String leader = pid < current.length ? current[pid] : "";
-    return leader.isEmpty() ? seeds.get(Math.floorMod(pid, seeds.size())) : leader;
+    return leader.isEmpty() ? seedFor(pid) : leader;
+  }
+
+  /** The seed a partition with no known leader goes to: one not suspected, if any. */
+  private String seedFor(int pid) {
+    int n = seeds.size();
+    int first = Math.floorMod(pid, n);
+    for (int i = 0; i < n; i++) {
+      String seed = seeds.get((first + i) % n);
+      if (!requests.suspected(seed)) {
+        return seed;
+      }
+    }
+    return seeds.get(first);
+  }
+
+  /** Whether some partition is routed to {@code endpoint}. */
+  boolean routesTo(String endpoint) {
+    for (String leader : leaders) {
+      if (leader.equals(endpoint)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * {@code endpoint} fell silent: describes the table again (other seeds first) and answers why it
+   * no longer leads a partition it was routed for — another node is named leader — or null when it
+   * still does (or no description came).
+   */
+  CompletableFuture<String> recheck(String endpoint) {
+    String[] before = leaders;
+    return refresh()
+        .handle(
+            (description, error) -> {
+              if (description == null) {
+                return null;
+              }
+              List<String> after = description.leaders();
+              for (int pid = 0; pid < before.length && pid < after.size(); pid++) {
+                String now = after.get(pid);
+                if (before[pid].equals(endpoint) && !now.isEmpty() && !now.equals(endpoint)) {
+                  return "the description of "
+                      + table
+                      + " names "
+                      + now
+                      + " leader of partition "
+                      + pid;
+                }
+              }
+              return null;
+            });
   }
 
   /** Completes when no refresh is under way. */
@@ -60,8 +113,11 @@ final class TableRouting {
    * the partition failed over. Forget it and describe the table again, unless a description is
    * already on its way.
    */
-  void unreachable(int pid) {
+  void unreachable(int pid, boolean silent) {
     String[] current = leaders;
+    if (silent && pid < current.length && !current[pid].isEmpty()) {
+      requests.suspect(current[pid]);
+    }
     if (pid < current.length && !current[pid].isEmpty()) {
       String[] updated = current.clone();
       updated[pid] = "";
@@ -74,19 +130,28 @@ final class TableRouting {
 
   /** Asks the seeds in turn for the table's description and adopts its leaders. */
   CompletableFuture<Response.TableDescription> refresh() {
-    // Each refresh starts at the next seed: one that is down (or stopped, answering nothing until
-    // the deadline) does not hold up every refresh.
-    return describeFrom(Math.floorMod(rotation.getAndIncrement(), seeds.size()), 0);
+    // Each refresh starts at the next seed, and asks suspected ones last: one that is down (or
+    // stopped, answering nothing until the deadline) does not hold up every refresh.
+    int n = seeds.size();
+    int first = Math.floorMod(rotation.getAndIncrement(), n);
+    List<String> order = new ArrayList<>(n);
+    List<String> suspected = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      String seed = seeds.get((first + i) % n);
+      (requests.suspected(seed) ? suspected : order).add(seed);
+    }
+    order.addAll(suspected);
+    return describeFrom(order, 0);
   }
 
-  private CompletableFuture<Response.TableDescription> describeFrom(int seed, int tried) {
+  private CompletableFuture<Response.TableDescription> describeFrom(List<String> order, int next) {
     return requests
-        .send(seeds.get(seed), 0, new Request.DescribeTable(table))
+        .send(order.get(next), 0, new Request.DescribeTable(table))
         .thenApply(r -> adopt((Response.TableDescription) r))
         .exceptionallyCompose(
             error ->
-                tried + 1 < seeds.size()
-                    ? describeFrom((seed + 1) % seeds.size(), tried + 1)
+                next + 1 < order.size()
+                    ? describeFrom(order, next + 1)
                     : CompletableFuture.failedFuture(error));
   }
 
