@@ -24,6 +24,7 @@ final class ChaosReport {
   private final History history;
   private final CheckResult check;
   private final List<Faults.FaultEvent> events;
+  private final WriteGaps gaps;
   private final boolean passed;
 
   ChaosReport(
@@ -31,11 +32,13 @@ final class ChaosReport {
       History history,
       CheckResult check,
       List<Faults.FaultEvent> events,
+      WriteGaps gaps,
       boolean passed) {
     this.settings = settings;
     this.history = history;
     this.check = check;
     this.events = events;
+    this.gaps = gaps;
     this.passed = passed;
   }
 
@@ -123,8 +126,9 @@ final class ChaosReport {
             settings.leaseTtl()));
     b.append("## Faults\n\n");
     b.append(
-        "| fault | count | failover p50 / p99 / max (ms) | whole again, max (s) | problems |\n");
-    b.append("|---|---:|---:|---:|---|\n");
+        "| fault | count | failover p50 / p99 / max (ms) | longest write gap, max (s) | whole"
+            + " again, max (s) | problems |\n");
+    b.append("|---|---:|---:|---:|---:|---|\n");
     Map<FaultKind, List<Faults.FaultEvent>> byKind = new EnumMap<>(FaultKind.class);
     for (Faults.FaultEvent e : events) {
       byKind.computeIfAbsent(e.kind(), k -> new ArrayList<>()).add(e);
@@ -137,22 +141,28 @@ final class ChaosReport {
           double whole =
               list.stream().mapToDouble(e -> e.wholeSec() - e.startSec()).max().orElse(0);
           long problems = list.stream().filter(e -> e.problem() != null).count();
+          double gap = list.stream().mapToDouble(e -> gapOf(e).seconds()).max().orElse(0);
           b.append(
               String.format(
                   Locale.ROOT,
-                  "| %s | %d | %s | %.1f | %d |%n",
+                  "| %s | %d | %s | %.1f | %.1f | %d |%n",
                   kind.label(),
                   list.size(),
                   ms.length == 0
                       ? "—"
                       : pct(ms, 0.50) + " / " + pct(ms, 0.99) + " / " + ms[ms.length - 1],
+                  gap,
                   whole,
                   problems));
         });
     b.append(
         "\nFailover: from the fault to the first write acknowledged on every partition the victim"
             + " led (for `kill-control-plane`: to the other control plane leading). `—`: the"
-            + " fault moves no leader.\n\n");
+            + " fault moves no leader. Longest write gap: the longest time any partition went"
+            + " without an acknowledged write, from its last one before the fault to its first"
+            + " after the cluster was whole again (a run fails when it is over "
+            + settings.maxWriteGap().toSeconds()
+            + " s).\n\n");
     b.append("## History check\n\n");
     b.append(check.summary()).append("\n\n");
     b.append("## Over time\n\n");
@@ -160,14 +170,15 @@ final class ChaosReport {
     b.append("![latency](").append(latencyPng).append(")\n\n");
     b.append("## Every fault\n\n");
     b.append(
-        "| # | fault | target | at (s) | healed (s) | whole (s) | failover (ms) | problem |\n");
-    b.append("|---:|---|---|---:|---:|---:|---:|---|\n");
+        "| # | fault | target | at (s) | healed (s) | whole (s) | failover (ms) | longest write"
+            + " gap (s) | problem |\n");
+    b.append("|---:|---|---|---:|---:|---:|---:|---:|---|\n");
     for (int i = 0; i < events.size(); i++) {
       Faults.FaultEvent e = events.get(i);
       b.append(
           String.format(
               Locale.ROOT,
-              "| %d | %s | %s | %.1f | %.1f | %.1f | %s | %s |%n",
+              "| %d | %s | %s | %.1f | %.1f | %.1f | %s | %.1f (%s) | %s |%n",
               i + 1,
               e.kind().label(),
               e.target(),
@@ -175,9 +186,15 @@ final class ChaosReport {
               e.healSec(),
               e.wholeSec(),
               e.failoverMs() < 0 ? "—" : Long.toString(e.failoverMs()),
+              gapOf(e).seconds(),
+              gapOf(e).where(),
               e.problem() == null ? "" : e.problem().replace('|', '/')));
     }
     return b.toString();
+  }
+
+  private WriteGaps.Gap gapOf(Faults.FaultEvent e) {
+    return gaps.longest(e.startSec(), e.wholeSec());
   }
 
   private static long pct(long[] sorted, double p) {

@@ -23,15 +23,17 @@ import java.util.Random;
  * kind asked for the number of times asked (round after round, in a shuffled order), then heals
  * everything, reads every key back, checks the history ({@link Checker}) and writes a report with
  * plots ({@link ChaosReport}). Exit status 1 when a check fails where it must not: any anomaly in
- * {@code replicated} or {@code s3} mode, a phantom in any mode, or a fault the cluster did not
- * recover from.
+ * {@code replicated} or {@code s3} mode, a phantom in any mode, a fault the cluster did not recover
+ * from, or a partition left without an acknowledged write for longer than {@code --max-write-gap}
+ * across a fault ({@link WriteGaps}: a failover shows as a gap of its length; a partition nobody
+ * moves off a leader that takes no writes, as one as long as the aftermath).
  *
  * <pre>
  * load-tests/chaos.sh [--faults all|kill-leader,...] [--per-kind 2] [--threads 8] [--mix A]
  *     [--keys 2000] [--distribution uniform|zipfian] [--value-bytes 100] [--rate 0 (ops/s, 0: as
  *     fast as it goes)] [--partitions 4] [--nodes 3] [--dead-after 1s] [--lease-ttl 4s]
  *     [--warmup-seconds 10] [--gap-seconds 2] [--seed 1] [--request-timeout 10s (the client's)]
- *     [--report-dir load-tests/reports]
+ *     [--max-write-gap 30s] [--report-dir load-tests/reports]
  * </pre>
  */
 public final class ChaosRun {
@@ -59,6 +61,7 @@ public final class ChaosRun {
       int gapSeconds,
       long seed,
       Duration requestTimeout,
+      Duration maxWriteGap,
       Path reportDir) {
     static Settings parse(Map<String, String> f) {
       return new Settings(
@@ -84,12 +87,31 @@ public final class ChaosRun {
           Integer.parseInt(f.getOrDefault("gap-seconds", "2")),
           Long.parseLong(f.getOrDefault("seed", "1")),
           io.floe.core.config.ConfigReader.parseDuration(f.getOrDefault("request-timeout", "10s")),
+          io.floe.core.config.ConfigReader.parseDuration(f.getOrDefault("max-write-gap", "30s")),
           Path.of(f.getOrDefault("report-dir", "load-tests/reports")));
     }
   }
 
   /** What a run found. */
-  record Outcome(CheckResult check, List<Faults.FaultEvent> faults, Path report, boolean passed) {}
+  record Outcome(
+      CheckResult check,
+      List<Faults.FaultEvent> faults,
+      WriteGaps gaps,
+      Path report,
+      boolean passed) {}
+
+  /** The partition of a key (its decimal {@code int64}) of each table, as the client routes it. */
+  static java.util.function.ToIntBiFunction<String, String> partitioner(List<FloeTable> tables) {
+    Map<String, FloeTable> byName = new java.util.HashMap<>();
+    Map<String, io.floe.core.table.KeyCodec> codecs = new java.util.HashMap<>();
+    for (FloeTable t : tables) {
+      byName.put(t.name(), t);
+      codecs.put(t.name(), new io.floe.core.table.KeyCodec(t.schema()));
+    }
+    return (table, key) ->
+        io.floe.core.table.PartitionHasher.partition(
+            codecs.get(table).encodeKey(Long.parseLong(key)), byName.get(table).partitions());
+  }
 
   public static void main(String[] args) throws Exception {
     Settings settings = Settings.parse(BenchFlags.parse(args));
@@ -177,10 +199,18 @@ public final class ChaosRun {
         Map<String, Map<String, String>> state = workload.finalState();
         CheckResult check = new Checker().check(history.ops(), state);
         boolean recovered = events.stream().allMatch(e -> e.problem() == null);
-        boolean passed = recovered && !Double.isNaN(whole) && ChaosReport.acceptable(check);
-        Path report = new ChaosReport(s, history, check, events, passed).write(s.reportDir());
+        WriteGaps gaps = new WriteGaps(history.ops(), partitioner(targets));
+        boolean available =
+            events.stream()
+                .allMatch(
+                    e ->
+                        gaps.longest(e.startSec(), e.wholeSec()).seconds()
+                            <= s.maxWriteGap().toMillis() / 1000.0);
+        boolean passed =
+            recovered && available && !Double.isNaN(whole) && ChaosReport.acceptable(check);
+        Path report = new ChaosReport(s, history, check, events, gaps, passed).write(s.reportDir());
         System.out.println(check.summary());
-        return new Outcome(check, events, report, passed);
+        return new Outcome(check, events, gaps, report, passed);
       }
     }
   }

@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Timeout;
  * separate processes under a YCSB A workload, then the history check. Clients give up on a request
  * after 2 s (the default is 10 s): a client whose requests wait on a silent old leader stalls until
  * they time out, which would make this run long. It fails on any anomaly in {@code replicated} or
- * {@code s3} mode, a phantom anywhere, or a fault the cluster did not recover from.
+ * {@code s3} mode, a phantom anywhere, a fault the cluster did not recover from, or a partition
+ * without an acknowledged write for longer than the run's limit across a fault.
  */
 class ChaosIT {
   @Test
@@ -54,6 +55,15 @@ class ChaosIT {
     assertThat(outcome.check().counts(Durability.REPLICATED).clean()).isTrue();
     assertThat(outcome.check().counts(Durability.S3).clean()).isTrue();
     assertThat(outcome.check().total().phantoms()).isZero();
+    for (Faults.FaultEvent e : outcome.faults()) {
+      WriteGaps.Gap gap = outcome.gaps().longest(e.startSec(), e.wholeSec());
+      System.out.printf(
+          "[chaos-it] %s on %s: longest write gap %.1f s (%s)%n",
+          e.kind().label(), e.target(), gap.seconds(), gap.where());
+      assertThat(gap.seconds())
+          .as("longest write gap across %s on %s (%s)", e.kind().label(), e.target(), gap.where())
+          .isLessThanOrEqualTo(settings.maxWriteGap().toMillis() / 1000.0);
+    }
     assertThat(outcome.passed()).isTrue();
     assertThat(outcome.report()).exists();
   }
