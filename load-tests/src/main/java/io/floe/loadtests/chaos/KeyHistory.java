@@ -95,7 +95,7 @@ final class KeyHistory {
   /** The acknowledged writes and deletes invoked after {@code nanos}, by invocation time. */
   List<Op> acknowledgedInvokedAfter(long nanos) {
     return Arrays.asList(acknowledged)
-        .subList(firstInvokedAfter(acknowledgedInvokes, nanos), acknowledged.length);
+        .subList(upperBound(acknowledgedInvokes, nanos), acknowledged.length);
   }
 
   /** The acknowledged write or delete invoked last, or null. */
@@ -108,7 +108,7 @@ final class KeyHistory {
    * before}.
    */
   Op acknowledgedBetween(long after, long before) {
-    int from = firstInvokedAfter(acknowledgedInvokes, after);
+    int from = upperBound(acknowledgedInvokes, after);
     if (from == acknowledged.length) {
       return null;
     }
@@ -143,7 +143,7 @@ final class KeyHistory {
   }
 
   private State absent(long readDone) {
-    int possible = firstInvokedAfter(deleteInvokes, readDone);
+    int possible = upperBound(deleteInvokes, readDone);
     if (possible == 0) {
       return new State(null, null, Long.MIN_VALUE, Long.MIN_VALUE, null);
     }
@@ -198,7 +198,7 @@ final class KeyHistory {
   }
 
   /** The index of the first element greater than {@code nanos} in ascending {@code sorted}. */
-  private static int firstInvokedAfter(long[] sorted, long nanos) {
+  static int upperBound(long[] sorted, long nanos) {
     int low = 0;
     int high = sorted.length;
     while (low < high) {

@@ -56,7 +56,7 @@ final class WriteGaps {
     Gap worst = Gap.NONE;
     for (Map.Entry<String, long[]> e : acks.entrySet()) {
       long[] t = e.getValue();
-      int i = upperBound(t, start); // first ack after the start
+      int i = KeyHistory.upperBound(t, start); // first ack after the start
       long previous = i > 0 ? t[i - 1] : start;
       long longest = 0;
       for (; i < t.length && t[i] <= end; i++) {
@@ -75,20 +75,5 @@ final class WriteGaps {
       }
     }
     return worst;
-  }
-
-  /** Index of the first element greater than {@code x}. */
-  private static int upperBound(long[] sorted, long x) {
-    int lo = 0;
-    int hi = sorted.length;
-    while (lo < hi) {
-      int mid = (lo + hi) >>> 1;
-      if (sorted[mid] <= x) {
-        lo = mid + 1;
-      } else {
-        hi = mid;
-      }
-    }
-    return lo;
   }
 }
