@@ -28,7 +28,12 @@ enum FaultKind {
   /** Every S3 request answered 503 SlowDown for a few seconds. */
   S3_THROTTLE("S3 throttles (503 SlowDown) for a few seconds"),
   /** The next S3 requests held for most of a second each. */
-  S3_SLOW("slow S3 responses (800 ms) for a burst of requests");
+  S3_SLOW("slow S3 responses (800 ms) for a burst of requests"),
+  /**
+   * The next S3 requests take effect but their answers are lost (the connection reset instead):
+   * a WAL object or manifest that is there although its writer was told nothing.
+   */
+  S3_LOST_RESPONSES("S3 requests applied but their answers lost, for a burst of requests");
 
   private final String description;
 

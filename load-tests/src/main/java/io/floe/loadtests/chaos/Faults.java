@@ -102,6 +102,7 @@ final class Faults {
         case S3_ERRORS -> s3Outage(kind, () -> cluster.s3().failAll(500, "InternalError"));
         case S3_THROTTLE -> s3Outage(kind, () -> cluster.s3().failAll(503, "SlowDown"));
         case S3_SLOW -> s3Outage(kind, () -> cluster.s3().delayNext(200, Duration.ofMillis(800)));
+        case S3_LOST_RESPONSES -> s3Outage(kind, () -> cluster.s3().loseResponseNext(40));
       };
     } catch (RuntimeException e) {
       // The harness itself must go on: heal what can be healed, and say what happened.
