@@ -6,7 +6,8 @@
 # everyone, or from etcd; an etcd member restarted; S3 errors, throttling, slow answers, answers
 # lost after the request took effect); then every key is read back and the history checked.
 # Report with plots: load-tests/reports/chaos-<time>.md; exit 1 if a check failed (a lost or
-# phantom write, a fault not recovered from, a partition without writes past --max-write-gap). The long run: --per-kind 100 (about 5 hours).
+# phantom write, a fault not recovered from, a partition without writes past --max-write-gap).
+# The long run: --per-kind 100 (about 5 hours).
 #   load-tests/chaos.sh [--per-kind 2] [--faults all|kill-leader,pause-node,...] [--mix A]
 #       [--threads 8] [--keys 2000] [--distribution uniform|zipfian] [--value-bytes 100] [--rate 0]
 #       [--request-timeout 10s] [--max-write-gap 30s]
