@@ -91,38 +91,40 @@ public final class Requests {
   }
 
   /**
-   * A node left requests unanswered for the suspect interval (on an event loop): every table routed
-   * to it is described again, other seeds first; when a description names another leader for a
-   * partition it led, the requests waiting on it are given up now (they would only time out: a
-   * deposed leader acknowledges nothing more) and the next attempts go to the new leader. Called
-   * again each interval while the silence lasts, since the partition may move only later.
+   * A node left requests unanswered for the suspect interval (on an event loop): every table this
+   * client uses is described again, other seeds first. When a description names another leader for
+   * a partition it led, or it leads no partition of any of them (the requests went to it as a seed,
+   * or to a leader since moved), the requests waiting on it are given up now — they would only time
+   * out: a deposed leader acknowledges nothing more — and the next attempts go to the new leader.
+   * Called again each interval while the silence lasts, since the partition may move only later.
    */
   private void silent(String endpoint) {
     suspect(endpoint);
     if (!rechecking.add(endpoint)) {
       return; // a look is under way
     }
-    List<CompletableFuture<String>> looks = new ArrayList<>();
+    List<CompletableFuture<TableRouting.Look>> looks = new ArrayList<>();
     for (TableRouting routing : routings) {
-      if (routing.routesTo(endpoint)) {
-        looks.add(routing.recheck(endpoint));
-      }
+      looks.add(routing.recheck(endpoint));
     }
+    String silence =
+        "it answered nothing for " + TimeUnit.NANOSECONDS.toMillis(suspectAfterNanos) + " ms and ";
     CompletableFuture.allOf(looks.toArray(CompletableFuture[]::new))
         .whenComplete(
             (v, error) -> {
               rechecking.remove(endpoint);
-              for (CompletableFuture<String> look : looks) {
-                String moved = look.getNow(null);
-                if (moved != null) {
-                  pool.abandon(
-                      endpoint,
-                      "it answered nothing for "
-                          + TimeUnit.NANOSECONDS.toMillis(suspectAfterNanos)
-                          + " ms and "
-                          + moved);
+              boolean leadsAny = false;
+              for (CompletableFuture<TableRouting.Look> f : looks) {
+                TableRouting.Look look = f.getNow(new TableRouting.Look(null, true));
+                if (look.moved() != null) {
+                  pool.abandon(endpoint, silence + look.moved());
                   return;
                 }
+                leadsAny |= look.leads();
+              }
+              if (!leadsAny) {
+                pool.abandon(
+                    endpoint, silence + "leads no partition of the tables this client uses");
               }
             });
   }

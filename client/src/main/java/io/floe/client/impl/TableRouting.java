@@ -54,42 +54,38 @@ final class TableRouting {
     return seeds.get(first);
   }
 
-  /** Whether some partition is routed to {@code endpoint}. */
-  boolean routesTo(String endpoint) {
-    for (String leader : leaders) {
-      if (leader.equals(endpoint)) {
-        return true;
-      }
-    }
-    return false;
-  }
-
   /**
-   * {@code endpoint} fell silent: describes the table again (other seeds first) and answers why it
-   * no longer leads a partition it was routed for — another node is named leader — or null when it
-   * still does (or no description came).
+   * What a fresh description says of a silent node: why it no longer leads a partition it was
+   * routed for ({@code moved}: another node is named leader; null if none), and whether it leads
+   * any partition of the table (true when no description came: not known).
    */
-  CompletableFuture<String> recheck(String endpoint) {
+  record Look(String moved, boolean leads) {}
+
+  /** {@code endpoint} fell silent: describes the table again (other seeds first) and says so. */
+  CompletableFuture<Look> recheck(String endpoint) {
     String[] before = leaders;
     return refresh()
         .handle(
             (description, error) -> {
               if (description == null) {
-                return null;
+                return new Look(null, true);
               }
               List<String> after = description.leaders();
+              boolean leads = after.contains(endpoint);
               for (int pid = 0; pid < before.length && pid < after.size(); pid++) {
                 String now = after.get(pid);
                 if (before[pid].equals(endpoint) && !now.isEmpty() && !now.equals(endpoint)) {
-                  return "the description of "
-                      + table
-                      + " names "
-                      + now
-                      + " leader of partition "
-                      + pid;
+                  return new Look(
+                      "the description of "
+                          + table
+                          + " names "
+                          + now
+                          + " leader of partition "
+                          + pid,
+                      leads);
                 }
               }
-              return null;
+              return new Look(null, leads);
             });
   }
 

@@ -143,6 +143,44 @@ class SilentLeaderTest {
   }
 
   @Test
+  void aWriteSentToASilentSeedThatLeadsNothingIsGivenUpAndTheNextGoesToAnotherSeed()
+      throws Exception {
+    // No leader known (a description naming none): writes go to a seed, which forwards or names
+    // the leader; a silent one does neither.
+    Function<Request, Response> leaderless =
+        r -> {
+          if (r instanceof Request.DescribeTable) {
+            descriptions.incrementAndGet();
+            return new Response.TableDescription(
+                SchemaParser.toJson(SCHEMA), Durability.REPLICATED, List.of(""));
+          }
+          return r instanceof Request.Ping ? new Response.Ack() : null;
+        };
+    try (FakeNode silentSeed =
+            new FakeNode(r -> r instanceof Request.Put ? FakeNode.SILENCE : leaderless.apply(r));
+        FakeNode seed =
+            new FakeNode(
+                r -> r instanceof Request.Put ? new Response.Written(7, 1) : leaderless.apply(r))) {
+      client =
+          FloeClient.connect(
+              ClientConfig.of(silentSeed.endpoint(), seed.endpoint())
+                  .withRequestTimeout(TIMEOUT)
+                  .withSuspectAfter(SUSPECT_AFTER));
+      FloeTable table = client.table("db.t");
+      long started = System.nanoTime();
+
+      assertThatThrownBy(() -> table.put(new Row(1L, "one")))
+          .isInstanceOf(FloeConnectionException.class)
+          .hasMessageContaining("gave up on " + silentSeed.endpoint())
+          .hasMessageContaining("leads no partition");
+      assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started))
+          .isLessThan(TIMEOUT.toMillis() / 10);
+
+      assertThat(table.put(new Row(2L, "two"))).isEqualTo(7);
+    }
+  }
+
+  @Test
   void aSilentLeaderStillNamedLeaderIsWaitedForUntilTheDeadlineAndLookedAtMeanwhile() {
     client =
         FloeClient.connect(
