@@ -292,11 +292,7 @@ class ControlPlaneFaultsIT {
           "[cp-faults-it] leader %s lost its lease with no control plane running: writes resumed"
               + " %d ms after the control planes started again, %d ms after one led; %d"
               + " acknowledged, none lost; ops %s%n",
-          victim,
-          resumedMs,
-          afterLeaderMs,
-          writers.acked.size(),
-          changeLeaders("faults.lease"));
+          victim, resumedMs, afterLeaderMs, writers.acked.size(), changeLeaders("faults.lease"));
     }
   }
 

@@ -7,7 +7,6 @@ import io.floe.controlplane.ops.OpType;
 import io.floe.controlplane.ops.Operation;
 import io.floe.controlplane.ops.OperationEngine;
 import io.floe.controlplane.ops.OperationStore;
-import io.floe.core.partition.PartitionRole;
 import io.floe.storage.catalog.CatalogTable;
 import io.floe.storage.cluster.PartitionAssignment;
 import io.floe.storage.cluster.PartitionReport;
@@ -268,10 +267,7 @@ public final class Failover {
       return "leader " + a.leader() + " is marked not alive";
     }
     Optional<PartitionReport> r = view.report(a.leader(), a.tableId(), a.partition());
-    if (r.isPresent()
-        && r.get().term() == a.term()
-        && r.get().role() != PartitionRole.LEADER
-        && r.get().replication().map(p -> p.replicaState().equals("prepared")).orElse(false)) {
+    if (r.isPresent() && r.get().standsByIn(a.term())) {
       return "leader " + a.leader() + " restarted and stands by (its memory is gone)";
     }
     if (r.isPresent() && r.get().suspendedIn(a.term())) {

@@ -48,6 +48,12 @@ import java.util.function.Predicate;
 public final class ChangeLeader implements OperationKind {
   static final Duration AWAIT_LIMIT = Duration.ofMinutes(2);
 
+  /**
+   * How long after the operation started a chosen leader may still report itself prepared in the
+   * new term (it has not applied the assignment yet) before that means it stands by.
+   */
+  static final Duration STANDBY_GRACE = Duration.ofSeconds(5);
+
   private final MetaStore store;
   private final MetaKeys keys;
   private final NodeLinks links;
@@ -338,6 +344,19 @@ public final class ChangeLeader implements OperationKind {
               + " was made leader of term "
               + term
               + " but its node lost its etcd lease: it takes no writes until a later term");
+    }
+    if (r.isPresent()
+        && r.get().standsByIn(term)
+        && clock.getAsLong() - op.startTimeMs() > STANDBY_GRACE.toMillis()) {
+      // Still following no one in its term well after the assignment (a node applies it within
+      // milliseconds, and is then promoting or leading): its promotion failed and the replica was
+      // loaded afresh, memory gone, so it stands by until a newer term and waiting cannot end
+      // well. Automatic failover moves it on.
+      return Step.failed(
+          a.leader()
+              + " was made leader of term "
+              + term
+              + " but stands by in it (its promotion failed and it was loaded afresh)");
     }
     if (!alive.test(a.leader())) {
       // Waiting would hold the partition leaderless for the whole limit: end now, and automatic

@@ -198,6 +198,65 @@ class ChangeLeaderIT {
     return kind.run(op);
   }
 
+  private void reportProgress(String node, PartitionRole role, long term, String replicaState) {
+    store.put(
+        keys.partitionStatus(node, table.tid(), 0),
+        PartitionReportParser.toBytes(
+            new PartitionReport(
+                node,
+                table.tid(),
+                0,
+                role,
+                term,
+                100,
+                PartitionState.NORMAL,
+                0,
+                0,
+                false,
+                Optional.empty(),
+                Optional.of(new PartitionReport.ReplicaProgress(replicaState, 0, 0, 0)))));
+  }
+
+  /** The await task of a change to the current term, started {@code agoMs} ago. */
+  private Step awaitStartedAgo(long agoMs) {
+    ChangeLeader kind = new ChangeLeader(store, keys, links, n -> true, System::currentTimeMillis);
+    Operation op =
+        new Operation(
+            1,
+            OpType.ChangeLeader,
+            "db.t",
+            0,
+            OpStatus.doing,
+            System.currentTimeMillis() - agoMs,
+            Optional.empty(),
+            "await",
+            Optional.empty(),
+            Map.of("term", Long.toString(current().assignment().term())));
+    return kind.run(op);
+  }
+
+  @Test
+  void aChosenLeaderWhoseNodeLostItsLeaseEndsTheWaitAtOnce() {
+    PartitionAssignment a = current().assignment();
+    reportProgress(a.leader(), PartitionRole.LEADER, a.term(), "suspended");
+
+    assertThat(awaitStartedAgo(0))
+        .isInstanceOfSatisfying(
+            Step.Failed.class, f -> assertThat(f.why()).contains("lost its etcd lease"));
+  }
+
+  @Test
+  void aChosenLeaderStandingByInItsTermEndsTheWaitOnceItHadTimeToApplyTheAssignment() {
+    PartitionAssignment a = current().assignment();
+    reportProgress(a.leader(), PartitionRole.FOLLOWER, a.term(), "prepared");
+
+    // Just assigned: prepared is where it was left by the prepare; it has not applied it yet.
+    assertThat(awaitStartedAgo(0)).isInstanceOf(Step.Retry.class);
+    assertThat(awaitStartedAgo(ChangeLeader.STANDBY_GRACE.toMillis() + 1_000))
+        .isInstanceOfSatisfying(
+            Step.Failed.class, f -> assertThat(f.why()).contains("stands by in it"));
+  }
+
   @Test
   void aServingLeaderTakenOfflineHandsOverToItsMostAdvancedFollower() {
     String[] r = roles();

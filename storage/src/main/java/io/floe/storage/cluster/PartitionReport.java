@@ -77,6 +77,17 @@ public record PartitionReport(
   }
 
   /**
+   * Whether this replica, named in {@code term}, follows no one in it: prepared for the term, or a
+   * fresh replica standing by because it may not lead it (replication.md §7.4). A leader of that
+   * term reporting so holds nothing it could lead with until a newer term.
+   */
+  public boolean standsByIn(long term) {
+    return this.term == term
+        && role != PartitionRole.LEADER
+        && replication.map(p -> p.replicaState().equals("prepared")).orElse(false);
+  }
+
+  /**
    * Whether this replica leads {@code term} with writes stopped because its node lost its etcd
    * lease (replication.md §2, {@code suspended}): only a later term gives them back.
    */
