@@ -164,6 +164,16 @@ class ChangeLeaderIT {
   }
 
   private void report(String node, PartitionRole role, long term, long offset, boolean writable) {
+    report(node, role, term, offset, writable, Optional.empty());
+  }
+
+  private void report(
+      String node,
+      PartitionRole role,
+      long term,
+      long offset,
+      boolean writable,
+      Optional<PartitionReport.ReplicaProgress> progress) {
     store.put(
         keys.partitionStatus(node, table.tid(), 0),
         PartitionReportParser.toBytes(
@@ -178,7 +188,8 @@ class ChangeLeaderIT {
                 0,
                 0,
                 writable,
-                Optional.empty())));
+                Optional.empty(),
+                progress)));
   }
 
   private Step chooseTakingOffline(String node) {
@@ -199,22 +210,13 @@ class ChangeLeaderIT {
   }
 
   private void reportProgress(String node, PartitionRole role, long term, String replicaState) {
-    store.put(
-        keys.partitionStatus(node, table.tid(), 0),
-        PartitionReportParser.toBytes(
-            new PartitionReport(
-                node,
-                table.tid(),
-                0,
-                role,
-                term,
-                100,
-                PartitionState.NORMAL,
-                0,
-                0,
-                false,
-                Optional.empty(),
-                Optional.of(new PartitionReport.ReplicaProgress(replicaState, 0, 0, 0)))));
+    report(
+        node,
+        role,
+        term,
+        100,
+        false,
+        Optional.of(new PartitionReport.ReplicaProgress(replicaState, 0, 0, 0)));
   }
 
   /** The await task of a change to the current term, started {@code agoMs} ago. */

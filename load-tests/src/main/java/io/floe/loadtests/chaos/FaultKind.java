@@ -30,8 +30,8 @@ enum FaultKind {
   /** The next S3 requests held for most of a second each. */
   S3_SLOW("slow S3 responses (800 ms) for a burst of requests"),
   /**
-   * The next S3 requests take effect but their answers are lost (the connection reset instead):
-   * a WAL object or manifest that is there although its writer was told nothing.
+   * The next S3 requests take effect but their answers are lost (the connection reset instead): a
+   * WAL object or manifest that is there although its writer was told nothing.
    */
   S3_LOST_RESPONSES("S3 requests applied but their answers lost, for a burst of requests");
 

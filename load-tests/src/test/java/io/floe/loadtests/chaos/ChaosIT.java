@@ -17,9 +17,9 @@ import org.junit.jupiter.api.Timeout;
  * The harness's short run, part of the test command: every fault kind once against a cluster of
  * separate processes under a YCSB A workload, then the history check, with the client's default
  * request timeout (10 s): requests waiting on a silent old leader are given up once the partition
- * has moved, not at their deadline. It fails on any anomaly in {@code replicated} or
- * {@code s3} mode, a phantom anywhere, a fault the cluster did not recover from, or a partition
- * without an acknowledged write for longer than the run's limit across a fault.
+ * has moved, not at their deadline. It fails on any anomaly in {@code replicated} or {@code s3}
+ * mode, a phantom anywhere, a fault the cluster did not recover from, or a partition without an
+ * acknowledged write for longer than the run's limit across a fault.
  */
 class ChaosIT {
   @Test
