@@ -93,21 +93,10 @@ class ChangeLeaderIT {
   }
 
   private Step assign(PartitionAssignment from, String candidate) {
-    ChangeLeader kind =
-        new ChangeLeader(store, keys, links, node -> true, System::currentTimeMillis);
-    Operation op =
-        new Operation(
-            1,
-            OpType.ChangeLeader,
-            "db.t",
-            0,
-            OpStatus.doing,
-            System.currentTimeMillis(),
-            Optional.empty(),
-            "assign",
-            Optional.empty(),
-            Map.of("term", Long.toString(from.term() + 1), "candidate", candidate));
-    return kind.run(op);
+    return runTask(
+        "assign",
+        System.currentTimeMillis(),
+        Map.of("term", Long.toString(from.term() + 1), "candidate", candidate));
   }
 
   private String[] roles() {
@@ -193,20 +182,24 @@ class ChangeLeaderIT {
   }
 
   private Step chooseTakingOffline(String node) {
+    return runTask("choose", System.currentTimeMillis(), Map.of("offline", node));
+  }
+
+  /** Runs {@code task} of a ChangeLeader operation started at {@code startMs}. */
+  private Step runTask(String task, long startMs, Map<String, String> params) {
     ChangeLeader kind = new ChangeLeader(store, keys, links, n -> true, System::currentTimeMillis);
-    Operation op =
+    return kind.run(
         new Operation(
             1,
             OpType.ChangeLeader,
             "db.t",
             0,
             OpStatus.doing,
-            System.currentTimeMillis(),
+            startMs,
             Optional.empty(),
-            "choose",
+            task,
             Optional.empty(),
-            Map.of("offline", node));
-    return kind.run(op);
+            params));
   }
 
   private void reportProgress(String node, PartitionRole role, long term, String replicaState) {
@@ -221,20 +214,10 @@ class ChangeLeaderIT {
 
   /** The await task of a change to the current term, started {@code agoMs} ago. */
   private Step awaitStartedAgo(long agoMs) {
-    ChangeLeader kind = new ChangeLeader(store, keys, links, n -> true, System::currentTimeMillis);
-    Operation op =
-        new Operation(
-            1,
-            OpType.ChangeLeader,
-            "db.t",
-            0,
-            OpStatus.doing,
-            System.currentTimeMillis() - agoMs,
-            Optional.empty(),
-            "await",
-            Optional.empty(),
-            Map.of("term", Long.toString(current().assignment().term())));
-    return kind.run(op);
+    return runTask(
+        "await",
+        System.currentTimeMillis() - agoMs,
+        Map.of("term", Long.toString(current().assignment().term())));
   }
 
   @Test
