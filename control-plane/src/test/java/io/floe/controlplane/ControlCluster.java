@@ -102,6 +102,25 @@ final class ControlCluster implements AutoCloseable {
     }
   }
 
+  /**
+   * Revokes the etcd lease data node {@code id}'s registration is held by, as an expiry would,
+   * while the node runs on: it finds the lease gone and registers again under a new one.
+   */
+  void revokeRegistrationLease(String id) {
+    try (io.floe.storage.meta.MetaStore store =
+        io.floe.storage.meta.etcd.EtcdMetaStore.connect(
+            MetaStoreConfig.of(etcd).withCallTimeout(Duration.ofSeconds(2)))) {
+      long lease =
+          store
+              .get(io.floe.storage.meta.MetaKeys.forCluster(cluster).node(id))
+              .orElseThrow(() -> new IllegalStateException(id + " is not registered"))
+              .leaseId();
+      if (!store.revokeLease(lease)) {
+        throw new IllegalStateException("cannot revoke lease " + lease + " of " + id);
+      }
+    }
+  }
+
   NodeProcess node(String id) {
     return nodes.get(id);
   }

@@ -33,18 +33,14 @@ public final class ClusterView {
   private final Map<String, PartitionReport> reports;
   private final java.util.Set<String> notAlive;
 
-  private final Map<String, Long> registrationLeases;
-
   private ClusterView(
       Map<String, CatalogTable> tables,
       Map<Long, CatalogTable> dropped,
       Map<Long, List<Assigned>> assignments,
       Map<String, NodeRegistration> nodes,
-      Map<String, Long> registrationLeases,
       Map<String, PartitionReport> reports,
       java.util.Set<String> notAlive) {
     this.notAlive = notAlive;
-    this.registrationLeases = registrationLeases;
     this.tables = tables;
     this.dropped = dropped;
     this.assignments = assignments;
@@ -78,11 +74,9 @@ public final class ClusterView {
         .values()
         .forEach(l -> l.sort((x, y) -> x.assignment().partition() - y.assignment().partition()));
     Map<String, NodeRegistration> nodes = new TreeMap<>();
-    Map<String, Long> leases = new HashMap<>();
     for (MetaEntry e : store.getPrefix(keys.nodesPrefix()).entries()) {
       NodeRegistration r = NodeRegistrationParser.fromJson(e.value());
       nodes.put(r.node(), r);
-      leases.put(r.node(), e.leaseId());
     }
     Map<String, PartitionReport> reports = new HashMap<>();
     for (MetaEntry e : store.getPrefix(keys.statusPrefix()).entries()) {
@@ -93,7 +87,7 @@ public final class ClusterView {
     for (MetaEntry e : store.getPrefix(keys.notAlivePrefix()).entries()) {
       notAlive.add(e.key().substring(keys.notAlivePrefix().length()));
     }
-    return new ClusterView(tables, dropped, assignments, nodes, leases, reports, notAlive);
+    return new ClusterView(tables, dropped, assignments, nodes, reports, notAlive);
   }
 
   public Collection<CatalogTable> tables() {
@@ -130,15 +124,6 @@ public final class ClusterView {
 
   public Map<String, NodeRegistration> nodes() {
     return nodes;
-  }
-
-  /**
-   * Node id → the etcd lease its registration is held by. A node that lost its lease and registered
-   * again holds a new one, and takes no writes under the leaderships it had (DESIGN.md §8): those
-   * must move.
-   */
-  public Map<String, Long> registrationLeases() {
-    return registrationLeases;
   }
 
   /** A node by id or by its endpoint ({@code host:port}), as OpenMLDB's commands name tablets. */

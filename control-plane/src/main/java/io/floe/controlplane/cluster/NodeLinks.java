@@ -1,6 +1,7 @@
 package io.floe.controlplane.cluster;
 
 import io.floe.client.NodeAdmin;
+import io.floe.core.protocol.FloeRequestException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -8,8 +9,10 @@ import java.util.function.Function;
 
 /**
  * The control plane's connections to data nodes (one per endpoint, shared by every thread), for
- * heartbeats and for the replication primitives operations call. A call that fails drops its
- * connection, so the next one connects afresh.
+ * heartbeats and for the replication primitives operations call. A call that fails without an
+ * answer (unreachable, timed out) drops its connection, so the next one connects afresh; a call the
+ * node answered with an error keeps it: other threads' calls on it are in flight, and closing it
+ * under them would fail them for nothing (their event loop shut down).
  */
 public final class NodeLinks implements AutoCloseable {
   private final Duration timeout;
@@ -47,6 +50,8 @@ public final class NodeLinks implements AutoCloseable {
     }
     try {
       return call.apply(admin);
+    } catch (FloeRequestException e) {
+      throw e; // the node answered: the connection is sound
     } catch (RuntimeException e) {
       if (links.remove(endpoint, admin)) {
         admin.close();

@@ -70,7 +70,7 @@ public final class Failover {
   /** One heartbeat of the leader: detect, then start what the changes call for. */
   public void heartbeat() {
     ClusterView view = ClusterView.read(store, keys);
-    List<NodeMonitor.Change> changes = monitor.tick(view.nodes(), view.registrationLeases());
+    List<NodeMonitor.Change> changes = monitor.tick(view.nodes());
     if (monitor.selfSuspected() && !selfSuspectedLogged) {
       LOG.warn(
           "most data nodes stopped answering heartbeats at once: this control plane suspects itself"
@@ -271,8 +271,9 @@ public final class Failover {
       return "leader " + a.leader() + " restarted and stands by (its memory is gone)";
     }
     if (r.isPresent() && r.get().suspendedIn(a.term())) {
-      // Only a later term gives it writes back. The detector sees the new lease only when it
-      // watched the node across the loss; a control plane that took over since never does.
+      // Only a later term gives it writes back. Its node is alive and answers: the fence asks it
+      // too, and it leads the new term itself (it holds every acknowledged write), so its WAL
+      // stream is not sealed under the other partitions it leads.
       return "leader "
           + a.leader()
           + " lost its etcd lease in term "

@@ -12,14 +12,20 @@ import java.util.function.LongSupplier;
 /**
  * The leader's failure detector (DESIGN.md §8): pings every registered data node over the data
  * protocol each heartbeat and declares a node dead when it has not answered for {@code deadAfter},
- * or at once when its registration is gone (lease expired, node stopped) or names a new incarnation
- * (it restarted and lost its memory). A node whose port refused two connections {@link
- * #REFUSAL_CONFIRM} apart is dead too, without waiting for the next heartbeat: nothing listens
- * there, so its process is gone (a paused or cut-off process is never refused — the kernel still
- * accepts, or nothing answers at all — and waits for the full timeout). A ping that fails at once
- * for another reason (the connection was closed: the process died with it open) is made again at
- * once on a fresh connection, which the kernel refuses when the process is gone. A false suspicion
- * costs a leader change, never data: safety comes from fencing.
+ * or at once when its registration names a new incarnation (it restarted and lost its memory) or is
+ * gone while the node is silent (lease expired under a paused or dead process). A node whose
+ * registration is gone but which still answers lost its etcd lease and is registering again: it
+ * took no write since (DESIGN.md §8) and keeps its memory, so it is given {@link #REGISTER_GRACE}
+ * times {@code deadAfter} to come back — its leaderships, which it reports suspended, are then
+ * moved to a new term on the same node, and its WAL stream, which every partition it leads writes
+ * to, is not sealed (a move to another node would seal it and take all of them down with it). A
+ * node whose port refused two connections {@link #REFUSAL_CONFIRM} apart is dead too, without
+ * waiting for the next heartbeat: nothing listens there, so its process is gone (a paused or
+ * cut-off process is never refused — the kernel still accepts, or nothing answers at all — and
+ * waits for the full timeout). A ping that fails at once for another reason (the connection was
+ * closed: the process died with it open) is made again at once on a fresh connection, which the
+ * kernel refuses when the process is gone. A false suspicion costs a leader change, never data:
+ * safety comes from fencing.
  */
 public final class NodeMonitor {
   private final Consumer<String> ping;
@@ -34,6 +40,13 @@ public final class NodeMonitor {
    * that a listener being re-bound is not mistaken for a death, short against the failover budget.
    */
   static final Duration REFUSAL_CONFIRM = Duration.ofMillis(50);
+
+  /**
+   * How many times {@code deadAfter} a node that answers pings but whose registration is gone may
+   * take to register again (its etcd client reconnecting after an etcd member restarted, say)
+   * before it is declared dead.
+   */
+  static final int REGISTER_GRACE = 3;
 
   /** A ping failing faster than this did not wait for an answer: the connection was closed. */
   private static final long FAST_FAILURE_NANOS = Duration.ofMillis(50).toNanos();
@@ -62,7 +75,6 @@ public final class NodeMonitor {
 
   private static final class Watched {
     volatile NodeRegistration registration;
-    volatile long lease;
     volatile long lastAnswerNanos;
     volatile long deadSinceNanos;
     volatile boolean pinging;
@@ -71,6 +83,9 @@ public final class NodeMonitor {
 
     /** Set by the ping that saw the second refusal in a row; cleared by any answer. */
     volatile boolean refused;
+
+    /** When its registration was first seen gone while it answered (0: registered). */
+    volatile long unregisteredSinceNanos;
   }
 
   private volatile boolean selfSuspected;
@@ -103,34 +118,33 @@ public final class NodeMonitor {
 
   /**
    * One heartbeat: pings each of {@code registered} (node id to registration) not already being
-   * pinged, and reports the liveness changes since the last tick.
+   * pinged, and each node whose registration went while it answered, and reports the liveness
+   * changes since the last tick.
    */
   public java.util.List<Change> tick(Map<String, NodeRegistration> registered) {
-    return tick(registered, Map.of());
-  }
-
-  /**
-   * As {@link #tick(Map)}, knowing the etcd lease each registration is held by: a node whose
-   * registration is held by a new lease (same incarnation) lost its lease and registered again
-   * between two ticks. It took no write under its leaderships since (DESIGN.md §8), so it is dead
-   * for them: they move, and it comes back alive (re-added) at its next answer, as a node that
-   * restarted does.
-   */
-  public java.util.List<Change> tick(
-      Map<String, NodeRegistration> registered, Map<String, Long> leases) {
     long now = nanos.getAsLong();
     java.util.List<Change> changes = new java.util.ArrayList<>();
     for (Map.Entry<String, Watched> e : watched.entrySet()) {
-      if (!registered.containsKey(e.getKey()) && e.getValue().alive) {
-        e.getValue().alive = false;
-        e.getValue().deadSinceNanos = now;
-        changes.add(
-            new Change(e.getKey(), false, "its registration is gone (lease expired or stopped)"));
+      Watched w = e.getValue();
+      if (registered.containsKey(e.getKey())) {
+        continue;
       }
+      if (!w.alive) {
+        continue;
+      }
+      String gone = unregisteredDeath(w, now);
+      if (gone == null) {
+        startPing(w, w.registration.endpoint()); // it may register again: keep listening
+        continue;
+      }
+      w.alive = false;
+      w.deadSinceNanos = now;
+      w.unregisteredSinceNanos = 0;
+      changes.add(new Change(e.getKey(), false, gone));
     }
     // Most nodes silent at the same moment says more about this process (a pause, a starved CPU, a
     // cut of its own network) than about the nodes: heartbeats alone declare no death then, and the
-    // nodes' leases decide (a registration that is gone is a death at once, above).
+    // nodes' leases decide (a registration gone while its node is silent is a death, above).
     long silent =
         registered.values().stream()
             .map(r -> watched.get(r.node()))
@@ -140,30 +154,12 @@ public final class NodeMonitor {
     selfSuspected = suspectSelf;
     for (NodeRegistration r : registered.values()) {
       Watched w = watched.get(r.node());
-      long lease = leases.getOrDefault(r.node(), 0L);
       if (w == null) {
         w = new Watched();
         w.registration = r;
-        w.lease = lease;
         w.lastAnswerNanos = now;
         watched.put(r.node(), w);
-      } else if (w.registration.incarnation() == r.incarnation()
-          && lease != 0
-          && w.lease != 0
-          && lease != w.lease) {
-        w.lease = lease;
-        if (w.alive) {
-          changes.add(
-              new Change(
-                  r.node(),
-                  false,
-                  "it lost its etcd lease and registered again: it takes no writes under the"
-                      + " leaderships it had"));
-        }
-        w.alive = false;
-        w.deadSinceNanos = now;
       } else if (w.registration.incarnation() != r.incarnation()) {
-        w.lease = lease;
         boolean wasAlive = w.alive;
         w.registration = r;
         if (wasAlive) {
@@ -174,6 +170,7 @@ public final class NodeMonitor {
         w.alive = false;
         w.deadSinceNanos = now;
       }
+      w.unregisteredSinceNanos = 0; // registered (again, under a new lease if it lost its own)
       Watched watch = w;
       if (watch.alive && watch.refused && !suspectSelf) {
         watch.alive = false;
@@ -207,6 +204,29 @@ public final class NodeMonitor {
       startPing(watch, r.endpoint());
     }
     return changes;
+  }
+
+  /**
+   * Why a node believed alive whose registration is gone is dead now, or null while it may still
+   * register again: it answers (not silent for {@code deadAfter}, its port not refusing) and went
+   * less than {@link #REGISTER_GRACE} times {@code deadAfter} ago.
+   */
+  private String unregisteredDeath(Watched w, long now) {
+    if (w.refused) {
+      return "its registration is gone and its port refuses connections (" + w.lastError + ")";
+    }
+    if (now - w.lastAnswerNanos > deadAfterNanos) {
+      return "its registration is gone (lease expired or stopped) and it does not answer";
+    }
+    if (w.unregisteredSinceNanos == 0) {
+      w.unregisteredSinceNanos = now;
+    }
+    if (now - w.unregisteredSinceNanos > REGISTER_GRACE * deadAfterNanos) {
+      return "its registration is gone (it lost its etcd lease) and it did not register again in "
+          + Duration.ofNanos(now - w.unregisteredSinceNanos).toMillis()
+          + " ms, although it answers";
+    }
+    return null;
   }
 
   /** Pings the node on the pings executor, unless a ping of it is under way. */

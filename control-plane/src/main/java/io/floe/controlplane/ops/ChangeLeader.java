@@ -261,12 +261,16 @@ public final class ChangeLeader implements OperationKind {
     }
     List<String> answered = new ArrayList<>(answers.keySet());
     // The most advanced (last term, then offset) holds every acknowledged write; among equals the
-    // one asked for, then one not marked not-alive.
+    // one asked for, then one not marked not-alive, then the leader itself when it answered (its
+    // node lost its etcd lease, or it stands by): leading the new term in place, it does not seal
+    // its node's WAL stream, which every other partition it leads writes to — any other choice
+    // seals it and fences all of them.
     java.util.Comparator<String> order =
         java.util.Comparator.<String>comparingLong(x -> answers.get(x).lastTerm())
             .thenComparingLong(x -> answers.get(x).appliedOffset())
             .thenComparing(x -> x.equals(op.param("endpoint")))
-            .thenComparing(x -> !view.markedNotAlive(a.tableId(), a.partition(), x));
+            .thenComparing(x -> !view.markedNotAlive(a.tableId(), a.partition(), x))
+            .thenComparing(x -> x.equals(a.leader()));
     String best = answered.stream().max(order).orElse(null);
     Prepared bestAnswer = best == null ? null : answers.get(best);
     if (answered.size() < needed) {

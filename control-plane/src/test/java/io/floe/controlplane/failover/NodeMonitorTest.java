@@ -130,15 +130,21 @@ class NodeMonitorTest {
   }
 
   @Test
-  void aLostRegistrationIsDeathAtOnce() {
+  void aLostRegistrationOfANodeWhosePortRefusesIsADeathAtOnce() {
     monitor.tick(Map.of("a", node("a", 1), "b", node("b", 1)));
-    List<NodeMonitor.Change> changes = monitor.tick(Map.of("b", node("b", 1)));
-    assertThat(changes)
+    refusing.add("a:1"); // it deregistered and its process ended
+    advance(100);
+    assertThat(monitor.tick(Map.of("b", node("b", 1))))
+        .as("the registration went; the ping after it is refused twice")
+        .isEmpty();
+    assertThat(wakes.get()).as("the refusals ask for a tick at once").isEqualTo(1);
+    assertThat(monitor.tick(Map.of("b", node("b", 1))))
         .singleElement()
         .satisfies(
             c -> {
               assertThat(c.node()).isEqualTo("a");
-              assertThat(c.why()).contains("registration");
+              assertThat(c.alive()).isFalse();
+              assertThat(c.why()).contains("registration is gone").contains("refuses");
             });
   }
 
@@ -186,39 +192,64 @@ class NodeMonitorTest {
         .singleElement()
         .satisfies(c -> assertThat(c.node()).isEqualTo("a"));
     assertThat(monitor.selfSuspected()).isFalse();
-    // A registration that is gone is a death whatever the others do.
+    // A registration gone while its node is silent is a death whatever the others do.
+    down.add("b:1");
+    advance(600);
+    assertThat(monitor.tick(nodes)).isEmpty();
+    advance(600);
     assertThat(monitor.tick(Map.of("a", node("a", 1), "c", node("c", 1))))
-        .extracting(NodeMonitor.Change::node)
-        .containsExactly("b");
+        .singleElement()
+        .satisfies(
+            c -> {
+              assertThat(c.node()).isEqualTo("b");
+              assertThat(c.why()).contains("registration is gone").contains("does not answer");
+            });
   }
 
   @Test
-  void aNodeRegisteredAgainUnderANewLeaseIsDeadForItsLeadershipsAndAliveAtItsNextAnswer() {
-    Map<String, NodeRegistration> nodes = Map.of("a", node("a", 1), "b", node("b", 1));
-    assertThat(monitor.tick(nodes, Map.of("a", 11L, "b", 21L))).isEmpty();
-    advance(100);
-    assertThat(monitor.tick(nodes, Map.of("a", 11L, "b", 21L))).as("same leases").isEmpty();
+  void aNodeThatAnswersWhileItsRegistrationIsGoneHasAGraceToRegisterAgainThenIsDead() {
+    Map<String, NodeRegistration> both = Map.of("a", node("a", 1), "b", node("b", 1));
+    Map<String, NodeRegistration> onlyB = Map.of("b", node("b", 1));
+    assertThat(monitor.tick(both)).isEmpty();
+    // a lost its etcd lease (an etcd member restarted under it) and registers again; it answers
+    // pings all along, and keeps its memory: not a death, so its leaderships stay on it.
+    for (int i = 0; i < 10; i++) {
+      advance(200);
+      assertThat(monitor.tick(onlyB)).as("2 s without a registration, answering").isEmpty();
+    }
+    assertThat(monitor.alive("a")).isTrue();
+    advance(200);
+    assertThat(monitor.tick(both)).as("registered again, same incarnation").isEmpty();
+    assertThat(monitor.alive("a")).isTrue();
 
-    // a's lease lapsed (an etcd member restarted under it) and it registered again between two
-    // ticks: same incarnation, new lease; it answers pings all along.
-    advance(100);
-    assertThat(monitor.tick(nodes, Map.of("a", 12L, "b", 21L)))
+    // Gone again, and this time it never comes back (cut off from etcd alone): the grace counts
+    // from the new loss, not the first one.
+    advance(200);
+    assertThat(monitor.tick(onlyB)).isEmpty();
+    long ticks = 0;
+    List<NodeMonitor.Change> changes = List.of();
+    while (changes.isEmpty() && ticks < 100) {
+      advance(200);
+      ticks++;
+      changes = monitor.tick(onlyB);
+    }
+    assertThat(ticks * 200)
+        .as("declared dead once the grace (3 × dead-after) ran out")
+        .isBetween(3000L, 3400L);
+    assertThat(changes)
         .singleElement()
         .satisfies(
             c -> {
               assertThat(c.node()).isEqualTo("a");
               assertThat(c.alive()).isFalse();
-              assertThat(c.why()).contains("lost its etcd lease and registered again");
+              assertThat(c.why()).contains("did not register again").contains("answers");
             });
-    assertThat(monitor.alive("a")).isFalse();
-    advance(100);
-    assertThat(monitor.tick(nodes, Map.of("a", 12L, "b", 21L)))
+    advance(200);
+    assertThat(monitor.tick(both)).as("registered again: pinged").isEmpty();
+    advance(200);
+    assertThat(monitor.tick(both))
+        .as("it answered: alive again (its followers are re-added)")
         .singleElement()
-        .satisfies(
-            c -> {
-              assertThat(c.node()).isEqualTo("a");
-              assertThat(c.alive()).isTrue();
-            });
-    assertThat(monitor.alive("b")).isTrue();
+        .satisfies(c -> assertThat(c.alive()).isTrue());
   }
 }

@@ -234,13 +234,14 @@ public final class PartitionLoader {
     manifests.commit(next);
     partition.manifestCommitted(next.version());
     LOG.info(
-        "partition {}/{} promotion: manifest {} read in {} ms, tail of {} objects walked and sealed"
-            + " in {} ms, manifest {} committed in {} ms",
+        "partition {}/{} promotion: manifest {} read in {} ms, tail of {} objects walked{} in {}"
+            + " ms, manifest {} committed in {} ms",
         partition.tableId(),
         partition.id(),
         base.version(),
         (manifestRead - started) / 1_000_000,
         tail.objectsRead(),
+        tail.sealedHere() ? " and sealed" : "",
         (tailWalked - manifestRead) / 1_000_000,
         next.version(),
         (System.nanoTime() - tailWalked) / 1_000_000);

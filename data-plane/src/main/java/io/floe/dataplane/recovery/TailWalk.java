@@ -47,6 +47,7 @@ final class TailWalk {
   private int objectsRead;
   private long lastSeqRead;
   private boolean sealed;
+  private boolean sealedHere;
 
   /**
    * @param sealForeign seal a stream that is not this incarnation's at its end (a leader taking
@@ -73,6 +74,11 @@ final class TailWalk {
 
   int objectsRead() {
     return objectsRead;
+  }
+
+  /** Whether this walk wrote the seal that ended the stream (not when it was this node's own). */
+  boolean sealedHere() {
+    return sealedHere;
   }
 
   /** Replays this partition's entries of the stream; returns the ranges read. */
@@ -195,6 +201,7 @@ final class TailWalk {
   private boolean seal(String key) {
     try {
       writer.seal(key);
+      sealedHere = true;
       LOG.info("sealed WAL stream at {}", key);
       return true;
     } catch (ObjectAlreadyExistsException e) {

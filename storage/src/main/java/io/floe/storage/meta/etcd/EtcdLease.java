@@ -2,6 +2,7 @@ package io.floe.storage.meta.etcd;
 
 import io.etcd.jetcd.lease.LeaseKeepAliveResponse;
 import io.floe.storage.meta.Lease;
+import io.floe.storage.meta.LeaseNotFoundException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -145,7 +146,13 @@ final class EtcdLease implements Lease {
         .whenComplete(
             (response, failure) -> {
               inFlight.decrementAndGet();
-              if (failure != null) {
+              if (failure != null
+                  && calls.translate(failure, "keep-alive of " + this)
+                      instanceof LeaseNotFoundException) {
+                // Revoked, or expired while no keep-alive got through: waiting for the window to
+                // end would leave writes going under a lease etcd no longer has.
+                markLost("etcd no longer has it (revoked or expired)");
+              } else if (failure != null) {
                 LOG.debug("keep-alive of {} failed: {}", this, failure.toString());
               } else if (response.getTTL() <= 0) {
                 markLost("etcd says it has expired");

@@ -182,6 +182,27 @@ class EtcdMetaStoreIT {
   }
 
   @Test
+  void aLeaseRevokedByAnotherClientIsKnownLostAtTheHoldersNextKeepAliveNotAtTheWindowsEnd() {
+    MetaStore holder = newStore();
+    try {
+      Lease lease = holder.grantLease(Duration.ofSeconds(10));
+      java.util.concurrent.atomic.AtomicLong lostAt = new java.util.concurrent.atomic.AtomicLong();
+      lease.whenLost(() -> lostAt.set(System.nanoTime()));
+      long revokedAt = System.nanoTime();
+      assertThat(store.revokeLease(lease.id())).isTrue(); // an operator, or etcd expiring it
+      // Keep-alives go out every (10 s - margin) / 3; the window itself lasts 10 s - margin.
+      await().atMost(Duration.ofSeconds(5)).until(() -> lostAt.get() != 0);
+      assertThat(lease.isAlive()).isFalse();
+      System.out.println(
+          "MEASURE revoked lease known lost by its holder after "
+              + Duration.ofNanos(lostAt.get() - revokedAt).toMillis()
+              + " ms");
+    } finally {
+      holder.close();
+    }
+  }
+
+  @Test
   void watchFromARevisionReplaysHistoryThenFollows() {
     long first = store.put(p + "a", "1");
     store.put(p + "b", "2");
