@@ -43,14 +43,15 @@ import java.util.function.Predicate;
  * dead; {@code offline} a node giving up its leadership ({@code offlineendpoint}): handed over to
  * its most advanced live follower while it serves, so a live node's stream is never sealed, and
  * otherwise treated as dead; decided on the way: {@code term}, {@code candidate}, {@code way}
- * ({@code hand-over} or {@code fence}).
+ * ({@code hand-over} or {@code fence}), {@code assigned_ms} when the assignment was written or
+ * found (the waits for the chosen leader run from it).
  */
 public final class ChangeLeader implements OperationKind {
   static final Duration AWAIT_LIMIT = Duration.ofMinutes(2);
 
   /**
-   * How long after the operation started a chosen leader may still report itself prepared in the
-   * new term (it has not applied the assignment yet) before that means it stands by.
+   * How long after the assignment was written a chosen leader may still report itself prepared in
+   * the new term (it has not applied the assignment yet) before that means it stands by.
    */
   static final Duration STANDBY_GRACE = Duration.ofSeconds(5);
 
@@ -185,7 +186,7 @@ public final class ChangeLeader implements OperationKind {
     long term = Long.parseLong(op.param("term"));
     String target = op.param("candidate");
     if (a.term() >= term) {
-      return a.leader().equals(target) ? Step.next("await", op) : moved(a);
+      return a.leader().equals(target) ? awaitFrom(op) : moved(a);
     }
     NodeRegistration leader = view.nodes().get(a.leader());
     if (leader == null || !alive.test(a.leader())) {
@@ -224,7 +225,7 @@ public final class ChangeLeader implements OperationKind {
       return Step.retry(
           Duration.ofMillis(100), "the assignment changed meanwhile; reading it again");
     }
-    return Step.next("await", op);
+    return awaitFrom(op);
   }
 
   private Step prepare(Operation op, ClusterView view, CatalogTable table, PartitionAssignment a) {
@@ -237,9 +238,9 @@ public final class ChangeLeader implements OperationKind {
       if (candidate == null && a.term() == term) {
         // Resumed after this operation's assign, whose choice was never stored (prepare → assign
         // is not): the term it prepared is the partition's, so its leader is the one chosen.
-        return Step.next("await", op.with("candidate", a.leader()));
+        return awaitFrom(op.with("candidate", a.leader()));
       }
-      return candidate != null && a.leader().equals(candidate) ? Step.next("await", op) : moved(a);
+      return candidate != null && a.leader().equals(candidate) ? awaitFrom(op) : moved(a);
     }
     int n = a.replicas().size();
     int needed = n - n / 2;
@@ -311,7 +312,7 @@ public final class ChangeLeader implements OperationKind {
     long term = Long.parseLong(op.param("term"));
     String candidate = op.param("candidate");
     if (a.term() >= term) {
-      return a.leader().equals(candidate) ? Step.next("await", op) : moved(a);
+      return a.leader().equals(candidate) ? awaitFrom(op) : moved(a);
     }
     if (a.term() + 1 != term) {
       return moved(a);
@@ -328,11 +329,22 @@ public final class ChangeLeader implements OperationKind {
       return Step.retry(
           Duration.ofMillis(50), "the assignment changed meanwhile; reading it again");
     }
-    return Step.next("await", op);
+    return awaitFrom(op);
+  }
+
+  /**
+   * Goes on to wait for the chosen leader, noting when: the waits are measured from the assignment,
+   * not from the operation's start — a prepare may have waited long for a majority to answer.
+   */
+  private Step awaitFrom(Operation op) {
+    return Step.next("await", op.with("assigned_ms", Long.toString(clock.getAsLong())));
   }
 
   private Step awaitServing(Operation op, ClusterView view, PartitionAssignment a) {
     long term = Long.parseLong(op.param("term"));
+    String assignedMs = op.param("assigned_ms");
+    long waited =
+        clock.getAsLong() - (assignedMs != null ? Long.parseLong(assignedMs) : op.startTimeMs());
     if (a.term() != term) {
       return moved(a);
     }
@@ -349,9 +361,7 @@ public final class ChangeLeader implements OperationKind {
               + term
               + " but its node lost its etcd lease: it takes no writes until a later term");
     }
-    if (r.isPresent()
-        && r.get().standsByIn(term)
-        && clock.getAsLong() - op.startTimeMs() > STANDBY_GRACE.toMillis()) {
+    if (r.isPresent() && r.get().standsByIn(term) && waited > STANDBY_GRACE.toMillis()) {
       // Still following no one in its term well after the assignment (a node applies it within
       // milliseconds, and is then promoting or leading): its promotion failed and the replica was
       // loaded afresh, memory gone, so it stands by until a newer term and waiting cannot end
@@ -368,7 +378,7 @@ public final class ChangeLeader implements OperationKind {
       return Step.failed(
           a.leader() + " was made leader of term " + term + " but died before it served");
     }
-    if (clock.getAsLong() - op.startTimeMs() > AWAIT_LIMIT.toMillis()) {
+    if (waited > AWAIT_LIMIT.toMillis()) {
       return Step.failed(
           a.leader()
               + " was made leader of term "

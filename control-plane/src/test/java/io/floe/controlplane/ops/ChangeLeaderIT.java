@@ -243,6 +243,31 @@ class ChangeLeaderIT {
   }
 
   @Test
+  void theStandbyGraceRunsFromTheAssignmentNotFromTheOperationsStart() {
+    PartitionAssignment a = current().assignment();
+    reportProgress(a.leader(), PartitionRole.FOLLOWER, a.term(), "prepared");
+    long now = System.currentTimeMillis();
+    long longAgo = now - ChangeLeader.STANDBY_GRACE.toMillis() - 10_000;
+    String term = Long.toString(a.term());
+
+    // A prepare held long (a majority did not answer) then assigned just now: the report still
+    // shows the prepare until the node publishes again, and that is no standing by.
+    assertThat(runTask("await", longAgo, Map.of("term", term, "assigned_ms", Long.toString(now))))
+        .isInstanceOf(Step.Retry.class);
+    assertThat(
+            runTask(
+                "await",
+                longAgo,
+                Map.of(
+                    "term",
+                    term,
+                    "assigned_ms",
+                    Long.toString(now - ChangeLeader.STANDBY_GRACE.toMillis() - 1_000))))
+        .isInstanceOfSatisfying(
+            Step.Failed.class, f -> assertThat(f.why()).contains("stands by in it"));
+  }
+
+  @Test
   void aServingLeaderTakenOfflineHandsOverToItsMostAdvancedFollower() {
     String[] r = roles();
     long term = current().assignment().term();
