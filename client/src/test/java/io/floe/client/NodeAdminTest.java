@@ -128,6 +128,32 @@ class NodeAdminTest {
         .isInstanceOf(FloeTimeoutException.class);
   }
 
+  /**
+   * A hand-over answers only once its target caught up (up to the node's hand-over timeout, 5 s by
+   * default): a call that long is no sign of a silent node, and must get the node's answer rather
+   * than be given up after the client's suspect interval (1 s) as a silent seed's would.
+   */
+  @Test
+  void aCallAnsweredAfterLongerThanTheSuspectIntervalGetsItsAnswer() throws Exception {
+    Duration slow = ClientConfig.SUSPECT_AFTER_DEFAULT.multipliedBy(3);
+    node =
+        new FakeNode(
+            request -> {
+              if (request instanceof Request.HandOver) {
+                try {
+                  Thread.sleep(slow.toMillis());
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+              }
+              return replica(request);
+            });
+    admin = NodeAdmin.connect(node.endpoint());
+    long started = System.nanoTime();
+    assertThat(admin.handOver("db.t", 3, 5, "node-b")).isEqualTo(new HandedOver(41, 9));
+    assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(slow);
+  }
+
   @Test
   void aConnectionTheNodeClosedIsOpenedAgainForALaterCall() throws Exception {
     node = new FakeNode(NodeAdminTest::replica);

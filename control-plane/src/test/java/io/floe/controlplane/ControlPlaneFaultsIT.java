@@ -360,6 +360,54 @@ class ControlPlaneFaultsIT {
     }
   }
 
+  /**
+   * The chaos harness found {@code offlineendpoint} racing automatic failover: the heartbeat saw
+   * the serving leader marked not alive before the operation's own hand-overs were started, fenced
+   * its partitions, sealed its WAL stream and so restarted it. Taken offline while it serves, a
+   * node hands every leadership over and goes on as the same incarnation.
+   */
+  @Test
+  void aServingLeaderTakenOfflineUnderAutoFailoverHandsOverAndIsNotFenced() throws Exception {
+    createTable("faults.offline", 6);
+    try (Writers writers = new Writers(cluster.endpoints(), "faults.offline", 4)) {
+      writers.awaitProgress(300, Duration.ofSeconds(30));
+      java.util.Map<String, Integer> leads = new java.util.TreeMap<>();
+      for (JsonNode p :
+          cluster.call("GET", "/v1/tables/faults.offline", null).body().path("assignments")) {
+        leads.merge(p.path("leader").asText(), 1, Integer::sum);
+      }
+      String victim =
+          leads.entrySet().stream()
+              .max(java.util.Map.Entry.comparingByValue())
+              .orElseThrow()
+              .getKey();
+      long incarnation = cluster.incarnation(victim);
+
+      Answer off =
+          cluster.call("POST", "/v1/ns/offlineendpoint", "{\"endpoint\": \"" + victim + "\"}");
+      assertThat(off.status()).as(off.body().toString()).isEqualTo(202);
+      JsonNode done =
+          cluster.awaitOperation(off.body().path("op_id").asLong(), Duration.ofSeconds(120));
+      assertThat(done.path("status").asText()).as(done.toString()).isEqualTo("done");
+      awaitLeaderMovedFrom("faults.offline", victim);
+      writers.awaitProgress(300, Duration.ofSeconds(60));
+
+      assertThat(changeLeaders("faults.offline"))
+          .as("every leadership moved by the offlineendpoint's hand-overs, none by a fence")
+          .hasSize(leads.get(victim))
+          .allSatisfy(op -> assertThat(op).endsWith("offlineendpoint " + victim));
+      assertThat(cluster.incarnation(victim))
+          .as("a node taken offline while serving is not fenced")
+          .isEqualTo(incarnation);
+      List<Long> lost = writers.stopAndFindLost();
+      assertThat(lost).as("acknowledged writes lost").isEmpty();
+      System.out.printf(
+          "[cp-faults-it] %s taken offline while leading %d partitions: handed over, same"
+              + " incarnation; %d acknowledged, none lost%n",
+          victim, leads.get(victim), writers.acked.size());
+    }
+  }
+
   @Test
   void aPausedLeaderNodeIsDeposedRejoinsAsANewIncarnationAndCanLeadAgain() throws Exception {
     createTable("faults.paused", 1);

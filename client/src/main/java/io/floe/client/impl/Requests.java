@@ -96,10 +96,16 @@ public final class Requests {
    * a partition it led, or it leads no partition of any of them (the requests went to it as a seed,
    * or to a leader since moved), the requests waiting on it are given up now — they would only time
    * out: a deposed leader acknowledges nothing more — and the next attempts go to the new leader.
-   * Called again each interval while the silence lasts, since the partition may move only later.
+   * Called again each interval while the silence lasts, since the partition may move only later. A
+   * client that uses no table (an admin client) gives up nothing early.
    */
   private void silent(String endpoint) {
     suspect(endpoint);
+    if (routings.isEmpty()) {
+      // No table to look at (an admin client): nothing can tell a silent node from a long call —
+      // a hand-over answers once its target caught up — so the requests wait for their deadline.
+      return;
+    }
     if (!rechecking.add(endpoint)) {
       return; // a look is under way
     }

@@ -15,6 +15,7 @@ import io.floe.storage.meta.MetaStore;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -87,6 +88,13 @@ public final class Failover {
       return;
     }
     List<Operation> open = ops.open().stream().map(OperationStore.Stored::op).toList();
+    // A node being taken offline hands its leaderships over itself while it serves: fencing them
+    // here, the moment it is marked, would seal its WAL stream under every partition it leads.
+    Set<String> goingOffline =
+        open.stream()
+            .filter(o -> o.type() == OpType.OfflineEndpoint && o.param("endpoint") != null)
+            .map(o -> o.param("endpoint"))
+            .collect(java.util.stream.Collectors.toSet());
     for (Assigned assigned : view.allAssignments()) {
       PartitionAssignment a = assigned.assignment();
       Optional<CatalogTable> table = view.table(a.tableId());
@@ -95,7 +103,7 @@ public final class Failover {
       }
       String name = table.get().fullName();
       List<Operation> here = open.stream().filter(o -> o.touches(name, a.partition())).toList();
-      String why = leaderless(view, a);
+      String why = leaderless(view, a, goingOffline);
       if (here.stream().anyMatch(o -> o.type().movesLeaders())
           || (why == null && !here.isEmpty())) {
         continue;
@@ -253,11 +261,12 @@ public final class Failover {
   }
 
   /** Why the partition has no serving leader, or null when it has one (or may soon). */
-  private String leaderless(ClusterView view, PartitionAssignment a) {
+  private String leaderless(ClusterView view, PartitionAssignment a, Set<String> goingOffline) {
     if (!monitor.alive(a.leader())) {
       return "leader " + a.leader() + " is dead";
     }
     if (view.markedNotAlive(a.tableId(), a.partition(), a.leader())
+        && !goingOffline.contains(a.leader())
         && a.replicas().stream()
             .anyMatch(
                 r ->

@@ -193,6 +193,11 @@ public final class ChangeLeader implements OperationKind {
       // it died meanwhile: fence instead
       return Step.next("prepare", op.with("candidate", "").with("way", "fence"));
     }
+    if (!alive.test(target) || !view.nodes().containsKey(target)) {
+      // A hand-over to a dead target would stop the partition's writes for the whole hand-over
+      // timeout for nothing.
+      return handOverFailed(op, "the target " + target + " is no longer alive");
+    }
     HandedOver handed;
     try {
       handed =
@@ -204,17 +209,8 @@ public final class ChangeLeader implements OperationKind {
         throw e;
       }
       // The target did not catch up while writes were stopped, and the leader resumed them.
-      // Trying again at once would stop the partition's writes for the whole timeout each time:
-      // the change fails, and who asked (an operator, the rebalancer) decides when to try again —
-      // unless the leader is being taken offline, which a fence does without its help.
-      if (op.param("offline") != null) {
-        return Step.next(
-            "prepare",
-            op.with("candidate", "")
-                .with("way", "fence")
-                .with("note", "hand-over failed: " + e.reason()));
-      }
-      return Step.failed(e.reason());
+      // Trying again at once would stop the partition's writes for the whole timeout each time.
+      return handOverFailed(op, e.reason());
     }
     PartitionAssignment next =
         a.handedOverTo(
@@ -226,6 +222,20 @@ public final class ChangeLeader implements OperationKind {
           Duration.ofMillis(100), "the assignment changed meanwhile; reading it again");
     }
     return awaitFrom(op);
+  }
+
+  /**
+   * A hand-over that cannot go on fails the change, and who asked (an operator, the rebalancer)
+   * decides when to try again — unless the leader is being taken offline, which a fence does
+   * without its help.
+   */
+  private static Step handOverFailed(Operation op, String why) {
+    if (op.param("offline") != null) {
+      return Step.next(
+          "prepare",
+          op.with("candidate", "").with("way", "fence").with("note", "hand-over failed: " + why));
+    }
+    return Step.failed(why);
   }
 
   private Step prepare(Operation op, ClusterView view, CatalogTable table, PartitionAssignment a) {
