@@ -52,11 +52,17 @@ public final class PartitionLoader {
           COMMIT_RETRY,
           e -> e instanceof CommitFailedException || e instanceof CommitStateUnknownException);
 
+  /**
+   * WAL object tails kept for the node's loads to share (each object holds every partition's
+   * entries of its writer): 32 MiB hold tens of thousands of the usual small objects.
+   */
+  static final long SHARED_TAIL_BYTES = 32L << 20;
+
   private final ObjectStore store;
   private final PartitionManifests.Registry manifests;
   private final WalShipper shipper;
   private final Path tempDir;
-  private final WalObjectReader reader;
+  private final SharedWalTails tails;
   private final Tally leaderLoads = new Tally();
   private final Tally followerFills = new Tally();
   private final Tally promotions = new Tally();
@@ -67,7 +73,7 @@ public final class PartitionLoader {
     this.manifests = new PartitionManifests.Registry(store);
     this.shipper = shipper;
     this.tempDir = tempDir;
-    this.reader = new WalObjectReader(store);
+    this.tails = new SharedWalTails(new WalObjectReader(store), SHARED_TAIL_BYTES);
   }
 
   /**
@@ -188,7 +194,7 @@ public final class PartitionLoader {
           reach);
       return Optional.empty();
     }
-    WalFetcher fetcher = new WalFetcher(reader, partition.tableId(), partition.id());
+    WalFetcher fetcher = new WalFetcher(tails, partition.tableId(), partition.id());
     LogReplayer replayer = new LogReplayer(fetcher, ReplayTarget.of(partition));
     TailWalk tail = new TailWalk(store, replayer, shipper.node(), shipper.incarnation(), true);
     List<WalRange> tailRanges =
@@ -300,12 +306,15 @@ public final class PartitionLoader {
       partition.markNormal();
       followerFills.recordSince(started);
       LOG.info(
-          "filled follower {}/{} from S3: offset {}, {} tail objects, in {} ms",
+          "filled follower {}/{} from S3: offset {}, {} tail objects, in {} ms (the node's loads"
+              + " so far: {} WAL tails read, {} shared)",
           partition.tableId(),
           partition.id(),
           partition.offset(),
           tail.objectsRead(),
-          (System.nanoTime() - started) / 1_000_000);
+          (System.nanoTime() - started) / 1_000_000,
+          tails.reads(),
+          tails.shared());
     } catch (RuntimeException e) {
       buffer.discard();
       throw failed(partition, "fill", followerFills, e);
@@ -353,7 +362,7 @@ public final class PartitionLoader {
       PartitionManifest base,
       LoadBuffer buffer,
       boolean sealForeign) {
-    WalFetcher fetcher = new WalFetcher(reader, partition.tableId(), partition.id());
+    WalFetcher fetcher = new WalFetcher(tails, partition.tableId(), partition.id());
     LogReplayer replayer = new LogReplayer(fetcher, ReplayTarget.of(buffer));
     replayer.prefetch(base.walRanges(), base.latestSnapshot().map(SnapshotRef::offset).orElse(0L));
     loadSnapshot(buffer, schema, base);

@@ -17,9 +17,10 @@ import java.util.function.Predicate;
 
 /**
  * Fetches WAL objects for a loading partition ahead of the thread that applies them: the footer
- * (one tail GET, which brings a small object whole) and the partition's blocks, each verified and
- * decoded into plain arrays on a fetch thread, so the loading thread only applies entries. Objects
- * are fetched in parallel; the callers keep them in order and bound how many are in flight.
+ * (one tail GET, which brings a small object whole, shared with the node's other loads) and the
+ * partition's blocks, each verified and decoded into plain arrays on a fetch thread, so the loading
+ * thread only applies entries. Objects are fetched in parallel; the callers keep them in order and
+ * bound how many are in flight.
  */
 final class WalFetcher {
   /** I/O-bound threads shared by every load of the node; idle ones go after a while. */
@@ -37,12 +38,14 @@ final class WalFetcher {
           },
           new ThreadPoolExecutor.CallerRunsPolicy());
 
+  private final SharedWalTails tails;
   private final WalObjectReader reader;
   private final long tableId;
   private final int partitionId;
 
-  WalFetcher(WalObjectReader reader, long tableId, int partitionId) {
-    this.reader = reader;
+  WalFetcher(SharedWalTails tails, long tableId, int partitionId) {
+    this.tails = tails;
+    this.reader = tails.reader();
     this.tableId = tableId;
     this.partitionId = partitionId;
   }
@@ -58,7 +61,7 @@ final class WalFetcher {
   private Fetched fetchNow(String key, Predicate<WalBlockIndex> wanted) {
     WalObjectReader.Tail tail;
     try {
-      tail = reader.readTail(key);
+      tail = tails.read(key);
     } catch (ObjectNotFoundException e) {
       return Fetched.missing(key);
     }
