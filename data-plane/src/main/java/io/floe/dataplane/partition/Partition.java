@@ -113,6 +113,11 @@ public final class Partition {
     return role;
   }
 
+  /** The bytes of memory its rows hold, as charged to the node's budget. */
+  public long memoryBytes() {
+    return memoryBytes;
+  }
+
   public long offset() {
     return offset;
   }

@@ -23,12 +23,13 @@ import org.slf4j.LoggerFactory;
 /**
  * Decides when each led partition gets a snapshot: once the WAL shipped for it since its last
  * snapshot reaches {@link #WAL_BYTES}, when it has some and {@link #INTERVAL} has passed, or when
- * its manifest would list {@link #WAL_RANGES} WAL ranges (every checkpoint rewrites that list: many
- * small WAL objects must not make each checkpoint megabytes). One background thread, one snapshot
- * at a time, so snapshots never compete with each other for the machine. A second thread commits a
- * checkpoint of every led partition that shipped something, every {@link #CHECKPOINT_INTERVAL}
- * (zero: never), so that a new leader's tail walk reads at most about that much of the WAL
- * (recovery.md §5); it never waits behind a snapshot being written.
+ * its manifest would list more WAL ranges than a load should read instead of its snapshot ({@link
+ * #RANGE_BYTES}, between {@link #WAL_RANGES_MIN} and {@link #WAL_RANGES}: every checkpoint rewrites
+ * that list too, and many small WAL objects must not make each checkpoint megabytes). One
+ * background thread, one snapshot at a time, so snapshots never compete with each other for the
+ * machine. A second thread commits a checkpoint of every led partition that shipped something,
+ * every {@link #CHECKPOINT_INTERVAL} (zero: never), so that a new leader's tail walk reads at most
+ * about that much of the WAL (recovery.md §5); it never waits behind a snapshot being written.
  */
 public final class SnapshotScheduler implements AutoCloseable {
   public static final String WAL_BYTES = "snapshot.wal-bytes";
@@ -37,6 +38,20 @@ public final class SnapshotScheduler implements AutoCloseable {
   public static final Duration INTERVAL_DEFAULT = Duration.ofMinutes(10);
   public static final String WAL_RANGES = "snapshot.wal-ranges";
   public static final int WAL_RANGES_DEFAULT = 2_000;
+
+  /**
+   * What one listed range costs a load (a GET), in bytes of snapshot read at the same cost: a
+   * partition whose ranges cost more than its snapshot would gets one, so a replica filled after a
+   * restart reads a small partition's snapshot rather than thousands of WAL objects.
+   */
+  public static final String RANGE_BYTES = "snapshot.range-bytes";
+
+  public static final long RANGE_BYTES_DEFAULT = 1L << 20;
+
+  /** Fewest listed ranges that call for a snapshot by {@link #RANGE_BYTES}. */
+  public static final String WAL_RANGES_MIN = "snapshot.wal-ranges-min";
+
+  public static final int WAL_RANGES_MIN_DEFAULT = 200;
   public static final String CHECKPOINT_INTERVAL = "snapshot.checkpoint-interval";
   public static final Duration CHECKPOINT_INTERVAL_DEFAULT = Duration.ofSeconds(1);
   private static final Logger LOG = LoggerFactory.getLogger(SnapshotScheduler.class);
@@ -47,6 +62,8 @@ public final class SnapshotScheduler implements AutoCloseable {
   private final long walBytes;
   private final long intervalNanos;
   private final int walRanges;
+  private final long rangeBytes;
+  private final int walRangesMin;
   private final Map<PartitionKey, Long> lastSnapshot = new ConcurrentHashMap<>();
   private final ScheduledExecutorService thread =
       Executors.newSingleThreadScheduledExecutor(
@@ -76,6 +93,8 @@ public final class SnapshotScheduler implements AutoCloseable {
     this.walBytes = config.size(WAL_BYTES, WAL_BYTES_DEFAULT);
     this.intervalNanos = config.duration(INTERVAL, INTERVAL_DEFAULT).toNanos();
     this.walRanges = config.integer(WAL_RANGES, WAL_RANGES_DEFAULT);
+    this.rangeBytes = Math.max(1, config.size(RANGE_BYTES, RANGE_BYTES_DEFAULT));
+    this.walRangesMin = config.integer(WAL_RANGES_MIN, WAL_RANGES_MIN_DEFAULT);
     thread.scheduleWithFixedDelay(this::checkAll, 1, 1, TimeUnit.SECONDS);
     long checkpointNanos =
         config.duration(CHECKPOINT_INTERVAL, CHECKPOINT_INTERVAL_DEFAULT).toNanos();
@@ -139,7 +158,16 @@ public final class SnapshotScheduler implements AutoCloseable {
         lastSnapshot.computeIfAbsent(new PartitionKey(p.tableId(), p.id()), k -> System.nanoTime());
     return log.bytes() >= walBytes
         || (log.bytes() > 0 && System.nanoTime() - last >= intervalNanos)
-        || snapshotter.listedRanges(p) + log.ranges().size() >= walRanges;
+        || snapshotter.listedRanges(p) + log.ranges().size() >= rangesDue(p);
+  }
+
+  /**
+   * How many listed ranges call for a snapshot: as many as cost a load what the partition's
+   * snapshot would ({@link #RANGE_BYTES} each), at least {@link #WAL_RANGES_MIN}, at most {@link
+   * #WAL_RANGES}.
+   */
+  private long rangesDue(Partition p) {
+    return Math.min(walRanges, Math.max(walRangesMin, p.memoryBytes() / rangeBytes));
   }
 
   private void snapshot(HostedTable table, Partition p) {

@@ -44,7 +44,8 @@ class SnapshotSchedulerTest {
         new HostedTable("db.t", 9, IdNameTable.SCHEMA, Durability.S3, new Partition[] {p}, budget);
     Properties settings = new Properties();
     settings.setProperty(SnapshotScheduler.CHECKPOINT_INTERVAL, "100ms");
-    settings.setProperty(SnapshotScheduler.WAL_RANGES, "12");
+    // A small partition: its snapshot costs a load less than a dozen GETs of WAL objects would.
+    settings.setProperty(SnapshotScheduler.WAL_RANGES_MIN, "12");
     Snapshotter snapshotter =
         new Snapshotter(store, shipper, SnapshotWriteOptions.defaults(), temp);
     PartitionManifests manifests = new PartitionManifests(store, 9, 0);
@@ -62,7 +63,8 @@ class SnapshotSchedulerTest {
       PartitionManifest checkpointed = manifests.latest(1);
       assertThat(checkpointed.snapshots()).isEmpty();
       assertThat(checkpointed.tail().orElseThrow().nextSeq()).isEqualTo(shipper.nextSeq());
-      // More: past 12 listed ranges a snapshot is cut, and the manifest lists fewer again.
+      // More: past 12 listed ranges a snapshot is cut (far below the 2,000 of snapshot.wal-ranges),
+      // and the manifest lists fewer again.
       for (; id < 20; id++) {
         put(p, id);
       }
