@@ -7,10 +7,11 @@
 # lost after the request took effect); then every key is read back and the history checked.
 # Report with plots: load-tests/reports/chaos-<time>.md; exit 1 if a check failed (a lost or
 # phantom write, a fault not recovered from, a partition without writes past --max-write-gap).
-# The long run: --per-kind 100 (about 5 hours).
+# The long run: --per-kind 100 (about 5 hours); --max-minutes N stops injecting after N minutes
+# of faults, then checks and reports as usual.
 #   load-tests/chaos.sh [--per-kind 2] [--faults all|kill-leader,pause-node,...] [--mix A]
 #       [--threads 8] [--keys 2000] [--distribution uniform|zipfian] [--value-bytes 100] [--rate 0]
-#       [--request-timeout 10s] [--max-write-gap 30s]
+#       [--request-timeout 10s] [--max-write-gap 30s] [--max-minutes 0] [--seed 1]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD

@@ -102,7 +102,8 @@ final class ChaosReport {
                 + " S3 (S3Proxy behind a fault-injecting front) as separate processes on this"
                 + " machine, every data node behind a TCP proxy and reaching etcd through proxies"
                 + " of its own. Tables `chaos.replicated`, `chaos.s3`, `chaos.memory`: %d"
-                + " partitions, 3 replicas each. Workload: YCSB %s, %d client threads, %,d keys"
+                + " partitions, 3 replicas each. Workload: YCSB %s, %d client threads (each on"
+                + " one table, as many on each), %,d keys"
                 + " (%s), values of %d bytes, %s, client request timeout %s; failure detector"
                 + " dead after %s, node lease %s."
                 + " Each fault is healed and the cluster is whole again (every replica normal and"
@@ -114,7 +115,7 @@ final class ChaosReport {
             settings.nodes(),
             settings.partitions(),
             settings.mix(),
-            settings.threads(),
+            Workload.threadsFor(settings.threads(), ChaosRun.TABLES.size()),
             settings.keys(),
             settings.zipfian() ? "zipfian" : "uniform",
             settings.valueBytes(),
@@ -124,6 +125,17 @@ final class ChaosReport {
             settings.requestTimeout().toMillis() + " ms",
             settings.deadAfter(),
             settings.leaseTtl()));
+    if (events.size() < settings.asked()) {
+      b.append(
+          String.format(
+              Locale.ROOT,
+              "The run's time budget (`--max-minutes %d`) ended it after %d of the %d faults asked"
+                  + " (%d of each kind): each kind's count is below.%n%n",
+              settings.maxFaultTime().toMinutes(),
+              events.size(),
+              settings.asked(),
+              settings.perKind()));
+    }
     b.append("## Faults\n\n");
     b.append(
         "| fault | count | failover p50 / p99 / max (ms) | longest write gap, max (s) | whole"

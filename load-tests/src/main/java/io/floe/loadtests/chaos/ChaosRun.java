@@ -33,7 +33,8 @@ import java.util.Random;
  *     [--keys 2000] [--distribution uniform|zipfian] [--value-bytes 100] [--rate 0 (ops/s, 0: as
  *     fast as it goes)] [--partitions 4] [--nodes 3] [--dead-after 1s] [--lease-ttl 4s]
  *     [--warmup-seconds 10] [--gap-seconds 2] [--seed 1] [--request-timeout 10s (the client's)]
- *     [--max-write-gap 30s] [--report-dir load-tests/reports]
+ *     [--max-write-gap 30s] [--max-minutes 0 (injects no fault past that many minutes of faults,
+ *     then checks and reports as usual; 0: no limit)] [--report-dir load-tests/reports]
  * </pre>
  */
 public final class ChaosRun {
@@ -62,7 +63,13 @@ public final class ChaosRun {
       long seed,
       Duration requestTimeout,
       Duration maxWriteGap,
+      Duration maxFaultTime,
       Path reportDir) {
+    /** How many faults were asked for. */
+    int asked() {
+      return perKind * faults.size();
+    }
+
     static Settings parse(Map<String, String> f) {
       return new Settings(
           FaultKind.parse(f.getOrDefault("faults", "all")),
@@ -88,6 +95,7 @@ public final class ChaosRun {
           Long.parseLong(f.getOrDefault("seed", "1")),
           io.floe.core.config.ConfigReader.parseDuration(f.getOrDefault("request-timeout", "10s")),
           io.floe.core.config.ConfigReader.parseDuration(f.getOrDefault("max-write-gap", "30s")),
+          Duration.ofMinutes(Long.parseLong(f.getOrDefault("max-minutes", "0"))),
           Path.of(f.getOrDefault("report-dir", "load-tests/reports")));
     }
   }
@@ -171,10 +179,21 @@ public final class ChaosRun {
         Thread.sleep(s.warmupSeconds() * 1000L);
         List<Faults.FaultEvent> events = new ArrayList<>();
         Random order = new Random(s.seed());
+        long faultsUntil =
+            s.maxFaultTime().isZero()
+                ? Long.MAX_VALUE
+                : System.nanoTime() + s.maxFaultTime().toNanos();
+        rounds:
         for (int round = 0; round < s.perKind(); round++) {
           List<FaultKind> kinds = new ArrayList<>(s.faults());
           Collections.shuffle(kinds, order);
           for (FaultKind kind : kinds) {
+            if (System.nanoTime() - faultsUntil > 0) {
+              System.out.printf(
+                  "--max-minutes %d reached after %d of %d faults%n",
+                  s.maxFaultTime().toMinutes(), events.size(), s.asked());
+              break rounds;
+            }
             Faults.FaultEvent e = faults.inject(kind);
             events.add(e);
             System.out.printf(

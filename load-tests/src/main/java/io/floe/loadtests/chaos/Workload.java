@@ -26,10 +26,10 @@ import site.ycsb.generator.UniformLongGenerator;
 
 /**
  * The harness's clients: threads running one of YCSB's core mixes through the Java client against a
- * set of tables (one per durability mode), every operation recorded in a {@link History} with its
- * invocation and completion time and outcome. Every write puts a value no other write puts ({@code
- * <thread>.<seq>}, padded to the value size after a {@code |}), so a value read names the one write
- * that made it.
+ * set of tables (one per durability mode; each thread on one table, {@link #threadsFor}), every
+ * operation recorded in a {@link History} with its invocation and completion time and outcome.
+ * Every write puts a value no other write puts ({@code <thread>.<seq>}, padded to the value size
+ * after a {@code |}), so a value read names the one write that made it.
  *
  * <p>Outcomes: {@code ok} acknowledged; {@code failed} when the node answered an error that says
  * nothing was applied (data-protocol.md §6: not leader, loading, memory limit, schema …); {@code
@@ -112,7 +112,7 @@ final class Workload {
     this.targets = List.copyOf(targets);
     this.history = history;
     this.mix = mix;
-    this.threads = threads;
+    this.threads = threadsFor(threads, targets.size());
     this.initialKeys = keys;
     this.zipfian = zipfian;
     this.valueBytes = valueBytes;
@@ -127,6 +127,16 @@ final class Workload {
       base += targets.get(i).partitions();
     }
     this.firstAck = new AtomicLongArray(base);
+  }
+
+  /**
+   * The client threads of a run asking for {@code asked} over {@code tables} tables: each thread
+   * works on one table, the same number on each (rounded up), so that one mode's stall — an {@code
+   * s3} write waiting out an S3 outage — holds no other mode's clients, and each mode's own
+   * availability shows.
+   */
+  static int threadsFor(int asked, int tables) {
+    return Math.max(1, (asked + tables - 1) / tables) * tables;
   }
 
   /** The schema every table of the run has: an {@code int64} key and a {@code string} value. */
@@ -259,7 +269,7 @@ final class Workload {
         }
         nextAt += nanosPerOp;
       }
-      int t = random.nextInt(targets.size());
+      int t = id % targets.size();
       double p = random.nextDouble();
       if (p < mix.read) {
         read(t, keys.getAsLong());

@@ -30,7 +30,7 @@ class ChaosIT {
         ChaosRun.Settings.parse(
             Map.of(
                 "per-kind", "1",
-                "threads", "4",
+                "threads", "3", // one client thread per table
                 "keys", "500",
                 "warmup-seconds", "5",
                 "gap-seconds", "1",
