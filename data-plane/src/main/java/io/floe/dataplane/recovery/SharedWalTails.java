@@ -91,6 +91,19 @@ final class SharedWalTails {
     }
   }
 
+  /**
+   * Drops what is kept of {@code key}: one of its blocks proved corrupt, and the next load must
+   * read the object again (an operator may have put a good copy back).
+   */
+  void forget(String key) {
+    synchronized (kept) {
+      Tail gone = kept.remove(key);
+      if (gone != null) {
+        keptBytes -= gone.bytes().length;
+      }
+    }
+  }
+
   private static Tail join(CompletableFuture<Tail> f) {
     try {
       return f.join();

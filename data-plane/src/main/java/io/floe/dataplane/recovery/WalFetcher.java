@@ -1,5 +1,6 @@
 package io.floe.dataplane.recovery;
 
+import io.floe.core.format.CorruptObjectException;
 import io.floe.storage.object.ObjectNotFoundException;
 import io.floe.storage.wal.WalBlockIndex;
 import io.floe.storage.wal.WalFooter;
@@ -67,10 +68,15 @@ final class WalFetcher {
     }
     List<Block> blocks = new ArrayList<>();
     if (!tail.footer().isSeal()) {
-      for (WalBlockIndex index : tail.footer().blocksOf(tableId, partitionId)) {
-        if (wanted.test(index)) {
-          blocks.add(decode(key, index, tail));
+      try {
+        for (WalBlockIndex index : tail.footer().blocksOf(tableId, partitionId)) {
+          if (wanted.test(index)) {
+            blocks.add(decode(key, index, tail));
+          }
         }
+      } catch (CorruptObjectException e) {
+        tails.forget(key);
+        throw e;
       }
     }
     return new Fetched(key, tail.footer(), blocks);

@@ -105,6 +105,16 @@ class SharedWalTailsTest {
   }
 
   @Test
+  void aForgottenTailIsReadAgain() {
+    String key = object(1);
+    SharedWalTails tails = new SharedWalTails(new WalObjectReader(store), 1 << 20);
+    tails.read(key);
+    tails.forget(key);
+    tails.read(key);
+    assertThat(store.tailGets).hasValue(2);
+  }
+
+  @Test
   void aMissingObjectIsAskedForAgainSinceItMayAppear() {
     String key = "wal/n/1/" + String.format("%020d", 9) + ".wal";
     SharedWalTails tails = new SharedWalTails(new WalObjectReader(store), 1 << 20);
