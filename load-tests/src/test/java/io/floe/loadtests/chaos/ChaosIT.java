@@ -31,6 +31,10 @@ class ChaosIT {
             Map.of(
                 "per-kind", "1",
                 "threads", "3", // one client thread per table
+                // A steady load like the shared threads made (about 200 operations a second): left
+                // free, the memory and replicated tables' threads keep both cores busy, and the
+                // restarted processes take that long to start.
+                "rate", "300",
                 "keys", "500",
                 "warmup-seconds", "5",
                 "gap-seconds", "1",

@@ -29,6 +29,7 @@ public final class NodeProcess implements AutoCloseable {
   public static final String MAIN_CLASS = "io.floe.dataplane.DataNode";
 
   private static final Duration SIGNAL_TIMEOUT = Duration.ofSeconds(5);
+  private static final Duration START_LIMIT = Duration.ofSeconds(90);
 
   private final String mainClass;
   private final String portSetting;
@@ -104,8 +105,10 @@ public final class NodeProcess implements AutoCloseable {
       throw new UncheckedIOException("cannot start a node process", e);
     }
     paused = false;
+    // A JVM (a control plane's Micronaut above all) can take over 30 s to listen on two cores that
+    // a fault run keeps busy: the chaos harness saw it. A start that never comes is still caught.
     await()
-        .atMost(Duration.ofSeconds(30))
+        .atMost(START_LIMIT)
         .pollInterval(Duration.ofMillis(100))
         .until(() -> !process.isAlive() || accepts());
     if (!process.isAlive()) {
