@@ -6,7 +6,6 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -59,7 +58,7 @@ final class SharedWalTails {
     CompletableFuture<Tail> underWay = reading.putIfAbsent(key, mine);
     if (underWay != null) {
       shared.increment();
-      return join(underWay);
+      return LogReplayer.join(underWay);
     }
     try {
       reads.increment();
@@ -101,17 +100,6 @@ final class SharedWalTails {
       if (gone != null) {
         keptBytes -= gone.bytes().length;
       }
-    }
-  }
-
-  private static Tail join(CompletableFuture<Tail> f) {
-    try {
-      return f.join();
-    } catch (CompletionException e) {
-      if (e.getCause() instanceof RuntimeException r) {
-        throw r;
-      }
-      throw e;
     }
   }
 
