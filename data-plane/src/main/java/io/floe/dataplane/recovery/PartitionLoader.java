@@ -209,13 +209,7 @@ public final class PartitionLoader {
     long expected = inS3 + 1;
     for (WalEntry e : unshipped) {
       if (e.offset() != expected) {
-        throw new IllegalStateException(
-            "the replica holds offsets up to "
-                + partition.offset()
-                + " but not "
-                + expected
-                + " in its log, and S3 holds only up to "
-                + inS3);
+        throw notHeld(partition.offset(), expected, inS3);
       }
       expected++;
     }
@@ -254,10 +248,6 @@ public final class PartitionLoader {
     return Optional.of(new LoadResult(next, tail.objectsRead(), inS3, unshipped.size()));
   }
 
-  /**
-   * Reads the partition's newest manifest ahead on {@code executor}: the replica was prepared for a
-   * new term and may be promoted next, when every millisecond of that read is unavailability.
-   */
   /** {@code version} of the partition's manifest is known committed (0: nothing known). */
   public void manifestSeen(Partition partition, long version) {
     if (version > 0) {
@@ -265,6 +255,10 @@ public final class PartitionLoader {
     }
   }
 
+  /**
+   * Reads the partition's newest manifest ahead on {@code executor}: the replica was prepared for a
+   * new term and may be promoted next, when every millisecond of that read is unavailability.
+   */
   public void warmManifest(
       Partition partition,
       java.util.concurrent.Executor executor,
@@ -398,6 +392,10 @@ public final class PartitionLoader {
         if (e.offset() <= buffer.offset()) {
           continue;
         }
+        if (e.offset() != buffer.offset() + 1) {
+          // Applied, they would leave the offsets between unaccounted for, in memory and in S3.
+          throw notHeld(carried.get(carried.size() - 1).offset(), buffer.offset() + 1, inS3);
+        }
         buffer.termReached(e.term());
         buffer.replay(e.offset(), e.timestamp(), e.key(), e.row());
         reship.accept(e);
@@ -420,6 +418,20 @@ public final class PartitionLoader {
       buffer.discard();
       throw e;
     }
+  }
+
+  /**
+   * A replica that holds entries up to {@code held} but not {@code missing}, above what S3 holds:
+   * it cannot lead, neither S3 nor its log accounting for the offsets between.
+   */
+  private static IllegalStateException notHeld(long held, long missing, long inS3) {
+    return new IllegalStateException(
+        "the replica holds offsets up to "
+            + held
+            + " but not "
+            + missing
+            + " in its log, and S3 holds only up to "
+            + inS3);
   }
 
   /** The hand-over's last sequence when it names the tail's stream, else -1 (seal it). */

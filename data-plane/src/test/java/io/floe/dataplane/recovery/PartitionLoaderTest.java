@@ -277,6 +277,44 @@ class PartitionLoaderTest {
     third.close();
   }
 
+  /**
+   * A replica whose log does not reach down to what S3 holds cannot lead with it: a whole load used
+   * to apply such entries on top of S3's history, leaving the offsets between held nowhere.
+   */
+  @Test
+  void aWholeLoadRefusesHeldEntriesThatLeaveAGapAboveWhatS3Holds() throws Exception {
+    WalShipper first = shipper(1);
+    Partition leader = loaded(first);
+    for (long id = 1; id <= 30; id++) {
+      put(leader, id, "a" + id);
+    }
+    long inS3 = leader.offset();
+    first.close();
+    long ts = System.currentTimeMillis() * 1000;
+    List<WalEntry> held = new ArrayList<>();
+    for (long o = inS3 + 3; o <= inS3 + 5; o++) {
+      Row row = new Row(100 + o, "held" + o);
+      held.add(new WalEntry(5, 0, o, 1, ts + o, false, KEYS.encode(row), ROWS.encode(row)));
+    }
+    WalShipper own = shipperOf("n2");
+    Partition p = new Partition(5, 0, new MemoryBudget(1L << 30), own);
+    p.becomeLeader(2);
+    long manifestVersion = latestManifest().version();
+    List<WalEntry> shipped = new ArrayList<>();
+
+    assertThatThrownBy(
+            () ->
+                new PartitionLoader(store, own, temp)
+                    .load(p, SCHEMA, 2, held, shipped::add, Optional.empty()))
+        .isInstanceOf(PartitionLoadException.class)
+        .hasMessageContaining(
+            "holds offsets up to " + (inS3 + 5) + " but not " + (inS3 + 1) + " in its log");
+    assertThat(shipped).isEmpty();
+    assertThat(latestManifest().version()).as("nothing committed").isEqualTo(manifestVersion);
+    assertThat(p.role().state()).isEqualTo(PartitionState.OFFLINE);
+    own.close();
+  }
+
   @Test
   void aFollowerBehindTheManifestIsNotPromotedInPlaceAndKeepsWhatItHeld() throws Exception {
     WalShipper first = shipper(1);
