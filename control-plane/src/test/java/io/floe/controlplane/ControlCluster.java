@@ -31,11 +31,29 @@ final class ControlCluster implements AutoCloseable {
   private final List<String> etcd;
   private final Map<String, String> s3;
   private final Map<String, NodeProcess> nodes = new LinkedHashMap<>();
+  // With cuttable peer links only: each node's proxy, and the address its peer links leave from.
+  private final Map<String, io.floe.testsupport.net.TcpProxy> fronts = new LinkedHashMap<>();
+  private final Map<String, String> peerSources = new LinkedHashMap<>();
   private final List<NodeProcess> controlPlanes = new ArrayList<>();
   private final HttpClient http = HttpClient.newHttpClient();
 
   ControlCluster(
       String cluster, List<String> etcd, Map<String, String> s3, List<String> nodeIds, int cps) {
+    this(cluster, etcd, s3, nodeIds, cps, false);
+  }
+
+  /**
+   * @param cuttablePeerLinks each node reached through a proxy it advertises, its replication
+   *     connections leaving from a loopback address of its own, so that {@link #cutFromPeers} can
+   *     cut the links between nodes alone
+   */
+  ControlCluster(
+      String cluster,
+      List<String> etcd,
+      Map<String, String> s3,
+      List<String> nodeIds,
+      int cps,
+      boolean cuttablePeerLinks) {
     this.cluster = cluster;
     this.etcd = etcd;
     this.s3 = Map.copyOf(s3);
@@ -48,7 +66,17 @@ final class ControlCluster implements AutoCloseable {
       settings.put(ClusterSettings.STATUS_INTERVAL, "100ms");
       settings.put("wal.flush-interval", "50ms");
       settings.put("snapshot.wal-bytes", "1MiB");
-      nodes.put(id, new NodeProcess(settings).start());
+      NodeProcess node = new NodeProcess(settings);
+      if (cuttablePeerLinks) {
+        String source = "127.0.0." + (11 + nodes.size());
+        io.floe.testsupport.net.TcpProxy front =
+            io.floe.testsupport.net.TcpProxy.start("127.0.0.1", node.port());
+        settings.put("replication.source-address", source);
+        settings.put(NodeConfig.ADVERTISED_ENDPOINT, front.endpoint());
+        fronts.put(id, front);
+        peerSources.put(id, source);
+      }
+      nodes.put(id, node.start());
     }
     for (int i = 0; i < cps; i++) {
       startControlPlane();
@@ -126,7 +154,30 @@ final class ControlCluster implements AutoCloseable {
   }
 
   String endpoint(String id) {
-    return "127.0.0.1:" + nodes.get(id).port();
+    io.floe.testsupport.net.TcpProxy front = fronts.get(id);
+    return front != null ? front.endpoint() : "127.0.0.1:" + nodes.get(id).port();
+  }
+
+  /**
+   * Cuts the links between data node {@code id} and every other data node, both ways; clients,
+   * control planes and etcd still reach it (a cluster started with cuttable peer links).
+   */
+  void cutFromPeers(String id) {
+    if (!fronts.containsKey(id)) {
+      throw new IllegalStateException("the cluster was started without cuttable peer links");
+    }
+    fronts.forEach(
+        (other, front) -> {
+          if (!other.equals(id)) {
+            front.blackholeFrom(peerSources.get(id));
+            fronts.get(id).blackholeFrom(peerSources.get(other));
+          }
+        });
+  }
+
+  /** Heals every cut made by {@link #cutFromPeers}. */
+  void healPeerLinks() {
+    fronts.values().forEach(io.floe.testsupport.net.TcpProxy::heal);
   }
 
   List<String> endpoints() {
@@ -211,6 +262,9 @@ final class ControlCluster implements AutoCloseable {
     }
     for (NodeProcess n : nodes.values()) {
       n.close();
+    }
+    for (io.floe.testsupport.net.TcpProxy front : fronts.values()) {
+      front.close();
     }
   }
 }

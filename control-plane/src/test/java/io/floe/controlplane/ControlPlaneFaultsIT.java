@@ -30,8 +30,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * The control plane's failure tests on a three-member etcd cluster (separate processes: three etcd
  * members, S3Proxy, two control planes, three data nodes): etcd members restarted one by one under
  * writes, a leader node killed while an etcd member is down, a leader node paused with {@code
- * SIGSTOP} and resumed, a leader node that lost its lease while no control plane ran, and one that
- * lost it while answering. In each, no acknowledged write is lost.
+ * SIGSTOP} and resumed, a leader node that lost its lease while no control plane ran, one that lost
+ * it while answering, and one cut off from its followers alone. In each, no acknowledged write is
+ * lost.
  */
 @Timeout(600)
 class ControlPlaneFaultsIT {
@@ -40,15 +41,19 @@ class ControlPlaneFaultsIT {
 
   private ControlCluster cluster;
 
+  /** A test tagged so runs on nodes whose links to each other can be cut alone. */
+  private static final String PEER_LINKS = "cuttable-peer-links";
+
   @BeforeEach
-  void start() {
+  void start(org.junit.jupiter.api.TestInfo test) {
     cluster =
         new ControlCluster(
             "cp-faults-" + System.nanoTime(),
             ETCD.cluster().clientEndpoints(),
             S3.settings(),
             List.of("a", "b", "c"),
-            2);
+            2,
+            test.getTags().contains(PEER_LINKS));
   }
 
   @AfterEach
@@ -466,6 +471,58 @@ class ControlPlaneFaultsIT {
           cluster.incarnation(victim),
           writers.acked.size(),
           changeLeaders("faults.paused"));
+    }
+  }
+
+  /**
+   * A leader that still answers clients, control planes and etcd but no longer reaches its
+   * followers commits nothing: it reports itself isolated, and the control plane moves each of its
+   * partitions to a new term led by a follower, without asking it.
+   */
+  @Test
+  @org.junit.jupiter.api.Tag(PEER_LINKS)
+  void aLeaderCutOffFromItsFollowersOnlyIsDeposedWithinSecondsAndLosesNothing() throws Exception {
+    createTable("faults.cut", 3);
+    try (Writers writers = new Writers(cluster.endpoints(), "faults.cut", 4)) {
+      writers.awaitProgress(300, Duration.ofSeconds(30));
+      String victim = leaderOf("faults.cut", 0);
+      JsonNode before = cluster.call("GET", "/v1/tables/faults.cut", null).body();
+      long cut = System.nanoTime();
+      cluster.cutFromPeers(victim);
+      long movedMs;
+      try {
+        awaitLeaderMovedFrom("faults.cut", victim);
+        writers.awaitProgress(300, Duration.ofSeconds(60));
+        movedMs = (System.nanoTime() - cut) / 1_000_000;
+      } finally {
+        cluster.healPeerLinks();
+      }
+      JsonNode after = cluster.call("GET", "/v1/tables/faults.cut", null).body();
+      List<String> moves = new ArrayList<>();
+      for (JsonNode p : before.path("assignments")) {
+        if (p.path("leader").asText().equals(victim)) {
+          int pid = p.path("pid").asInt();
+          assertThat(after.path("assignments").get(pid).path("term").asLong())
+              .as("partition %d moved to a newer term", pid)
+              .isGreaterThan(p.path("term").asLong());
+          moves.add(Integer.toString(pid));
+        }
+      }
+      List<String> ops = changeLeaders("faults.cut");
+      assertThat(ops)
+          .as("each partition moved once, for being cut off; the node was never taken for dead")
+          .filteredOn(op -> op.contains("cut off from them"))
+          .extracting(op -> op.substring(0, op.indexOf(':')))
+          .containsExactlyInAnyOrderElementsOf(moves);
+      assertThat(ops).noneMatch(op -> op.contains("is dead"));
+      awaitAllServing("faults.cut", Duration.ofSeconds(120));
+      writers.awaitProgress(300, Duration.ofSeconds(30));
+      List<Long> lost = writers.stopAndFindLost();
+      assertThat(lost).as("acknowledged writes lost").isEmpty();
+      System.out.printf(
+          "[cp-faults-it] leader %s cut off from its followers: partitions %s moved, 300 more"
+              + " writes %d ms after the cut; %d acknowledged, none lost%n",
+          victim, moves, movedMs, writers.acked.size());
     }
   }
 }

@@ -121,6 +121,10 @@ public final class Failover {
         params.put("term", Long.toString(a.term() + 1));
         if (!monitor.alive(a.leader())) {
           params.put("dead", a.leader());
+        } else if (isolated(view, a)) {
+          // It answers the control plane but not its followers: asked, it would be the most
+          // advanced and lead the new term, cut off as before.
+          params.put("isolated", a.leader());
         }
         engine.submit(OpType.ChangeLeader, name, a.partition(), params);
         continue;
@@ -289,6 +293,32 @@ public final class Failover {
           + a.term()
           + " and takes no writes until a later term";
     }
+    if (isolated(view, a)) {
+      return "leader "
+          + a.leader()
+          + " has heard from too few of its followers to make a majority in term "
+          + a.term()
+          + " (cut off from them)";
+    }
     return null;
+  }
+
+  /**
+   * Whether the leader reports itself cut off from its followers (replication.md §2, {@code
+   * isolated}) while enough of the other replicas live to make a majority without it: they can be
+   * prepared and one of them lead. With fewer, moving the partition could not help.
+   */
+  private boolean isolated(ClusterView view, PartitionAssignment a) {
+    Optional<PartitionReport> r = view.report(a.leader(), a.tableId(), a.partition());
+    if (r.isEmpty() || !r.get().isolatedIn(a.term())) {
+      return false;
+    }
+    int n = a.replicas().size();
+    long others =
+        a.replicas().stream()
+            .map(PartitionAssignment.Replica::node)
+            .filter(x -> !x.equals(a.leader()) && monitor.alive(x) && view.nodes().containsKey(x))
+            .count();
+    return others >= n - n / 2;
   }
 }

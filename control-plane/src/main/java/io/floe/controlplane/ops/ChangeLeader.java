@@ -172,9 +172,14 @@ public final class ChangeLeader implements OperationKind {
                 n -> view.report(n, a.tableId(), a.partition()).get().offset()));
   }
 
-  /** Nodes a fence neither asks nor chooses: one known dead, one giving up its leadership. */
+  /**
+   * Nodes a fence neither asks nor chooses: one known dead, one giving up its leadership, a leader
+   * cut off from its followers (chosen, it would lead the new term as cut off as the old).
+   */
   private static boolean excluded(Operation op, String node) {
-    return node.equals(op.param("dead")) || node.equals(op.param("offline"));
+    return node.equals(op.param("dead"))
+        || node.equals(op.param("offline"))
+        || node.equals(op.param("isolated"));
   }
 
   private boolean leaderServing(ClusterView view, PartitionAssignment a) {

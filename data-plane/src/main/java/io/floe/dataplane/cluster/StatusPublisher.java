@@ -110,9 +110,13 @@ final class StatusPublisher {
       return Optional.empty();
     }
     boolean leading = log.leading();
+    String state = p.role().replicaState();
+    if (state.equals("leading") && log.isolated(System.nanoTime())) {
+      state = "isolated";
+    }
     return Optional.of(
         new PartitionReport.ReplicaProgress(
-            p.role().replicaState(),
+            state,
             leading ? log.commitOffset() : 0,
             leading ? log.lag() : log.followerLag(),
             leading ? p.manifestVersion() : 0));

@@ -208,7 +208,11 @@ final class PeerLink implements AutoCloseable {
       return;
     }
     connecting = true;
-    new Bootstrap()
+    Bootstrap bootstrap = new Bootstrap();
+    if (!settings.sourceAddress().isEmpty()) {
+      bootstrap.localAddress(settings.sourceAddress(), 0);
+    }
+    bootstrap
         .group(loop)
         .channel(Transport.socketChannel())
         .option(ChannelOption.TCP_NODELAY, true)

@@ -34,6 +34,7 @@ public final class ReplicaLog {
   private final long tableId;
   private final int partition;
   private final long retainBytes;
+  private final long isolationNanos;
   private final ReplicationStats stats;
 
   private final EntryRing tail = new EntryRing();
@@ -66,13 +67,25 @@ public final class ReplicaLog {
     this(tableId, partition, retainBytes, new ReplicationStats());
   }
 
+  public ReplicaLog(long tableId, int partition, long retainBytes, ReplicationStats stats) {
+    this(tableId, partition, retainBytes, ReplicationSettings.ISOLATION_TIMEOUT_DEFAULT, stats);
+  }
+
   /**
+   * @param isolation how long, leading, it may hear from too few followers to make a majority
+   *     before it {@linkplain #isolated is isolated}
    * @param stats the node's replication counters, which this log adds to
    */
-  public ReplicaLog(long tableId, int partition, long retainBytes, ReplicationStats stats) {
+  public ReplicaLog(
+      long tableId,
+      int partition,
+      long retainBytes,
+      java.time.Duration isolation,
+      ReplicationStats stats) {
     this.tableId = tableId;
     this.partition = partition;
     this.retainBytes = retainBytes;
+    this.isolationNanos = isolation.toNanos();
     this.stats = stats;
   }
 
@@ -342,6 +355,26 @@ public final class ReplicaLog {
         && c.next <= appliedOffset;
   }
 
+  /**
+   * Whether this replica leads but has heard from too few followers to make a majority with it —
+   * any answer counts, a heartbeat's too — for the isolation timeout, as of {@code nowNanos}: cut
+   * off from its followers, it can commit nothing (replication.md §2, {@code isolated}). Each
+   * follower's silence counts from when it last answered, or from when this replica began leading
+   * it.
+   */
+  public synchronized boolean isolated(long nowNanos) {
+    if (!leading || replicaCount <= 1) {
+      return false;
+    }
+    int heard = 1;
+    for (Cursor c : followers.values()) {
+      if (nowNanos - c.lastAnsweredNanos < isolationNanos) {
+        heard++;
+      }
+    }
+    return heard < replicaCount / 2 + 1;
+  }
+
   /** What {@code node} last acknowledged having applied (-1: nothing yet). */
   public synchronized long ackedBy(String node) {
     Cursor c = followers.get(node);
@@ -421,6 +454,7 @@ public final class ReplicaLog {
       if (!leading || c == null) {
         return -1;
       }
+      c.lastAnsweredNanos = System.nanoTime();
       switch (result.code()) {
         case STALE_TERM -> {
           return result.term() > term ? result.term() : -1;
@@ -509,6 +543,7 @@ public final class ReplicaLog {
     long next = UNKNOWN;
     long acked = -1;
     long lastSentNanos;
+    long lastAnsweredNanos = System.nanoTime(); // silence counts from when it was first followed
     boolean awaitingReload;
   }
 

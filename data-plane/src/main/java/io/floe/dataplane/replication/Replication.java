@@ -102,7 +102,10 @@ public final class Replication implements AutoCloseable {
   /** The sink of a partition of a table with {@code replicas} replicas in {@code mode}. */
   public WalSink sinkFor(long tableId, int pid, Durability mode) {
     return new ReplicatedSink(
-        new ReplicaLog(tableId, pid, settings.retainBytes(), stats), shipper, mode, replicator);
+        new ReplicaLog(tableId, pid, settings.retainBytes(), settings.isolationTimeout(), stats),
+        shipper,
+        mode,
+        replicator);
   }
 
   /** What replication did on this node since it started (for the metrics). */

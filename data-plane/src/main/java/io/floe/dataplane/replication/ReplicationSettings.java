@@ -18,6 +18,12 @@ import java.util.Properties;
  *     opened again (a peer that reads and never answers would otherwise stall replication to it
  *     silently, the window of unanswered bytes never emptying)
  * @param retry back-off between attempts to open a peer connection ({@code replication.retry.*})
+ * @param isolationTimeout how long a leader may hear from too few followers to make a majority
+ *     before it reports itself {@code isolated} (replication.md §2), for the control plane to move
+ *     the partition to replicas that can reach each other
+ * @param sourceAddress the local address this node's replication connections leave from (empty: the
+ *     system's choice), on a host with several, so that the links between nodes can be told from
+ *     clients' links and routed or firewalled apart
  */
 public record ReplicationSettings(
     long retainBytes,
@@ -26,7 +32,9 @@ public record ReplicationSettings(
     Duration heartbeat,
     Duration handoverTimeout,
     Duration answerTimeout,
-    ResilienceSettings retry) {
+    ResilienceSettings retry,
+    Duration isolationTimeout,
+    String sourceAddress) {
 
   public static final String RETAIN_BYTES = "replication.retain-bytes";
   public static final long RETAIN_BYTES_DEFAULT = 64L << 20;
@@ -39,6 +47,9 @@ public record ReplicationSettings(
   public static final String ANSWER_TIMEOUT = "replication.answer-timeout";
   public static final Duration ANSWER_TIMEOUT_DEFAULT = Duration.ofSeconds(5);
   public static final String RETRY_SCOPE = "replication";
+  public static final String ISOLATION_TIMEOUT = "replication.isolation-timeout";
+  public static final Duration ISOLATION_TIMEOUT_DEFAULT = Duration.ofSeconds(2);
+  public static final String SOURCE_ADDRESS = "replication.source-address";
 
   /** A peer is dialled again and again while it is assigned: 50 ms growing to 1 s. */
   public static final ResilienceSettings RETRY_DEFAULT =
@@ -59,6 +70,11 @@ public record ReplicationSettings(
     if (answerTimeout.compareTo(heartbeat) <= 0) {
       throw new IllegalArgumentException(ANSWER_TIMEOUT + " must be longer than " + HEARTBEAT);
     }
+    if (isolationTimeout.compareTo(heartbeat.multipliedBy(2)) <= 0) {
+      throw new IllegalArgumentException(
+          ISOLATION_TIMEOUT + " must be longer than two " + HEARTBEAT + "s");
+    }
+    sourceAddress = sourceAddress == null ? "" : sourceAddress.trim();
   }
 
   public static ReplicationSettings defaults() {
@@ -74,6 +90,8 @@ public record ReplicationSettings(
         c.duration(HEARTBEAT, HEARTBEAT_DEFAULT),
         c.duration(HANDOVER_TIMEOUT, HANDOVER_TIMEOUT_DEFAULT),
         c.duration(ANSWER_TIMEOUT, ANSWER_TIMEOUT_DEFAULT),
-        ResilienceSettings.fromProperties(c, RETRY_SCOPE, RETRY_DEFAULT));
+        ResilienceSettings.fromProperties(c, RETRY_SCOPE, RETRY_DEFAULT),
+        c.duration(ISOLATION_TIMEOUT, ISOLATION_TIMEOUT_DEFAULT),
+        p.getProperty(SOURCE_ADDRESS, ""));
   }
 }

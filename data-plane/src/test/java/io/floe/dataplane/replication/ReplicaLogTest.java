@@ -69,6 +69,33 @@ class ReplicaLogTest {
   }
 
   @Test
+  void aLeaderHearingFromTooFewFollowersForAMajorityIsIsolated() {
+    long second = 1_000_000_000L;
+    ReplicaLog log =
+        new ReplicaLog(9, 0, 1 << 20, java.time.Duration.ofSeconds(2), new ReplicationStats());
+    assertThat(log.isolated(System.nanoTime() + 10 * second)).as("not leading").isFalse();
+    log.lead(1, 0, List.of("b", "c"));
+    long led = System.nanoTime();
+    assertThat(log.isolated(led)).as("its followers' silence counts from now").isFalse();
+    assertThat(log.isolated(led + 3 * second)).as("neither answered in 2 s").isTrue();
+
+    next(log, "c");
+    log.answered("c", new AppendResult(9, 0, AppendCode.NOT_READY, 1, 0)); // any answer counts
+    long heard = System.nanoTime();
+    assertThat(log.isolated(heard + second)).as("c makes a majority with it").isFalse();
+    assertThat(log.isolated(heard + 3 * second)).as("c silent for 3 s since").isTrue();
+
+    log.lead(2, 0, List.of("b", "c"));
+    assertThat(log.isolated(System.nanoTime() + second))
+        .as("a new term starts every follower's silence afresh")
+        .isFalse();
+
+    ReplicaLog alone = new ReplicaLog(9, 1, 1 << 20);
+    alone.lead(1, 0, List.of());
+    assertThat(alone.isolated(System.nanoTime() + 10 * second)).as("no follower").isFalse();
+  }
+
+  @Test
   void writesWithNoSendBetweenThemShareOneAcknowledgement() {
     ReplicaLog log = new ReplicaLog(9, 0, 1 << 20);
     log.lead(1, 0, List.of("b", "c"));

@@ -88,6 +88,17 @@ public record PartitionReport(
   }
 
   /**
+   * Whether this replica leads {@code term} but has heard from too few of its followers to make a
+   * majority for a while (replication.md §2, {@code isolated}): cut off from them, it commits
+   * nothing.
+   */
+  public boolean isolatedIn(long term) {
+    return this.term == term
+        && role == PartitionRole.LEADER
+        && replication.map(p -> p.replicaState().equals("isolated")).orElse(false);
+  }
+
+  /**
    * Whether this replica leads {@code term} with writes stopped because its node lost its etcd
    * lease (replication.md §2, {@code suspended}): only a later term gives them back.
    */

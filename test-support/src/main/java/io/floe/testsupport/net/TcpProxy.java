@@ -30,6 +30,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       partition heals, whatever was sent meanwhile is delivered after {@link #heal()}, in order.
  *   <li>{@link #reset()} closes every current connection abruptly (a TCP reset on both sides), as a
  *       crashed middlebox or a restarted peer would; new connections are forwarded as before.
+ *   <li>{@link #blackholeFrom(String)} is the same partition for the connections coming from one
+ *       source address only: with each component connecting from a loopback address of its own
+ *       ({@code 127.0.0.11}, {@code 127.0.0.12} …), one link of many that reach a node through the
+ *       proxy can be cut alone.
  *   <li>{@link #delay(Duration)} holds every chunk of bytes that long before passing it on.
  * </ul>
  *
@@ -49,6 +53,7 @@ public final class TcpProxy implements AutoCloseable {
   private final Object gate = new Object();
 
   private boolean blackholed;
+  private final Set<InetAddress> blackholedSources = new java.util.HashSet<>();
   private boolean closed;
   private volatile Duration delay = Duration.ZERO;
 
@@ -105,10 +110,31 @@ public final class TcpProxy implements AutoCloseable {
     return this;
   }
 
-  /** Ends a blackhole: held bytes and connections go through, in the order they came. */
+  /**
+   * Partitions the connections from {@code sourceHost} (an IP address) as {@link #blackhole()}
+   * partitions all of them; connections from elsewhere go on.
+   */
+  public TcpProxy blackholeFrom(String sourceHost) {
+    InetAddress source;
+    try {
+      source = InetAddress.getByName(sourceHost);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("not an address: " + sourceHost, e);
+    }
+    synchronized (gate) {
+      blackholedSources.add(source);
+    }
+    return this;
+  }
+
+  /**
+   * Ends every blackhole, whole or {@linkplain #blackholeFrom from one source}: held bytes and
+   * connections go through, in the order they came.
+   */
   public TcpProxy heal() {
     synchronized (gate) {
       blackholed = false;
+      blackholedSources.clear();
       gate.notifyAll();
     }
     return this;
@@ -198,7 +224,7 @@ public final class TcpProxy implements AutoCloseable {
    */
   private boolean awaitForwarding(Link link) {
     synchronized (gate) {
-      while (blackholed && !closed && !link.aborted) {
+      while ((blackholed || blackholedSources.contains(link.source)) && !closed && !link.aborted) {
         try {
           gate.wait();
         } catch (InterruptedException e) {
@@ -226,12 +252,14 @@ public final class TcpProxy implements AutoCloseable {
   /** One accepted connection and, once connected, its connection to the target. */
   private final class Link {
     private final Socket client;
+    private final InetAddress source;
     private volatile Socket upstream;
     private volatile boolean aborted;
     private final AtomicInteger directionsDone = new AtomicInteger();
 
     Link(Socket client) {
       this.client = client;
+      this.source = client.getInetAddress();
     }
 
     /** Connects onwards (after any blackhole: a partition lets no handshake through either). */

@@ -80,6 +80,27 @@ class TcpProxyTest {
   }
 
   @Test
+  void blackholeFromOneSourceHoldsOnlyItsConnectionsUntilHeal() throws IOException {
+    Socket peer = connectFrom("127.0.0.12");
+    Socket other = connect();
+    assertThat(roundTrip(peer, "before")).isEqualTo("before");
+
+    proxy.blackholeFrom("127.0.0.12");
+    send(peer, "held");
+    Socket peerAgain = connectFrom("127.0.0.12");
+    send(peerAgain, "new");
+
+    assertThat(roundTrip(other, "still")).isEqualTo("still");
+    assertThat(roundTrip(connectFrom("127.0.0.13"), "also")).isEqualTo("also");
+    assertNothingArrives(peer);
+    assertNothingArrives(peerAgain);
+
+    proxy.heal();
+    assertThat(read(peer, "held".length())).isEqualTo("held");
+    assertThat(read(peerAgain, "new".length())).isEqualTo("new");
+  }
+
+  @Test
   void resetBreaksCurrentConnectionsAndKeepsAccepting() throws IOException {
     Socket c = connect();
     assertThat(roundTrip(c, "x")).isEqualTo("x");
@@ -135,6 +156,16 @@ class TcpProxyTest {
     try (ServerSocket again = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
       assertThat(again.getLocalPort()).isEqualTo(port);
     }
+  }
+
+  /** A connection to the proxy leaving from {@code source}, a loopback address. */
+  private Socket connectFrom(String source) throws IOException {
+    Socket s = new Socket();
+    clients.add(s);
+    s.bind(new java.net.InetSocketAddress(source, 0));
+    s.connect(new java.net.InetSocketAddress("127.0.0.1", proxy.port()));
+    s.setSoTimeout(5_000);
+    return s;
   }
 
   private Socket connect() throws IOException {
