@@ -14,8 +14,10 @@ import io.floe.core.table.Durability;
  * @param newer what {@code observed} should not be older than: the lost acknowledged write ({@link
  *     Kind#LOST_WRITE}); the newest acknowledged write or the read of a newer value ({@link
  *     Kind#REORDERED}); the acknowledged write completed before the read began, or the earlier read
- *     of a newer value ({@link Kind#STALE_READ}); null for {@link Kind#PHANTOM}
- * @param reason a short phrase saying which rule was broken
+ *     of a newer value ({@link Kind#STALE_READ}); null for {@link Kind#PHANTOM} and {@link
+ *     Kind#UNREADABLE}
+ * @param reason a short phrase saying which rule was broken; for {@link Kind#UNREADABLE} the error
+ *     the read back met
  */
 public record Anomaly(
     Kind kind,
@@ -33,7 +35,8 @@ public record Anomaly(
     LOST_WRITE("lost writes"),
     PHANTOM("phantoms"),
     REORDERED("reordered keys"),
-    STALE_READ("stale reads");
+    STALE_READ("stale reads"),
+    UNREADABLE("keys not read back");
 
     private final String title;
 
@@ -49,6 +52,15 @@ public record Anomaly(
   /** A one-line Markdown rendering with the key, values and times. */
   public String describe() {
     StringBuilder line = new StringBuilder();
+    if (kind == Kind.UNREADABLE) {
+      return line.append('`')
+          .append(table)
+          .append('/')
+          .append(key)
+          .append("`: not read back: ")
+          .append(reason)
+          .toString();
+    }
     line.append('`').append(table).append('/').append(key).append("`: ").append(reason);
     line.append("; ")
         .append(seenBy == null ? "final state " : "read " + seenBy.describe() + " saw ");

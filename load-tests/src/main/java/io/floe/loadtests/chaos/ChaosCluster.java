@@ -20,14 +20,24 @@ import java.util.Map;
  * in front of one: a 3-member etcd; S3 (S3Proxy) behind the fault-injecting front; data nodes, each
  * behind a TCP proxy that it advertises (so clients, peers and control planes reach it only through
  * the proxy: cutting it cuts the node off) and reaching etcd through proxies of its own (so its
- * etcd link can be cut alone); two control planes.
+ * etcd link can be cut alone), its replication connections leaving from a loopback address of its
+ * own (so that the links between nodes can be cut alone, at the proxies); two control planes.
  */
 final class ChaosCluster implements AutoCloseable {
   static final String CONTROL_PLANE_MAIN = "io.floe.controlplane.ControlPlaneApp";
   static final String CLUSTER = "chaos";
 
-  /** One data node: its process, the proxy it is reached through, its own links to etcd. */
-  record Node(String id, NodeProcess process, TcpProxy front, List<TcpProxy> etcdLinks) {
+  /**
+   * One data node: its process, the proxy it is reached through, its own links to etcd, and the
+   * address its connections to other nodes leave from.
+   */
+  record Node(
+      String id,
+      NodeProcess process,
+      TcpProxy front,
+      List<TcpProxy> etcdLinks,
+      String peerSource,
+      int metricsPort) {
     String endpoint() {
       return front.endpoint();
     }
@@ -65,7 +75,7 @@ final class ChaosCluster implements AutoCloseable {
       front = FaultyS3Front.start(s3.endpoint());
       c = new ChaosCluster(etcd, s3, front);
       for (int i = 0; i < dataNodes; i++) {
-        c.startNode(Character.toString((char) ('a' + i)), leaseTtl);
+        c.startNode(Character.toString((char) ('a' + i)), "127.0.0." + (11 + i), leaseTtl);
       }
       for (int i = 0; i < 2; i++) {
         c.startControlPlane(deadAfter);
@@ -98,7 +108,7 @@ final class ChaosCluster implements AutoCloseable {
     return s;
   }
 
-  private void startNode(String id, String leaseTtl) {
+  private void startNode(String id, String peerSource, String leaseTtl) {
     List<TcpProxy> etcdLinks = new ArrayList<>();
     for (String member : etcd.clientEndpoints()) {
       URI u = URI.create(member);
@@ -115,12 +125,17 @@ final class ChaosCluster implements AutoCloseable {
     settings.put("node.lease-ttl", leaseTtl);
     settings.put("node.status-interval", "100ms");
     settings.put("wal.flush-interval", "50ms");
+    settings.put("replication.source-address", peerSource);
+    int metricsPort = NodeProcess.freePort();
+    settings.put("node.metrics-port", Integer.toString(metricsPort));
+    settings.put("wal.stats-interval", "1s"); // the lag to S3 over each second
+
     NodeProcess process = new NodeProcess(settings, List.of("-Xmx768m"));
     TcpProxy front = TcpProxy.start("127.0.0.1", process.port());
     closeables.add(front);
     settings.put("node.advertised-endpoint", front.endpoint());
     process.start();
-    nodes.put(id, new Node(id, process, front, etcdLinks));
+    nodes.put(id, new Node(id, process, front, etcdLinks, peerSource, metricsPort));
   }
 
   private void startControlPlane(String deadAfter) {
@@ -144,6 +159,13 @@ final class ChaosCluster implements AutoCloseable {
       throw new IllegalArgumentException("no data node " + id);
     }
     return n;
+  }
+
+  /** Node id → the port of its Prometheus endpoint. */
+  Map<String, Integer> metricsPorts() {
+    Map<String, Integer> out = new LinkedHashMap<>();
+    nodes.forEach((id, n) -> out.put(id, n.metricsPort()));
+    return out;
   }
 
   /** The data nodes' endpoints as clients see them (their proxies). */

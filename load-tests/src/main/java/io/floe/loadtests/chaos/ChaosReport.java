@@ -16,8 +16,9 @@ import java.util.Map;
 
 /**
  * The harness's report: a Markdown file (faults by kind with failover p50/p99/max, writes
- * acknowledged and lost per durability mode, every anomaly the checker found, each fault's line)
- * and two PNG plots beside it — throughput and latency over time, the faults marked.
+ * acknowledged and lost per durability mode, every anomaly the checker found, the lag to S3, each
+ * fault's line) and three PNG plots beside it — throughput, latency and each node's lag to S3 over
+ * time, the faults marked.
  */
 final class ChaosReport {
   private final ChaosRun.Settings settings;
@@ -25,6 +26,7 @@ final class ChaosReport {
   private final CheckResult check;
   private final List<Faults.FaultEvent> events;
   private final WriteGaps gaps;
+  private final List<S3Lag.NodeSeries> lag;
   private final boolean passed;
 
   ChaosReport(
@@ -33,24 +35,27 @@ final class ChaosReport {
       CheckResult check,
       List<Faults.FaultEvent> events,
       WriteGaps gaps,
+      List<S3Lag.NodeSeries> lag,
       boolean passed) {
     this.settings = settings;
     this.history = history;
     this.check = check;
     this.events = events;
     this.gaps = gaps;
+    this.lag = List.copyOf(lag);
     this.passed = passed;
   }
 
   /**
    * Whether the checker's findings are what Floe promises: nothing wrong in {@code replicated} or
-   * {@code s3} mode, and no phantom anywhere ({@code memory} mode may lose what was not yet shipped
-   * when its leader dies: durability.md).
+   * {@code s3} mode, no phantom anywhere ({@code memory} mode may lose what was not yet shipped
+   * when its leader dies: durability.md), and every key read back (recovery needs no manual step).
    */
   static boolean acceptable(CheckResult check) {
     return check.counts(Durability.REPLICATED).clean()
         && check.counts(Durability.S3).clean()
-        && check.total().phantoms() == 0;
+        && check.total().phantoms() == 0
+        && check.total().unreadableKeys() == 0;
   }
 
   /** Writes the report and its plots under {@code dir}; answers the Markdown file. */
@@ -63,13 +68,15 @@ final class ChaosReport {
     String base = "chaos-" + stamp;
     Path throughputPng = dir.resolve(base + "-throughput.png");
     Path latencyPng = dir.resolve(base + "-latency.png");
-    plots(throughputPng, latencyPng);
+    Path lagPng = dir.resolve(base + "-s3-lag.png");
+    plots(throughputPng, latencyPng, lagPng);
     Path md = dir.resolve(base + ".md");
-    Files.writeString(md, markdown(throughputPng.getFileName(), latencyPng.getFileName()));
+    Files.writeString(
+        md, markdown(throughputPng.getFileName(), latencyPng.getFileName(), lagPng.getFileName()));
     return md;
   }
 
-  private void plots(Path throughputPng, Path latencyPng) throws IOException {
+  private void plots(Path throughputPng, Path latencyPng, Path lagPng) throws IOException {
     Timeline tl = Timeline.of(history.ops());
     List<TimeSeriesPlot.Marker> markers = new ArrayList<>();
     for (Faults.FaultEvent e : events) {
@@ -90,9 +97,16 @@ final class ChaosReport {
         .series(new TimeSeriesPlot.Series("max", tl.seconds(), tl.maxMs()))
         .markers(markers)
         .write(latencyPng);
+    TimeSeriesPlot lagPlot = TimeSeriesPlot.of("Lag to S3 (longest over each 1 s)", "time", "s");
+    for (S3Lag.NodeSeries n : lag) {
+      if (n.seconds().length > 0) {
+        lagPlot.series(new TimeSeriesPlot.Series("node " + n.node(), n.seconds(), n.lagSeconds()));
+      }
+    }
+    lagPlot.markers(markers).write(lagPng);
   }
 
-  private String markdown(Path throughputPng, Path latencyPng) {
+  private String markdown(Path throughputPng, Path latencyPng, Path lagPng) {
     StringBuilder b = new StringBuilder();
     b.append("# Floe load and fault run\n\n");
     b.append(
@@ -180,6 +194,19 @@ final class ChaosReport {
     b.append("## Over time\n\n");
     b.append("![throughput](").append(throughputPng).append(")\n\n");
     b.append("![latency](").append(latencyPng).append(")\n\n");
+    double[] lagPct = S3Lag.percentiles(lag);
+    b.append(
+        lagPct.length == 0
+            ? "Lag to S3: no node answered a scrape.\n\n"
+            : String.format(
+                Locale.ROOT,
+                "Lag to S3 — the longest a write waited between its append and its WAL object"
+                    + " being in S3, over each node's last second, sampled every second (a node"
+                    + " down has no sample): p50 %.3f s, p99 %.3f s, max %.3f s.%n%n",
+                lagPct[0],
+                lagPct[1],
+                lagPct[2]));
+    b.append("![lag to S3](").append(lagPng).append(")\n\n");
     b.append("## Every fault\n\n");
     b.append(
         "| # | fault | target | at (s) | healed (s) | whole (s) | failover (ms) | longest write"

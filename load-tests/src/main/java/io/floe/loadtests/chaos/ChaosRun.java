@@ -150,6 +150,7 @@ public final class ChaosRun {
         }
         History history = new History(TABLES);
         long origin = history.originNanos();
+        S3Lag lag = new S3Lag(cluster.metricsPorts(), origin).start();
         Workload workload =
             new Workload(
                 targets,
@@ -215,8 +216,12 @@ public final class ChaosRun {
         System.out.printf(
             "%,d writes acknowledged; cluster whole at the end: %s; reading every key back%n",
             workload.acknowledgedWrites(), !Double.isNaN(whole));
-        Map<String, Map<String, String>> state = workload.finalState();
-        CheckResult check = new Checker().check(history.ops(), state);
+        Workload.FinalState state = workload.finalState();
+        if (state.unreadableKeys() > 0) {
+          System.out.printf(
+              "%,d keys could not be read back: %s%n", state.unreadableKeys(), firstReasons(state));
+        }
+        CheckResult check = new Checker().check(history.ops(), state.rows(), state.unreadable());
         boolean recovered = events.stream().allMatch(e -> e.problem() == null);
         WriteGaps gaps = new WriteGaps(history.ops(), partitioner(targets));
         boolean available =
@@ -227,11 +232,23 @@ public final class ChaosRun {
                             <= s.maxWriteGap().toMillis() / 1000.0);
         boolean passed =
             recovered && available && !Double.isNaN(whole) && ChaosReport.acceptable(check);
-        Path report = new ChaosReport(s, history, check, events, gaps, passed).write(s.reportDir());
+        lag.close();
+        Path report =
+            new ChaosReport(s, history, check, events, gaps, lag.series(), passed)
+                .write(s.reportDir());
         System.out.println(check.summary());
         return new Outcome(check, events, gaps, report, passed);
       }
     }
+  }
+
+  /** The distinct errors the read back met, each with how many keys met it. */
+  private static Map<String, Long> firstReasons(Workload.FinalState state) {
+    return state.unreadable().values().stream()
+        .flatMap(m -> m.values().stream())
+        .collect(
+            java.util.stream.Collectors.groupingBy(
+                r -> r, java.util.TreeMap::new, java.util.stream.Collectors.counting()));
   }
 
   private static void createTable(

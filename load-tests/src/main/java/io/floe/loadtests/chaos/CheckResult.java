@@ -22,8 +22,9 @@ public record CheckResult(Counts total, Map<Durability, Counts> byMode, List<Ano
       long lostWrites,
       long phantoms,
       long reorderedKeys,
-      long staleReads) {
-    public static final Counts NONE = new Counts(0, 0, 0, 0, 0);
+      long staleReads,
+      long unreadableKeys) {
+    public static final Counts NONE = new Counts(0, 0, 0, 0, 0, 0);
 
     public long of(Anomaly.Kind kind) {
       return switch (kind) {
@@ -31,12 +32,13 @@ public record CheckResult(Counts total, Map<Durability, Counts> byMode, List<Ano
         case PHANTOM -> phantoms;
         case REORDERED -> reorderedKeys;
         case STALE_READ -> staleReads;
+        case UNREADABLE -> unreadableKeys;
       };
     }
 
-    /** True iff no anomaly of any kind was found. */
+    /** True iff no anomaly of any kind was found and every key was read back. */
     public boolean clean() {
-      return lostWrites + phantoms + reorderedKeys + staleReads == 0;
+      return lostWrites + phantoms + reorderedKeys + staleReads + unreadableKeys == 0;
     }
   }
 
@@ -68,8 +70,9 @@ public record CheckResult(Counts total, Map<Durability, Counts> byMode, List<Ano
     StringBuilder out = new StringBuilder();
     out.append("History check: ").append(valid() ? "valid" : "**anomalies found**").append("\n\n");
     out.append(
-        "| mode | acknowledged writes | lost writes | phantoms | reordered keys | stale reads |\n");
-    out.append("|---|---:|---:|---:|---:|---:|\n");
+        "| mode | acknowledged writes | lost writes | phantoms | reordered keys | stale reads"
+            + " | keys not read back |\n");
+    out.append("|---|---:|---:|---:|---:|---:|---:|\n");
     for (Durability mode : Durability.values()) {
       if (byMode.containsKey(mode)) {
         appendRow(out, mode.jsonName(), byMode.get(mode));
@@ -96,13 +99,14 @@ public record CheckResult(Counts total, Map<Durability, Counts> byMode, List<Ano
     out.append(
         String.format(
             Locale.ROOT,
-            "| %s | %d | %d | %d | %d | %d |\n",
+            "| %s | %d | %d | %d | %d | %d | %d |\n",
             name,
             c.acknowledgedWrites(),
             c.lostWrites(),
             c.phantoms(),
             c.reorderedKeys(),
-            c.staleReads()));
+            c.staleReads(),
+            c.unreadableKeys()));
   }
 
   private static String modeName(Durability mode) {

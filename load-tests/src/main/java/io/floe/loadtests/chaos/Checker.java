@@ -67,6 +67,18 @@ public final class Checker {
    * empty if it holds nothing, so that a table left unread is not mistaken for lost data.
    */
   public CheckResult check(List<Op> history, Map<String, Map<String, String>> finalState) {
+    return check(history, finalState, Map.of());
+  }
+
+  /**
+   * Like {@link #check(List, Map)}, where {@code unreadable} names the keys the read back could not
+   * read (table → key → the error it met): each is counted {@link Anomaly.Kind#UNREADABLE} instead
+   * of being taken for absent, its reads still checked.
+   */
+  public CheckResult check(
+      List<Op> history,
+      Map<String, Map<String, String>> finalState,
+      Map<String, Map<String, String>> unreadable) {
     KeyGroups groups = new KeyGroups(history);
     for (String table : groups.tables()) {
       if (!finalState.containsKey(table)) {
@@ -76,9 +88,15 @@ public final class Checker {
     }
     Tally tally = new Tally(maxExamples);
     groups.forEachKey(
-        (table, key, mode, ops) ->
-            new KeyCheck(KeyHistory.of(table, key, mode, ops), tally)
-                .run(finalState.get(table).get(key)));
+        (table, key, mode, ops) -> {
+          KeyCheck check = new KeyCheck(KeyHistory.of(table, key, mode, ops), tally);
+          String why = unreadable.getOrDefault(table, Map.of()).get(key);
+          if (why != null) {
+            check.runUnreadable(why);
+          } else {
+            check.run(finalState.get(table).get(key));
+          }
+        });
     checkUntouchedKeys(groups, finalState, tally);
     return tally.result();
   }

@@ -19,6 +19,11 @@ enum FaultKind {
   PAUSE_NODE("SIGSTOP of a leader node until failover, then SIGCONT"),
   /** A leader node's proxy blackholed: clients, peers and control planes cannot reach it. */
   CUT_NODE("a leader node cut off from clients, peers and control planes"),
+  /**
+   * The links between a leader node and the other nodes blackholed, both ways; clients, control
+   * planes and etcd still reach it. It must be deposed where it cannot commit.
+   */
+  CUT_LEADER_FOLLOWERS("a leader node cut off from its followers only"),
   /** A leader node's links to every etcd member blackholed: its lease runs out. */
   CUT_NODE_ETCD("a leader node cut off from etcd"),
   /** {@code kill -9} of one etcd member, started again at once (same data). */

@@ -1,5 +1,7 @@
 package io.floe.loadtests.chaos;
 
+import static io.floe.core.table.Durability.MEMORY;
+
 import io.floe.client.control.ControlClient;
 import io.floe.client.control.Operation;
 import io.floe.client.control.TableView;
@@ -96,6 +98,7 @@ final class Faults {
         case PAUSE_NODE -> nodeDown(kind, Down.PAUSE);
         case CUT_NODE -> nodeDown(kind, Down.CUT);
         case CUT_NODE_ETCD -> nodeDown(kind, Down.CUT_ETCD);
+        case CUT_LEADER_FOLLOWERS -> nodeDown(kind, Down.CUT_PEERS);
         case KILL_FOLLOWER -> killFollower();
         case KILL_CONTROL_PLANE -> killControlPlane();
         case RESTART_ETCD -> restartEtcd();
@@ -116,12 +119,18 @@ final class Faults {
     KILL,
     PAUSE,
     CUT,
-    CUT_ETCD
+    CUT_ETCD,
+    CUT_PEERS
   }
 
   /** Takes a leader node away in one of four ways, waits for the failover, brings it back. */
   private FaultEvent nodeDown(FaultKind kind, Down how) throws InterruptedException {
     Map<String, Set<Workload.TablePartition>> leading = leadership();
+    if (how == Down.CUT_PEERS) {
+      // A memory table's leader acknowledges on apply, cut off or not: the failover shows on the
+      // tables whose writes need a follower.
+      leading.values().forEach(s -> s.removeIf(p -> ChaosRun.TABLES.get(p.table()) == MEMORY));
+    }
     List<String> leaders = new ArrayList<>();
     leading.forEach(
         (node, led) -> {
@@ -132,24 +141,28 @@ final class Faults {
     String victim = leaders.get(random.nextInt(leaders.size()));
     Set<Workload.TablePartition> led = leading.get(victim);
     ChaosCluster.Node node = cluster.node(victim);
-    workload.arm();
     double start = now();
+    long startNanos = System.nanoTime();
     switch (how) {
       case KILL -> node.process().kill();
       case PAUSE -> node.process().pause();
       case CUT -> node.front().blackhole();
       case CUT_ETCD -> node.etcdLinks().forEach(TcpProxy::blackhole);
+      case CUT_PEERS -> cutFromPeers(node);
     }
     if (how == Down.CUT_ETCD) {
       // The node serves until its lease runs out, and rightly: hold the cut past it, so that the
       // lease is lost and the partitions move, then check that writes flow on them. No failover
       // time: the gap is the lease's, and shows on the plots.
       Thread.sleep(leaseTtl.toMillis() + OUTAGE.toMillis());
-      workload.arm();
     }
-    long failoverNanos = workload.awaitFirstAcks(led, FAILOVER_LIMIT);
+    // Armed once the fault took effect: a write the victim acknowledged while it went down (a
+    // SIGSTOP lands a moment after it is sent) is no failover.
+    workload.arm();
+    java.util.OptionalLong firstAcks = workload.awaitFirstAcks(led, FAILOVER_LIMIT);
+    long failoverNanos = firstAcks.isEmpty() ? -1 : firstAcks.getAsLong() - startNanos;
     String problem = null;
-    if (failoverNanos < 0) {
+    if (firstAcks.isEmpty()) {
       problem = "no write acknowledged on " + led + " within " + FAILOVER_LIMIT.toSeconds() + " s";
       dump(led);
     }
@@ -158,6 +171,7 @@ final class Faults {
       case PAUSE -> node.process().resume();
       case CUT -> node.front().heal();
       case CUT_ETCD -> node.etcdLinks().forEach(TcpProxy::heal);
+      case CUT_PEERS -> cluster.nodes().values().forEach(n -> n.front().heal());
     }
     double healed = now();
     double whole = awaitWhole();
@@ -167,8 +181,18 @@ final class Faults {
         start,
         healed,
         whole,
-        failoverNanos < 0 || how == Down.CUT_ETCD ? -1 : failoverNanos / 1_000_000,
+        firstAcks.isEmpty() || how == Down.CUT_ETCD ? -1 : failoverNanos / 1_000_000,
         problem != null ? problem : Double.isNaN(whole) ? notWhole() : null);
+  }
+
+  /** Blackholes the links between {@code victim} and every other data node, both ways. */
+  private void cutFromPeers(ChaosCluster.Node victim) {
+    for (ChaosCluster.Node other : cluster.nodes().values()) {
+      if (!other.id().equals(victim.id())) {
+        other.front().blackholeFrom(victim.peerSource());
+        victim.front().blackholeFrom(other.peerSource());
+      }
+    }
   }
 
   /**

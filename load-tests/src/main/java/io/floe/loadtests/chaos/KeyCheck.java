@@ -4,6 +4,7 @@ import static io.floe.loadtests.chaos.Anomaly.Kind.LOST_WRITE;
 import static io.floe.loadtests.chaos.Anomaly.Kind.PHANTOM;
 import static io.floe.loadtests.chaos.Anomaly.Kind.REORDERED;
 import static io.floe.loadtests.chaos.Anomaly.Kind.STALE_READ;
+import static io.floe.loadtests.chaos.Anomaly.Kind.UNREADABLE;
 
 import io.floe.loadtests.chaos.KeyHistory.State;
 import java.util.ArrayList;
@@ -35,6 +36,16 @@ final class KeyCheck {
     tally.acknowledged(h.mode, h.acknowledgedCount());
     Observation newestRead = checkReads();
     checkFinal(h.finalState(finalValue), newestRead);
+  }
+
+  /**
+   * The key could not be read back ({@code reason}): its reads are checked, its acknowledged writes
+   * counted, and the key counted as not read back rather than guessed at.
+   */
+  void runUnreadable(String reason) {
+    tally.acknowledged(h.mode, h.acknowledgedCount());
+    checkReads();
+    tally.add(new Anomaly(UNREADABLE, h.mode, h.table, h.key, null, null, null, null, reason));
   }
 
   private void checkFinal(State state, Observation newestRead) {

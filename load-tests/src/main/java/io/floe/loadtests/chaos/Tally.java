@@ -76,6 +76,7 @@ final class Tally {
         c[Anomaly.Kind.LOST_WRITE.ordinal()],
         c[Anomaly.Kind.PHANTOM.ordinal()],
         c[Anomaly.Kind.REORDERED.ordinal()],
-        c[Anomaly.Kind.STALE_READ.ordinal()]);
+        c[Anomaly.Kind.STALE_READ.ordinal()],
+        c[Anomaly.Kind.UNREADABLE.ordinal()]);
   }
 }

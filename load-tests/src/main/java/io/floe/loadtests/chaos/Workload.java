@@ -211,9 +211,11 @@ final class Workload {
 
   /**
    * Waits until every partition of {@code parts} had a write acknowledged that was invoked after
-   * {@link #arm()}; answers how long after the arm the slowest one came, or -1 past {@code atMost}.
+   * {@link #arm()}; answers when the slowest one came ({@link System#nanoTime}), or empty past
+   * {@code atMost} after the arm.
    */
-  long awaitFirstAcks(Set<TablePartition> parts, Duration atMost) throws InterruptedException {
+  java.util.OptionalLong awaitFirstAcks(Set<TablePartition> parts, Duration atMost)
+      throws InterruptedException {
     long armed = armedAt;
     long deadline = armed + atMost.toNanos();
     List<Integer> slots = new ArrayList<>();
@@ -233,11 +235,11 @@ final class Workload {
       }
       if (all) {
         armedAt = Long.MAX_VALUE;
-        return Math.max(0, slowest - armed);
+        return java.util.OptionalLong.of(slowest);
       }
       if (System.nanoTime() > deadline) {
         armedAt = Long.MAX_VALUE;
-        return -1;
+        return java.util.OptionalLong.empty();
       }
       Thread.sleep(2);
     }
@@ -357,27 +359,81 @@ final class Workload {
     return bar < 0 ? stored : stored.substring(0, bar);
   }
 
-  /** Reads every key of every table after the run: table → key → value (absent keys left out). */
-  Map<String, Map<String, String>> finalState() {
+  /** How long the read back after the run keeps trying a batch that fails, in all. */
+  static final Duration READ_BACK_PATIENCE = Duration.ofSeconds(60);
+
+  /**
+   * Every key of every table as read back after the run.
+   *
+   * @param rows table → key → value, absent keys left out
+   * @param unreadable table → key → the error its read met, for keys that could not be read
+   */
+  record FinalState(
+      Map<String, Map<String, String>> rows, Map<String, Map<String, String>> unreadable) {
+    long unreadableKeys() {
+      return unreadable.values().stream().mapToLong(Map::size).sum();
+    }
+  }
+
+  /**
+   * Reads every key of every table after the run, in batches. A batch that fails is tried again
+   * until {@link #READ_BACK_PATIENCE} has passed since the read back began; then its keys are read
+   * one by one, and each that still fails is recorded as unreadable with its error: a partition
+   * left offline fails the run with its reason rather than ending it without a report.
+   */
+  FinalState finalState() throws InterruptedException {
     Map<String, Map<String, String>> out = new java.util.LinkedHashMap<>();
+    Map<String, Map<String, String>> unreadable = new java.util.LinkedHashMap<>();
     long space = insertedKeys.get();
+    long patience = System.nanoTime() + READ_BACK_PATIENCE.toNanos();
     for (FloeTable table : targets) {
       Map<String, String> rows = new java.util.HashMap<>();
+      Map<String, String> failed = new java.util.TreeMap<>();
       for (long from = 0; from < space; from += 500) {
         List<Object[]> batch = new ArrayList<>();
         for (long k = from; k < Math.min(space, from + 500); k++) {
           batch.add(new Object[] {k});
         }
-        List<Row> got = table.multiGet(batch);
-        for (int i = 0; i < got.size(); i++) {
-          Row r = got.get(i);
-          if (r != null) {
-            rows.put(Long.toString((Long) batch.get(i)[0]), unpad((String) r.get(1)));
+        List<Row> got = readBatch(table, batch, patience);
+        for (int i = 0; i < batch.size(); i++) {
+          String key = Long.toString((Long) batch.get(i)[0]);
+          if (got != null) {
+            put(rows, key, got.get(i));
+            continue;
+          }
+          try {
+            put(rows, key, table.get(batch.get(i)));
+          } catch (RuntimeException e) {
+            failed.put(key, e.getMessage());
           }
         }
       }
       out.put(table.name(), rows);
+      if (!failed.isEmpty()) {
+        unreadable.put(table.name(), failed);
+      }
     }
-    return out;
+    return new FinalState(out, unreadable);
+  }
+
+  /** The batch's rows, or null when it still fails once {@code patience} (a nanoTime) is past. */
+  private static List<Row> readBatch(FloeTable table, List<Object[]> batch, long patience)
+      throws InterruptedException {
+    while (true) {
+      try {
+        return table.multiGet(batch);
+      } catch (RuntimeException e) {
+        if (System.nanoTime() - patience > 0) {
+          return null;
+        }
+        Thread.sleep(500);
+      }
+    }
+  }
+
+  private static void put(Map<String, String> rows, String key, Row r) {
+    if (r != null) {
+      rows.put(key, unpad((String) r.get(1)));
+    }
   }
 }

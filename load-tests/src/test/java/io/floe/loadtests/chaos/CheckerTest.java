@@ -85,9 +85,50 @@ class CheckerTest {
     CheckResult result = check();
 
     assertThat(result.valid()).as(result.summary()).isTrue();
-    assertThat(result.total()).isEqualTo(new CheckResult.Counts(5, 0, 0, 0, 0));
+    assertThat(result.total()).isEqualTo(new CheckResult.Counts(5, 0, 0, 0, 0, 0));
     assertThat(result.examples()).isEmpty();
-    assertThat(result.summary()).contains("valid").contains("| replicated | 5 | 0 | 0 | 0 | 0 |");
+    assertThat(result.summary())
+        .contains("valid")
+        .contains("| replicated | 5 | 0 | 0 | 0 | 0 | 0 |");
+  }
+
+  @Test
+  void aKeyNotReadBackIsCountedUnreadableNotLostAndFailsTheRun() {
+    write("k1", "v1", 0, 1);
+    write("k1", "v2", 2, 3);
+    read("k1", "v1", 4, 5); // a stale read is still found though the key was not read back
+    write("k2", "w1", 0, 1);
+    finalValue("k2", "w1");
+
+    CheckResult result =
+        new Checker()
+            .check(ops, finalState, Map.of(T, Map.of("k1", "PARTITION_NOT_FOUND: offline")));
+
+    assertThat(result.total()).isEqualTo(new CheckResult.Counts(3, 0, 0, 0, 1, 1));
+    assertThat(result.valid()).isFalse();
+    assertThat(ChaosReport.acceptable(result)).isFalse();
+    assertThat(result.examples(Kind.UNREADABLE))
+        .singleElement()
+        .satisfies(
+            a -> {
+              assertThat(a.key()).isEqualTo("k1");
+              assertThat(a.describe())
+                  .isEqualTo("`t/k1`: not read back: PARTITION_NOT_FOUND: offline");
+            });
+    assertThat(result.summary()).contains("| replicated | 3 | 0 | 0 | 0 | 1 | 1 |");
+  }
+
+  @Test
+  void anUnreadableKeyInMemoryModeFailsTheRunToo() {
+    modes.put("m", Durability.MEMORY);
+    add("m", OpKind.WRITE, "k", "v", 0, 1, Outcome.OK);
+
+    CheckResult result =
+        new Checker().check(ops, finalState, Map.of("m", Map.of("k", "node gone")));
+
+    assertThat(result.counts(Durability.MEMORY).unreadableKeys()).isEqualTo(1);
+    assertThat(result.counts(Durability.MEMORY).lostWrites()).isZero();
+    assertThat(ChaosReport.acceptable(result)).isFalse();
   }
 
   @Test
@@ -343,9 +384,10 @@ class CheckerTest {
 
     CheckResult result = check();
 
-    assertThat(result.counts(Durability.MEMORY)).isEqualTo(new CheckResult.Counts(3, 2, 0, 0, 0));
+    assertThat(result.counts(Durability.MEMORY))
+        .isEqualTo(new CheckResult.Counts(3, 2, 0, 0, 0, 0));
     assertThat(result.counts(Durability.REPLICATED))
-        .isEqualTo(new CheckResult.Counts(2, 2, 0, 0, 0));
+        .isEqualTo(new CheckResult.Counts(2, 2, 0, 0, 0, 0));
     assertThat(result.counts(Durability.S3).clean()).isTrue();
     assertThat(result.counts(Durability.S3).acknowledgedWrites()).isOne();
     assertThat(result.total().lostWrites()).isEqualTo(4);

@@ -210,7 +210,8 @@ public final class NodeProcess implements AutoCloseable {
     }
   }
 
-  private static int freePort() {
+  /** A loopback port free now (for a setting a process listens on besides its main port). */
+  public static int freePort() {
     try (ServerSocket s = new ServerSocket(0)) {
       return s.getLocalPort();
     } catch (IOException e) {
