@@ -126,14 +126,14 @@ public final class PartitionLoader {
   /**
    * Makes a follower that holds the partition in memory its leader of {@code term} without loading
    * it again (replication.md §7.2): reads the newest manifest and, when the replica's memory
-   * reaches at least as far as its snapshot and ranges, walks (and seals) only the tail stream,
-   * applying what it holds beyond the replica's offset straight to the replica, hands every entry
-   * the replica holds above what S3 holds to this node's stream, and commits the manifest naming
-   * that stream. The partition keeps its rows throughout; it is leader and serving when this
-   * returns.
+   * reaches at least as far as its snapshot, reads the WAL ranges it lacks (none when it reaches
+   * past them too) and walks (and seals) the tail stream, applying what it holds beyond the
+   * replica's offset straight to the replica, hands every entry the replica holds above what S3
+   * holds to this node's stream, and commits the manifest naming that stream. The partition keeps
+   * its rows throughout; it is leader and serving when this returns.
    *
-   * <p>Returns empty, having changed nothing, when the replica is behind the manifest's snapshot
-   * and ranges: it must {@linkplain #load load} whole instead.
+   * <p>Returns empty, having changed nothing, when the replica is behind the manifest's snapshot:
+   * it must {@linkplain #load load} whole instead.
    *
    * @param heldAbove the entries the replica holds above an offset, in offset order
    * @param handover as for {@link #load(Partition, Schema, long, List, Consumer, Optional)}
@@ -185,17 +185,35 @@ public final class PartitionLoader {
     PartitionManifest base = manifests.latest(schema.schemaId());
     long manifestRead = System.nanoTime();
     long reach = base.lastOffset();
-    if (partition.offset() < reach) {
+    long snapshotOffset = base.latestSnapshot().map(SnapshotRef::offset).orElse(0L);
+    if (partition.offset() < snapshotOffset) {
       LOG.info(
-          "partition {}/{}: held offset {} is behind the manifest's {}; loading it whole",
+          "partition {}/{}: held offset {} is behind the manifest's snapshot at {}; loading it"
+              + " whole",
           partition.tableId(),
           partition.id(),
           partition.offset(),
-          reach);
+          snapshotOffset);
       return Optional.empty();
     }
     WalFetcher fetcher = new WalFetcher(tails, partition.tableId(), partition.id());
     LogReplayer replayer = new LogReplayer(fetcher, ReplayTarget.of(partition));
+    if (partition.offset() < reach) {
+      // Behind the ranges (its old leader went on shipping after it lost touch): it reads the
+      // ones it lacks, not the whole partition again.
+      long held = partition.offset();
+      long rangesRead = base.walRanges().stream().filter(r -> r.lastOffset() > held).count();
+      LOG.info(
+          "partition {}/{}: held offset {} is behind the manifest's {}; reading the {} WAL ranges"
+              + " after it",
+          partition.tableId(),
+          partition.id(),
+          held,
+          reach,
+          rangesRead);
+      replayer.prefetch(base.walRanges(), held);
+      replayer.replayRanges();
+    }
     TailWalk tail = new TailWalk(store, replayer, shipper.node(), shipper.incarnation(), true);
     List<WalRange> tailRanges =
         base.tail().map(t -> tail.walk(t, handedOverAt(t, handover))).orElse(List.of());

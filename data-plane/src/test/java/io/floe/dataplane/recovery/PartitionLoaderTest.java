@@ -315,6 +315,49 @@ class PartitionLoaderTest {
     own.close();
   }
 
+  /**
+   * A follower that lost touch with its leader while the leader went on shipping (cut off from it)
+   * is behind the manifest's ranges, not its snapshot: it reads the ranges it lacks in place rather
+   * than the whole partition again.
+   */
+  @Test
+  void aFollowerBehindTheManifestsRangesOnlyReadsTheRangesItLacks() throws Exception {
+    WalShipper first = shipper(1);
+    Partition leader = loaded(first);
+    Snapshotter snapshots = new Snapshotter(store, first, SnapshotWriteOptions.defaults(), temp);
+    for (long id = 1; id <= 30; id++) {
+      put(leader, id, "a" + id);
+    }
+    snapshots.checkpoint(leader, SCHEMA);
+    WalShipper own = shipperOf("n2");
+    Partition p = follower(own);
+    long held = p.offset();
+    for (long id = 31; id <= 40; id++) {
+      put(leader, id, "a" + id);
+    }
+    snapshots.checkpoint(leader, SCHEMA);
+    put(leader, 41, "a41");
+    assertThat(latestManifest().lastOffset()).isGreaterThan(held);
+    first.close();
+    int readsBefore = store.tailReads.get();
+
+    p.markLoading();
+    p.becomeLeader(2);
+    var result =
+        new PartitionLoader(store, own, temp)
+            .promoteInPlace(p, SCHEMA, 2, o -> List.of(), own::append, Optional.empty());
+
+    assertThat(result).as("promoted in place").isPresent();
+    assertThat(p.offset()).isEqualTo(leader.offset());
+    for (long id = 1; id <= 41; id++) {
+      assertThat(name(p, id)).isEqualTo("a" + id);
+    }
+    assertThat(store.tailReads.get() - readsBefore)
+        .as("the 10 objects it lacked, the tail's, and the tail walk's look past its end")
+        .isLessThanOrEqualTo(10 + 1 + TailWalk.WINDOW);
+    own.close();
+  }
+
   @Test
   void aFollowerBehindTheManifestIsNotPromotedInPlaceAndKeepsWhatItHeld() throws Exception {
     WalShipper first = shipper(1);
