@@ -489,6 +489,9 @@ class ControlPlaneFaultsIT {
       JsonNode before = cluster.call("GET", "/v1/tables/faults.cut", null).body();
       long cut = System.nanoTime();
       cluster.cutFromPeers(victim);
+      System.out.printf(
+          "[cp-faults-it] %s cut off from its followers at %s%n",
+          victim, java.time.LocalTime.now());
       long movedMs;
       try {
         awaitLeaderMovedFrom("faults.cut", victim);

@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One partition replica's replication state (replication.md §5–§6): the in-memory tail of recent
@@ -28,6 +30,8 @@ import java.util.concurrent.CompletableFuture;
  * write lock too, so they arrive in offset order.
  */
 public final class ReplicaLog {
+  private static final Logger LOG = LoggerFactory.getLogger(ReplicaLog.class);
+
   /** A follower's cursor was reset: its next block is a heartbeat asking for its offset. */
   private static final long UNKNOWN = -1;
 
@@ -35,6 +39,7 @@ public final class ReplicaLog {
   private final int partition;
   private final long retainBytes;
   private final long isolationNanos;
+  private boolean isolated; // as last found, to log the changes only
   private final ReplicationStats stats;
 
   private final EntryRing tail = new EntryRing();
@@ -372,7 +377,20 @@ public final class ReplicaLog {
         heard++;
       }
     }
-    return heard < replicaCount / 2 + 1;
+    boolean now = heard < replicaCount / 2 + 1;
+    if (now != isolated) {
+      isolated = now;
+      LOG.warn(
+          "partition {}/{} (term {}): {} of its {} followers answered in the last {} ms: {}",
+          tableId,
+          partition,
+          term,
+          heard - 1,
+          replicaCount - 1,
+          isolationNanos / 1_000_000,
+          now ? "isolated, it cannot commit" : "no longer isolated");
+    }
+    return now;
   }
 
   /** What {@code node} last acknowledged having applied (-1: nothing yet). */
