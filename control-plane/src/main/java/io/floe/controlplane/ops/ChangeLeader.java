@@ -210,6 +210,19 @@ public final class ChangeLeader implements OperationKind {
               leader.endpoint(),
               n -> n.handOver(table.fullName(), a.partition(), a.term(), target));
     } catch (FloeRequestException e) {
+      if (e.code() == ErrorCode.NOT_LEADER
+          || e.code() == ErrorCode.FENCED
+          || e.code() == ErrorCode.PARTITION_NOT_FOUND) {
+        // Its node answers but no longer leads the partition (it restarted and stands by, was
+        // deposed, or failed to load): nothing to hand over, and asking again would hold the
+        // partition leaderless — automatic failover leaves a partition alone while a change of
+        // its leader is open. Fence instead, as when the leader died.
+        return Step.next(
+            "prepare",
+            op.with("candidate", "")
+                .with("way", "fence")
+                .with("note", "the leader cannot hand over: " + e.reason()));
+      }
       if (e.code() != ErrorCode.PARTITION_LOADING) {
         throw e;
       }

@@ -342,6 +342,47 @@ class ChangeLeaderIT {
             });
   }
 
+  /**
+   * The chaos harness found a rebalance hand-over asking a leader that had restarted (standing by,
+   * it answers {@code NOT_LEADER}) again and again for three minutes: automatic failover leaves a
+   * partition alone while a change of its leader is open, so it stayed leaderless. A leader that
+   * answers but no longer leads is fenced instead, as a dead one is.
+   */
+  @Test
+  void aHandOverWhoseLeaderNoLongerLeadsFencesInstead() throws Exception {
+    String[] r = roles();
+    try (io.floe.client.impl.FakeNode restarted =
+        new io.floe.client.impl.FakeNode(
+            request ->
+                new io.floe.core.protocol.Response.Error(
+                    io.floe.core.protocol.ErrorCode.NOT_LEADER,
+                    "this node does not lead partition 0",
+                    ""))) {
+      store.put(
+          keys.node(r[0]),
+          NodeRegistrationParser.toBytes(
+              new NodeRegistration(r[0], restarted.endpoint(), 2, 1 << 30, 0)));
+      long term = current().assignment().term();
+      Map<String, String> params =
+          Map.of("term", Long.toString(term + 1), "candidate", r[1], "way", "hand-over");
+
+      Step step = runTask("handover", System.currentTimeMillis(), params);
+
+      assertThat(step)
+          .isInstanceOfSatisfying(
+              Step.Next.class,
+              n -> {
+                assertThat(n.task()).isEqualTo("prepare");
+                assertThat(n.op().param("way")).isEqualTo("fence");
+                assertThat(n.op().param("note"))
+                    .contains("cannot hand over")
+                    .contains("does not lead partition 0");
+              });
+      assertThat(restarted.received).hasSize(1);
+      assertThat(current().assignment().term()).isEqualTo(term);
+    }
+  }
+
   @Test
   void aNodeTakenOfflineThatNoLongerLeadsMovesNothing() {
     String[] r = roles();
