@@ -3,15 +3,19 @@
 # three data nodes behind TCP proxies and two control planes, all separate processes on this
 # machine; a YCSB workload on one table per durability mode while faults are injected one at a time
 # (kill -9 of a leader, of a follower, of the control-plane leader; SIGSTOP; a node cut off from
-# everyone, or from etcd; an etcd member restarted; S3 errors, throttling, slow answers, answers
+# everyone, or from etcd, or a leader from its followers only; an etcd member restarted; S3 errors, throttling, slow answers, answers
 # lost after the request took effect); then every key is read back and the history checked.
 # Report with plots: load-tests/reports/chaos-<time>.md; exit 1 if a check failed (a lost or
 # phantom write, a fault not recovered from, a partition without writes past --max-write-gap).
-# The long run: --per-kind 100 (about 5 hours); --max-minutes N stops injecting after N minutes
-# of faults, then checks and reports as usual.
+# The long run: --per-kind 100 (about 5.5 hours here); --max-minutes N stops injecting after N
+# minutes of faults, then checks and reports as usual. In segments, where no one can run it whole:
+#   load-tests/chaos.sh --per-kind 100 --max-minutes 150 --ledger load-tests/reports/long-run.jsonl
+# each run is a segment on a fresh cluster, checked and reported on its own and appended to the
+# ledger; run the same command again until it says the long run is complete and writes
+# load-tests/reports/chaos-long-<time>.md over every segment.
 #   load-tests/chaos.sh [--per-kind 2] [--faults all|kill-leader,pause-node,...] [--mix A]
 #       [--threads 8] [--keys 2000] [--distribution uniform|zipfian] [--value-bytes 100] [--rate 0]
-#       [--request-timeout 10s] [--max-write-gap 30s] [--max-minutes 0] [--seed 1]
+#       [--request-timeout 10s] [--max-write-gap 30s] [--max-minutes 0] [--seed 1] [--ledger F]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD

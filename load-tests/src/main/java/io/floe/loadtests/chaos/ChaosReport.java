@@ -121,7 +121,7 @@ final class ChaosReport {
                 + " (%s), values of %d bytes, %s, client request timeout %s; failure detector"
                 + " dead after %s, node lease %s."
                 + " Each fault is healed and the cluster is whole again (every replica normal and"
-                + " alive, no operation open) before the next one.%n%n",
+                + " alive, no operation open, for 2.5 s on end) before the next one.%n%n",
             Instant.now(),
             Runtime.getRuntime().availableProcessors(),
             System.getProperty("java.version"),

@@ -7,6 +7,7 @@ import io.floe.client.control.ControlClient;
 import io.floe.client.control.NewTable;
 import io.floe.core.table.Durability;
 import io.floe.loadtests.BenchFlags;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -64,7 +65,8 @@ public final class ChaosRun {
       Duration requestTimeout,
       Duration maxWriteGap,
       Duration maxFaultTime,
-      Path reportDir) {
+      Path reportDir,
+      Path ledger) {
     /** How many faults were asked for. */
     int asked() {
       return perKind * faults.size();
@@ -96,7 +98,8 @@ public final class ChaosRun {
           io.floe.core.config.ConfigReader.parseDuration(f.getOrDefault("request-timeout", "10s")),
           io.floe.core.config.ConfigReader.parseDuration(f.getOrDefault("max-write-gap", "30s")),
           Duration.ofMinutes(Long.parseLong(f.getOrDefault("max-minutes", "0"))),
-          Path.of(f.getOrDefault("report-dir", "load-tests/reports")));
+          Path.of(f.getOrDefault("report-dir", "load-tests/reports")),
+          f.containsKey("ledger") ? Path.of(f.get("ledger")) : null);
     }
   }
 
@@ -129,6 +132,18 @@ public final class ChaosRun {
   }
 
   static Outcome run(Settings s) throws Exception {
+    LongRunLedger ledger = s.ledger() == null ? null : new LongRunLedger(s.ledger());
+    int rounds = s.perKind();
+    if (ledger != null) {
+      rounds = LongRunLedger.roundsLeft(ledger.read(), s.faults(), s.perKind());
+      System.out.printf(
+          "long run in segments (%s): %d of %d rounds left%n", s.ledger(), rounds, s.perKind());
+      if (rounds <= 0) {
+        Path summary = writeSummary(ledger, s);
+        System.out.println("the long run is complete: " + summary);
+        return new Outcome(null, List.of(), null, summary, true);
+      }
+    }
     Path work = Files.createTempDirectory("floe-chaos");
     System.out.printf(
         "chaos: %d data nodes, 2 control planes, 3 etcd members; faults %s x %d%n",
@@ -185,7 +200,7 @@ public final class ChaosRun {
                 ? Long.MAX_VALUE
                 : System.nanoTime() + s.maxFaultTime().toNanos();
         rounds:
-        for (int round = 0; round < s.perKind(); round++) {
+        for (int round = 0; round < rounds; round++) {
           List<FaultKind> kinds = new ArrayList<>(s.faults());
           Collections.shuffle(kinds, order);
           for (FaultKind kind : kinds) {
@@ -237,9 +252,65 @@ public final class ChaosRun {
             new ChaosReport(s, history, check, events, gaps, lag.series(), passed)
                 .write(s.reportDir());
         System.out.println(check.summary());
+        if (ledger != null) {
+          recordSegment(ledger, s, report, passed, check, events, gaps);
+        }
         return new Outcome(check, events, gaps, report, passed);
       }
     }
+  }
+
+  /**
+   * Appends this segment to the long run's ledger; writes the long run's report once every kind has
+   * its count.
+   */
+  private static void recordSegment(
+      LongRunLedger ledger,
+      Settings s,
+      Path report,
+      boolean passed,
+      CheckResult check,
+      List<Faults.FaultEvent> events,
+      WriteGaps gaps)
+      throws IOException {
+    List<LongRunLedger.Fault> faults = new ArrayList<>();
+    for (Faults.FaultEvent e : events) {
+      faults.add(
+          new LongRunLedger.Fault(
+              e.kind(),
+              e.failoverMs(),
+              gaps.longest(e.startSec(), e.wholeSec()).seconds(),
+              e.wholeSec() - e.startSec(),
+              e.problem()));
+    }
+    Map<Durability, CheckResult.Counts> counts = new java.util.EnumMap<>(Durability.class);
+    for (Durability mode : Durability.values()) {
+      if (check.byMode().containsKey(mode)) {
+        counts.put(mode, check.counts(mode));
+      }
+    }
+    ledger.append(
+        new LongRunLedger.Segment(
+            java.time.Instant.now().toString(), report.toString(), passed, counts, faults));
+    int left = LongRunLedger.roundsLeft(ledger.read(), s.faults(), s.perKind());
+    if (left > 0) {
+      System.out.printf(
+          "segment recorded in %s; %d rounds left: run the same command again%n",
+          ledger.file(), left);
+    } else {
+      System.out.println("the long run is complete: " + writeSummary(ledger, s));
+    }
+  }
+
+  private static Path writeSummary(LongRunLedger ledger, Settings s) throws IOException {
+    String stamp =
+        java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
+            .withZone(java.time.ZoneOffset.UTC)
+            .format(java.time.Instant.now());
+    Files.createDirectories(s.reportDir());
+    Path summary = s.reportDir().resolve("chaos-long-" + stamp + ".md");
+    Files.writeString(summary, LongRunLedger.summary(ledger.read(), s.perKind()));
+    return summary;
   }
 
   /** The distinct errors the read back met, each with how many keys met it. */

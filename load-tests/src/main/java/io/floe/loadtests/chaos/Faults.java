@@ -377,14 +377,29 @@ final class Faults {
   }
 
   /**
-   * Waits until every replica of every table is normal and alive and no operation is open; returns
-   * when (seconds since the run started), NaN if not within {@link #RECOVERY_LIMIT}.
+   * How long the cluster must stay whole before the next fault: a deposed node learns that its WAL
+   * stream was sealed only at its next write or seal check (within 2 s when idle), then starts
+   * again as a new incarnation — a cluster that looks whole a moment earlier is not.
+   */
+  static final Duration WHOLE_FOR = Duration.ofMillis(2500);
+
+  /**
+   * Waits until every replica of every table is normal and alive and no operation is open, and
+   * stays so for {@link #WHOLE_FOR}; returns when that began (seconds since the run started), NaN
+   * if not within {@link #RECOVERY_LIMIT}.
    */
   double awaitWhole() throws InterruptedException {
     long deadline = System.nanoTime() + RECOVERY_LIMIT.toNanos();
+    double since = Double.NaN;
+    long sinceNanos = 0;
     while (System.nanoTime() < deadline) {
-      if (whole()) {
-        return now();
+      if (!whole()) {
+        since = Double.NaN;
+      } else if (Double.isNaN(since)) {
+        since = now();
+        sinceNanos = System.nanoTime();
+      } else if (System.nanoTime() - sinceNanos >= WHOLE_FOR.toNanos()) {
+        return since;
       }
       Thread.sleep(200);
     }
