@@ -3,8 +3,9 @@
 # three data nodes behind TCP proxies and two control planes, all separate processes on this
 # machine; a YCSB workload on one table per durability mode while faults are injected one at a time
 # (kill -9 of a leader, of a follower, of the control-plane leader; SIGSTOP; a node cut off from
-# everyone, or from etcd, or a leader from its followers only; an etcd member restarted; S3 errors, throttling, slow answers, answers
-# lost after the request took effect); then every key is read back and the history checked.
+# everyone, or from etcd, or a leader from its followers only; an etcd member restarted; S3
+# errors, throttling, slow answers, answers lost after the request took effect); then every key is
+# read back and the history checked.
 # Report with plots: load-tests/reports/chaos-<time>.md; exit 1 if a check failed (a lost or
 # phantom write, a fault not recovered from, a partition without writes past --max-write-gap).
 # The long run: --per-kind 100 (about 5.5 hours here); --max-minutes N stops injecting after N
