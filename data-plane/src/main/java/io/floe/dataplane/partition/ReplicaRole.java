@@ -78,12 +78,18 @@ public final class ReplicaRole {
     if (newTerm > suspendedInTerm) {
       suspended = false;
     }
+    boolean again = newTerm == term && role == PartitionRole.LEADER;
     term = newTerm;
     role = PartitionRole.LEADER;
     leaderEndpoint = "";
     prepared = false;
     standingBy = false;
-    handingOverTo = null;
+    if (!again) {
+      // The same leadership applied again (the node converging on an assignment that changed
+      // elsewhere) must not resume the writes a hand-over stopped: the new leader starts at the
+      // offset the hand-over reported, and a write applied after it would be lost.
+      handingOverTo = null;
+    }
   }
 
   /** Stops writes for a hand-over to {@code target} (its endpoint), or with null resumes them. */

@@ -186,6 +186,21 @@ public final class PartitionLoader {
     long manifestRead = System.nanoTime();
     long reach = base.lastOffset();
     long snapshotOffset = base.latestSnapshot().map(SnapshotRef::offset).orElse(0L);
+    long historyTerm = termAt(base, partition.offset());
+    if (partition.offset() > 0 && partition.lastTerm() != historyTerm) {
+      // Its last entry is not the one S3's history holds at that offset: it holds a suffix of an
+      // older term that the partition's later leader never had (it missed that leader, which went
+      // on shipping). What S3 holds after it cannot be applied on top.
+      LOG.warn(
+          "partition {}/{}: held offset {} is of term {}, but S3's history has term {} there;"
+              + " loading it whole",
+          partition.tableId(),
+          partition.id(),
+          partition.offset(),
+          partition.lastTerm(),
+          historyTerm);
+      return Optional.empty();
+    }
     if (partition.offset() < snapshotOffset) {
       LOG.info(
           "partition {}/{}: held offset {} is behind the manifest's snapshot at {}; loading it"
@@ -410,6 +425,20 @@ public final class PartitionLoader {
         if (e.offset() <= buffer.offset()) {
           continue;
         }
+        if (e.term() < buffer.lastTerm()) {
+          // A suffix of an older term than S3's last: a later leader never had it, and wrote
+          // past it (what S3 holds); it was never committed there, and cannot follow S3's history.
+          LOG.warn(
+              "partition {}/{}: discarding {} held entries from offset {} of term {}, older than"
+                  + " S3's last term {}",
+              partition.tableId(),
+              partition.id(),
+              carried.get(carried.size() - 1).offset() - e.offset() + 1,
+              e.offset(),
+              e.term(),
+              buffer.lastTerm());
+          break;
+        }
         if (e.offset() != buffer.offset() + 1) {
           // Applied, they would leave the offsets between unaccounted for, in memory and in S3.
           throw notHeld(carried.get(carried.size() - 1).offset(), buffer.offset() + 1, inS3);
@@ -436,6 +465,20 @@ public final class PartitionLoader {
       buffer.discard();
       throw e;
     }
+  }
+
+  /**
+   * The term S3's history has at {@code offset}: that of the last term the manifest's history
+   * starts at or before it (0 before the first).
+   */
+  static long termAt(PartitionManifest m, long offset) {
+    long term = 0;
+    for (PartitionManifest.TermStart t : m.termHistory()) {
+      if (t.startOffset() <= offset) {
+        term = Math.max(term, t.term());
+      }
+    }
+    return term;
   }
 
   /**

@@ -199,7 +199,20 @@ public final class Replication implements AutoCloseable {
           public void run() {
             boolean caughtUp = log.ackedBy(request.target()) >= last;
             boolean inS3 = shipper == null || log.shippedOffset() >= last;
-            if (caughtUp && inS3) {
+            if (p.offset() != last) {
+              // Writes went on after the stop: the target would start at an offset before them.
+              p.handOver(null);
+              answer.completeExceptionally(
+                  new FloeRequestException(
+                      ErrorCode.PARTITION_LOADING,
+                      "hand-over of partition "
+                          + request.partition()
+                          + " to "
+                          + request.target()
+                          + ": writes resumed past offset "
+                          + last
+                          + "; not handed over"));
+            } else if (caughtUp && inS3) {
               long lastSeq = shipper == null ? 0 : shipper.nextSeq() - 1;
               answer.complete(new Response.HandedOver(last, lastSeq));
             } else if (System.nanoTime() > deadline || p.role().role() != PartitionRole.LEADER) {

@@ -28,6 +28,22 @@ class ReplicaRoleTest {
         .hasMessageContaining("lost its cluster lease");
   }
 
+  /**
+   * A fault test lost an acknowledged write: the node converged on an assignment changed for
+   * another partition, applied this leadership again, and so resumed the writes a hand-over had
+   * stopped; the new leader started at the offset the hand-over reported.
+   */
+  @Test
+  void theSameTermAssignedAgainDoesNotResumeWritesAHandOverStopped() {
+    ReplicaRole role = servingLeader(3);
+    role.handOver("127.0.0.1:7402");
+    role.lead(3);
+    assertThat(role.writable()).isFalse();
+    assertThat(role.replicaState()).isEqualTo("handing-over");
+    role.lead(4);
+    assertThat(role.writable()).isTrue();
+  }
+
   @Test
   void theSameTermAssignedAgainDoesNotLiftTheSuspension() {
     ReplicaRole role = servingLeader(3);

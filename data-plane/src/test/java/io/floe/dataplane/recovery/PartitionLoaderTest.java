@@ -358,6 +358,104 @@ class PartitionLoaderTest {
     own.close();
   }
 
+  /** An entry of term {@code term} at {@code offset} putting {@code (id, name)}. */
+  static WalEntry entry(long offset, long term, long id, String name) {
+    Row row = new Row(id, name);
+    return new WalEntry(
+        5,
+        0,
+        offset,
+        term,
+        System.currentTimeMillis() * 1000,
+        false,
+        KEYS.encode(row),
+        ROWS.encode(row));
+  }
+
+  /**
+   * A replica holding a suffix of an older term that a later leader never had (it missed that
+   * leader, which wrote other entries at those offsets and shipped them) cannot be promoted in
+   * place: what S3 holds after its offset does not follow what it holds.
+   */
+  @Test
+  void aReplicaWhoseLastEntryIsNotS3sAtThatOffsetIsNotPromotedInPlace() throws Exception {
+    WalShipper first = shipper(1);
+    Partition leader = loaded(first);
+    for (long id = 1; id <= 30; id++) {
+      put(leader, id, "a" + id);
+    }
+    WalShipper own = shipperOf("n2");
+    Partition p = follower(own);
+    WalEntry stale = entry(p.offset() + 1, 1, 999, "never committed");
+    p.applyReplicated(stale.offset(), 1, stale.timestamp(), false, stale.key(), stale.row());
+    first.close();
+    WalShipper later = shipperOf("n3");
+    Partition second = new Partition(5, 0, new MemoryBudget(1L << 30), later);
+    new PartitionLoader(store, later, temp).load(second, SCHEMA, 2);
+    for (long id = 31; id <= 35; id++) {
+      put(second, id, "b" + id);
+    }
+    later.close();
+    long manifestVersion = latestManifest().version();
+
+    p.markLoading();
+    p.becomeLeader(3);
+    var result =
+        new PartitionLoader(store, own, temp)
+            .promoteInPlace(p, SCHEMA, 3, o -> List.of(stale), own::append, Optional.empty());
+
+    assertThat(result).as("loaded whole instead").isEmpty();
+    assertThat(latestManifest().version()).isEqualTo(manifestVersion);
+
+    // The whole load that follows keeps S3's history and drops the stale suffix.
+    List<WalEntry> shipped = new ArrayList<>();
+    new PartitionLoader(store, own, temp)
+        .load(p, SCHEMA, 3, List.of(stale), shipped::add, Optional.empty());
+    assertThat(p.offset()).isEqualTo(second.offset());
+    assertThat(name(p, 31)).isEqualTo("b31");
+    assertThat(name(p, 999)).isNull();
+    assertThat(shipped).isEmpty();
+    own.close();
+  }
+
+  /**
+   * Held entries above what S3 holds, of an older term than S3's last, are a suffix a later leader
+   * never had: a whole load drops them rather than apply them after that leader's entries.
+   */
+  @Test
+  void aWholeLoadDropsHeldEntriesOfATermOlderThanS3sLast() throws Exception {
+    WalShipper first = shipper(1);
+    Partition leader = loaded(first);
+    for (long id = 1; id <= 10; id++) {
+      put(leader, id, "a" + id);
+    }
+    first.close();
+    long before = leader.offset();
+    WalShipper later = shipperOf("n3");
+    Partition second = new Partition(5, 0, new MemoryBudget(1L << 30), later);
+    new PartitionLoader(store, later, temp).load(second, SCHEMA, 2);
+    put(second, 11, "b11");
+    later.close();
+    List<WalEntry> held = new ArrayList<>();
+    for (long o = before + 1; o <= before + 3; o++) {
+      held.add(entry(o, 1, 900 + o, "old" + o));
+    }
+    WalShipper own = shipperOf("n2");
+    Partition p = new Partition(5, 0, new MemoryBudget(1L << 30), own);
+    p.becomeLeader(3);
+    List<WalEntry> shipped = new ArrayList<>();
+
+    var result =
+        new PartitionLoader(store, own, temp)
+            .load(p, SCHEMA, 3, held, shipped::add, Optional.empty());
+
+    assertThat(p.offset()).isEqualTo(before + 1);
+    assertThat(name(p, 11)).isEqualTo("b11");
+    assertThat(result.carriedEntries()).isZero();
+    assertThat(shipped).isEmpty();
+    own.close();
+  }
+
   @Test
   void aFollowerBehindTheManifestIsNotPromotedInPlaceAndKeepsWhatItHeld() throws Exception {
     WalShipper first = shipper(1);
