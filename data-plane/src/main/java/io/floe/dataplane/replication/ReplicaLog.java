@@ -393,6 +393,15 @@ public final class ReplicaLog {
     return now;
   }
 
+  /**
+   * Whether follower {@code node} answered this leadership, within the isolation timeout before
+   * {@code nowNanos}.
+   */
+  public synchronized boolean answeredLately(String node, long nowNanos) {
+    Cursor c = followers.get(node);
+    return c != null && c.answered && nowNanos - c.lastAnsweredNanos < isolationNanos;
+  }
+
   /** What {@code node} last acknowledged having applied (-1: nothing yet). */
   public synchronized long ackedBy(String node) {
     Cursor c = followers.get(node);
@@ -473,6 +482,7 @@ public final class ReplicaLog {
         return -1;
       }
       c.lastAnsweredNanos = System.nanoTime();
+      c.answered = true;
       switch (result.code()) {
         case STALE_TERM -> {
           return result.term() > term ? result.term() : -1;
@@ -562,6 +572,7 @@ public final class ReplicaLog {
     long acked = -1;
     long lastSentNanos;
     long lastAnsweredNanos = System.nanoTime(); // silence counts from when it was first followed
+    boolean answered;
     boolean awaitingReload;
   }
 

@@ -168,7 +168,8 @@ public final class Replication implements AutoCloseable {
    * HAND_OVER (replication.md §4.4): stops the partition's writes, waits until {@code target} has
    * applied every entry and S3 holds them all, and answers the last offset and the last sequence of
    * this node's stream that may hold them. Past {@code replication.handover-timeout} writes resume
-   * and the answer is {@code PARTITION_LOADING}.
+   * and the answer is {@code PARTITION_LOADING}; so it is at once, writes never stopped, for a
+   * target that has not answered this leader lately.
    */
   public CompletableFuture<Response> handOver(HandOver request, TableRegistry tables) {
     Partition p = tables.get(request.table()).partition(request.partition());
@@ -189,6 +190,18 @@ public final class Replication implements AutoCloseable {
               + request.target()
               + "' is not a follower of partition "
               + request.partition());
+    }
+    if (!log.answeredLately(request.target(), System.nanoTime())) {
+      // It could not catch up: stopping writes would only hold them for the whole timeout.
+      throw new FloeRequestException(
+          ErrorCode.PARTITION_LOADING,
+          "hand-over of partition "
+              + request.partition()
+              + " to "
+              + request.target()
+              + ": it has not answered this leader for "
+              + settings.isolationTimeout().toMillis()
+              + " ms; writes not stopped");
     }
     long last = p.handOver(endpointOf(request.target()));
     long deadline = System.nanoTime() + settings.handoverTimeout().toNanos();

@@ -89,6 +89,14 @@ class ReplicaLogTest {
     assertThat(log.isolated(System.nanoTime() + second))
         .as("a new term starts every follower's silence afresh")
         .isFalse();
+    assertThat(log.answeredLately("b", System.nanoTime()))
+        .as("not yet answered this leadership")
+        .isFalse();
+    next(log, "b");
+    log.answered("b", ok(0));
+    assertThat(log.answeredLately("b", System.nanoTime())).isTrue();
+    assertThat(log.answeredLately("b", System.nanoTime() + 3 * second)).isFalse();
+    assertThat(log.answeredLately("x", System.nanoTime())).as("not a follower").isFalse();
 
     ReplicaLog alone = new ReplicaLog(9, 1, 1 << 20);
     alone.lead(1, 0, List.of());
