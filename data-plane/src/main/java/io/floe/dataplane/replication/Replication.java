@@ -193,13 +193,9 @@ public final class Replication implements AutoCloseable {
     }
     if (!log.answeredLately(request.target(), System.nanoTime())) {
       // It could not catch up: stopping writes would only hold them for the whole timeout.
-      throw new FloeRequestException(
-          ErrorCode.PARTITION_LOADING,
-          "hand-over of partition "
-              + request.partition()
-              + " to "
-              + request.target()
-              + ": it has not answered this leader for "
+      throw handOverRefused(
+          request,
+          "it has not answered this leader for "
               + settings.isolationTimeout().toMillis()
               + " ms; writes not stopped");
     }
@@ -216,28 +212,17 @@ public final class Replication implements AutoCloseable {
               // Writes went on after the stop: the target would start at an offset before them.
               p.handOver(null);
               answer.completeExceptionally(
-                  new FloeRequestException(
-                      ErrorCode.PARTITION_LOADING,
-                      "hand-over of partition "
-                          + request.partition()
-                          + " to "
-                          + request.target()
-                          + ": writes resumed past offset "
-                          + last
-                          + "; not handed over"));
+                  handOverRefused(
+                      request, "writes resumed past offset " + last + "; not handed over"));
             } else if (caughtUp && inS3) {
               long lastSeq = shipper == null ? 0 : shipper.nextSeq() - 1;
               answer.complete(new Response.HandedOver(last, lastSeq));
             } else if (System.nanoTime() > deadline || p.role().role() != PartitionRole.LEADER) {
               p.handOver(null);
               answer.completeExceptionally(
-                  new FloeRequestException(
-                      ErrorCode.PARTITION_LOADING,
-                      "hand-over of partition "
-                          + request.partition()
-                          + " to "
-                          + request.target()
-                          + ": the target did not catch up to offset "
+                  handOverRefused(
+                      request,
+                      "the target did not catch up to offset "
                           + last
                           + " in "
                           + settings.handoverTimeout().toMillis()
@@ -249,6 +234,13 @@ public final class Replication implements AutoCloseable {
         };
     timer.execute(check);
     return answer;
+  }
+
+  /** A hand-over that did not happen ({@code PARTITION_LOADING}): nothing changed. */
+  private static FloeRequestException handOverRefused(HandOver request, String why) {
+    return new FloeRequestException(
+        ErrorCode.PARTITION_LOADING,
+        "hand-over of partition " + request.partition() + " to " + request.target() + ": " + why);
   }
 
   /** A follower answered with a newer term: this node's leadership of the partition is over. */

@@ -236,7 +236,8 @@ final class ChaosReport {
     return gaps.longest(e.startSec(), e.wholeSec());
   }
 
-  private static long pct(long[] sorted, double p) {
+  /** The {@code p} quantile of {@code sorted} (nearest rank). */
+  static long pct(long[] sorted, double p) {
     int i = (int) Math.ceil(p * sorted.length) - 1;
     return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
   }

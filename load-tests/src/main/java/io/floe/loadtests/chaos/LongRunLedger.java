@@ -193,7 +193,11 @@ final class LongRunLedger {
               of.size(),
               ms.length == 0
                   ? "—"
-                  : pct(ms, 0.50) + " / " + pct(ms, 0.99) + " / " + ms[ms.length - 1],
+                  : ChaosReport.pct(ms, 0.50)
+                      + " / "
+                      + ChaosReport.pct(ms, 0.99)
+                      + " / "
+                      + ms[ms.length - 1],
               of.stream().mapToDouble(Fault::writeGapSec).max().orElse(0),
               of.stream().filter(f -> f.problem() != null).count()));
     }
@@ -247,10 +251,5 @@ final class LongRunLedger {
               Path.of(s.report()).getFileName()));
     }
     return b.toString();
-  }
-
-  private static long pct(long[] sorted, double p) {
-    int i = (int) Math.ceil(p * sorted.length) - 1;
-    return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
   }
 }
