@@ -1,6 +1,5 @@
 package io.floe.loadtests.chaos;
 
-import io.floe.core.table.Durability;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,18 +43,6 @@ final class ChaosReport {
     this.gaps = gaps;
     this.lag = List.copyOf(lag);
     this.passed = passed;
-  }
-
-  /**
-   * Whether the checker's findings are what Floe promises: nothing wrong in {@code replicated} or
-   * {@code s3} mode, no phantom anywhere ({@code memory} mode may lose what was not yet shipped
-   * when its leader dies: durability.md), and every key read back (recovery needs no manual step).
-   */
-  static boolean acceptable(CheckResult check) {
-    return check.counts(Durability.REPLICATED).clean()
-        && check.counts(Durability.S3).clean()
-        && check.total().phantoms() == 0
-        && check.total().unreadableKeys() == 0;
   }
 
   /** Writes the report and its plots under {@code dir}; answers the Markdown file. */

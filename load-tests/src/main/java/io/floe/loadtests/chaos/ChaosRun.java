@@ -245,8 +245,7 @@ public final class ChaosRun {
                     e ->
                         gaps.longest(e.startSec(), e.wholeSec()).seconds()
                             <= s.maxWriteGap().toMillis() / 1000.0);
-        boolean passed =
-            recovered && available && !Double.isNaN(whole) && ChaosReport.acceptable(check);
+        boolean passed = recovered && available && !Double.isNaN(whole) && check.keepsPromises();
         lag.close();
         Path report =
             new ChaosReport(s, history, check, events, gaps, lag.series(), passed)
@@ -260,10 +259,7 @@ public final class ChaosRun {
     }
   }
 
-  /**
-   * Appends this segment to the long run's ledger; writes the long run's report once every kind has
-   * its count.
-   */
+  /** Appends this segment to the long run's ledger and writes the long run's report so far. */
   private static void recordSegment(
       LongRunLedger ledger,
       Settings s,
@@ -293,23 +289,25 @@ public final class ChaosRun {
         new LongRunLedger.Segment(
             java.time.Instant.now().toString(), report.toString(), passed, counts, faults));
     int left = LongRunLedger.roundsLeft(ledger.read(), s.faults(), s.perKind());
+    Path summary = writeSummary(ledger, s);
     if (left > 0) {
       System.out.printf(
-          "segment recorded in %s; %d rounds left: run the same command again%n",
-          ledger.file(), left);
+          "segment recorded in %s, the long run so far in %s; %d rounds left: run the same command"
+              + " again%n",
+          ledger.file(), summary, left);
     } else {
-      System.out.println("the long run is complete: " + writeSummary(ledger, s));
+      System.out.println("the long run is complete: " + summary);
     }
   }
 
+  /**
+   * Writes the long run's report over every segment so far (beside the segments' reports, under one
+   * name the README can link), in progress or complete.
+   */
   private static Path writeSummary(LongRunLedger ledger, Settings s) throws IOException {
-    String stamp =
-        java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
-            .withZone(java.time.ZoneOffset.UTC)
-            .format(java.time.Instant.now());
     Files.createDirectories(s.reportDir());
-    Path summary = s.reportDir().resolve("chaos-long-" + stamp + ".md");
-    Files.writeString(summary, LongRunLedger.summary(ledger.read(), s.perKind()));
+    Path summary = s.reportDir().resolve("chaos-long.md");
+    Files.writeString(summary, LongRunLedger.summary(ledger.read(), s.faults(), s.perKind()));
     return summary;
   }
 

@@ -159,22 +159,35 @@ final class LongRunLedger {
   /**
    * The long run's report over every segment: faults by kind with failover p50 / p99 / max and the
    * longest write gap, then the writes acknowledged and lost per mode, then one line per segment.
+   * Until every kind in {@code kinds} has {@code perKind} faults it says the run is in progress.
    */
-  static String summary(List<Segment> segments, int perKind) {
+  static String summary(List<Segment> segments, List<FaultKind> kinds, int perKind) {
     StringBuilder b = new StringBuilder();
     Map<FaultKind, Integer> done = done(segments);
     boolean passed = segments.stream().allMatch(Segment::passed);
+    int left = roundsLeft(segments, kinds, perKind);
+    int faults = done.values().stream().mapToInt(Integer::intValue).sum();
     b.append("# Floe load and fault run: the long run\n\n");
     b.append(
         String.format(
             Locale.ROOT,
-            "**%s.** %d faults of each of %d kinds asked, run in %d segments (each a whole run on a"
-                + " fresh cluster, its history checked on its own; the segments' reports are"
-                + " linked below).%n%n",
-            passed ? "Passed" : "FAILED",
+            "**%s** %d faults of each of %d kinds asked; %d faults run in %d segment%s (each a"
+                + " whole run on a fresh cluster, its history checked on its own; the segments'"
+                + " reports are linked below)%s.%n%n",
+            left > 0
+                ? "In progress" + (passed ? "" : ", a segment FAILED") + "."
+                : passed ? "Passed." : "FAILED.",
             perKind,
-            done.size(),
-            segments.size()));
+            kinds.size(),
+            faults,
+            segments.size(),
+            segments.size() == 1 ? "" : "s",
+            left > 0
+                ? "; "
+                    + left
+                    + (left == 1 ? " round" : " rounds")
+                    + " of one fault of each kind left"
+                : ""));
     b.append(
         "| fault | count | failover p50 / p99 / max (ms) | longest write gap (s) | problems |\n");
     b.append("|---|---:|---:|---:|---:|\n");
@@ -237,6 +250,10 @@ final class LongRunLedger {
                 sum[5]));
       }
     }
+    b.append(
+        "\n`replicated` and `s3` promise to lose no acknowledged write. `memory` may lose what a"
+            + " deposed leader acknowledged but neither replicated nor shipped (replication.md §8):"
+            + " its lost writes and stale reads are counted, and fail no segment.\n");
     b.append("\n## Segments\n\n");
     for (int i = 0; i < segments.size(); i++) {
       Segment s = segments.get(i);

@@ -106,7 +106,7 @@ class CheckerTest {
 
     assertThat(result.total()).isEqualTo(new CheckResult.Counts(3, 0, 0, 0, 1, 1));
     assertThat(result.valid()).isFalse();
-    assertThat(ChaosReport.acceptable(result)).isFalse();
+    assertThat(result.keepsPromises()).isFalse();
     assertThat(result.examples(Kind.UNREADABLE))
         .singleElement()
         .satisfies(
@@ -128,7 +128,43 @@ class CheckerTest {
 
     assertThat(result.counts(Durability.MEMORY).unreadableKeys()).isEqualTo(1);
     assertThat(result.counts(Durability.MEMORY).lostWrites()).isZero();
-    assertThat(ChaosReport.acceptable(result)).isFalse();
+    assertThat(result.keepsPromises()).isFalse();
+  }
+
+  @Test
+  void aMemoryWriteLostAndOverwrittenKeepsThePromisesButTheSameInReplicatedDoesNot() {
+    modes.put("m", Durability.MEMORY);
+    // the deposed leader acknowledged v2; the next leader never had it, a reader saw v1 again,
+    // then a later write overwrote the key
+    add("m", OpKind.WRITE, "k", "v1", 0, 1, Outcome.OK);
+    add("m", OpKind.WRITE, "k", "v2", 2, 3, Outcome.OK);
+    add("m", OpKind.READ, "k", "v1", 4, 5, Outcome.OK);
+    add("m", OpKind.WRITE, "k", "v3", 6, 7, Outcome.OK);
+    finalValue("m", "k", "v3");
+
+    CheckResult memory = check();
+
+    assertThat(memory.counts(Durability.MEMORY).staleReads()).isEqualTo(1);
+    assertThat(memory.valid()).isFalse();
+    assertThat(memory.keepsPromises()).isTrue();
+    assertThat(memory.summary())
+        .contains("valid for `replicated` and `s3`; `memory` lost acknowledged writes (1 read back")
+        .contains("replication.md §8");
+
+    ops.clear();
+    finalState.clear();
+    write("k", "v1", 0, 1);
+    write("k", "v2", 2, 3);
+    read("k", "v1", 4, 5);
+    write("k", "v3", 6, 7);
+    finalValue("k", "v3");
+
+    CheckResult replicated = check();
+
+    assertThat(replicated.counts(Durability.REPLICATED).staleReads()).isEqualTo(1);
+    assertThat(replicated.total().phantoms()).isZero();
+    assertThat(replicated.keepsPromises()).isFalse();
+    assertThat(replicated.summary()).contains("**anomalies found**");
   }
 
   @Test

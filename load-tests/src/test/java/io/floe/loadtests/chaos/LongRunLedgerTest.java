@@ -38,6 +38,9 @@ class LongRunLedgerTest {
             new LongRunLedger.Fault(FaultKind.KILL_LEADER, 2000, 2.5, 30, null),
             new LongRunLedger.Fault(FaultKind.S3_ERRORS, -1, 3.1, 4, null)));
     assertThat(LongRunLedger.roundsLeft(ledger.read(), kinds, 2)).isEqualTo(1);
+    assertThat(LongRunLedger.summary(ledger.read(), kinds, 2))
+        .contains("**In progress.** 2 faults of each of 2 kinds asked; 2 faults run in 1 segment (")
+        .contains("; 1 round of one fault of each kind left.");
     ledger.append(
         segment(
             false,
@@ -51,9 +54,9 @@ class LongRunLedgerTest {
     assertThat(read.get(0).counts().get(Durability.REPLICATED).acknowledgedWrites())
         .isEqualTo(1000);
     assertThat(LongRunLedger.roundsLeft(read, kinds, 2)).isZero();
-    String summary = LongRunLedger.summary(read, 2);
+    String summary = LongRunLedger.summary(read, kinds, 2);
     assertThat(summary)
-        .contains("**FAILED.**")
+        .contains("**FAILED.** 2 faults of each of 2 kinds asked; 4 faults run in 2 segments")
         .contains("| kill-leader | 2 | 2000 / 3000 / 3000 | 6.0 | 1 |")
         .contains("| s3-errors | 2 | — | 3.1 | 0 |")
         .contains("| replicated | 2000 | 1 | 0 | 0 | 0 | 0 |")
