@@ -12,11 +12,13 @@
 # minutes of faults, then checks and reports as usual. In segments, where no one can run it whole:
 #   load-tests/chaos.sh --per-kind 100 --max-minutes 150 --ledger load-tests/reports/long-run.jsonl
 # each run is a segment on a fresh cluster, checked and reported on its own and appended to the
-# ledger; run the same command again until it says the long run is complete and writes
-# load-tests/reports/chaos-long-<time>.md over every segment.
+# ledger and to load-tests/reports/chaos-long.md (the long run so far, over every segment); run the
+# same command again until it says the long run is complete. --report-only true (with --ledger)
+# writes chaos-long.md from the ledger and runs nothing.
 #   load-tests/chaos.sh [--per-kind 2] [--faults all|kill-leader,pause-node,...] [--mix A]
 #       [--threads 8] [--keys 2000] [--distribution uniform|zipfian] [--value-bytes 100] [--rate 0]
 #       [--request-timeout 10s] [--max-write-gap 30s] [--max-minutes 0] [--seed 1] [--ledger F]
+#       [--report-only true]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD

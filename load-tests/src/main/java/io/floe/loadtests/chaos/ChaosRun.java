@@ -125,7 +125,16 @@ public final class ChaosRun {
   }
 
   public static void main(String[] args) throws Exception {
-    Settings settings = Settings.parse(BenchFlags.parse(args));
+    Map<String, String> flags = BenchFlags.parse(args);
+    Settings settings = Settings.parse(flags);
+    if (Boolean.parseBoolean(flags.getOrDefault("report-only", "false"))) {
+      if (settings.ledger() == null) {
+        throw new IllegalArgumentException("--report-only true needs --ledger FILE");
+      }
+      Path summary = writeSummary(new LongRunLedger(settings.ledger()), settings);
+      System.out.println("the long run so far: " + summary);
+      return;
+    }
     Outcome outcome = run(settings);
     System.out.println("report: " + outcome.report());
     System.exit(outcome.passed() ? 0 : 1);
