@@ -140,7 +140,7 @@ final class TailWalk {
   /**
    * The first sequence at or after the tail's that the stream does not hold, by one LIST: objects
    * after a gap (a writer's PUT that landed after an earlier one failed for good) are not part of
-   * the stream.
+   * the stream, and neither are other objects under its prefix.
    */
   private long listedEnd(TailPointer tail) {
     String prefix = WalKeys.streamPrefix(tail.node(), tail.incarnation());
@@ -152,7 +152,11 @@ final class TailWalk {
     try (Stream<ObjectInfo> listed = store.listAfter(prefix, after)) {
       Iterator<ObjectInfo> it = listed.iterator();
       while (it.hasNext()) {
-        long seq = WalKeys.sequenceOf(it.next().key());
+        String key = it.next().key();
+        if (!WalKeys.isObjectKey(key)) {
+          continue; // not the stream's (WalKeys.isObjectKey)
+        }
+        long seq = WalKeys.sequenceOf(key);
         if (seq != end) {
           break;
         }

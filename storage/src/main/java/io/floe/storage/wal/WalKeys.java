@@ -27,19 +27,40 @@ public final class WalKeys {
     return streamPrefix(node, incarnation) + String.format("%020d", seq) + SUFFIX;
   }
 
+  /**
+   * Whether {@code key} has the form of a WAL object key. Other objects may share a stream's prefix
+   * (some stores list an upload in progress under a temporary name beside its key, and anyone can
+   * copy an object there): they are not part of the stream.
+   */
+  public static boolean isObjectKey(String key) {
+    return parse(key) >= 0;
+  }
+
   /** The sequence number of a WAL object key. */
   public static long sequenceOf(String key) {
-    int slash = key.lastIndexOf('/');
-    if (!key.startsWith(ROOT)
-        || !key.endsWith(SUFFIX)
-        || key.length() - SUFFIX.length() - slash - 1 != 20) {
+    long seq = parse(key);
+    if (seq < 0) {
       throw new IllegalArgumentException("not a WAL object key: " + key);
     }
-    try {
-      return Long.parseLong(key, slash + 1, key.length() - SUFFIX.length(), 10);
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("not a WAL object key: " + key, e);
+    return seq;
+  }
+
+  /** The sequence number of {@code key}, or -1 when it is not a WAL object key. */
+  private static long parse(String key) {
+    int slash = key.lastIndexOf('/');
+    int end = key.length() - SUFFIX.length();
+    if (!key.startsWith(ROOT) || !key.endsWith(SUFFIX) || end - slash - 1 != 20) {
+      return -1;
     }
+    long seq = 0;
+    for (int i = slash + 1; i < end; i++) {
+      char c = key.charAt(i);
+      if (c < '0' || c > '9' || seq > (Long.MAX_VALUE - (c - '0')) / 10) {
+        return -1;
+      }
+      seq = seq * 10 + (c - '0');
+    }
+    return seq;
   }
 
   private static void checkSegment(String node) {
