@@ -23,7 +23,13 @@ import java.util.concurrent.TimeUnit;
  * would. The process's output goes to {@link #logFile()}; failures quote its tail.
  */
 public final class EtcdProcess implements AutoCloseable {
-  private static final Duration HEALTH_TIMEOUT = Duration.ofSeconds(20);
+  /**
+   * A restarted member replays its raft log since its last snapshot (up to 100,000 entries by
+   * etcd's default) before it answers: after an hour of a busy cluster that took 13 s on two loaded
+   * cores, and 20 s was once not enough.
+   */
+  private static final Duration HEALTH_TIMEOUT = Duration.ofSeconds(60);
+
   private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
 
   private final EtcdOptions options;
