@@ -495,12 +495,29 @@ public final class PartitionLoader {
             + inS3);
   }
 
-  /** The hand-over's last sequence when it names the tail's stream, else -1 (seal it). */
+  /**
+   * The hand-over's last sequence when it names the tail's stream at or after the tail's start,
+   * else -1 (seal it). A point below where the tail starts is stale: that stream's writer led the
+   * partition again after the hand-over and committed a manifest past the point, so the entries
+   * after the tail are its own later writes, which a walk stopping at the point would leave out (a
+   * long run found an assignment carrying a point 970 sequences behind the tail, and every
+   * promotion of the partition failed on the entries it left out).
+   */
   private static long handedOverAt(TailPointer tail, Optional<HandOverPoint> handover) {
-    return handover
-        .filter(h -> h.from().equals(tail.node()) && h.incarnation() == tail.incarnation())
-        .map(HandOverPoint::lastSeq)
-        .orElse(-1L);
+    Optional<HandOverPoint> point =
+        handover.filter(h -> h.from().equals(tail.node()) && h.incarnation() == tail.incarnation());
+    if (point.isEmpty()) {
+      return -1;
+    }
+    if (point.get().lastSeq() + 1 < tail.nextSeq()) {
+      LOG.warn(
+          "hand-over point {} is behind the tail of the manifest ({}): stale, the stream is"
+              + " sealed instead",
+          point.get(),
+          tail);
+      return -1;
+    }
+    return point.get().lastSeq();
   }
 
   private void loadSnapshot(LoadBuffer buffer, Schema schema, PartitionManifest base) {

@@ -18,6 +18,7 @@ import io.floe.dataplane.testing.IdNameTable;
 import io.floe.dataplane.wal.WalEntry;
 import io.floe.dataplane.wal.WalShipper;
 import io.floe.dataplane.wal.WalShipperSettings;
+import io.floe.storage.cluster.PartitionAssignment.HandOverPoint;
 import io.floe.storage.manifest.PartitionManifest;
 import io.floe.storage.snapshot.SnapshotWriteOptions;
 import io.floe.storage.wal.WalKeys;
@@ -219,6 +220,45 @@ class PartitionLoaderTest {
     // and the new leader writes on
     put(p, 31, "d31");
     assertThat(name(p, 31)).isEqualTo("d31");
+    first.close();
+    own.close();
+  }
+
+  @Test
+  void aHandOverPointBehindTheManifestsTailIsStaleAndThePromotionReadsAndSealsTheTail()
+      throws Exception {
+    WalShipper first = shipper(1);
+    Partition leader = loaded(first);
+    for (long id = 1; id <= 20; id++) {
+      put(leader, id, "a" + id);
+    }
+    // n1 handed the partition over at this sequence once; it led again later and checkpointed
+    // past it (the snapshot moves the manifest's tail), then shipped more
+    HandOverPoint longAgo = new HandOverPoint("n1", 1, 2);
+    new Snapshotter(store, first, SnapshotWriteOptions.defaults(), temp).snapshot(leader, SCHEMA);
+    for (long id = 21; id <= 30; id++) {
+      put(leader, id, "b" + id);
+    }
+    assertThat(latestManifest().tail().orElseThrow().nextSeq())
+        .isGreaterThan(longAgo.lastSeq() + 1);
+    WalShipper own = shipperOf("n2");
+    Partition p = follower(own); // filled from S3: the snapshot and the tail after it
+    long end = leader.offset();
+    assertThat(p.offset()).isEqualTo(end);
+
+    p.markLoading();
+    p.becomeLeader(2);
+    var result =
+        new PartitionLoader(store, own, temp)
+            .promoteInPlace(p, SCHEMA, 2, o -> List.of(), own::append, Optional.of(longAgo));
+
+    assertThat(result).isPresent();
+    assertThat(result.get().offsetInS3()).isEqualTo(end);
+    assertThat(p.offset()).isEqualTo(end);
+    assertThat(name(p, 25)).isEqualTo("b25");
+    // the old stream is sealed, as after any fence
+    assertThatThrownBy(() -> put(leader, 999, "late"))
+        .hasRootCauseInstanceOf(FloeRequestException.class);
     first.close();
     own.close();
   }
