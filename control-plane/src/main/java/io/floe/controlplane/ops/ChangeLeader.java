@@ -111,7 +111,7 @@ public final class ChangeLeader implements OperationKind {
       case "handover" -> handOver(op, view, table.get(), assigned);
       case "prepare" -> prepare(op, view, table.get(), assigned.assignment());
       case "assign" -> assign(op, view, assigned);
-      case "await" -> awaitServing(op, view, assigned.assignment());
+      case "await" -> awaitServing(op, view, assigned);
       default -> Step.failed("unknown task " + op.curTask());
     };
   }
@@ -368,7 +368,8 @@ public final class ChangeLeader implements OperationKind {
     return Step.next("await", op.with("assigned_ms", Long.toString(clock.getAsLong())));
   }
 
-  private Step awaitServing(Operation op, ClusterView view, PartitionAssignment a) {
+  private Step awaitServing(Operation op, ClusterView view, Assigned assigned) {
+    PartitionAssignment a = assigned.assignment();
     long term = Long.parseLong(op.param("term"));
     String assignedMs = op.param("assigned_ms");
     long waited =
@@ -378,6 +379,15 @@ public final class ChangeLeader implements OperationKind {
     }
     Optional<PartitionReport> r = view.report(a.leader(), a.tableId(), a.partition());
     if (r.isPresent() && r.get().term() == term && r.get().writable()) {
+      if (a.handover().isPresent()) {
+        // It committed a manifest naming its own stream: the point is spent. Kept, a later change
+        // would judge "served" from that moment's reports alone (a leader that just died does not
+        // look served) and hand a stale point to the next leader.
+        if (!write(assigned, a.withoutHandOver())) {
+          return Step.retry(
+              Duration.ofMillis(50), "the assignment changed meanwhile; reading it again");
+        }
+      }
       return new Step.Done(op.param("note"));
     }
     if (r.isPresent() && r.get().suspendedIn(term)) {

@@ -153,6 +153,27 @@ class ChangeLeaderIT {
     assertThat(after.handover()).isEmpty();
   }
 
+  @Test
+  void aHandOverTargetSeenServingDropsThePointFromTheAssignment() {
+    String[] r = roles();
+    PartitionAssignment handed = handedOver(r[0], r[1]);
+    report(r[1], PartitionRole.LEADER, handed.term(), 10, true);
+
+    Step step =
+        runTask("await", System.currentTimeMillis(), Map.of("term", Long.toString(handed.term())));
+
+    assertThat(step).isInstanceOf(Step.Done.class);
+    PartitionAssignment after = current().assignment();
+    assertThat(after.handover()).isEmpty();
+    assertThat(after.term()).isEqualTo(handed.term());
+    assertThat(after.leader()).isEqualTo(r[1]);
+    assertThat(after.version()).isEqualTo(handed.version() + 1);
+    // a later fence, with the leader not serving at that moment, hands no stale point on
+    report(r[1], PartitionRole.LEADER, handed.term(), 10, false);
+    assign(after, r[2]);
+    assertThat(current().assignment().handover()).isEmpty();
+  }
+
   private void report(String node, PartitionRole role, long term, long offset, boolean writable) {
     report(node, role, term, offset, writable, Optional.empty());
   }

@@ -55,6 +55,12 @@ public record PartitionAssignment(
         Optional.of(point));
   }
 
+  /** The same placement and term, the hand-over point dropped (its new leader served). */
+  public PartitionAssignment withoutHandOver() {
+    return new PartitionAssignment(
+        tableId, partition, term, leader, replicas, version + 1, Optional.empty());
+  }
+
   /** One replica: the node holding it and its role there. */
   public record Replica(String node, ReplicaRole role) {
     public Replica {
