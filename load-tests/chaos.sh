@@ -8,9 +8,9 @@
 # read back and the history checked.
 # Report with plots: load-tests/reports/chaos-<time>.md; exit 1 if a check failed (a lost or
 # phantom write, a fault not recovered from, a partition without writes past --max-write-gap).
-# The long run: --per-kind 100 (about 5.5 hours here); --max-minutes N stops injecting after N
+# The long run: --per-kind 100 (about 8 hours here); --max-minutes N stops injecting after N
 # minutes of faults, then checks and reports as usual. In segments, where no one can run it whole:
-#   load-tests/chaos.sh --per-kind 100 --max-minutes 150 --ledger load-tests/reports/long-run.jsonl
+#   load-tests/chaos.sh --per-kind 100 --max-minutes 140 --ledger load-tests/reports/long-run.jsonl
 # each run is a segment on a fresh cluster, checked and reported on its own and appended to the
 # ledger and to load-tests/reports/chaos-long.md (the long run so far, over every segment); run the
 # same command again until it says the long run is complete. --report-only true (with --ledger)
