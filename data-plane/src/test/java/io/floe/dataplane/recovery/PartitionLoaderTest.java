@@ -56,6 +56,13 @@ class PartitionLoaderTest {
     return p;
   }
 
+  /** Puts ids {@code from} to {@code to}, each named {@code prefix} and its id. */
+  static void putAll(Partition p, long from, long to, String prefix) throws Exception {
+    for (long id = from; id <= to; id++) {
+      put(p, id, prefix + id);
+    }
+  }
+
   static void put(Partition p, long id, String name) throws Exception {
     byte[] row = ROWS.encode(new Row(id, name));
     p.write(List.of(PartitionWrite.put(KEYS.encode(new Row(id, name)), row)), -1)
@@ -91,14 +98,10 @@ class PartitionLoaderTest {
   void reloadsSnapshotRangesAndTheSealedTailOfADeadIncarnation() throws Exception {
     WalShipper first = shipper(1);
     Partition p = loaded(first);
-    for (long id = 1; id <= 300; id++) {
-      put(p, id, "a" + id);
-    }
+    putAll(p, 1, 300, "a");
     delete(p, 270);
     new Snapshotter(store, first, SnapshotWriteOptions.defaults(), temp).snapshot(p, SCHEMA);
-    for (long id = 1; id <= 50; id++) {
-      put(p, id, "b" + id);
-    }
+    putAll(p, 1, 50, "b");
     delete(p, 8);
     long offset = p.offset();
     // the process dies without closing: incarnation 2 takes over
@@ -124,9 +127,7 @@ class PartitionLoaderTest {
   void aCorruptWalObjectStopsTheLoadNamingItsKey() throws Exception {
     WalShipper first = shipper(1);
     Partition p = loaded(first);
-    for (long id = 1; id <= 20; id++) {
-      put(p, id, "a" + id);
-    }
+    putAll(p, 1, 20, "a");
     first.close();
     String key = WalKeys.objectKey("n1", 1, 1);
     byte[] bytes = store.get(key);
@@ -176,20 +177,14 @@ class PartitionLoaderTest {
   void promotesAFollowerInPlaceReadingOnlyTheTailItLacks() throws Exception {
     WalShipper first = shipper(1);
     Partition leader = loaded(first);
-    for (long id = 1; id <= 200; id++) {
-      put(leader, id, "a" + id);
-    }
+    putAll(leader, 1, 200, "a");
     new Snapshotter(store, first, SnapshotWriteOptions.defaults(), temp).snapshot(leader, SCHEMA);
-    for (long id = 1; id <= 20; id++) {
-      put(leader, id, "b" + id);
-    }
+    putAll(leader, 1, 20, "b");
     WalShipper own = shipperOf("n2");
     Partition p = follower(own);
     assertThat(p.offset()).isEqualTo(leader.offset());
     // shipped by the old leader after the follower last heard from it
-    for (long id = 21; id <= 30; id++) {
-      put(leader, id, "c" + id);
-    }
+    putAll(leader, 21, 30, "c");
     delete(leader, 5);
     long end = leader.offset();
     removeWhatTheManifestLists();
@@ -229,16 +224,12 @@ class PartitionLoaderTest {
       throws Exception {
     WalShipper first = shipper(1);
     Partition leader = loaded(first);
-    for (long id = 1; id <= 20; id++) {
-      put(leader, id, "a" + id);
-    }
+    putAll(leader, 1, 20, "a");
     // n1 handed the partition over at this sequence once; it led again later and checkpointed
     // past it (the snapshot moves the manifest's tail), then shipped more
     HandOverPoint longAgo = new HandOverPoint("n1", 1, 2);
     new Snapshotter(store, first, SnapshotWriteOptions.defaults(), temp).snapshot(leader, SCHEMA);
-    for (long id = 21; id <= 30; id++) {
-      put(leader, id, "b" + id);
-    }
+    putAll(leader, 21, 30, "b");
     assertThat(latestManifest().tail().orElseThrow().nextSeq())
         .isGreaterThan(longAgo.lastSeq() + 1);
     WalShipper own = shipperOf("n2");
@@ -267,9 +258,7 @@ class PartitionLoaderTest {
   void aPromotedFollowerShipsWhatOnlyItHolds() throws Exception {
     WalShipper first = shipper(1);
     Partition leader = loaded(first);
-    for (long id = 1; id <= 30; id++) {
-      put(leader, id, "a" + id);
-    }
+    putAll(leader, 1, 30, "a");
     WalShipper own = shipperOf("n2");
     Partition p = follower(own);
     long inS3 = p.offset();
@@ -325,9 +314,7 @@ class PartitionLoaderTest {
   void aWholeLoadRefusesHeldEntriesThatLeaveAGapAboveWhatS3Holds() throws Exception {
     WalShipper first = shipper(1);
     Partition leader = loaded(first);
-    for (long id = 1; id <= 30; id++) {
-      put(leader, id, "a" + id);
-    }
+    putAll(leader, 1, 30, "a");
     long inS3 = leader.offset();
     first.close();
     long ts = System.currentTimeMillis() * 1000;
@@ -365,16 +352,12 @@ class PartitionLoaderTest {
     WalShipper first = shipper(1);
     Partition leader = loaded(first);
     Snapshotter snapshots = new Snapshotter(store, first, SnapshotWriteOptions.defaults(), temp);
-    for (long id = 1; id <= 30; id++) {
-      put(leader, id, "a" + id);
-    }
+    putAll(leader, 1, 30, "a");
     snapshots.checkpoint(leader, SCHEMA);
     WalShipper own = shipperOf("n2");
     Partition p = follower(own);
     long held = p.offset();
-    for (long id = 31; id <= 40; id++) {
-      put(leader, id, "a" + id);
-    }
+    putAll(leader, 31, 40, "a");
     snapshots.checkpoint(leader, SCHEMA);
     put(leader, 41, "a41");
     assertThat(latestManifest().lastOffset()).isGreaterThan(held);
@@ -421,9 +404,7 @@ class PartitionLoaderTest {
   void aReplicaWhoseLastEntryIsNotS3sAtThatOffsetIsNotPromotedInPlace() throws Exception {
     WalShipper first = shipper(1);
     Partition leader = loaded(first);
-    for (long id = 1; id <= 30; id++) {
-      put(leader, id, "a" + id);
-    }
+    putAll(leader, 1, 30, "a");
     WalShipper own = shipperOf("n2");
     Partition p = follower(own);
     WalEntry stale = entry(p.offset() + 1, 1, 999, "never committed");
@@ -432,9 +413,7 @@ class PartitionLoaderTest {
     WalShipper later = shipperOf("n3");
     Partition second = new Partition(5, 0, new MemoryBudget(1L << 30), later);
     new PartitionLoader(store, later, temp).load(second, SCHEMA, 2);
-    for (long id = 31; id <= 35; id++) {
-      put(second, id, "b" + id);
-    }
+    putAll(second, 31, 35, "b");
     later.close();
     long manifestVersion = latestManifest().version();
 
@@ -466,9 +445,7 @@ class PartitionLoaderTest {
   void aWholeLoadDropsHeldEntriesOfATermOlderThanS3sLast() throws Exception {
     WalShipper first = shipper(1);
     Partition leader = loaded(first);
-    for (long id = 1; id <= 10; id++) {
-      put(leader, id, "a" + id);
-    }
+    putAll(leader, 1, 10, "a");
     first.close();
     long before = leader.offset();
     WalShipper later = shipperOf("n3");
@@ -500,15 +477,11 @@ class PartitionLoaderTest {
   void aFollowerBehindTheManifestIsNotPromotedInPlaceAndKeepsWhatItHeld() throws Exception {
     WalShipper first = shipper(1);
     Partition leader = loaded(first);
-    for (long id = 1; id <= 30; id++) {
-      put(leader, id, "a" + id);
-    }
+    putAll(leader, 1, 30, "a");
     WalShipper own = shipperOf("n2");
     Partition p = follower(own);
     long held = p.offset();
-    for (long id = 31; id <= 40; id++) {
-      put(leader, id, "a" + id);
-    }
+    putAll(leader, 31, 40, "a");
     new Snapshotter(store, first, SnapshotWriteOptions.defaults(), temp).snapshot(leader, SCHEMA);
     long manifestVersion = latestManifest().version();
     int createsBefore = store.creates.get();
@@ -531,9 +504,7 @@ class PartitionLoaderTest {
     WalShipper first = shipper(1);
     Partition leader = loaded(first);
     Snapshotter snapshots = new Snapshotter(store, first, SnapshotWriteOptions.defaults(), temp);
-    for (long id = 1; id <= 20; id++) {
-      put(leader, id, "a" + id); // each waits for its own WAL object
-    }
+    putAll(leader, 1, 20, "a"); // each waits for its own WAL object
     long before = latestManifest().version();
     var checkpoint = snapshots.checkpoint(leader, SCHEMA);
     assertThat(checkpoint).isPresent();
@@ -544,9 +515,7 @@ class PartitionLoaderTest {
     assertThat(log.ranges()).isEmpty();
     assertThat(log.bytes()).as("still counts towards the next snapshot").isPositive();
     assertThat(snapshots.checkpoint(leader, SCHEMA)).as("nothing shipped since").isEmpty();
-    for (long id = 21; id <= 23; id++) {
-      put(leader, id, "a" + id);
-    }
+    putAll(leader, 21, 23, "a");
     // a snapshot after the checkpoint lists the rest; a checkpoint after it lists what follows
     snapshots.snapshot(leader, SCHEMA);
     put(leader, 24, "a24");

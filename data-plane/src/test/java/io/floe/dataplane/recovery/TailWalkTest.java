@@ -3,6 +3,7 @@ package io.floe.dataplane.recovery;
 import static io.floe.dataplane.recovery.PartitionLoaderTest.SCHEMA;
 import static io.floe.dataplane.recovery.PartitionLoaderTest.name;
 import static io.floe.dataplane.recovery.PartitionLoaderTest.put;
+import static io.floe.dataplane.recovery.PartitionLoaderTest.putAll;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -87,9 +88,7 @@ class TailWalkTest {
     WalShipper first = shipper("n1");
     Partition leader = new Partition(5, 0, new MemoryBudget(1L << 30), first);
     new PartitionLoader(store, first, temp).load(leader, SCHEMA, 1);
-    for (long id = 1; id <= 10; id++) {
-      put(leader, id, "a" + id); // each waits for its own WAL object
-    }
+    putAll(leader, 1, 10, "a"); // each waits for its own WAL object
     long listed = leader.offset();
 
     // A follower's fill does not chase a live leader's stream: the leader sends it the rest.
@@ -126,9 +125,7 @@ class TailWalkTest {
     WalShipper first = shipper("n1");
     Partition leader = new Partition(5, 0, new MemoryBudget(1L << 30), first);
     new PartitionLoader(store, first, temp).load(leader, SCHEMA, 1);
-    for (long id = 1; id <= 6; id++) {
-      put(leader, id, "a" + id);
-    }
+    putAll(leader, 1, 6, "a");
     // S3Proxy's file system store lists an upload in progress under its key plus a suffix, which
     // sorts between that object and the next: found in a chaos run, where it failed the fill.
     long middle = first.nextSeq() - 3;
