@@ -11,16 +11,20 @@ import io.floe.storage.meta.MetaKeys;
 import io.floe.storage.meta.WatchEvent;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * What etcd says the cluster should look like, as last read or watched: table definitions,
- * partition assignments and node endpoints, by key. Values that do not parse are logged and left
- * out (the key is treated as absent) so that one bad value cannot stop a node from following the
- * rest. Used from one thread.
+ * partition assignments and node endpoints, by key. A value that does not parse is logged and
+ * cannot stop a node from following the rest. Where the key held a good value, that value stays:
+ * taken as absent, a garbled table definition or assignment (an operator's hand edit, a bug) would
+ * make every node drop the partitions' memory at once, and with it every acknowledged write not yet
+ * in S3. A key that never held a good value is left out. Used from one thread.
  */
 final class DesiredState {
   private static final Logger LOG = LoggerFactory.getLogger(DesiredState.class);
@@ -32,13 +36,20 @@ final class DesiredState {
   private final Map<String, String> endpoints = new java.util.concurrent.ConcurrentHashMap<>();
 
   void resetTables(List<MetaEntry> entries) {
-    tables.clear();
+    retainKeys(tables, entries);
     entries.forEach(e -> putTable(e));
   }
 
   void resetAssignments(List<MetaEntry> entries) {
-    assignments.clear();
+    retainKeys(assignments, entries);
     entries.forEach(e -> putAssignment(e));
+  }
+
+  /** Drops what is no longer in etcd; what is still there keeps its value until it is read. */
+  private static void retainKeys(Map<String, ?> known, List<MetaEntry> entries) {
+    Set<String> present = new HashSet<>();
+    entries.forEach(e -> present.add(e.key()));
+    known.keySet().retainAll(present);
   }
 
   void resetNodes(List<MetaEntry> entries) {
@@ -87,8 +98,11 @@ final class DesiredState {
     try {
       tables.put(entry.key(), TableDefinitionParser.fromJson(entry.value()));
     } catch (FormatException | IllegalArgumentException e) {
-      tables.remove(entry.key());
-      LOG.error("ignoring table definition {}: {}", entry.key(), e.getMessage());
+      LOG.error(
+          "ignoring table definition {} ({}): {}",
+          entry.key(),
+          tables.containsKey(entry.key()) ? "keeping the last good one" : "not hosted",
+          e.getMessage());
     }
   }
 
@@ -96,8 +110,11 @@ final class DesiredState {
     try {
       assignments.put(entry.key(), PartitionAssignmentParser.fromJson(entry.value()));
     } catch (FormatException | IllegalArgumentException e) {
-      assignments.remove(entry.key());
-      LOG.error("ignoring partition assignment {}: {}", entry.key(), e.getMessage());
+      LOG.error(
+          "ignoring partition assignment {} ({}): {}",
+          entry.key(),
+          assignments.containsKey(entry.key()) ? "keeping the last good one" : "not hosted",
+          e.getMessage());
     }
   }
 

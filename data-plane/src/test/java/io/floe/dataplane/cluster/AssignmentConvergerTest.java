@@ -22,6 +22,7 @@ import io.floe.storage.cluster.PartitionAssignmentParser;
 import io.floe.storage.cluster.TableDefinitionParser;
 import io.floe.storage.meta.MetaEntry;
 import io.floe.storage.meta.MetaKeys;
+import io.floe.storage.meta.WatchEvent;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -220,6 +221,38 @@ class AssignmentConvergerTest {
     converger.converge(desired);
     assertThat(desired.tables()).isEmpty();
     assertThat(registry.all()).extracting(HostedTable::name).containsExactly("db.seam");
+  }
+
+  @Test
+  void aGarbledValueInPlaceOfAGoodOneKeepsTheReplicaAndItsMemory() {
+    CatalogTable t = ClusterNodes.table(9, "db.g", 1, 2);
+    define(t, List.of(leaderHere(9, 0, 1)));
+    convergeAndSettle();
+    var replica = registry.get("db.g").partitionOrNull(0);
+    assertThat(replica.role().writable()).isTrue();
+
+    // An operator's hand edit cut both values short (etcdctl splits them at spaces).
+    byte[] garbled = "{\"format-version\":1,\"table-id\":".getBytes(StandardCharsets.UTF_8);
+    desired.onAssignmentEvent(
+        new WatchEvent(WatchEvent.Type.PUT, entry(KEYS.partition(9, 0), garbled)));
+    desired.onTableEvent(new WatchEvent(WatchEvent.Type.PUT, entry(KEYS.table("db.g"), garbled)));
+    convergeAndSettle();
+    assertThat(registry.get("db.g").partitionOrNull(0)).isSameAs(replica);
+    assertThat(replica.role().writable()).isTrue();
+
+    // The same after the watch is re-listed from scratch.
+    desired.resetTables(List.of(entry(KEYS.table("db.g"), garbled)));
+    desired.resetAssignments(List.of(entry(KEYS.partition(9, 0), garbled)));
+    convergeAndSettle();
+    assertThat(registry.get("db.g").partitionOrNull(0)).isSameAs(replica);
+
+    // A good value goes on from there; a deleted key is gone.
+    define(t, List.of(leaderHere(9, 0, 1).withLeader("other")));
+    convergeAndSettle();
+    assertThat(replica.role().role()).isEqualTo(PartitionRole.FOLLOWER);
+    desired.resetAssignments(List.of());
+    convergeAndSettle();
+    assertThat(registry.all()).extracting(HostedTable::name).doesNotContain("db.g");
   }
 
   @Test
