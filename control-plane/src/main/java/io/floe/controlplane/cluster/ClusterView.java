@@ -1,5 +1,6 @@
 package io.floe.controlplane.cluster;
 
+import io.floe.core.format.FormatException;
 import io.floe.storage.catalog.CatalogTable;
 import io.floe.storage.cluster.NodeRegistration;
 import io.floe.storage.cluster.NodeRegistrationParser;
@@ -14,10 +15,17 @@ import io.floe.storage.meta.MetaStore;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One read of the cluster's state in etcd (DESIGN.md §8): the tables and their partition
@@ -26,20 +34,31 @@ import java.util.TreeMap;
  * are not one snapshot across prefixes: writers guard on the revisions they read.
  */
 public final class ClusterView {
+  private static final Logger LOG = LoggerFactory.getLogger(ClusterView.class);
+
+  /** The revision of each bad value last logged: read every heartbeat, each is logged once. */
+  private static final Map<String, Long> LOGGED = new ConcurrentHashMap<>();
+
   private final Map<String, CatalogTable> tables;
   private final Map<Long, CatalogTable> dropped;
   private final Map<Long, List<Assigned>> assignments;
   private final Map<String, NodeRegistration> nodes;
   private final Map<String, PartitionReport> reports;
-  private final java.util.Set<String> notAlive;
+  private final Set<String> notAlive;
+  private final MetaKeys keys;
+  private final Map<String, String> unreadable;
 
   private ClusterView(
+      MetaKeys keys,
       Map<String, CatalogTable> tables,
       Map<Long, CatalogTable> dropped,
       Map<Long, List<Assigned>> assignments,
       Map<String, NodeRegistration> nodes,
       Map<String, PartitionReport> reports,
-      java.util.Set<String> notAlive) {
+      Set<String> notAlive,
+      Map<String, String> unreadable) {
+    this.keys = keys;
+    this.unreadable = unreadable;
     this.notAlive = notAlive;
     this.tables = tables;
     this.dropped = dropped;
@@ -51,43 +70,95 @@ public final class ClusterView {
   /** An assignment with the revision of its key when read. */
   public record Assigned(PartitionAssignment assignment, long modRevision) {}
 
-  /** Reads tables, assignments, nodes and reports of the cluster of {@code keys}. */
+  /**
+   * Reads tables, assignments, nodes and reports of the cluster of {@code keys}. A value that does
+   * not parse (cut short by a hand edit, written by a newer Floe) is left out of the view and named
+   * by {@link #unreadable}: one bad key must not stop failover for every other partition.
+   */
   public static ClusterView read(MetaStore store, MetaKeys keys) {
+    Map<String, String> unreadable = new TreeMap<>();
     Map<String, CatalogTable> tables = new TreeMap<>();
-    for (MetaEntry e : store.getPrefix(keys.tablesPrefix()).entries()) {
-      CatalogTable t = TableDefinitionParser.fromJson(e.value());
-      tables.put(t.fullName(), t);
-    }
+    readEach(
+        store.getPrefix(keys.tablesPrefix()).entries(),
+        TableDefinitionParser::fromJson,
+        (e, t) -> tables.put(t.fullName(), t),
+        unreadable);
     Map<Long, CatalogTable> dropped = new TreeMap<>();
-    for (MetaEntry e : store.getPrefix(keys.droppedPrefix()).entries()) {
-      CatalogTable t = TableDefinitionParser.fromJson(e.value());
-      dropped.put(t.tid(), t);
-    }
+    readEach(
+        store.getPrefix(keys.droppedPrefix()).entries(),
+        TableDefinitionParser::fromJson,
+        (e, t) -> dropped.put(t.tid(), t),
+        unreadable);
     Map<Long, List<Assigned>> assignments = new HashMap<>();
-    for (MetaEntry e : store.getPrefix(keys.partitionsPrefix()).entries()) {
-      PartitionAssignment a = PartitionAssignmentParser.fromJson(e.value());
-      assignments
-          .computeIfAbsent(a.tableId(), t -> new ArrayList<>())
-          .add(new Assigned(a, e.modRevision()));
-    }
+    readEach(
+        store.getPrefix(keys.partitionsPrefix()).entries(),
+        PartitionAssignmentParser::fromJson,
+        (e, a) ->
+            assignments
+                .computeIfAbsent(a.tableId(), t -> new ArrayList<>())
+                .add(new Assigned(a, e.modRevision())),
+        unreadable);
     assignments
         .values()
         .forEach(l -> l.sort((x, y) -> x.assignment().partition() - y.assignment().partition()));
     Map<String, NodeRegistration> nodes = new TreeMap<>();
-    for (MetaEntry e : store.getPrefix(keys.nodesPrefix()).entries()) {
-      NodeRegistration r = NodeRegistrationParser.fromJson(e.value());
-      nodes.put(r.node(), r);
-    }
+    readEach(
+        store.getPrefix(keys.nodesPrefix()).entries(),
+        NodeRegistrationParser::fromJson,
+        (e, r) -> nodes.put(r.node(), r),
+        unreadable);
     Map<String, PartitionReport> reports = new HashMap<>();
-    for (MetaEntry e : store.getPrefix(keys.statusPrefix()).entries()) {
-      PartitionReport r = PartitionReportParser.fromJson(e.value());
-      reports.put(reportKey(r.node(), r.tableId(), r.partition()), r);
-    }
-    java.util.Set<String> notAlive = new java.util.HashSet<>();
+    readEach(
+        store.getPrefix(keys.statusPrefix()).entries(),
+        PartitionReportParser::fromJson,
+        (e, r) -> reports.put(reportKey(r.node(), r.tableId(), r.partition()), r),
+        unreadable);
+    Set<String> notAlive = new HashSet<>();
     for (MetaEntry e : store.getPrefix(keys.notAlivePrefix()).entries()) {
       notAlive.add(e.key().substring(keys.notAlivePrefix().length()));
     }
-    return new ClusterView(tables, dropped, assignments, nodes, reports, notAlive);
+    return new ClusterView(
+        keys, tables, dropped, assignments, nodes, reports, notAlive, unreadable);
+  }
+
+  private static <T> void readEach(
+      List<MetaEntry> entries,
+      Function<byte[], T> parse,
+      BiConsumer<MetaEntry, T> into,
+      Map<String, String> unreadable) {
+    for (MetaEntry e : entries) {
+      T value;
+      try {
+        value = parse.apply(e.value());
+      } catch (FormatException | IllegalArgumentException ex) {
+        unreadable.put(e.key(), ex.getMessage());
+        if (!Long.valueOf(e.modRevision()).equals(LOGGED.put(e.key(), e.modRevision()))) {
+          LOG.error("ignoring {} (revision {}): {}", e.key(), e.modRevision(), ex.getMessage());
+        }
+        continue;
+      }
+      into.accept(e, value);
+    }
+  }
+
+  /** Keys whose value did not parse, with why; left out of the rest of this view. */
+  public Map<String, String> unreadable() {
+    return unreadable;
+  }
+
+  /**
+   * Why the definition of {@code fullName} or the assignment of {@code pid} in it is missing from
+   * this view although its key exists, if so: an operation on it waits for a good value rather than
+   * taking the partition for gone.
+   */
+  public Optional<String> unreadable(String fullName, long tid, int pid) {
+    String table = unreadable.get(keys.table(fullName));
+    if (table != null) {
+      return Optional.of("the definition of " + fullName + " does not parse: " + table);
+    }
+    String assignment = tid < 0 ? null : unreadable.get(keys.partition(tid, pid));
+    return Optional.ofNullable(assignment)
+        .map(why -> "the assignment of partition " + pid + " does not parse: " + why);
   }
 
   public Collection<CatalogTable> tables() {

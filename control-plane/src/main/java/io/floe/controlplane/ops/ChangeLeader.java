@@ -99,11 +99,15 @@ public final class ChangeLeader implements OperationKind {
     ClusterView view = ClusterView.read(store, keys);
     Optional<CatalogTable> table = view.table(op.table());
     if (table.isEmpty()) {
-      return Step.failed("table " + op.table() + " no longer exists");
+      return PartitionKind.missing(view, op, -1, "table " + op.table() + " no longer exists");
     }
     Optional<Assigned> read = view.assignment(table.get().tid(), op.pid());
     if (read.isEmpty()) {
-      return Step.failed("partition " + op.pid() + " of " + op.table() + " has no assignment");
+      return PartitionKind.missing(
+          view,
+          op,
+          table.get().tid(),
+          "partition " + op.pid() + " of " + op.table() + " has no assignment");
     }
     Assigned assigned = read.get();
     return switch (op.curTask()) {

@@ -6,6 +6,7 @@ import io.floe.controlplane.cluster.ClusterView.Assigned;
 import io.floe.storage.catalog.CatalogTable;
 import io.floe.storage.meta.MetaKeys;
 import io.floe.storage.meta.MetaStore;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.function.LongSupplier;
 
@@ -31,14 +32,28 @@ abstract class PartitionKind implements OperationKind {
     ClusterView view = ClusterView.read(store, keys);
     Optional<CatalogTable> table = view.table(op.table());
     if (table.isEmpty()) {
-      return Step.failed("table " + op.table() + " no longer exists");
+      return PartitionKind.missing(view, op, -1, "table " + op.table() + " no longer exists");
     }
     Optional<Assigned> a = view.assignment(table.get().tid(), op.pid());
     if (a.isEmpty()) {
-      return Step.failed("partition " + op.pid() + " of " + op.table() + " has no assignment");
+      return PartitionKind.missing(
+          view,
+          op,
+          table.get().tid(),
+          "partition " + op.pid() + " of " + op.table() + " has no assignment");
     }
     return run(op, view, table.get(), a.get());
   }
 
   abstract Step run(Operation op, ClusterView view, CatalogTable table, Assigned assigned);
+
+  /**
+   * An operation whose table or assignment is missing from {@code view} fails with {@code gone},
+   * unless its key is there with a value that does not parse: then it waits for a good one.
+   */
+  static Step missing(ClusterView view, Operation op, long tid, String gone) {
+    return view.unreadable(op.table(), tid, op.pid())
+        .map(why -> Step.retry(Duration.ofSeconds(1), why))
+        .orElseGet(() -> Step.failed(gone));
+  }
 }

@@ -16,6 +16,7 @@ import io.floe.storage.cluster.NodeRegistration;
 import io.floe.storage.cluster.NodeRegistrationParser;
 import io.floe.storage.cluster.PartitionAssignment;
 import io.floe.storage.cluster.PartitionAssignment.HandOverPoint;
+import io.floe.storage.cluster.PartitionAssignmentParser;
 import io.floe.storage.cluster.PartitionReport;
 import io.floe.storage.cluster.PartitionReportParser;
 import io.floe.storage.meta.MetaKeys;
@@ -23,6 +24,7 @@ import io.floe.storage.meta.MetaStore;
 import io.floe.storage.meta.MetaStoreConfig;
 import io.floe.storage.meta.etcd.EtcdMetaStore;
 import io.floe.testsupport.etcd.EtcdExtension;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -410,5 +412,39 @@ class ChangeLeaderIT {
 
     assertThat(chooseTakingOffline(r[1])).isInstanceOf(Step.Done.class);
     assertThat(current().assignment().leader()).isEqualTo(r[0]);
+  }
+
+  @Test
+  void aValueThatDoesNotParseStopsOnlyWhatNeedsItAndIsNamed() {
+    PartitionAssignment a = current().assignment();
+    java.util.function.Supplier<Step> await =
+        () -> runTask("await", System.currentTimeMillis(), Map.of("term", Long.toString(a.term())));
+    byte[] garbled = "{\"format-version\":1,\"table-id\":".getBytes(StandardCharsets.UTF_8);
+    // Another node's report cut short: the view leaves it out and names it; the rest reads.
+    store.put(keys.partitionStatus("d", table.tid(), 7), garbled);
+    ClusterView view = ClusterView.read(store, keys);
+    assertThat(view.assignment(table.tid(), 0)).isPresent();
+    assertThat(view.unreadable()).containsOnlyKeys(keys.partitionStatus("d", table.tid(), 7));
+    report(a.leader(), PartitionRole.LEADER, a.term(), 10, true);
+    assertThat(await.get()).isInstanceOf(Step.Done.class);
+
+    // The partition's own assignment cut short: its change waits, saying why, and goes on from
+    // the good value written back.
+    Assigned good = current();
+    store.put(keys.partition(table.tid(), 0), garbled);
+    assertThat(await.get())
+        .isInstanceOfSatisfying(
+            Step.Retry.class,
+            r -> assertThat(r.why()).startsWith("the assignment of partition 0 does not parse"));
+    store.put(keys.partition(table.tid(), 0), PartitionAssignmentParser.toBytes(a));
+    assertThat(await.get()).isInstanceOf(Step.Done.class);
+    assertThat(current().assignment()).isEqualTo(good.assignment());
+
+    // The table's definition cut short: the same.
+    store.put(keys.table("db.t"), garbled);
+    assertThat(await.get())
+        .isInstanceOfSatisfying(
+            Step.Retry.class,
+            r -> assertThat(r.why()).startsWith("the definition of db.t does not parse"));
   }
 }
