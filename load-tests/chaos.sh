@@ -26,5 +26,8 @@ scripts/ensure-etcd.sh
 # shellcheck source=load-tests/bench-lib.sh
 source "$root/load-tests/bench-lib.sh"
 build_bench_classpath
+# the code the run tests, named in its report and its ledger line ("-dirty": with uncommitted edits)
+code=$(git -C "$root" describe --always --dirty 2>/dev/null || echo unknown)
 # not exec: bench-lib's exit trap removes its work directory
-java -Xmx2g -Djava.awt.headless=true "$logback" -cp "$cp" io.floe.loadtests.chaos.ChaosRun "$@"
+java -Xmx2g -Djava.awt.headless=true "$logback" -cp "$cp" io.floe.loadtests.chaos.ChaosRun \
+  --code "$code" "$@"

@@ -99,7 +99,7 @@ final class ChaosReport {
     b.append(
         String.format(
             Locale.ROOT,
-            "%s, %d cores, Java %s. **%s.** %d data nodes, 2 control planes, a 3-member etcd and"
+            "%s, %d cores, Java %s%s. **%s.** %d data nodes, 2 control planes, a 3-member etcd and"
                 + " S3 (S3Proxy behind a fault-injecting front) as separate processes on this"
                 + " machine, every data node behind a TCP proxy and reaching etcd through proxies"
                 + " of its own. Tables `chaos.replicated`, `chaos.s3`, `chaos.memory`: %d"
@@ -112,6 +112,7 @@ final class ChaosReport {
             Instant.now(),
             Runtime.getRuntime().availableProcessors(),
             System.getProperty("java.version"),
+            settings.code().isEmpty() ? "" : ", code `" + settings.code() + "`",
             passed ? "Passed" : "FAILED",
             settings.nodes(),
             settings.partitions(),

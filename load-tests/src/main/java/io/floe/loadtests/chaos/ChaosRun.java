@@ -36,6 +36,7 @@ import java.util.Random;
  *     [--warmup-seconds 10] [--gap-seconds 2] [--seed 1] [--request-timeout 10s (the client's)]
  *     [--max-write-gap 30s] [--max-minutes 0 (injects no fault past that many minutes of faults,
  *     then checks and reports as usual; 0: no limit)] [--report-dir load-tests/reports]
+ *     [--ledger FILE] [--report-only true] [--code REV (chaos.sh passes the tree's git describe)]
  * </pre>
  */
 public final class ChaosRun {
@@ -66,7 +67,8 @@ public final class ChaosRun {
       Duration maxWriteGap,
       Duration maxFaultTime,
       Path reportDir,
-      Path ledger) {
+      Path ledger,
+      String code) {
     /** How many faults were asked for. */
     int asked() {
       return perKind * faults.size();
@@ -99,7 +101,8 @@ public final class ChaosRun {
           io.floe.core.config.ConfigReader.parseDuration(f.getOrDefault("max-write-gap", "30s")),
           Duration.ofMinutes(Long.parseLong(f.getOrDefault("max-minutes", "0"))),
           Path.of(f.getOrDefault("report-dir", "load-tests/reports")),
-          f.containsKey("ledger") ? Path.of(f.get("ledger")) : null);
+          f.containsKey("ledger") ? Path.of(f.get("ledger")) : null,
+          f.getOrDefault("code", ""));
     }
   }
 
@@ -296,7 +299,12 @@ public final class ChaosRun {
     }
     ledger.append(
         new LongRunLedger.Segment(
-            java.time.Instant.now().toString(), report.toString(), passed, counts, faults));
+            java.time.Instant.now().toString(),
+            s.code(),
+            report.toString(),
+            passed,
+            counts,
+            faults));
     int left = LongRunLedger.roundsLeft(ledger.read(), s.faults(), s.perKind());
     Path summary = writeSummary(ledger, s);
     if (left > 0) {

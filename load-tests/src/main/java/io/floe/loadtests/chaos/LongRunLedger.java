@@ -30,11 +30,12 @@ final class LongRunLedger {
       FaultKind kind, long failoverMs, double writeGapSec, double wholeSec, String problem) {}
 
   /**
-   * One segment: when it ran, its report, whether it passed, the checker's counts per mode and its
-   * faults.
+   * One segment: when it ended, the code it ran ({@code git describe} of the tree, "" where not
+   * recorded), its report, whether it passed, the checker's counts per mode and its faults.
    */
   record Segment(
-      String started,
+      String ended,
+      String code,
       String report,
       boolean passed,
       Map<Durability, CheckResult.Counts> counts,
@@ -53,7 +54,8 @@ final class LongRunLedger {
   /** Appends {@code segment} as one line. */
   void append(Segment segment) throws IOException {
     ObjectNode line = Json.object();
-    line.put("started", segment.started());
+    line.put("ended", segment.ended());
+    line.put("code", segment.code());
     line.put("report", segment.report());
     line.put("passed", segment.passed());
     ObjectNode counts = line.putObject("counts");
@@ -130,7 +132,8 @@ final class LongRunLedger {
       }
       out.add(
           new Segment(
-              line.path("started").asText(),
+              line.path(line.has("ended") ? "ended" : "started").asText(),
+              line.path("code").asText(""),
               line.path("report").asText(),
               line.path("passed").asBoolean(),
               counts,
@@ -260,9 +263,10 @@ final class LongRunLedger {
       b.append(
           String.format(
               Locale.ROOT,
-              "%d. %s: %d faults, %s — [report](%s)%n",
+              "%d. ended %s, code %s: %d faults, %s — [report](%s)%n",
               i + 1,
-              s.started(),
+              s.ended(),
+              s.code().isEmpty() ? "not recorded" : "`" + s.code() + "`",
               s.faults().size(),
               s.passed() ? "passed" : "FAILED",
               Path.of(s.report()).getFileName()));

@@ -16,6 +16,7 @@ class LongRunLedgerTest {
       boolean passed, long lost, LongRunLedger.Fault... f) {
     return new LongRunLedger.Segment(
         "2026-12-04T08:00:00Z",
+        passed ? "4c97d42" : "",
         "load-tests/reports/chaos-20261204-080000.md",
         passed,
         Map.of(
@@ -61,6 +62,9 @@ class LongRunLedgerTest {
         .contains("| s3-errors | 2 | — | 3.1 | 0 |")
         .contains("| replicated | 2000 | 1 | 0 | 0 | 0 | 0 |")
         .contains("| memory | 1000 | 6 | 0 | 0 | 0 | 0 |")
+        .contains("1. ended 2026-12-04T08:00:00Z, code `4c97d42`: 2 faults, passed — [report](")
+        .contains("2. ended 2026-12-04T08:00:00Z, code not recorded: 2 faults, FAILED — [report](")
         .contains("[report](chaos-20261204-080000.md)");
+    assertThat(read.get(0).code()).isEqualTo("4c97d42");
   }
 }
