@@ -21,8 +21,12 @@ public final class EtcdCluster implements AutoCloseable {
     return start(3);
   }
 
-  /** Starts {@code size} members and waits until every one is healthy. */
+  /** Starts {@code size} members on free ports and waits until every one is healthy. */
   public static EtcdCluster start(int size) {
+    return EtcdProcess.onFreePorts(() -> startOnce(size));
+  }
+
+  private static EtcdCluster startOnce(int size) {
     List<EtcdOptions> options = new ArrayList<>();
     for (int i = 1; i <= size; i++) {
       options.add(new EtcdOptions("n" + i, FreePorts.next(), FreePorts.next(), null, ""));

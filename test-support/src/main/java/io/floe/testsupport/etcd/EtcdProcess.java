@@ -47,14 +47,36 @@ public final class EtcdProcess implements AutoCloseable {
 
   /** Starts a single-member etcd on free loopback ports with a temporary data directory. */
   public static EtcdProcess start() {
-    return start(EtcdOptions.single());
+    return onFreePorts(() -> start(EtcdOptions.single()));
   }
 
   /** Starts a member as described by {@code options} and waits until it answers /health. */
   public static EtcdProcess start(EtcdOptions options) {
     EtcdProcess etcd = launch(options);
-    etcd.awaitHealthy();
+    try {
+      etcd.awaitHealthy();
+    } catch (RuntimeException e) {
+      etcd.close();
+      throw e;
+    }
     return etcd;
+  }
+
+  /**
+   * Runs {@code start} (which picks free ports) again when a member found a port taken. The ports
+   * are free when picked but not held: an outgoing connection of another process can take one
+   * before the member binds it, as both come from the kernel's ephemeral range.
+   */
+  static <T> T onFreePorts(java.util.function.Supplier<T> start) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return start.get();
+      } catch (IllegalStateException e) {
+        if (attempt >= 3 || !String.valueOf(e.getMessage()).contains("address already in use")) {
+          throw e;
+        }
+      }
+    }
   }
 
   /** Starts the process without waiting for health (members of a new cluster wait for quorum). */
