@@ -71,6 +71,15 @@ public final class ControlPlane implements AutoCloseable {
             t.setDaemon(true);
             return t;
           });
+  // Its own thread too: the heartbeat can spend seconds writing operations to a slow etcd, and the
+  // nodes must be asked all the while, or a real death is only noticed once it is done.
+  private final ScheduledExecutorService pinger =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "floe-pinger");
+            t.setDaemon(true);
+            return t;
+          });
   private final ExecutorService pings;
   private volatile Leadership leadership;
   private volatile CompletableFuture<Leadership> campaign;
@@ -155,6 +164,7 @@ public final class ControlPlane implements AutoCloseable {
     campaign();
     long period = settings.heartbeatInterval().toMillis();
     heartbeats.scheduleWithFixedDelay(this::heartbeat, period, period, TimeUnit.MILLISECONDS);
+    pinger.scheduleWithFixedDelay(this::ping, period, period, TimeUnit.MILLISECONDS);
     if (catalog.isPresent()) {
       long every = settings.catalogInterval().toMillis();
       catalogs.scheduleWithFixedDelay(this::publishCatalog, 0, every, TimeUnit.MILLISECONDS);
@@ -262,6 +272,12 @@ public final class ControlPlane implements AutoCloseable {
     }
   }
 
+  private void ping() {
+    if (leading()) {
+      monitor.pingWatched();
+    }
+  }
+
   private void heartbeat() {
     if (!leading()) {
       return;
@@ -341,6 +357,7 @@ public final class ControlPlane implements AutoCloseable {
   public void close() {
     closed = true;
     heartbeats.shutdownNow();
+    pinger.shutdownNow();
     catalogs.shutdownNow();
     engine.close();
     CompletableFuture<Leadership> c = campaign;

@@ -11,21 +11,22 @@ import java.util.function.LongSupplier;
 
 /**
  * The leader's failure detector (DESIGN.md §8): pings every registered data node over the data
- * protocol each heartbeat and declares a node dead when it has not answered for {@code deadAfter},
- * or at once when its registration names a new incarnation (it restarted and lost its memory) or is
- * gone while the node is silent (lease expired under a paused or dead process). A node whose
- * registration is gone but which still answers lost its etcd lease and is registering again: it
- * took no write since (DESIGN.md §8) and keeps its memory, so it is given {@link #REGISTER_GRACE}
- * times {@code deadAfter} to come back — its leaderships, which it reports suspended, are then
- * moved to a new term on the same node, and its WAL stream, which every partition it leads writes
- * to, is not sealed (a move to another node would seal it and take all of them down with it). A
- * node whose port refused two connections {@link #REFUSAL_CONFIRM} apart is dead too, without
- * waiting for the next heartbeat: nothing listens there, so its process is gone (a paused or
- * cut-off process is never refused — the kernel still accepts, or nothing answers at all — and
- * waits for the full timeout). A ping that fails at once for another reason (the connection was
- * closed: the process died with it open) is made again at once on a fresh connection, which the
- * kernel refuses when the process is gone. A false suspicion costs a leader change, never data:
- * safety comes from fencing.
+ * protocol each heartbeat and declares a node dead when a ping has waited {@code deadAfter} for its
+ * answer (counted from the first ping it left unanswered, never from its last answer: a heartbeat
+ * held up by its own work, which sent no ping meanwhile, finds nobody silent), or at once when its
+ * registration names a new incarnation (it restarted and lost its memory) or is gone while the node
+ * is silent (lease expired under a paused or dead process). A node whose registration is gone but
+ * which still answers lost its etcd lease and is registering again: it took no write since
+ * (DESIGN.md §8) and keeps its memory, so it is given {@link #REGISTER_GRACE} times {@code
+ * deadAfter} to come back — its leaderships, which it reports suspended, are then moved to a new
+ * term on the same node, and its WAL stream, which every partition it leads writes to, is not
+ * sealed (a move to another node would seal it and take all of them down with it). A node whose
+ * port refused two connections {@link #REFUSAL_CONFIRM} apart is dead too, without waiting for the
+ * next heartbeat: nothing listens there, so its process is gone (a paused or cut-off process is
+ * never refused — the kernel still accepts, or nothing answers at all — and waits for the full
+ * timeout). A ping that fails at once for another reason (the connection was closed: the process
+ * died with it open) is made again at once on a fresh connection, which the kernel refuses when the
+ * process is gone. A false suspicion costs a leader change, never data: safety comes from fencing.
  */
 public final class NodeMonitor {
   private final Consumer<String> ping;
@@ -76,6 +77,10 @@ public final class NodeMonitor {
   private static final class Watched {
     volatile NodeRegistration registration;
     volatile long lastAnswerNanos;
+
+    /** When the first ping since its last answer was sent (0: every ping sent was answered). */
+    volatile long askedSinceNanos;
+
     volatile long deadSinceNanos;
     volatile boolean pinging;
     volatile boolean alive = true;
@@ -89,6 +94,7 @@ public final class NodeMonitor {
   }
 
   private volatile boolean selfSuspected;
+  private volatile Set<String> registeredAtLastTick = Set.of();
 
   /**
    * True when, at the last tick, most nodes had been silent for the timeout at once: no death was
@@ -101,6 +107,7 @@ public final class NodeMonitor {
   /** Forgets every node: a new leadership starts with every registered node alive. */
   public void reset() {
     watched.clear();
+    registeredAtLastTick = Set.of();
   }
 
   public boolean alive(String node) {
@@ -123,6 +130,7 @@ public final class NodeMonitor {
    */
   public java.util.List<Change> tick(Map<String, NodeRegistration> registered) {
     long now = nanos.getAsLong();
+    registeredAtLastTick = Set.copyOf(registered.keySet());
     java.util.List<Change> changes = new java.util.ArrayList<>();
     for (Map.Entry<String, Watched> e : watched.entrySet()) {
       Watched w = e.getValue();
@@ -148,7 +156,7 @@ public final class NodeMonitor {
     long silent =
         registered.values().stream()
             .map(r -> watched.get(r.node()))
-            .filter(w -> w != null && w.alive && now - w.lastAnswerNanos > deadAfterNanos)
+            .filter(w -> w != null && w.alive && silent(w, now))
             .count();
     boolean suspectSelf = registered.size() >= 2 && silent * 2 > registered.size();
     selfSuspected = suspectSelf;
@@ -185,7 +193,7 @@ public final class NodeMonitor {
                     + watch.lastError
                     + ")"));
       }
-      if (watch.alive && now - watch.lastAnswerNanos > deadAfterNanos && !suspectSelf) {
+      if (watch.alive && silent(watch, now) && !suspectSelf) {
         watch.alive = false;
         watch.deadSinceNanos = now;
         changes.add(
@@ -193,8 +201,10 @@ public final class NodeMonitor {
                 r.node(),
                 false,
                 "no answer to heartbeats for "
+                    + Duration.ofNanos(now - watch.askedSinceNanos).toMillis()
+                    + " ms (last answer "
                     + Duration.ofNanos(now - watch.lastAnswerNanos).toMillis()
-                    + " ms"
+                    + " ms ago)"
                     + (watch.lastError.isEmpty() ? "" : " (" + watch.lastError + ")")));
       }
       if (!watch.alive && watch.lastAnswerNanos >= watch.deadSinceNanos) {
@@ -215,7 +225,7 @@ public final class NodeMonitor {
     if (w.refused) {
       return "its registration is gone and its port refuses connections (" + w.lastError + ")";
     }
-    if (now - w.lastAnswerNanos > deadAfterNanos) {
+    if (silent(w, now)) {
       return "its registration is gone (lease expired or stopped) and it does not answer";
     }
     if (w.unregisteredSinceNanos == 0) {
@@ -229,12 +239,44 @@ public final class NodeMonitor {
     return null;
   }
 
+  /**
+   * Whether a ping of the node has waited longer than {@code deadAfter} for an answer. Silence is
+   * measured from a question, not from the last answer: when this process sent no ping for a while
+   * (its heartbeat busy writing operations to a slow etcd, say), the node was not silent, it was
+   * not asked.
+   */
+  private boolean silent(Watched w, long now) {
+    long asked = w.askedSinceNanos;
+    return asked != 0 && now - asked > deadAfterNanos;
+  }
+
+  /**
+   * Pings every node {@link #tick} has seen registered and not yet forgotten, between ticks: the
+   * heartbeat that ticks can be held up by its own work, and a node must be asked meanwhile for its
+   * silence to be measured.
+   */
+  public void pingWatched() {
+    Set<String> registered = registeredAtLastTick;
+    for (Map.Entry<String, Watched> e : watched.entrySet()) {
+      Watched w = e.getValue();
+      NodeRegistration r = w.registration;
+      // As the tick does: every registered node, and a node still believed alive whose
+      // registration went (it may register again).
+      if (r != null && (w.alive || registered.contains(e.getKey()))) {
+        startPing(w, r.endpoint());
+      }
+    }
+  }
+
   /** Pings the node on the pings executor, unless a ping of it is under way. */
   private void startPing(Watched watch, String endpoint) {
     if (watch.pinging) {
       return;
     }
     watch.pinging = true;
+    if (watch.askedSinceNanos == 0) {
+      watch.askedSinceNanos = nanos.getAsLong();
+    }
     pings.execute(
         () -> {
           try {
@@ -270,6 +312,7 @@ public final class NodeMonitor {
       try {
         ping.accept(endpoint);
         watch.lastAnswerNanos = nanos.getAsLong();
+        watch.askedSinceNanos = 0;
         watch.lastError = "";
         watch.refused = false;
         return;
