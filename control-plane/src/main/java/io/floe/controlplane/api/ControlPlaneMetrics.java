@@ -37,6 +37,11 @@ public final class ControlPlaneMetrics implements MeterBinder {
     Gauge.builder("floe_cp_nodes_alive", () -> cp.monitor().aliveNodes().size())
         .description("data nodes answering heartbeats (on the leader)")
         .register(registry);
+    Gauge.builder("floe_cp_unreadable_values", () -> cp.leading() ? cp.failover().unreadable() : 0)
+        .description(
+            "etcd values the leader cannot parse: what they name is neither failed over nor"
+                + " released until a good value is written (GET /v1/meta/unreadable names them)")
+        .register(registry);
     FunctionCounter.builder("floe_cp_node_deaths", cp, c -> c.failover().deaths())
         .description("data nodes declared dead by this replica")
         .register(registry);

@@ -65,6 +65,21 @@ public final class NsController {
     return Responses.ok(out);
   }
 
+  /**
+   * Values under the cluster's prefix in etcd that do not parse, each with why: a partition whose
+   * assignment is among them keeps its replicas and its last good value on the nodes, and no
+   * operation changes it until someone writes a good one (spec.md §12.6).
+   */
+  @Get("/meta/unreadable")
+  public HttpResponse<byte[]> unreadable() {
+    ObjectNode out = Json.object();
+    var values = out.putArray("values");
+    cp.view()
+        .unreadable()
+        .forEach((key, why) -> values.addObject().put("key", key).put("error", why));
+    return Responses.ok(out);
+  }
+
   @Get("/config")
   public HttpResponse<byte[]> config() {
     ObjectNode out = Json.object();

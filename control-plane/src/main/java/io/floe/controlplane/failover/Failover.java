@@ -51,6 +51,7 @@ public final class Failover {
   static final java.time.Duration REBALANCE_BACKOFF = java.time.Duration.ofSeconds(30);
 
   private volatile long lastRebalanceOp = -1;
+  private volatile int unreadable;
   private volatile long rebalanceFailedAtMs; // 0: none yet
 
   public Failover(
@@ -71,6 +72,7 @@ public final class Failover {
   /** One heartbeat of the leader: detect, then start what the changes call for. */
   public void heartbeat() {
     ClusterView view = ClusterView.read(store, keys);
+    unreadable = view.unreadable().size();
     List<NodeMonitor.Change> changes = monitor.tick(view.nodes());
     if (monitor.selfSuspected() && !selfSuspectedLogged) {
       LOG.warn(
@@ -252,6 +254,14 @@ public final class Failover {
   /** ChangeLeader operations started to balance leaders since this control plane started. */
   public long rebalances() {
     return rebalances.get();
+  }
+
+  /**
+   * Values in etcd that did not parse at this control plane's last heartbeat as leader: what they
+   * name is left as it was, neither failed over nor released, until someone writes a good value.
+   */
+  public int unreadable() {
+    return unreadable;
   }
 
   /** Nodes declared dead by this control plane since it started. */

@@ -164,4 +164,56 @@ class ControlApiServerIT {
         .contains("floe_cp_node_deaths_total")
         .contains("floe_cp_failovers_total");
   }
+
+  @Test
+  void aValueInEtcdThatDoesNotParseIsNamedAndCounted() throws Exception {
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () ->
+                Json.read("health", call("GET", "/health", null, null).body())
+                    .path("leader")
+                    .asBoolean());
+    String key = io.floe.storage.meta.MetaKeys.forCluster("auth-it").partition(977, 3);
+    try (io.floe.storage.meta.etcd.EtcdMetaStore store =
+        io.floe.storage.meta.etcd.EtcdMetaStore.connect(
+            io.floe.storage.meta.MetaStoreConfig.of(ETCD.endpoints()))) {
+      store.put(key, "{\"format-version\": 1, \"tid\""); // cut short
+      HttpResponse<String> named = call("GET", "/v1/meta/unreadable", READER, null);
+      assertThat(named.statusCode()).isEqualTo(200);
+      var values = Json.read("answer", named.body()).path("values");
+      assertThat(values).hasSize(1);
+      assertThat(values.get(0).path("key").asText()).isEqualTo(key);
+      assertThat(values.get(0).path("error").asText()).isNotBlank();
+      assertThat(call("GET", "/v1/meta/unreadable", null, null).statusCode())
+          .as("without a token")
+          .isEqualTo(401);
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(
+              () ->
+                  call("GET", "/prometheus", null, null)
+                      .body()
+                      .contains("floe_cp_unreadable_values 1.0"));
+
+      store.delete(key);
+      assertThat(
+              Json.read("answer", call("GET", "/v1/meta/unreadable", READER, null).body())
+                  .path("values"))
+          .isEmpty();
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(
+              () ->
+                  call("GET", "/prometheus", null, null)
+                      .body()
+                      .contains("floe_cp_unreadable_values 0.0"));
+    } finally {
+      try (io.floe.storage.meta.etcd.EtcdMetaStore store =
+          io.floe.storage.meta.etcd.EtcdMetaStore.connect(
+              io.floe.storage.meta.MetaStoreConfig.of(ETCD.endpoints()))) {
+        store.delete(key); // the other tests read the same cluster
+      }
+    }
+  }
 }
