@@ -64,22 +64,10 @@ public final class ControlPlane implements AutoCloseable {
   private final LeaderElection election;
   private final ScheduledExecutorService heartbeats;
   // Its own thread: an S3 call that hangs must not hold up the failure detector's heartbeats.
-  private final ScheduledExecutorService catalogs =
-      Executors.newSingleThreadScheduledExecutor(
-          r -> {
-            Thread t = new Thread(r, "floe-catalog");
-            t.setDaemon(true);
-            return t;
-          });
+  private final ScheduledExecutorService catalogs = daemonScheduler("floe-catalog");
   // Its own thread too: the heartbeat can spend seconds writing operations to a slow etcd, and the
   // nodes must be asked all the while, or a real death is only noticed once it is done.
-  private final ScheduledExecutorService pinger =
-      Executors.newSingleThreadScheduledExecutor(
-          r -> {
-            Thread t = new Thread(r, "floe-pinger");
-            t.setDaemon(true);
-            return t;
-          });
+  private final ScheduledExecutorService pinger = daemonScheduler("floe-pinger");
   private final ExecutorService pings;
   private volatile Leadership leadership;
   private volatile CompletableFuture<Leadership> campaign;
@@ -103,13 +91,7 @@ public final class ControlPlane implements AutoCloseable {
         objects.map(
             o ->
                 new CatalogPublisher(store, keys, settings.cluster(), VersionedObjects.catalog(o)));
-    this.heartbeats =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "floe-heartbeat");
-              t.setDaemon(true);
-              return t;
-            });
+    this.heartbeats = daemonScheduler("floe-heartbeat");
     this.links = new NodeLinks(settings.deadAfter(), this::connectionLost);
     AtomicInteger n = new AtomicInteger();
     this.pings =
@@ -270,6 +252,15 @@ public final class ControlPlane implements AutoCloseable {
     } catch (java.util.concurrent.RejectedExecutionException e) {
       // closing
     }
+  }
+
+  private static ScheduledExecutorService daemonScheduler(String threadName) {
+    return Executors.newSingleThreadScheduledExecutor(
+        r -> {
+          Thread t = new Thread(r, threadName);
+          t.setDaemon(true);
+          return t;
+        });
   }
 
   private void ping() {

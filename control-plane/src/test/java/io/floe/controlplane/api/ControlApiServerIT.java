@@ -87,13 +87,7 @@ class ControlApiServerIT {
 
   @Test
   void everyCallNeedsAKnownTokenWhoseRoleCoversIt() throws Exception {
-    await()
-        .atMost(Duration.ofSeconds(20))
-        .until(
-            () ->
-                Json.read("health", call("GET", "/health", null, null).body())
-                    .path("leader")
-                    .asBoolean());
+    awaitLeading();
 
     HttpResponse<String> none = call("GET", "/v1/tables", null, null);
     assertThat(none.statusCode()).isEqualTo(401);
@@ -147,8 +141,7 @@ class ControlApiServerIT {
         .hasMessageContaining("unknown role 'root'");
   }
 
-  @Test
-  void metricsNeedNoTokenAndSayWhoLeads() throws Exception {
+  private void awaitLeading() {
     await()
         .atMost(Duration.ofSeconds(20))
         .until(
@@ -156,6 +149,11 @@ class ControlApiServerIT {
                 Json.read("health", call("GET", "/health", null, null).body())
                     .path("leader")
                     .asBoolean());
+  }
+
+  @Test
+  void metricsNeedNoTokenAndSayWhoLeads() throws Exception {
+    awaitLeading();
     HttpResponse<String> metrics = call("GET", "/prometheus", null, null);
     assertThat(metrics.statusCode()).isEqualTo(200);
     assertThat(metrics.body())
@@ -167,13 +165,7 @@ class ControlApiServerIT {
 
   @Test
   void aValueInEtcdThatDoesNotParseIsNamedAndCounted() throws Exception {
-    await()
-        .atMost(Duration.ofSeconds(20))
-        .until(
-            () ->
-                Json.read("health", call("GET", "/health", null, null).body())
-                    .path("leader")
-                    .asBoolean());
+    awaitLeading();
     String key = io.floe.storage.meta.MetaKeys.forCluster("auth-it").partition(977, 3);
     try (io.floe.storage.meta.etcd.EtcdMetaStore store =
         io.floe.storage.meta.etcd.EtcdMetaStore.connect(
