@@ -66,9 +66,9 @@ public final class NsController {
   }
 
   /**
-   * Values under the cluster's prefix in etcd that do not parse, each with why: a partition whose
+   * Values under the cluster's prefix in etcd that do not parse, each with why. A partition whose
    * assignment is among them keeps its replicas and its last good value on the nodes, and no
-   * operation changes it until someone writes a good one (spec.md §12.6).
+   * operation changes it until someone writes a good one (spec §12.6).
    */
   @Get("/meta/unreadable")
   public HttpResponse<byte[]> unreadable() {
