@@ -109,7 +109,8 @@ start_redis_replicas() {
 }
 
 # A single-member etcd on free loopback ports with its data under $work (the binary: FLOE_ETCD_BIN
-# or etcd on PATH; scripts/ensure-etcd.sh installs it); sets etcd_endpoint once /health says true.
+# or etcd on PATH; scripts/ensure-etcd.sh installs it), with the compaction and watch-progress
+# settings of EtcdOptions; sets etcd_endpoint once /health says true.
 start_etcd() {
   "$root/scripts/ensure-etcd.sh"
   local client peer
@@ -120,6 +121,8 @@ start_etcd() {
     --listen-client-urls "$etcd_endpoint" --advertise-client-urls "$etcd_endpoint" \
     --listen-peer-urls "http://127.0.0.1:$peer" --initial-advertise-peer-urls "http://127.0.0.1:$peer" \
     --initial-cluster "bench=http://127.0.0.1:$peer" --initial-cluster-state new \
+    --auto-compaction-mode periodic --auto-compaction-retention 5m \
+    --experimental-watch-progress-notify-interval 1s \
     >"$work/etcd.log" 2>&1 &
   pids+=($!)
   for _ in $(seq 200); do

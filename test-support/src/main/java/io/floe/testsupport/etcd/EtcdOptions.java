@@ -12,6 +12,20 @@ import java.util.Objects;
 public record EtcdOptions(
     String name, int clientPort, int peerPort, Path dataDir, String initialCluster) {
 
+  /**
+   * etcd keeps every revision of every key until someone compacts it, and stops taking writes at
+   * its 2 GiB quota: a member compacts its history older than this itself (periodic mode). Floe
+   * needs no history older than a watch's last progress notification (below), so any deployment's
+   * etcd must run with a retention well above that interval.
+   */
+  public static final String COMPACTION_RETENTION = "5m";
+
+  /**
+   * How often etcd tells a caught-up watch its current revision, so a watch on a quiet prefix can
+   * resume after a disconnect from a revision not yet compacted away (etcd's default is 10 min).
+   */
+  public static final String WATCH_PROGRESS_INTERVAL = "1s";
+
   public EtcdOptions {
     Objects.requireNonNull(name, "name");
     if (clientPort <= 0 || peerPort <= 0) {
@@ -57,6 +71,12 @@ public record EtcdOptions(
         "--initial-cluster-state",
         "new",
         "--initial-cluster-token",
-        "floe-" + initialCluster.hashCode());
+        "floe-" + initialCluster.hashCode(),
+        "--auto-compaction-mode",
+        "periodic",
+        "--auto-compaction-retention",
+        COMPACTION_RETENTION,
+        "--experimental-watch-progress-notify-interval",
+        WATCH_PROGRESS_INTERVAL);
   }
 }

@@ -4,7 +4,9 @@ import io.etcd.jetcd.Election;
 import io.etcd.jetcd.election.LeaderKey;
 import io.floe.storage.meta.Leadership;
 import io.floe.storage.meta.MetaStore;
+import io.floe.storage.meta.MetaStoreException;
 import io.floe.storage.meta.MetaWatch;
+import io.floe.storage.meta.PrefixRead;
 import io.floe.storage.meta.WatchEvent;
 import io.floe.storage.meta.WatchListener;
 import java.nio.charset.StandardCharsets;
@@ -19,6 +21,7 @@ import org.slf4j.LoggerFactory;
  */
 final class EtcdLeadership implements Leadership {
   private static final Logger LOG = LoggerFactory.getLogger(EtcdLeadership.class);
+  private static final long RECHECK_DELAY_MILLIS = 200;
 
   private final String candidate;
   private final LeaderKey key;
@@ -72,11 +75,15 @@ final class EtcdLeadership implements Leadership {
 
   /** Leadership also ends if the candidate key disappears (revoked lease, manual delete). */
   void watchOwnKey(MetaStore store) {
+    watchOwnKey(store, key.getRevision() + 1);
+  }
+
+  private void watchOwnKey(MetaStore store, long fromRevision) {
     String own = keyName();
     keyWatch =
         store.watchPrefix(
             own,
-            key.getRevision() + 1,
+            fromRevision,
             new WatchListener() {
               @Override
               public void onEvent(WatchEvent event) {
@@ -84,9 +91,44 @@ final class EtcdLeadership implements Leadership {
                   lost("its key was deleted");
                 }
               }
+
+              @Override
+              public void onTerminated(MetaStoreException cause) {
+                LOG.warn(
+                    "watch of {}'s key ended ({}); checking it", candidate, cause.getMessage());
+                callbacks.execute(() -> checkAndWatchAgain(store));
+              }
             });
     if (!held.get()) {
       stopWatching();
+    }
+  }
+
+  /**
+   * The key's watch ended because etcd compacted the history it needed, so a delete may have gone
+   * unseen: leadership is lost if the key is gone, else watched again from now. Tried until it
+   * answers; meanwhile a lost lease still ends leadership on its own.
+   */
+  private void checkAndWatchAgain(MetaStore store) {
+    String own = keyName();
+    while (held.get()) {
+      try {
+        PrefixRead read = store.getPrefix(own);
+        if (read.entries().stream().noneMatch(e -> e.key().equals(own))) {
+          lost("its key was deleted");
+        } else {
+          watchOwnKey(store, read.revision() + 1);
+        }
+        return;
+      } catch (MetaStoreException e) {
+        LOG.debug("reading {}'s key failed, trying again: {}", candidate, e.toString());
+        try {
+          Thread.sleep(RECHECK_DELAY_MILLIS);
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
     }
   }
 
