@@ -31,6 +31,13 @@ public final class NodeProcess implements AutoCloseable {
   private static final Duration SIGNAL_TIMEOUT = Duration.ofSeconds(5);
   private static final Duration START_LIMIT = Duration.ofSeconds(90);
 
+  /**
+   * JVM options every process started here gets before its own, space-separated: the build sets
+   * {@code -XX:TieredStopAtLevel=1} for tests, whose short-lived JVMs on two cores spend more CPU
+   * compiling with C2 than they win from it. The chaos harness and benchmarks leave it unset.
+   */
+  public static final String COMMON_JVM_ARGS = "floe.process.jvm-args";
+
   private final String mainClass;
   private final String portSetting;
   private final Map<String, String> settings;
@@ -89,6 +96,11 @@ public final class NodeProcess implements AutoCloseable {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("-Xmx1g");
+    for (String arg : System.getProperty(COMMON_JVM_ARGS, "").trim().split("\\s+")) {
+      if (!arg.isEmpty()) {
+        cmd.add(arg);
+      }
+    }
     cmd.addAll(jvmArgs);
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
