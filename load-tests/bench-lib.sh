@@ -1,9 +1,10 @@
 # Shared by the side-by-side benchmark scripts (node-vs-redis.sh, ycsb-vs-redis.sh,
-# replicated-vs-redis.sh); sourced from the repository root. Defines: ensure_redis,
-# build_bench_classpath (sets cp and logback), free_port, wait_port, a work directory ($work) with
-# every started process ($pids) stopped on exit (the last started first), start_redis (sets
-# redis_port, redis_pid), start_redis_replicas (a primary and two replicas: also sets redis_pids),
-# start_etcd (sets etcd_endpoint), start_s3 (sets FLOE_S3_*) and start_node.
+# replicated-vs-redis.sh) and chaos.sh; sourced from the repository root. Defines: ensure_redis,
+# build_bench_classpath (sets cp and logback; snapshot_classpath copies the code a run executes),
+# free_port, wait_port, a work directory ($work) with every started process ($pids) stopped on exit
+# (the last started first), start_redis (sets redis_port, redis_pid), start_redis_replicas (a
+# primary and two replicas: also sets redis_pids), start_etcd (sets etcd_endpoint), start_s3 (sets
+# FLOE_S3_*) and start_node.
 
 # Installs redis-server (and redis-tools) with apt-get when missing and root.
 ensure_redis() {
@@ -19,13 +20,36 @@ ensure_redis() {
   fi
 }
 
-# Builds the harness (no install) and sets $cp (its runtime classpath) and $logback.
+# Builds the harness (no install) and sets $cp (its runtime classpath, the project's own part copied
+# by snapshot_classpath) and $logback.
 build_bench_classpath() {
   local cp_file="$root/load-tests/target/bench.classpath"
   mvn -B -q -pl load-tests -am package dependency:build-classpath -DskipTests \
     -Dspotless.check.skip=true -Dmdep.outputFile="$cp_file" -Dmdep.includeScope=runtime
-  cp="$root/load-tests/target/classes:$(cat "$cp_file")"
+  snapshot_classpath "$root/load-tests/target/classes:$(cat "$cp_file")"
   logback="-Dlogback.configurationFile=$root/load-tests/bench-logback.xml"
+}
+
+# Sets $cp to classpath $1 with every entry inside this checkout copied under $work/code: a run
+# executes the code it was started with, and a build in the checkout meanwhile (maven rewrites its
+# jars in place, under processes that still load classes from them) cannot change or corrupt it.
+snapshot_classpath() {
+  local code="$work/code" entry copy i=0
+  local -a entries out=()
+  mkdir -p "$code"
+  IFS=: read -r -a entries <<<"$1"
+  for entry in "${entries[@]}"; do
+    case "$entry" in
+      "$root"/*)
+        i=$((i + 1))
+        copy="$code/$i-$(basename "$entry")"
+        cp -r "$entry" "$copy"
+        out+=("$copy")
+        ;;
+      *) out+=("$entry") ;;
+    esac
+  done
+  cp=$(IFS=:; echo "${out[*]}")
 }
 
 free_port() {
