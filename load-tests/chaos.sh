@@ -28,6 +28,9 @@ source "$root/load-tests/bench-lib.sh"
 build_bench_classpath
 # the code the run tests, named in its report and its ledger line ("-dirty": with uncommitted edits)
 code=$(git -C "$root" describe --always --dirty 2>/dev/null || echo unknown)
+# The history of every operation stays in memory until the check: about 165 bytes an operation, and
+# an unthrottled workload on two cores records some 5,800 a second (3.4 GB an hour); a segment of
+# --max-minutes 140 needs about 10 GB. FLOE_CHAOS_HEAP overrides the heap's limit.
 # not exec: bench-lib's exit trap removes its work directory
-java -Xmx2g -Djava.awt.headless=true "$logback" -cp "$cp" io.floe.loadtests.chaos.ChaosRun \
-  --code "$code" "$@"
+java -Xmx"${FLOE_CHAOS_HEAP:-12g}" -XX:+ExitOnOutOfMemoryError -Djava.awt.headless=true "$logback" \
+  -cp "$cp" io.floe.loadtests.chaos.ChaosRun --code "$code" "$@"
