@@ -10,6 +10,7 @@ import io.floe.core.protocol.Response.HandedOver;
 import io.floe.core.protocol.Response.Prepared;
 import io.floe.core.retry.ResilienceSettings;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Admin calls to one data node ({@code replication.md} §4.3, §4.4, §9), for whatever moves
@@ -100,7 +101,15 @@ public final class NodeAdmin implements AutoCloseable {
    * @throws io.floe.core.protocol.FencedException when the replica's term is above {@code term}
    */
   public Prepared prepareTerm(String table, int pid, long term) {
-    return (Prepared) call(new Request.PrepareTerm(table, pid, term));
+    return Blocking.join(prepareTermAsync(table, pid, term));
+  }
+
+  /**
+   * {@link #prepareTerm} without waiting: the answer, or the client's exception, completes the
+   * future — for a caller that stops waiting on its own terms (a failure detector's verdict).
+   */
+  public CompletableFuture<Prepared> prepareTermAsync(String table, int pid, long term) {
+    return send(new Request.PrepareTerm(table, pid, term)).thenApply(Prepared.class::cast);
   }
 
   /**
@@ -110,7 +119,13 @@ public final class NodeAdmin implements AutoCloseable {
    * nothing changed, and the call may be made again.
    */
   public HandedOver handOver(String table, int pid, long term, String target) {
-    return (HandedOver) call(new Request.HandOver(table, pid, term, target));
+    return Blocking.join(handOverAsync(table, pid, term, target));
+  }
+
+  /** {@link #handOver} without waiting, as {@link #prepareTermAsync}. */
+  public CompletableFuture<HandedOver> handOverAsync(
+      String table, int pid, long term, String target) {
+    return send(new Request.HandOver(table, pid, term, target)).thenApply(HandedOver.class::cast);
   }
 
   /**
@@ -122,7 +137,11 @@ public final class NodeAdmin implements AutoCloseable {
   }
 
   private Response call(Request request) {
-    return Blocking.join(requests.send(endpoint, 0, request));
+    return Blocking.join(send(request));
+  }
+
+  private CompletableFuture<Response> send(Request request) {
+    return requests.send(endpoint, 0, request);
   }
 
   @Override
