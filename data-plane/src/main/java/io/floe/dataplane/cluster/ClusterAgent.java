@@ -12,6 +12,7 @@ import io.floe.storage.meta.Lease;
 import io.floe.storage.meta.MetaKeys;
 import io.floe.storage.meta.MetaStore;
 import io.floe.storage.meta.MetaStoreException;
+import io.floe.storage.meta.MetaStoreUnavailableException;
 import io.floe.storage.meta.MetaWatch;
 import io.floe.storage.meta.PrefixRead;
 import io.floe.storage.meta.WatchEvent;
@@ -105,7 +106,7 @@ public final class ClusterAgent implements AutoCloseable {
 
   /**
    * Registers the node (waiting at most one lease TTL for a registration left by a dead process to
-   * expire) and starts following the desired state.
+   * expire; waiting for etcd as long as it does not answer) and starts following the desired state.
    *
    * @throws NodeIdInUseException when a live process holds the node id
    */
@@ -117,7 +118,7 @@ public final class ClusterAgent implements AutoCloseable {
       TableRegistry registry) {
     ClusterAgent agent = new ClusterAgent(store, settings, registration, hosting, registry);
     try {
-      agent.adopt(agent.membership.register(settings.leaseTtl().plusSeconds(1)));
+      agent.adopt(agent.registerAtStart(settings.leaseTtl().plusSeconds(1)));
     } catch (RuntimeException e) {
       agent.thread.shutdownNow();
       agent.loads.shutdownNow();
@@ -128,6 +129,35 @@ public final class ClusterAgent implements AutoCloseable {
     agent.thread.scheduleWithFixedDelay(
         agent::publishStatus, interval, interval, TimeUnit.MILLISECONDS);
     return agent;
+  }
+
+  /**
+   * The first registration. A node started before etcd answers — a whole cluster started at once,
+   * etcd restarting or being rebuilt — waits for it and joins when it comes, as a node that lost
+   * etcd later does, instead of failing its start. A live process holding the node id still fails
+   * it ({@link NodeIdInUseException}).
+   */
+  private Lease registerAtStart(Duration waitForOther) {
+    while (true) {
+      try {
+        Lease granted = membership.register(waitForOther);
+        etcdBackoff.reset();
+        return granted;
+      } catch (MetaStoreUnavailableException e) {
+        Duration wait = etcdBackoff.next();
+        LOG.warn(
+            "node {} cannot reach etcd to register: {}; trying again in {} ms",
+            membership.registration().node(),
+            e.getMessage(),
+            wait.toMillis());
+        try {
+          Thread.sleep(wait.toMillis());
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          throw e;
+        }
+      }
+    }
   }
 
   /** True while the node holds a live lease and its registration. */

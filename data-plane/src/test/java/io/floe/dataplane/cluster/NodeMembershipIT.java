@@ -217,6 +217,50 @@ class NodeMembershipIT {
     assertThat(ClusterNodes.get(table, 4)).isNotNull();
   }
 
+  /**
+   * A node started while etcd is down (a whole cluster started at once, etcd restarting) waits for
+   * it rather than failing its start, and joins when it comes: registered, following its
+   * assignments. It used to fail its start on the first registration's call deadline.
+   */
+  @Test
+  void aNodeStartedWhileEtcdIsDownWaitsForItAndJoinsWhenItComes() throws Exception {
+    etcd.kill();
+    MetaStore store = ClusterNodes.store(etcd.clientEndpoints());
+    java.util.concurrent.CompletableFuture<DataNode> started =
+        java.util.concurrent.CompletableFuture.supplyAsync(
+            () -> ClusterNodes.node("n5", Duration.ofSeconds(3), store));
+    // The store's own retries of a registration call (3 attempts of at most 1 s, backing off up
+    // to 2 s) are spent within 5 s: still starting 10 s on means the node kept trying.
+    await()
+        .during(Duration.ofSeconds(10))
+        .atMost(Duration.ofSeconds(11))
+        .until(() -> !started.isDone());
+
+    etcd.restart();
+    DataNode node = started.get(20, java.util.concurrent.TimeUnit.SECONDS);
+    open.add(node);
+    assertThat(node.cluster().orElseThrow().isRegistered()).isTrue();
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .ignoreExceptions()
+        .until(() -> admin.get(KEYS.node("n5")).isPresent());
+    assertThat(
+            NodeRegistrationParser.fromJson(admin.get(KEYS.node("n5")).orElseThrow().value())
+                .endpoint())
+        .isEqualTo(node.endpoint());
+    new AssignmentAdmin(admin, CLUSTER)
+        .createTable(ClusterNodes.table(11, "db.late", 1, 1), List.of("n5"));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                hosted(node, "db.late") != null
+                    && hosted(node, "db.late").partitionOrNull(0) != null
+                    && hosted(node, "db.late").partitionOrNull(0).role().writable());
+    ClusterNodes.put(hosted(node, "db.late"), 1);
+    assertThat(ClusterNodes.get(hosted(node, "db.late"), 1)).isNotNull();
+  }
+
   private Optional<PartitionReport> report(String node, long tid, int pid) {
     return admin
         .get(KEYS.partitionStatus(node, tid, pid))
