@@ -8,7 +8,7 @@
 # read back and the history checked.
 # Report with plots: load-tests/reports/chaos-<time>.md; exit 1 if a check failed (a lost or
 # phantom write, a fault not recovered from, a partition without writes past --max-write-gap).
-# The long run: --per-kind 100 (about 8 hours here); --max-minutes N stops injecting after N
+# The long run: --per-kind 100 (about 5 hours on two cores); --max-minutes N stops injecting after N
 # minutes of faults, then checks and reports as usual. In segments, where no one can run it whole:
 #   load-tests/chaos.sh --per-kind 100 --max-minutes 140 --ledger load-tests/reports/long-run.jsonl
 # each run is a segment on a fresh cluster, checked and reported on its own and appended to the
