@@ -2,6 +2,7 @@ package io.floe.controlplane.ops;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.floe.client.impl.FakeNode;
 import io.floe.controlplane.cluster.Assignments;
 import io.floe.controlplane.cluster.ClusterView;
 import io.floe.controlplane.cluster.ClusterView.Assigned;
@@ -10,6 +11,8 @@ import io.floe.controlplane.tables.TableService;
 import io.floe.controlplane.tables.TableService.CreateRequest;
 import io.floe.core.partition.PartitionRole;
 import io.floe.core.partition.PartitionState;
+import io.floe.core.protocol.Request;
+import io.floe.core.protocol.Response;
 import io.floe.core.table.SchemaParser;
 import io.floe.storage.catalog.CatalogTable;
 import io.floe.storage.cluster.NodeRegistration;
@@ -24,16 +27,19 @@ import io.floe.storage.meta.MetaStore;
 import io.floe.storage.meta.MetaStoreConfig;
 import io.floe.storage.meta.etcd.EtcdMetaStore;
 import io.floe.testsupport.etcd.EtcdExtension;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
@@ -374,10 +380,10 @@ class ChangeLeaderIT {
   @Test
   void aHandOverWhoseLeaderNoLongerLeadsFencesInstead() throws Exception {
     String[] r = roles();
-    try (io.floe.client.impl.FakeNode restarted =
-        new io.floe.client.impl.FakeNode(
+    try (FakeNode restarted =
+        new FakeNode(
             request ->
-                new io.floe.core.protocol.Response.Error(
+                new Response.Error(
                     io.floe.core.protocol.ErrorCode.NOT_LEADER,
                     "this node does not lead partition 0",
                     ""))) {
@@ -412,19 +418,18 @@ class ChangeLeaderIT {
    * after its last answer).
    */
   private static final class StalledNode implements AutoCloseable {
-    final java.util.concurrent.atomic.AtomicLong askedAt =
-        new java.util.concurrent.atomic.AtomicLong();
-    final io.floe.client.impl.FakeNode fake;
+    final AtomicLong askedAt = new AtomicLong();
+    final FakeNode fake;
 
-    StalledNode() throws java.io.IOException {
+    StalledNode() throws IOException {
       fake =
-          new io.floe.client.impl.FakeNode(
+          new FakeNode(
               request -> {
-                if (request instanceof io.floe.core.protocol.Request.Ping) {
-                  return new io.floe.core.protocol.Response.Ack();
+                if (request instanceof Request.Ping) {
+                  return new Response.Ack();
                 }
                 askedAt.compareAndSet(0, System.nanoTime());
-                return io.floe.client.impl.FakeNode.SILENCE;
+                return FakeNode.SILENCE;
               });
     }
 
@@ -434,7 +439,7 @@ class ChangeLeaderIT {
     }
 
     @Override
-    public void close() throws java.io.IOException {
+    public void close() throws IOException {
       fake.close();
     }
   }
@@ -459,7 +464,7 @@ class ChangeLeaderIT {
    * change goes on as a fence.
    */
   @Test
-  @org.junit.jupiter.api.Timeout(30)
+  @Timeout(30)
   void aHandOverWhoseLeaderIsDeclaredDeadMeanwhileFencesWithoutAwaitingItsAnswer()
       throws Exception {
     String[] r = roles();
@@ -477,8 +482,7 @@ class ChangeLeaderIT {
               params,
               n -> !(n.equals(r[0]) && paused.declaredDead()));
 
-      assertThat(paused.fake.received)
-          .anyMatch(q -> q instanceof io.floe.core.protocol.Request.HandOver);
+      assertThat(paused.fake.received).anyMatch(q -> q instanceof Request.HandOver);
       assertThat(step)
           .isInstanceOfSatisfying(
               Step.Next.class,
@@ -497,14 +501,14 @@ class ChangeLeaderIT {
    * dead while its answer is awaited is counted silent at once, and the others' answers choose.
    */
   @Test
-  @org.junit.jupiter.api.Timeout(30)
+  @Timeout(30)
   void aPrepareStopsAwaitingAReplicaDeclaredDeadMeanwhile() throws Exception {
     String[] r = roles();
     productionDeadline();
     long term = current().assignment().term();
     try (StalledNode paused = new StalledNode();
-        io.floe.client.impl.FakeNode behind = preparedAt(term, 100);
-        io.floe.client.impl.FakeNode ahead = preparedAt(term, 120)) {
+        FakeNode behind = preparedAt(term, 100);
+        FakeNode ahead = preparedAt(term, 120)) {
       register(r[0], paused.fake.endpoint());
       register(r[1], behind.endpoint());
       register(r[2], ahead.endpoint());
@@ -516,8 +520,7 @@ class ChangeLeaderIT {
               Map.of("term", Long.toString(term + 1), "way", "fence"),
               n -> !(n.equals(r[0]) && paused.declaredDead()));
 
-      assertThat(paused.fake.received)
-          .anyMatch(q -> q instanceof io.floe.core.protocol.Request.PrepareTerm);
+      assertThat(paused.fake.received).anyMatch(q -> q instanceof Request.PrepareTerm);
       assertThat(step)
           .isInstanceOfSatisfying(
               Step.Next.class,
@@ -531,13 +534,12 @@ class ChangeLeaderIT {
   /**
    * A replica answering every prepare with its last term {@code term} and offset {@code offset}.
    */
-  private static io.floe.client.impl.FakeNode preparedAt(long term, long offset)
-      throws java.io.IOException {
-    return new io.floe.client.impl.FakeNode(
+  private static FakeNode preparedAt(long term, long offset) throws IOException {
+    return new FakeNode(
         request ->
-            request instanceof io.floe.core.protocol.Request.PrepareTerm p
-                ? new io.floe.core.protocol.Response.Prepared(p.term(), offset, term, List.of())
-                : new io.floe.core.protocol.Response.Ack());
+            request instanceof Request.PrepareTerm p
+                ? new Response.Prepared(p.term(), offset, term, List.of())
+                : new Response.Ack());
   }
 
   @Test
