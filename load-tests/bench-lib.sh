@@ -4,7 +4,7 @@
 # free_port, wait_port, a work directory ($work) with every started process ($pids) stopped on exit
 # (the last started first), start_redis (sets redis_port, redis_pid), start_redis_replicas (a
 # primary and two replicas: also sets redis_pids), start_etcd (sets etcd_endpoint), start_s3 (sets
-# FLOE_S3_*) and start_node.
+# FLOE_S3_* and s3_pid) and start_node.
 
 # Installs redis-server (and redis-tools) with apt-get when missing and root.
 ensure_redis() {
@@ -166,7 +166,8 @@ start_etcd() {
 # FLOE_S3_BUCKET.
 start_s3() {
   java "$logback" -cp "$cp" io.floe.testsupport.s3.S3Server "$work/s3" floe-bench >"$work/s3.log" 2>&1 &
-  pids+=($!)
+  s3_pid=$!
+  pids+=($s3_pid)
   for _ in $(seq 100); do grep -q '^S3 endpoint' "$work/s3.log" && break; sleep 0.1; done
   # "S3 endpoint URI region R access key K secret S"
   read -r _ _ FLOE_S3_ENDPOINT _ FLOE_S3_REGION _ _ FLOE_S3_ACCESS_KEY _ FLOE_S3_SECRET_KEY \

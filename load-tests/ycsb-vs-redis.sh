@@ -52,6 +52,7 @@ if [ "$wal" = s3 ]; then
   node_args+=(--s3.endpoint "$FLOE_S3_ENDPOINT" --s3.bucket "$FLOE_S3_BUCKET"
     --s3.region "$FLOE_S3_REGION" --s3.access-key "$FLOE_S3_ACCESS_KEY"
     --s3.secret-key "$FLOE_S3_SECRET_KEY" --s3.path-style true)
+  bench_args+=(--s3-pid "$s3_pid")
   note="WAL shipping on: the node ships every write to S3 (embedded S3Proxy over HTTP, local directory, same machine)."
 else
   note="WAL shipping off: no S3 configured, writes live in memory only."

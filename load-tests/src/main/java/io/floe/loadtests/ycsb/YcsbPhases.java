@@ -44,6 +44,9 @@ public final class YcsbPhases {
   static final String PHASES = "bench.phases";
   static final String SERVER_PID = "bench.server-pid";
 
+  /** The S3 endpoint's process (Floe ships its WAL there), whose CPU per phase is reported too. */
+  static final String S3_PID = "bench.s3-pid";
+
   private YcsbPhases() {}
 
   public static void main(String[] args) throws Exception {
@@ -85,6 +88,8 @@ public final class YcsbPhases {
     }
     long serverPid = Long.parseLong(props.getProperty(SERVER_PID, "-1"));
     long serverCpu = serverPid > 0 ? ProcessCpu.nanos(serverPid) : -1;
+    long s3Pid = Long.parseLong(props.getProperty(S3_PID, "-1"));
+    long s3Cpu = s3Pid > 0 ? ProcessCpu.nanos(s3Pid) : -1;
     long clientCpu = ProcessCpu.nanos(0);
     long gc = gcMillis();
     long start = System.currentTimeMillis();
@@ -92,9 +97,10 @@ public final class YcsbPhases {
     long runtime = System.currentTimeMillis() - start;
     clientCpu = ProcessCpu.nanos(0) - clientCpu;
     serverCpu = serverCpu < 0 ? -1 : ProcessCpu.nanos(serverPid) - serverCpu;
+    s3Cpu = s3Cpu < 0 ? -1 : ProcessCpu.nanos(s3Pid) - s3Cpu;
     gc = gcMillis() - gc;
     workload.cleanup();
-    return export(ops, runtime, clientCpu, gc, serverCpu);
+    return export(ops, runtime, clientCpu, gc, serverCpu, s3Cpu);
   }
 
   private static int run(
@@ -117,7 +123,8 @@ public final class YcsbPhases {
     return ops;
   }
 
-  private static String export(int ops, long runtimeMs, long clientCpu, long gcMs, long serverCpu)
+  private static String export(
+      int ops, long runtimeMs, long clientCpu, long gcMs, long serverCpu, long s3Cpu)
       throws IOException {
     ByteArrayOutputStream text = new ByteArrayOutputStream();
     TextMeasurementsExporter exporter = new TextMeasurementsExporter(text);
@@ -127,6 +134,9 @@ public final class YcsbPhases {
     exporter.write("CLIENT", "CpuTime(ns)", clientCpu);
     exporter.write("CLIENT", "GcTime(ms)", gcMs);
     exporter.write("SERVER", "CpuTime(ns)", serverCpu);
+    if (s3Cpu >= 0) {
+      exporter.write("S3", "CpuTime(ns)", s3Cpu);
+    }
     Measurements.getMeasurements().exportMeasurements(exporter);
     exporter.close();
     return text.toString(StandardCharsets.UTF_8);

@@ -10,8 +10,8 @@ import java.util.Set;
 
 /**
  * The YCSB benchmark's Markdown report: per workload, thread count and phase (cold / warm), Floe's
- * throughput beside Redis's, their ratio, the CPU per operation of client and server, the failed
- * operations, then the latency of every operation type.
+ * throughput beside Redis's, their ratio, the CPU per operation of client, server and (Floe's WAL
+ * shipping) the S3 endpoint, the failed operations, then the latency of every operation type.
  */
 final class YcsbReport {
   private static final Map<String, String> WORKLOADS =
@@ -72,7 +72,7 @@ final class YcsbReport {
         head
             + String.format(
                 Locale.ROOT,
-                "| %s | %s | %s | %s | %s | %s | %s | %s |%n",
+                "| %s | %s | %s | %s | %s | %s | %s | %s | %s |%n",
                 ops(floe),
                 ops(redis),
                 floe == null || redis == null
@@ -83,6 +83,7 @@ final class YcsbReport {
                 cpu(redis, true),
                 cpu(floe, false),
                 cpu(redis, false),
+                s3Cpu(floe),
                 failures(floe) + " / " + failures(redis)));
     Set<String> ops = new LinkedHashSet<>();
     if (floe != null) {
@@ -107,6 +108,13 @@ final class YcsbReport {
     }
     double micros = client ? r.clientCpuMicrosPerOp() : r.serverCpuMicrosPerOp();
     return Double.isNaN(micros) ? "?" : String.format(Locale.ROOT, "%.1f", micros);
+  }
+
+  private static String s3Cpu(YcsbResult r) {
+    if (r == null || r.s3CpuNanos() < 0) {
+      return "-";
+    }
+    return String.format(Locale.ROOT, "%.1f", r.s3CpuMicrosPerOp());
   }
 
   private static String failures(YcsbResult r) {
@@ -170,15 +178,17 @@ final class YcsbReport {
     out.append(
         "\nCPU = CPU time per operation in µs: client = the YCSB JVM (workload generation,"
             + " measurement and the store's client library) during the phase; server = the"
-            + " data node's or redis-server's process (not the S3 endpoint's). Failed = operations"
-            + " not answered OK.\n");
+            + " data node's or redis-server's process; S3 = the S3 endpoint's process, where Floe"
+            + " ships its WAL (on this same machine, sharing its cores; `-` when not measured)."
+            + " Failed = operations not answered OK.\n");
     out.append(
         "\n## Load\n\n| store | records | threads | ops/s | failed |\n|---|---:|---:|---:|---:|\n");
     out.append(loads);
     out.append(
         "\n## Throughput and CPU\n\n| workload | threads | phase | Floe ops/s | Redis ops/s"
             + " | Floe / Redis | client CPU Floe | client CPU Redis | server CPU Floe | server CPU"
-            + " Redis | failed Floe / Redis |\n|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+            + " Redis | S3 CPU Floe | failed Floe / Redis |\n"
+            + "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     out.append(throughput);
     out.append(
         "\n## Latency (µs, p50 / p99, YCSB's HdrHistogram)\n\n| workload | threads | phase | op"

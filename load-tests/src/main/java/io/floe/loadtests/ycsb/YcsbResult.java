@@ -7,10 +7,12 @@ import java.util.Map;
 
 /**
  * One measured YCSB phase, read from YCSB's text measurements ({@code [OP], Metric, value} lines)
- * and the {@code [CLIENT]} / {@code [SERVER]} lines {@link YcsbPhases} adds.
+ * and the {@code [CLIENT]} / {@code [SERVER]} / {@code [S3]} lines {@link YcsbPhases} adds.
  *
  * @param clientCpuNanos the YCSB JVM's CPU time during the phase, -1 when not measured
  * @param serverCpuNanos the store's process CPU time during the phase, -1 when not measured
+ * @param s3CpuNanos the S3 endpoint's process CPU time during the phase (Floe ships its WAL there,
+ *     on the same machine), -1 when not measured
  * @param ops per operation type (READ, UPDATE, SCAN, INSERT, READ-MODIFY-WRITE), in YCSB's order
  * @param failed operations that did not return OK (NOT_FOUND included: every key read is loaded)
  * @param wrongValues reads whose values failed YCSB's data-integrity check ({@code dataintegrity})
@@ -23,6 +25,7 @@ public record YcsbResult(
     long clientCpuNanos,
     long gcMillis,
     long serverCpuNanos,
+    long s3CpuNanos,
     Map<String, OpStats> ops,
     long failed,
     long wrongValues) {
@@ -38,6 +41,10 @@ public record YcsbResult(
 
   public double serverCpuMicrosPerOp() {
     return serverCpuNanos < 0 || operations == 0 ? Double.NaN : serverCpuNanos / 1e3 / operations;
+  }
+
+  public double s3CpuMicrosPerOp() {
+    return s3CpuNanos < 0 || operations == 0 ? Double.NaN : s3CpuNanos / 1e3 / operations;
   }
 
   /** Every phase in YCSB's output, in order; output without {@code # phase} lines is one phase. */
@@ -124,6 +131,7 @@ public record YcsbResult(
           number(client, "CpuTime(ns)", -1).longValue(),
           number(client, "GcTime(ms)", -1).longValue(),
           number(metrics.getOrDefault("SERVER", Map.of()), "CpuTime(ns)", -1).longValue(),
+          number(metrics.getOrDefault("S3", Map.of()), "CpuTime(ns)", -1).longValue(),
           ops,
           failed,
           wrong);

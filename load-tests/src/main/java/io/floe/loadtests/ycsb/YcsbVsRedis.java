@@ -190,6 +190,9 @@ public final class YcsbVsRedis {
     args.addAll(storeArgs(store, threads));
     args.addAll(List.of("-p", YcsbPhases.PHASES + "=" + flag("phases", "cold,warm")));
     args.addAll(List.of("-p", YcsbPhases.SERVER_PID + "=" + store.pid()));
+    if (store.isFloe() && flags.containsKey("s3-pid")) {
+      args.addAll(List.of("-p", YcsbPhases.S3_PID + "=" + flags.get("s3-pid")));
+    }
     if (flags.containsKey("ops")) {
       args.addAll(List.of("-p", "operationcount=" + flags.get("ops")));
     } else {
@@ -215,12 +218,13 @@ public final class YcsbVsRedis {
 
   private static void print(YcsbResult r) {
     System.out.printf(
-        "  %s: %,.0f ops/s, %,d ops, client %.1f µs/op, server %.1f µs/op, failed %d, wrong %d%n",
+        "  %s: %,.0f ops/s, %,d ops, client %.1f µs/op, server %.1f µs/op%s, failed %d, wrong %d%n",
         r.phase(),
         r.opsPerSecond(),
         r.operations(),
         r.clientCpuMicrosPerOp(),
         r.serverCpuMicrosPerOp(),
+        r.s3CpuNanos() < 0 ? "" : String.format(", S3 endpoint %.1f µs/op", r.s3CpuMicrosPerOp()),
         r.failed(),
         r.wrongValues());
   }

@@ -18,6 +18,7 @@ class YcsbResultTest {
           "[CLIENT], CpuTime(ns), 40000000",
           "[CLIENT], GcTime(ms), 12",
           "[SERVER], CpuTime(ns), 6000000",
+          "[S3], CpuTime(ns), 3500000",
           "[READ], Operations, 498",
           "[READ], AverageLatency(us), 150.2",
           "[READ], MinLatency(us), 40",
@@ -64,6 +65,7 @@ class YcsbResultTest {
     assertThat(cold.operations()).isEqualTo(1000);
     assertThat(cold.clientCpuMicrosPerOp()).isCloseTo(40.0, within(1e-9));
     assertThat(cold.serverCpuMicrosPerOp()).isCloseTo(6.0, within(1e-9));
+    assertThat(cold.s3CpuMicrosPerOp()).isCloseTo(3.5, within(1e-9));
     assertThat(cold.gcMillis()).isEqualTo(12);
     assertThat(cold.ops()).containsOnlyKeys("READ", "UPDATE");
     assertThat(cold.ops().get("READ")).isEqualTo(new YcsbResult.OpStats(498, 120, 800));
@@ -78,6 +80,8 @@ class YcsbResultTest {
     assertThat(warm.ops()).containsOnlyKeys("READ", "READ-MODIFY-WRITE", "UPDATE");
     assertThat(warm.ops().get("READ-MODIFY-WRITE").p99Micros()).isEqualTo(900);
     assertThat(warm.serverCpuMicrosPerOp()).isNaN();
+    assertThat(warm.s3CpuNanos()).as("no [S3] line: not measured").isEqualTo(-1);
+    assertThat(warm.s3CpuMicrosPerOp()).isNaN();
     assertThat(warm.failed()).isZero();
     assertThat(warm.wrongValues()).isEqualTo(1);
   }
