@@ -4,6 +4,7 @@ import io.floe.client.Blocking;
 import io.floe.core.protocol.Response;
 import io.floe.core.table.KeyCodec;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.PriorityQueue;
 import java.util.concurrent.CompletableFuture;
@@ -29,10 +30,28 @@ final class MergedScan {
   static final int MIN_PAGE_ROWS = 8;
 
   private final List<PartitionPages> partitions;
+  private final List<Integer> weights;
+  private final int totalWeight;
   private final int maxPageRows;
 
+  /** A merge of one page stream per partition. */
   MergedScan(List<PartitionPages> partitions, int maxPageRows) {
+    this(partitions, Collections.nCopies(partitions.size(), 1), maxPageRows);
+  }
+
+  /**
+   * A merge of page streams each covering {@code weights.get(i)} of the table's partitions (a node
+   * merging the partitions it leads): a stream's first page is sized to its share of the limit, and
+   * a stream covering every partition is asked for exactly the limit.
+   */
+  MergedScan(List<PartitionPages> partitions, List<Integer> weights, int maxPageRows) {
+    if (weights.size() != partitions.size()) {
+      throw new IllegalArgumentException(
+          weights.size() + " weights for " + partitions.size() + " page streams");
+    }
     this.partitions = partitions;
+    this.weights = List.copyOf(weights);
+    this.totalWeight = weights.stream().mapToInt(Integer::intValue).sum();
     this.maxPageRows = maxPageRows;
   }
 
@@ -41,9 +60,13 @@ final class MergedScan {
     if (limit < 1) {
       throw new IllegalArgumentException("scan limit must be at least 1, got " + limit);
     }
-    int pageRows = pageRows(limit, partitions.size());
     List<Cursor> cursors = new ArrayList<>(partitions.size());
-    for (PartitionPages pages : partitions) {
+    for (int i = 0; i < partitions.size(); i++) {
+      PartitionPages pages = partitions.get(i);
+      int pageRows =
+          weights.get(i) >= totalWeight
+              ? Math.min(limit, maxPageRows)
+              : pageRows(limit * (double) weights.get(i) / totalWeight);
       cursors.add(new Cursor(pages, pageRows, pages.fetch(null, Math.min(limit, pageRows))));
     }
     PriorityQueue<Cursor> heads =
@@ -54,7 +77,7 @@ final class MergedScan {
         heads.add(cursor);
       }
     }
-    List<byte[]> out = new ArrayList<>(Math.min(limit, 4 * pageRows));
+    List<byte[]> out = new ArrayList<>(Math.min(limit, 1024));
     while (out.size() < limit && !heads.isEmpty()) {
       Cursor head = heads.poll();
       out.add(head.take());
@@ -67,7 +90,11 @@ final class MergedScan {
 
   /** Rows asked per page of one partition: its share of the limit with some room for skew. */
   int pageRows(int limit, int partitionCount) {
-    double share = (double) limit / Math.max(1, partitionCount);
+    return pageRows((double) limit / Math.max(1, partitionCount));
+  }
+
+  /** Rows asked per page of a stream expected to hold {@code share} of the first rows. */
+  private int pageRows(double share) {
     long rows = (long) Math.ceil(share + 2 * Math.sqrt(share) + 1);
     return (int) Math.min(maxPageRows, Math.max(MIN_PAGE_ROWS, rows));
   }

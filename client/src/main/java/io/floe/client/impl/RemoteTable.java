@@ -398,16 +398,80 @@ public final class RemoteTable implements FloeTable {
     if (bounds.isEmpty()) {
       return new ArrayList<>();
     }
-    List<PartitionPages> partitions = new ArrayList<>(partitions());
-    for (int pid = 0; pid < partitions(); pid++) {
-      int partition = pid;
-      partitions.add(
-          (continuation, pageLimit) -> scanPage(partition, bounds, pageLimit, continuation));
+    Map<String, List<Integer>> byLeader = partitionsByLeader();
+    List<byte[]> encoded = null;
+    if (byLeader != null && byLeader.size() < partitions()) {
+      try {
+        encoded = mergedByLeader(byLeader, bounds, limit);
+      } catch (RuntimeException e) {
+        // A leader moved, a node failed or does not know SCAN_MERGED: the scan is done again
+        // partition by partition, each page routed and retried on its own.
+      }
     }
-    List<byte[]> encoded = new MergedScan(partitions, MergedScan.MAX_PAGE_ROWS).first(limit);
+    if (encoded == null) {
+      List<PartitionPages> partitions = new ArrayList<>(partitions());
+      for (int pid = 0; pid < partitions(); pid++) {
+        int partition = pid;
+        partitions.add(
+            (continuation, pageLimit) -> scanPage(partition, bounds, pageLimit, continuation));
+      }
+      encoded = new MergedScan(partitions, MergedScan.MAX_PAGE_ROWS).first(limit);
+    }
     List<Row> rows = new ArrayList<>(encoded.size());
     encoded.forEach(bytes -> rows.add(decode(bytes)));
     return rows;
+  }
+
+  /**
+   * The partitions grouped by the endpoint that leads them, as routing knows it now; null while
+   * routing is being refreshed or a leader is unknown.
+   */
+  private Map<String, List<Integer>> partitionsByLeader() {
+    CompletableFuture<Void> ready = routing.ready();
+    if (!ready.isDone() || ready.isCompletedExceptionally()) {
+      return null;
+    }
+    Map<String, List<Integer>> byLeader = new LinkedHashMap<>();
+    for (int pid = 0; pid < partitions(); pid++) {
+      String leader = routing.endpoint(pid);
+      if (leader.isEmpty()) {
+        return null;
+      }
+      byLeader.computeIfAbsent(leader, l -> new ArrayList<>()).add(pid);
+    }
+    return byLeader;
+  }
+
+  /**
+   * A table-wide scan with one page stream per node (SCAN_MERGED: the node merges the partitions it
+   * leads), each attempt sent once: any failure is the caller's to handle.
+   */
+  private List<byte[]> mergedByLeader(
+      Map<String, List<Integer>> byLeader, EncodedRange bounds, int limit) {
+    List<PartitionPages> nodes = new ArrayList<>(byLeader.size());
+    List<Integer> weights = new ArrayList<>(byLeader.size());
+    for (Map.Entry<String, List<Integer>> e : byLeader.entrySet()) {
+      String endpoint = e.getKey();
+      List<Integer> led = e.getValue();
+      nodes.add(
+          (continuation, pageLimit) ->
+              requests
+                  .send(
+                      endpoint,
+                      led.get(0),
+                      new Request.ScanMerged(
+                          name,
+                          led,
+                          bounds.start(),
+                          bounds.startInclusive(),
+                          bounds.end(),
+                          bounds.endInclusive(),
+                          pageLimit,
+                          continuation))
+                  .thenApply(r -> (Response.Scanned) r));
+      weights.add(led.size());
+    }
+    return new MergedScan(nodes, weights, MergedScan.MAX_PAGE_ROWS).first(limit);
   }
 
   private EncodedRange encode(KeyRange range) {

@@ -25,6 +25,8 @@ public enum Opcode {
   SCAN(0x22),
   /** A GET that any replica answers from its memory, with its applied offset (follower read). */
   GET_ANY(0x23),
+  /** SCAN over several partitions of a node, merged by the node in key order. */
+  SCAN_MERGED(0x24),
   /** Leader to follower: the entries and offsets of the partitions it leads. */
   APPEND(0x40),
   /** Admin: moves a replica to a new term and asks for its offset and term history. */

@@ -132,6 +132,30 @@ public sealed interface Request {
   }
 
   /**
+   * A SCAN of several partitions that this node leads, their rows merged in key order by the node:
+   * one page of the range over all of them, so a table-wide scan costs a round trip per node, and
+   * no more rows than it asks for ({@code data-protocol.md} §4.2).
+   */
+  record ScanMerged(
+      String table,
+      List<Integer> partitions,
+      byte[] start,
+      boolean startInclusive,
+      byte[] end,
+      boolean endInclusive,
+      int limit,
+      byte[] continuation)
+      implements Request {
+    public ScanMerged {
+      partitions = List.copyOf(partitions);
+    }
+
+    public Opcode opcode() {
+      return Opcode.SCAN_MERGED;
+    }
+  }
+
+  /**
    * A GET any replica answers from its memory ({@code replication.md} §9): a follower's row may be
    * behind the leader's, by the replication lag.
    */

@@ -26,6 +26,7 @@ import io.floe.core.protocol.Request.PrepareTerm;
 import io.floe.core.protocol.Request.Put;
 import io.floe.core.protocol.Request.PutIf;
 import io.floe.core.protocol.Request.Scan;
+import io.floe.core.protocol.Request.ScanMerged;
 import io.floe.core.protocol.Request.TableStatus;
 import io.floe.core.protocol.Request.Update;
 import io.floe.core.protocol.Request.Write;
@@ -71,6 +72,8 @@ public final class RequestCodec {
       m.keys().forEach(key -> writeBytes(out, key));
     } else if (request instanceof Scan s) {
       encodeScan(s, out);
+    } else if (request instanceof ScanMerged s) {
+      encodeScanMerged(s, out);
     } else if (request instanceof Append a) {
       AppendCodec.encode(a, out);
     } else {
@@ -140,6 +143,16 @@ public final class RequestCodec {
     writeBytes(out, s.continuation() == null ? NONE : s.continuation());
   }
 
+  private static void encodeScanMerged(ScanMerged s, ByteBuf out) {
+    writeString(out, s.table());
+    out.writeShort(s.partitions().size());
+    s.partitions().forEach(out::writeInt);
+    writeBound(out, s.start(), s.startInclusive());
+    writeBound(out, s.end(), s.endInclusive());
+    out.writeInt(s.limit());
+    writeBytes(out, s.continuation() == null ? NONE : s.continuation());
+  }
+
   /** A bound is a flag byte (bit 0: present, bit 1: inclusive) and, when present, the key. */
   private static void writeBound(ByteBuf out, byte[] key, boolean inclusive) {
     out.writeByte((key == null ? 0 : 1) | (inclusive ? 2 : 0));
@@ -169,6 +182,7 @@ public final class RequestCodec {
           case GET -> new Get(readString(in, "table"), readBytes(in, "key"));
           case MULTI_GET -> decodeMultiGet(in);
           case SCAN -> decodeScan(in);
+          case SCAN_MERGED -> decodeScanMerged(in);
           case GET_ANY -> new GetAny(readString(in, "table"), readBytes(in, "key"));
           case APPEND -> AppendCodec.decode(in);
           case PREPARE_TERM ->
@@ -262,6 +276,30 @@ public final class RequestCodec {
     return new Scan(
         table,
         partition,
+        start,
+        (startFlags & 2) != 0,
+        end,
+        (endFlags & 2) != 0,
+        limit,
+        continuation.length == 0 ? null : continuation);
+  }
+
+  private static ScanMerged decodeScanMerged(ByteBuf in) {
+    String table = readString(in, "table");
+    int count = Wire.readUnsignedShort(in, "partition count");
+    List<Integer> partitions = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      partitions.add(readInt(in, "partition"));
+    }
+    int startFlags = readUnsignedByte(in, "start bound");
+    byte[] start = (startFlags & 1) != 0 ? readBytes(in, "start key") : null;
+    int endFlags = readUnsignedByte(in, "end bound");
+    byte[] end = (endFlags & 1) != 0 ? readBytes(in, "end key") : null;
+    int limit = readInt(in, "limit");
+    byte[] continuation = readBytes(in, "continuation");
+    return new ScanMerged(
+        table,
+        partitions,
         start,
         (startFlags & 2) != 0,
         end,

@@ -167,7 +167,7 @@ public final class ResponseCodec {
           case BATCH_WRITE -> decodeBatchWritten(in);
           case GET -> new Got(readOptional(in, "row"));
           case MULTI_GET -> decodeMultiGot(in);
-          case SCAN -> decodeScanned(in);
+          case SCAN, SCAN_MERGED -> decodeScanned(in);
           case GET_ANY -> new GetAnyResult(readOptional(in, "row"), readLong(in, "applied offset"));
           case APPEND -> AppendCodec.decodeResults(in);
           case PREPARE_TERM -> decodePrepared(in);

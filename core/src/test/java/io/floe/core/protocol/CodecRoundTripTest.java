@@ -31,7 +31,9 @@ class CodecRoundTripTest {
             new Request.BatchWrite("db.t", List.of(Request.Write.put(R), Request.Write.delete(K))),
             new Request.Get("db.t", K),
             new Request.MultiGet("db.t", List.of(K, R)),
-            new Request.Scan("db.t", 3, K, true, null, false, 100, R));
+            new Request.Scan("db.t", 3, K, true, null, false, 100, R),
+            new Request.ScanMerged("db.t", List.of(0, 5, 2), null, false, K, true, 7, null),
+            new Request.ScanMerged("db.t", List.of(4), K, true, R, false, 10_000, R));
     for (Request request : requests) {
       ByteBuf buf = Unpooled.buffer();
       RequestCodec.encode(request, buf);
@@ -56,6 +58,7 @@ class CodecRoundTripTest {
       {Opcode.GET, new Response.Got(null)},
       {Opcode.MULTI_GET, new Response.MultiGot(Arrays.asList(R, null))},
       {Opcode.SCAN, new Response.Scanned(List.of(K), List.of(R), null)},
+      {Opcode.SCAN_MERGED, new Response.Scanned(List.of(K, R), List.of(R, K), K)},
       {Opcode.GET, new Response.Error(ErrorCode.NOT_LEADER, "moved", "h:1")},
     };
     for (Object[] c : cases) {

@@ -11,11 +11,13 @@ import io.floe.dataplane.wal.WalEntry;
 import io.floe.dataplane.wal.WalSink;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
+import java.util.NoSuchElementException;
 import java.util.SortedMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentSkipListMap;
@@ -182,24 +184,55 @@ public final class Partition {
    */
   public List<KeyedRow> scan(
       byte[] start, boolean startInclusive, byte[] end, boolean endInclusive, int limit) {
+    Iterator<KeyedRow> rows = cursor(start, startInclusive, end, endInclusive);
+    List<KeyedRow> out = new ArrayList<>(Math.min(limit, 1024));
+    while (out.size() < limit && rows.hasNext()) {
+      out.add(rows.next());
+    }
+    return out;
+  }
+
+  /**
+   * The newest live rows with keys in the range, in key order, read lazily (a null bound is open):
+   * a merge of several partitions' rows reads from each only as far as it takes rows. Like {@link
+   * #scan}, not a snapshot: it sees writes made while it is read.
+   */
+  public Iterator<KeyedRow> cursor(
+      byte[] start, boolean startInclusive, byte[] end, boolean endInclusive) {
     role.checkReadable(id);
     if (start != null && end != null && Arrays.compareUnsigned(start, end) > 0) {
       // Holds no key (a client's inverted bounds, or a continuation past the end): an empty page,
       // never the skip list's "inconsistent range" error.
-      return List.of();
+      return Collections.emptyIterator();
     }
-    List<KeyedRow> out = new ArrayList<>(Math.min(limit, 1024));
     long expiredUpTo = expiry.horizon();
-    for (Map.Entry<byte[], Version> e : range(start, startInclusive, end, endInclusive)) {
-      Version v = e.getValue();
-      if (!v.deleted() && v.timestamp > expiredUpTo) {
-        out.add(new KeyedRow(e.getKey(), v.row, v.offset, v.timestamp));
-        if (out.size() >= limit) {
-          break;
+    Iterator<Map.Entry<byte[], Version>> entries =
+        range(start, startInclusive, end, endInclusive).iterator();
+    return new Iterator<>() {
+      private KeyedRow next;
+
+      @Override
+      public boolean hasNext() {
+        while (next == null && entries.hasNext()) {
+          Map.Entry<byte[], Version> e = entries.next();
+          Version v = e.getValue();
+          if (!v.deleted() && v.timestamp > expiredUpTo) {
+            next = new KeyedRow(e.getKey(), v.row, v.offset, v.timestamp);
+          }
         }
+        return next != null;
       }
-    }
-    return out;
+
+      @Override
+      public KeyedRow next() {
+        if (!hasNext()) {
+          throw new NoSuchElementException();
+        }
+        KeyedRow row = next;
+        next = null;
+        return row;
+      }
+    };
   }
 
   private Iterable<Map.Entry<byte[], Version>> range(

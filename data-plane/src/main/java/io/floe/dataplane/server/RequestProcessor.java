@@ -21,6 +21,7 @@ import io.floe.core.protocol.Request.PrepareTerm;
 import io.floe.core.protocol.Request.Put;
 import io.floe.core.protocol.Request.PutIf;
 import io.floe.core.protocol.Request.Scan;
+import io.floe.core.protocol.Request.ScanMerged;
 import io.floe.core.protocol.Request.TableStatus;
 import io.floe.core.protocol.Request.Update;
 import io.floe.core.protocol.Response;
@@ -35,7 +36,11 @@ import io.floe.dataplane.table.HostedTable;
 import io.floe.dataplane.table.TableHosting;
 import io.floe.dataplane.table.TableRegistry;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
+import java.util.PriorityQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
@@ -106,6 +111,7 @@ public final class RequestProcessor {
       case GET -> done(get((Get) request));
       case MULTI_GET -> done(multiGet((MultiGet) request));
       case SCAN -> done(scan((Scan) request));
+      case SCAN_MERGED -> done(scanMerged((ScanMerged) request));
       case GET_ANY -> done(getAny((GetAny) request));
       case APPEND -> done(replication().onAppend((Append) request));
       case PREPARE_TERM -> done(prepare((PrepareTerm) request));
@@ -268,6 +274,77 @@ public final class RequestProcessor {
     boolean full = keys.size() < rows.size() || rows.size() == limit;
     byte[] next = full ? ScanToken.after(keys.get(keys.size() - 1)) : null;
     return new Response.Scanned(keys, values, next);
+  }
+
+  /**
+   * The partitions' rows in the range merged in key order, read lazily from each (a partition is
+   * read only as far as the merge takes rows from it); the page ends at the limit or the page
+   * bytes, with a continuation only when a row is left after it. Every partition must be led here.
+   */
+  private Response scanMerged(ScanMerged scan) {
+    HostedTable table = tables.get(scan.table());
+    if (scan.limit() < 1) {
+      throw new FloeRequestException(ErrorCode.MALFORMED_REQUEST, "scan limit must be at least 1");
+    }
+    if (scan.partitions().isEmpty()) {
+      throw new FloeRequestException(
+          ErrorCode.MALFORMED_REQUEST, "a merged scan needs at least one partition");
+    }
+    if (new HashSet<>(scan.partitions()).size() != scan.partitions().size()) {
+      throw new FloeRequestException(
+          ErrorCode.MALFORMED_REQUEST,
+          "a merged scan names a partition twice: " + scan.partitions());
+    }
+    int limit = Math.min(scan.limit(), MAX_SCAN_LIMIT);
+    byte[] start =
+        scan.continuation() != null ? ScanToken.resumeAfter(scan.continuation()) : scan.start();
+    boolean startInclusive = scan.continuation() == null && scan.startInclusive();
+    List<Partition> partitions = new ArrayList<>(scan.partitions().size());
+    for (int pid : scan.partitions()) {
+      partitions.add(table.partition(pid));
+    }
+    PriorityQueue<MergeHead> heads =
+        new PriorityQueue<>(
+            partitions.size(), (a, b) -> Arrays.compareUnsigned(a.row.key(), b.row.key()));
+    for (Partition partition : partitions) {
+      Iterator<KeyedRow> rows =
+          partition.cursor(start, startInclusive, scan.end(), scan.endInclusive());
+      if (rows.hasNext()) {
+        heads.add(new MergeHead(rows.next(), rows));
+      }
+    }
+    List<byte[]> keys = new ArrayList<>(Math.min(limit, 1024));
+    List<byte[]> values = new ArrayList<>(Math.min(limit, 1024));
+    long pageBytes = 0;
+    while (keys.size() < limit && !heads.isEmpty()) {
+      MergeHead head = heads.peek();
+      KeyedRow row = head.row;
+      long bytes = row.key().length + row.row().length;
+      if (!keys.isEmpty() && pageBytes + bytes > MAX_SCAN_PAGE_BYTES) {
+        break;
+      }
+      heads.poll();
+      keys.add(row.key());
+      values.add(row.row());
+      pageBytes += bytes;
+      if (head.rest.hasNext()) {
+        head.row = head.rest.next();
+        heads.add(head);
+      }
+    }
+    byte[] next = heads.isEmpty() ? null : ScanToken.after(keys.get(keys.size() - 1));
+    return new Response.Scanned(keys, values, next);
+  }
+
+  /** A partition's next row in a merged scan, and the rows after it. */
+  private static final class MergeHead {
+    KeyedRow row;
+    final Iterator<KeyedRow> rest;
+
+    MergeHead(KeyedRow row, Iterator<KeyedRow> rest) {
+      this.row = row;
+      this.rest = rest;
+    }
   }
 
   private Response describe(HostedTable table) {

@@ -8,6 +8,7 @@ import io.floe.core.protocol.FloeRequestException;
 import io.floe.core.protocol.Request;
 import io.floe.core.protocol.Response;
 import io.floe.core.table.Durability;
+import io.floe.core.table.PartitionHasher;
 import io.floe.core.table.Row;
 import io.floe.core.table.SchemaParser;
 import io.floe.dataplane.partition.MemoryBudget;
@@ -18,8 +19,12 @@ import io.floe.dataplane.table.TableRegistry;
 import io.floe.dataplane.testing.IdNameTable;
 import io.floe.dataplane.wal.WalSinks;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -191,6 +196,129 @@ class RequestProcessorTest {
       pages++;
     } while (continuation != null);
     assertThat(seen).hasSize(20);
+    assertThat(pages).isGreaterThan(2);
+  }
+
+  /**
+   * SCAN_MERGED against a model, over random subsets of partitions, ranges and limits: following
+   * its continuations gives exactly the live rows of those partitions in the range, in key order,
+   * each page at most the limit, and a continuation only when a row is left.
+   */
+  @Test
+  void aMergedScanIsTheKeyOrderedMergeOfItsPartitionsAcrossPages() throws Exception {
+    int partitions = 4;
+    createReadyTable(partitions);
+    TreeMap<byte[], Integer> model = new TreeMap<>(Arrays::compareUnsigned);
+    for (long id = 0; id < 600; id += 2) {
+      call(new Request.Put(TABLE, row(id, "r" + id)));
+      byte[] key = IdNameTable.KEYS.encodeKey(id);
+      model.put(key, PartitionHasher.partition(key, partitions));
+    }
+    for (long id = 0; id < 600; id += 14) {
+      byte[] key = IdNameTable.KEYS.encodeKey(id);
+      call(new Request.Delete(TABLE, key));
+      model.remove(key);
+    }
+    Random random = new Random(7);
+    for (int round = 0; round < 300; round++) {
+      List<Integer> subset = new ArrayList<>();
+      for (int pid = 0; pid < partitions; pid++) {
+        if (random.nextBoolean()) {
+          subset.add(pid);
+        }
+      }
+      if (subset.isEmpty()) {
+        subset.add(random.nextInt(partitions));
+      }
+      Collections.shuffle(subset, random);
+      byte[] start =
+          random.nextInt(3) == 0 ? null : IdNameTable.KEYS.encodeKey((long) random.nextInt(620));
+      byte[] end =
+          random.nextInt(3) == 0 ? null : IdNameTable.KEYS.encodeKey((long) random.nextInt(620));
+      boolean startIn = random.nextBoolean();
+      boolean endIn = random.nextBoolean();
+      int limit = 1 + random.nextInt(random.nextBoolean() ? 5 : 120);
+      List<byte[]> want = new ArrayList<>();
+      for (Map.Entry<byte[], Integer> e : model.entrySet()) {
+        byte[] key = e.getKey();
+        boolean afterStart =
+            start == null || Arrays.compareUnsigned(key, start) > (startIn ? -1 : 0);
+        boolean beforeEnd = end == null || Arrays.compareUnsigned(key, end) < (endIn ? 1 : 0);
+        if (afterStart && beforeEnd && subset.contains(e.getValue())) {
+          want.add(key);
+        }
+      }
+      String what = "partitions " + subset + ", limit " + limit + ", round " + round;
+      List<byte[]> got = new ArrayList<>();
+      byte[] continuation = null;
+      int pages = 0;
+      do {
+        Response.Scanned page =
+            (Response.Scanned)
+                call(
+                    new Request.ScanMerged(
+                        TABLE, subset, start, startIn, end, endIn, limit, continuation));
+        pages++;
+        assertThat(page.keys()).as(what).hasSizeLessThanOrEqualTo(limit);
+        assertThat(page.rows()).as(what).hasSameSizeAs(page.keys());
+        for (int i = 0; i < page.keys().size(); i++) {
+          Row decoded = IdNameTable.ROWS.decode(page.rows().get(i));
+          assertThat(IdNameTable.KEYS.encode(decoded)).as(what).isEqualTo(page.keys().get(i));
+        }
+        got.addAll(page.keys());
+        continuation = page.continuation();
+        assertThat(pages).as(what).isLessThanOrEqualTo(want.size() / limit + 1);
+      } while (continuation != null);
+      assertThat(got).as(what).containsExactlyElementsOf(want);
+      assertThat(pages).as(what).isEqualTo(Math.max(1, (want.size() + limit - 1) / limit));
+    }
+  }
+
+  @Test
+  void aMergedScanRefusesABadPartitionListOrLimit() throws Exception {
+    createReadyTable(2);
+    Object[][] cases = {
+      {List.of(0, 1), 0, ErrorCode.MALFORMED_REQUEST, "limit"},
+      {List.of(), 10, ErrorCode.MALFORMED_REQUEST, "at least one partition"},
+      {List.of(1, 0, 1), 10, ErrorCode.MALFORMED_REQUEST, "twice"},
+      {List.of(0, 2), 10, ErrorCode.PARTITION_NOT_FOUND, "not 2"},
+    };
+    for (Object[] c : cases) {
+      @SuppressWarnings("unchecked")
+      List<Integer> pids = (List<Integer>) c[0];
+      Request.ScanMerged scan =
+          new Request.ScanMerged(TABLE, pids, null, true, null, true, (int) c[1], null);
+      assertThatThrownBy(() -> call(scan))
+          .as("%s", pids)
+          .satisfies(e -> assertThat(codeOf(e)).isEqualTo(c[2]))
+          .hasMessageContaining((String) c[3]);
+    }
+  }
+
+  @Test
+  void aMergedScanPageOfLargeRowsStopsAtItsByteLimitAndContinues() throws Exception {
+    createReadyTable(3);
+    String big = "x".repeat(1 << 20);
+    for (int id = 0; id < 20; id++) {
+      call(new Request.Put(TABLE, row(id, big)));
+    }
+    List<byte[]> seen = new ArrayList<>();
+    byte[] continuation = null;
+    int pages = 0;
+    do {
+      Response.Scanned page =
+          (Response.Scanned)
+              call(
+                  new Request.ScanMerged(
+                      TABLE, List.of(0, 1, 2), null, true, null, true, 10_000, continuation));
+      long bytes = page.rows().stream().mapToLong(r -> r.length).sum();
+      assertThat(bytes).isLessThanOrEqualTo(RequestProcessor.MAX_SCAN_PAGE_BYTES);
+      assertThat(page.keys()).isNotEmpty();
+      seen.addAll(page.keys());
+      continuation = page.continuation();
+      pages++;
+    } while (continuation != null);
+    assertThat(seen).hasSize(20).isSortedAccordingTo(Arrays::compareUnsigned);
     assertThat(pages).isGreaterThan(2);
   }
 
