@@ -48,6 +48,26 @@ public final class PartialRow {
     return names;
   }
 
+  /**
+   * An update as the WAL logs it ({@code wal-object.md} §2.6): {@code u16 n}, the {@code n} column
+   * indexes ({@code u16} each, in the order named), then {@code values} (this projection's
+   * encoding, already checked). {@link RowPatcher} applies it to a full row.
+   */
+  public byte[] patch(byte[] values) {
+    byte[] patch = new byte[2 + 2 * indexes.length + values.length];
+    putShort(patch, 0, indexes.length);
+    for (int i = 0; i < indexes.length; i++) {
+      putShort(patch, 2 + 2 * i, indexes[i]);
+    }
+    System.arraycopy(values, 0, patch, 2 + 2 * indexes.length, values.length);
+    return patch;
+  }
+
+  private static void putShort(byte[] b, int at, int value) {
+    b[at] = (byte) value;
+    b[at + 1] = (byte) (value >>> 8);
+  }
+
   /** Encodes the values of the named columns, in the order named. */
   public byte[] encode(Object... values) {
     return codec.encode(new Row(values));

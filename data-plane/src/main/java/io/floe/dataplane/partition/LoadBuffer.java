@@ -98,6 +98,12 @@ public final class LoadBuffer {
     lastRow = row;
   }
 
+  /** The row of {@code key} as read so far: null when absent or deleted. */
+  public byte[] rowOf(byte[] key) {
+    Version v = rows.get(new Key(key));
+    return v == null || v.deleted() ? null : v.row;
+  }
+
   private void put(byte[] key, Version v) {
     maxTimestamp = Math.max(maxTimestamp, v.timestamp);
     if (!v.deleted() && v.timestamp <= expiredUpTo) {

@@ -279,6 +279,15 @@ public final class Partition {
    */
   public ConditionalWrite writeIf(
       byte[] key, long expected, boolean requireRow, UnaryOperator<byte[]> change) {
+    return writeIf(key, expected, requireRow, change, null);
+  }
+
+  /**
+   * As {@link #writeIf(byte[], long, boolean, UnaryOperator)} for a partial update whose WAL entry
+   * logs {@code patch} (null: the whole row) when {@code change} gives a row.
+   */
+  public ConditionalWrite writeIf(
+      byte[] key, long expected, boolean requireRow, UnaryOperator<byte[]> change, byte[] patch) {
     synchronized (this) {
       long term = checkWritableLocked(-1);
       Version head = rows.get(key);
@@ -290,7 +299,7 @@ public final class Partition {
       }
       byte[] row = change.apply(present ? head.row : null);
       PartitionWrite write =
-          row == null ? PartitionWrite.delete(key) : PartitionWrite.put(key, row);
+          row == null ? PartitionWrite.delete(key) : PartitionWrite.update(key, row, patch);
       List<PartitionWrite> writes = List.of(write);
       long reserve = write.maxBytes();
       budget.reserveFor(writes, reserve);
@@ -343,7 +352,17 @@ public final class Partition {
       offsets[i] = ++offset;
       added += apply(w.key(), new Version(offsets[i], timestamp, w.row(), null));
       durable =
-          log(new WalEntry(tableId, id, offsets[i], term, timestamp, w.delete(), w.key(), w.row()));
+          log(
+              new WalEntry(
+                  tableId,
+                  id,
+                  offsets[i],
+                  term,
+                  timestamp,
+                  w.delete(),
+                  w.key(),
+                  w.row(),
+                  w.patch()));
     }
     budget.release(reserve - added);
     memoryBytes += added;
@@ -412,6 +431,15 @@ public final class Partition {
         new WalEntry(tableId, id, entryOffset, term, timestamp, delete, key, delete ? null : row);
     lastEntry = entry;
     wal.replicated(entry);
+  }
+
+  /**
+   * The newest version's row of {@code key} (null when absent or deleted), whatever the role and
+   * expiry: what a replayed partial update applies to.
+   */
+  public byte[] newestRow(byte[] key) {
+    Version head = rows.get(key);
+    return head == null || head.deleted() ? null : head.row;
   }
 
   /** Where a load gathers the partition's rows before {@link LoadBuffer#install} makes them its. */

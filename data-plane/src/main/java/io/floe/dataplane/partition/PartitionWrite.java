@@ -1,13 +1,22 @@
 package io.floe.dataplane.partition;
 
-/** A validated write for one partition: a row to put under its key, or a key to delete. */
-public record PartitionWrite(byte[] key, byte[] row) {
+/**
+ * A validated write for one partition: a row to put under its key, or a key to delete; a partial
+ * update also carries the patch its WAL entry logs instead of the row ({@link
+ * io.floe.dataplane.wal.WalEntry#patch}).
+ */
+public record PartitionWrite(byte[] key, byte[] row, byte[] patch) {
   public static PartitionWrite put(byte[] key, byte[] row) {
-    return new PartitionWrite(key, row);
+    return new PartitionWrite(key, row, null);
+  }
+
+  /** {@code row} is the updated row whole; {@code patch} (may be null) what the update changed. */
+  public static PartitionWrite update(byte[] key, byte[] row, byte[] patch) {
+    return new PartitionWrite(key, row, patch);
   }
 
   public static PartitionWrite delete(byte[] key) {
-    return new PartitionWrite(key, null);
+    return new PartitionWrite(key, null, null);
   }
 
   public boolean delete() {

@@ -91,7 +91,7 @@ final class LogReplayer {
             block.index().position(),
             "offset " + offset + " after " + target.offset() + " (a gap in the log)");
       }
-      target.replay(offset, block.timestamp(i), block.entryKey(i), block.row(i));
+      target.replay(offset, block.timestamp(i), block.entryKey(i), block.row(i), block.isPatch(i));
     }
   }
 

@@ -4,6 +4,7 @@ import io.floe.core.retry.Resilience;
 import io.floe.core.retry.ResilienceSettings;
 import io.floe.core.table.KeyCodec;
 import io.floe.core.table.RowCodec;
+import io.floe.core.table.RowPatcher;
 import io.floe.core.table.Schema;
 import io.floe.dataplane.metrics.Tally;
 import io.floe.dataplane.partition.LoadBuffer;
@@ -212,7 +213,8 @@ public final class PartitionLoader {
       return Optional.empty();
     }
     WalFetcher fetcher = new WalFetcher(tails, partition.tableId(), partition.id());
-    LogReplayer replayer = new LogReplayer(fetcher, ReplayTarget.of(partition));
+    LogReplayer replayer =
+        new LogReplayer(fetcher, ReplayTarget.of(partition, new RowPatcher(schema)));
     if (partition.offset() < reach) {
       // Behind the ranges (its old leader went on shipping after it lost touch): it reads the
       // ones it lacks, not the whole partition again.
@@ -390,7 +392,8 @@ public final class PartitionLoader {
       LoadBuffer buffer,
       boolean sealForeign) {
     WalFetcher fetcher = new WalFetcher(tails, partition.tableId(), partition.id());
-    LogReplayer replayer = new LogReplayer(fetcher, ReplayTarget.of(buffer));
+    LogReplayer replayer =
+        new LogReplayer(fetcher, ReplayTarget.of(buffer, new RowPatcher(schema)));
     replayer.prefetch(base.walRanges(), base.latestSnapshot().map(SnapshotRef::offset).orElse(0L));
     loadSnapshot(buffer, schema, base);
     replayer.replayRanges();

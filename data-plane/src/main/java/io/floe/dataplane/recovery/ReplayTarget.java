@@ -1,5 +1,6 @@
 package io.floe.dataplane.recovery;
 
+import io.floe.core.table.RowPatcher;
 import io.floe.dataplane.partition.LoadBuffer;
 import io.floe.dataplane.partition.Partition;
 
@@ -7,7 +8,8 @@ import io.floe.dataplane.partition.Partition;
  * Where replayed WAL entries go: a load's {@link LoadBuffer} (the partition's content only once the
  * load commits), or the memory of a follower being promoted in place, which already holds the
  * partition and takes only what S3 has beyond it (replication.md §7.2). Entries come in offset
- * order, each after {@link #offset()}.
+ * order, each after {@link #offset()}. A partial update's patch is applied to the key's row as the
+ * target holds it then (the row of the entry before), and the target gets the whole row.
  */
 interface ReplayTarget {
   /** The offset of the last entry held. */
@@ -16,10 +18,16 @@ interface ReplayTarget {
   /** The entries that follow belong to {@code term} (a WAL block's term). */
   void termReached(long term);
 
-  /** One entry (a null row deletes); {@code entryOffset} is {@code offset() + 1}. */
-  void replay(long entryOffset, long timestamp, byte[] key, byte[] row);
+  /**
+   * One entry (a null row deletes; a row patch when {@code patch}); {@code entryOffset} is {@code
+   * offset() + 1}.
+   *
+   * @throws IllegalStateException when a patch finds no row to apply to (a log that is not this
+   *     partition's whole history)
+   */
+  void replay(long entryOffset, long timestamp, byte[] key, byte[] row, boolean patch);
 
-  static ReplayTarget of(LoadBuffer buffer) {
+  static ReplayTarget of(LoadBuffer buffer, RowPatcher patcher) {
     return new ReplayTarget() {
       @Override
       public long offset() {
@@ -32,8 +40,9 @@ interface ReplayTarget {
       }
 
       @Override
-      public void replay(long entryOffset, long timestamp, byte[] key, byte[] row) {
-        buffer.replay(entryOffset, timestamp, key, row);
+      public void replay(long entryOffset, long timestamp, byte[] key, byte[] row, boolean patch) {
+        byte[] whole = patch ? patched(patcher, buffer.rowOf(key), row, entryOffset) : row;
+        buffer.replay(entryOffset, timestamp, key, whole);
       }
     };
   }
@@ -42,7 +51,7 @@ interface ReplayTarget {
    * A serving replica's own memory: each entry is applied as if its leader had sent it, so the
    * replica's log keeps it too.
    */
-  static ReplayTarget of(Partition partition) {
+  static ReplayTarget of(Partition partition, RowPatcher patcher) {
     return new ReplayTarget() {
       private long term = partition.lastTerm();
 
@@ -57,9 +66,18 @@ interface ReplayTarget {
       }
 
       @Override
-      public void replay(long entryOffset, long timestamp, byte[] key, byte[] row) {
-        partition.applyReplicated(entryOffset, term, timestamp, row == null, key, row);
+      public void replay(long entryOffset, long timestamp, byte[] key, byte[] row, boolean patch) {
+        byte[] whole = patch ? patched(patcher, partition.newestRow(key), row, entryOffset) : row;
+        partition.applyReplicated(entryOffset, term, timestamp, whole == null, key, whole);
       }
     };
+  }
+
+  private static byte[] patched(RowPatcher patcher, byte[] current, byte[] patch, long offset) {
+    if (current == null) {
+      throw new IllegalStateException(
+          "the partial update at offset " + offset + " finds no row to update");
+    }
+    return patcher.apply(current, patch);
   }
 }

@@ -93,9 +93,8 @@ final class WalFetcher {
                 offset,
                 ts,
                 Arrays.copyOfRange(buf, keyOff, keyOff + keyLen),
-                op == WalOperation.DELETE
-                    ? null
-                    : Arrays.copyOfRange(buf, rowOff, rowOff + rowLen)));
+                op == WalOperation.DELETE ? null : Arrays.copyOfRange(buf, rowOff, rowOff + rowLen),
+                op == WalOperation.PATCH));
     return block;
   }
 
@@ -122,6 +121,7 @@ final class WalFetcher {
     private final long[] timestamps;
     private final byte[][] keys;
     private final byte[][] rows;
+    private final boolean[] patches;
     private int size;
 
     Block(String key, WalBlockIndex index) {
@@ -132,12 +132,14 @@ final class WalFetcher {
       this.timestamps = new long[n];
       this.keys = new byte[n][];
       this.rows = new byte[n][];
+      this.patches = new boolean[n];
     }
 
-    void add(long offset, long timestamp, byte[] k, byte[] row) {
+    void add(long offset, long timestamp, byte[] k, byte[] row, boolean patch) {
       offsets[size] = offset;
       timestamps[size] = timestamp;
       keys[size] = k;
+      patches[size] = patch;
       rows[size++] = row;
     }
 
@@ -165,8 +167,14 @@ final class WalFetcher {
       return keys[i];
     }
 
+    /** The row (null: a delete), or a row patch when {@link #isPatch}. */
     byte[] row(int i) {
       return rows[i];
+    }
+
+    /** Whether entry {@code i} is a partial update's patch, to apply to the key's row. */
+    boolean isPatch(int i) {
+      return patches[i];
     }
   }
 }

@@ -192,10 +192,13 @@ public final class RequestProcessor {
     HostedTable table = tables.get(update.table());
     byte[] key = table.checkKey(update.key());
     HostedTable.CheckedUpdate values = table.checkUpdate(update.columns(), update.values());
+    // The WAL logs what changed, not the whole row; not in a table with a TTL, whose reload drops
+    // expired rows as it reads them and so could not apply a patch to one.
+    byte[] patch = table.ttlMs().isPresent() ? null : values.partial().patch(update.values());
     return changed(
         table
             .partitionOf(key)
-            .writeIf(key, update.expected(), true, current -> table.merge(current, values)));
+            .writeIf(key, update.expected(), true, current -> table.merge(current, values), patch));
   }
 
   private static CompletableFuture<Response> changed(Partition.ConditionalWrite write) {

@@ -377,12 +377,14 @@ public final class WalShipper implements WalSink {
           term = e.term();
           encoder.beginBlock(e.tableId(), e.partition(), term);
         }
-        byte[] row = e.row() == null ? new byte[0] : e.row();
+        byte[] row = e.delete() ? new byte[0] : e.patch() != null ? e.patch() : e.row();
         encoder.append(
             e.offset(),
             e.term(),
             e.timestamp(),
-            e.delete() ? WalOperation.DELETE : WalOperation.PUT,
+            e.delete()
+                ? WalOperation.DELETE
+                : e.patch() != null ? WalOperation.PATCH : WalOperation.PUT,
             e.key(),
             0,
             e.key().length,

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.floe.core.partition.PartitionState;
 import io.floe.core.protocol.FloeRequestException;
 import io.floe.core.table.KeyCodec;
+import io.floe.core.table.PartialRow;
 import io.floe.core.table.Row;
 import io.floe.core.table.RowCodec;
 import io.floe.core.table.Schema;
@@ -215,6 +216,57 @@ class PartitionLoaderTest {
     // and the new leader writes on
     put(p, 31, "d31");
     assertThat(name(p, 31)).isEqualTo("d31");
+    first.close();
+    own.close();
+  }
+
+  /** A partial update of the name, logged as a row patch (wal-object.md §2.6). */
+  static void rename(Partition p, long id, String name) throws Exception {
+    PartialRow partial = new PartialRow(SCHEMA, List.of("name"));
+    byte[] values = partial.encode(name);
+    p.writeIf(
+            KEYS.encodeKey(id),
+            -1,
+            true,
+            current -> ROWS.encode(partial.merge(ROWS.decode(current), values)),
+            partial.patch(values))
+        .applied()
+        .durable()
+        .get(10, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void aPromotionInPlaceAppliesTheOldLeadersPatchesToTheRowsItHolds() throws Exception {
+    WalShipper first = shipper(1);
+    Partition leader = loaded(first);
+    putAll(leader, 1, 40, "a");
+    WalShipper own = shipperOf("n2");
+    Partition p = follower(own);
+    assertThat(p.offset()).isEqualTo(leader.offset());
+    // shipped by the old leader after the follower last heard from it: patches of rows the
+    // follower holds, of a row it never had, and of a row patched twice
+    for (long id = 1; id <= 10; id++) {
+      rename(leader, id, "patched" + id);
+    }
+    put(leader, 41, "a41");
+    rename(leader, 41, "patched41");
+    rename(leader, 3, "again3");
+    long end = leader.offset();
+
+    p.markLoading();
+    p.becomeLeader(2);
+    var result =
+        new PartitionLoader(store, own, temp)
+            .promoteInPlace(p, SCHEMA, 2, o -> List.of(), own::append, Optional.empty());
+
+    assertThat(result).isPresent();
+    assertThat(p.offset()).isEqualTo(end);
+    assertThat(name(p, 1)).isEqualTo("patched1");
+    assertThat(name(p, 3)).isEqualTo("again3");
+    assertThat(name(p, 10)).isEqualTo("patched10");
+    assertThat(name(p, 11)).isEqualTo("a11");
+    assertThat(name(p, 41)).isEqualTo("patched41");
+    assertThat(p.status().rowCount()).isEqualTo(41);
     first.close();
     own.close();
   }

@@ -14,6 +14,9 @@ public final class WalFormat {
 
   public static final int VERSION = 1;
 
+  /** The version of an object that holds a {@link WalOperation#PATCH} entry (readers know both). */
+  public static final int VERSION_PATCHES = 2;
+
   /** magic(4) version(2) kind(1) reserved(1). */
   public static final int HEADER_SIZE = 8;
 

@@ -69,11 +69,17 @@ public final class WalObjectDecoder {
   }
 
   static void checkVersion(String key, int version, long position) {
-    if (version != VERSION) {
+    if (version != VERSION && version != VERSION_PATCHES) {
       throw new CorruptObjectException(
           key,
           position,
-          "unknown WAL format version " + version + " (this reader knows " + VERSION + ")");
+          "unknown WAL format version "
+              + version
+              + " (this reader knows "
+              + VERSION
+              + " and "
+              + VERSION_PATCHES
+              + ")");
     }
   }
 
@@ -340,6 +346,9 @@ public final class WalObjectDecoder {
     }
     if (op == WalOperation.DELETE && rowLen != 0) {
       return "a delete with " + rowLen + " row bytes";
+    }
+    if (op == WalOperation.PATCH && rowLen < 2) {
+      return "a patch of " + rowLen + " bytes";
     }
     return null;
   }

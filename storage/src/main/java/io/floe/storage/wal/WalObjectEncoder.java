@@ -17,6 +17,7 @@ public final class WalObjectEncoder {
   private final List<WalBlockIndex> blocks = new ArrayList<>();
   private byte[] buf;
   private int pos;
+  private boolean patches; // an entry is a PATCH: the object is version 2
 
   // the open block
   private boolean inBlock;
@@ -43,6 +44,7 @@ public final class WalObjectEncoder {
   public void reset() {
     blocks.clear();
     inBlock = false;
+    patches = false;
     pos = 0;
     putInt(buf, 0, MAGIC);
     putShort(buf, 4, VERSION);
@@ -166,6 +168,13 @@ public final class WalObjectEncoder {
     if (op == WalOperation.DELETE && rowLen != 0) {
       throw new IllegalArgumentException("a delete carries no row bytes (offset " + offset + ")");
     }
+    if (op == WalOperation.PATCH) {
+      if (rowLen < 2) {
+        throw new IllegalArgumentException(
+            "a patch of " + rowLen + " bytes (offset " + offset + ")");
+      }
+      patches = true;
+    }
   }
 
   /** Closes the open block: an empty block is dropped, since it would describe no offsets. */
@@ -237,7 +246,9 @@ public final class WalObjectEncoder {
     putLong(buf, pos, footerOffset);
     putInt(buf, pos + 8, footerLength);
     putInt(buf, pos + 12, (int) crc.getValue());
-    putShort(buf, pos + 16, VERSION);
+    int version = patches ? VERSION_PATCHES : VERSION;
+    putShort(buf, 4, version);
+    putShort(buf, pos + 16, version);
     buf[pos + 18] = kind.code();
     buf[pos + 19] = 0;
     putInt(buf, pos + 20, MAGIC);

@@ -125,7 +125,7 @@ class WalCorruptionTest {
 
     assertThatThrownBy(() -> WalObjectDecoder.decodeObject(KEY, future))
         .isInstanceOf(CorruptObjectException.class)
-        .hasMessageContaining("unknown WAL format version 99 (this reader knows 1)");
+        .hasMessageContaining("unknown WAL format version 99 (this reader knows 1 and 2)");
     assertThatThrownBy(() -> new WalObjectReader(store).readFooter(KEY))
         .isInstanceOfSatisfying(
             CorruptObjectException.class,

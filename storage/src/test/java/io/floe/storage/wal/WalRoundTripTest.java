@@ -1,6 +1,7 @@
 package io.floe.storage.wal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.floe.storage.object.CountingObjectStore;
 import java.util.ArrayList;
@@ -61,6 +62,39 @@ class WalRoundTripTest {
       }
     }
     return blocks;
+  }
+
+  @Test
+  void anObjectWithPatchesIsVersionTwoAndItsPatchesComeBackAsPatches() {
+    byte[] patch = {1, 0, 2, 0, 9, 9, 9};
+    List<WalEntry> entries =
+        List.of(
+            WalEntry.put(1, 1, 10, new byte[] {1}, new byte[] {5, 5}),
+            new WalEntry(2, 1, 11, WalOperation.PATCH, new byte[] {1}, patch),
+            WalEntry.delete(3, 1, 12, new byte[] {1}));
+    byte[] bytes = WalObjectEncoder.encode(List.of(new WalPartitionBatch(4, 0, entries)));
+
+    assertThat(WalFormat.getShort(bytes, 4)).as("header version").isEqualTo(2);
+    assertThat(WalFormat.getShort(bytes, bytes.length - WalFormat.TRAILER_SIZE + 16))
+        .as("trailer version")
+        .isEqualTo(2);
+    WalObject object = WalObjectDecoder.decodeObject(KEY, bytes);
+    assertThat(object.blocks().get(0).entries()).isEqualTo(entries);
+
+    byte[] withoutPatches =
+        WalObjectEncoder.encode(List.of(new WalPartitionBatch(4, 0, entries.subList(0, 1))));
+    assertThat(WalFormat.getShort(withoutPatches, 4)).as("no patch: version 1").isEqualTo(1);
+    assertThatThrownBy(
+            () ->
+                WalObjectEncoder.encode(
+                    List.of(
+                        new WalPartitionBatch(
+                            4,
+                            0,
+                            List.of(
+                                new WalEntry(
+                                    5, 1, 1, WalOperation.PATCH, new byte[] {1}, new byte[1]))))))
+        .hasMessageContaining("a patch of 1 bytes");
   }
 
   @Test

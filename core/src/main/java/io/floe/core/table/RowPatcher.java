@@ -1,0 +1,68 @@
+package io.floe.core.table;
+
+import io.floe.core.format.FormatException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Applies the row patches a WAL logs for partial updates ({@link PartialRow#patch}, {@code
+ * wal-object.md} §2.6) to the encoded row they update. One per table schema; the projection of each
+ * column list seen is built once.
+ */
+public final class RowPatcher {
+  private final Schema schema;
+  private final RowCodec rows;
+  private final ConcurrentHashMap<String, PartialRow> projections = new ConcurrentHashMap<>();
+
+  public RowPatcher(Schema schema) {
+    this.schema = schema;
+    this.rows = new RowCodec(schema);
+  }
+
+  /**
+   * The encoded row {@code current} with the patch's columns replaced.
+   *
+   * @throws FormatException when the patch is malformed for this schema
+   */
+  public byte[] apply(byte[] current, byte[] patch) {
+    if (patch.length < 2) {
+      throw new FormatException("row patch of " + patch.length + " bytes has no column count");
+    }
+    int n = (patch[0] & 0xFF) | (patch[1] & 0xFF) << 8;
+    int header = 2 + 2 * n;
+    if (n == 0 || patch.length < header) {
+      throw new FormatException(
+          "row patch of " + patch.length + " bytes cannot hold " + n + " column indexes");
+    }
+    StringBuilder key = new StringBuilder(4 * n);
+    for (int i = 0; i < n; i++) {
+      key.append(index(patch, i)).append(',');
+    }
+    PartialRow partial = projections.computeIfAbsent(key.toString(), k -> projection(patch, n));
+    byte[] values = Arrays.copyOfRange(patch, header, patch.length);
+    return rows.encode(partial.merge(rows.decode(current), values));
+  }
+
+  private static int index(byte[] patch, int i) {
+    return (patch[2 + 2 * i] & 0xFF) | (patch[3 + 2 * i] & 0xFF) << 8;
+  }
+
+  private PartialRow projection(byte[] patch, int n) {
+    List<String> names = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      int index = index(patch, i);
+      if (index >= schema.size()) {
+        throw new FormatException(
+            "row patch names column " + index + " of a schema of " + schema.size());
+      }
+      names.add(schema.column(index).name());
+    }
+    try {
+      return new PartialRow(schema, names);
+    } catch (SchemaViolationException e) {
+      throw new FormatException("row patch: " + e.getMessage(), e);
+    }
+  }
+}
