@@ -137,20 +137,28 @@ public final class RequestCodec {
   private static void encodeScan(Scan s, ByteBuf out) {
     writeString(out, s.table());
     out.writeInt(s.partition());
-    writeBound(out, s.start(), s.startInclusive());
-    writeBound(out, s.end(), s.endInclusive());
-    out.writeInt(s.limit());
-    writeBytes(out, s.continuation() == null ? NONE : s.continuation());
+    writeRange(out, s.start(), s.startInclusive(), s.end(), s.endInclusive());
+    writePage(out, s.limit(), s.continuation());
   }
 
   private static void encodeScanMerged(ScanMerged s, ByteBuf out) {
     writeString(out, s.table());
     out.writeShort(s.partitions().size());
     s.partitions().forEach(out::writeInt);
-    writeBound(out, s.start(), s.startInclusive());
-    writeBound(out, s.end(), s.endInclusive());
-    out.writeInt(s.limit());
-    writeBytes(out, s.continuation() == null ? NONE : s.continuation());
+    writeRange(out, s.start(), s.startInclusive(), s.end(), s.endInclusive());
+    writePage(out, s.limit(), s.continuation());
+  }
+
+  /** The range and page of a scan, as SCAN and SCAN_MERGED both end. */
+  private static void writeRange(
+      ByteBuf out, byte[] start, boolean startInclusive, byte[] end, boolean endInclusive) {
+    writeBound(out, start, startInclusive);
+    writeBound(out, end, endInclusive);
+  }
+
+  private static void writePage(ByteBuf out, int limit, byte[] continuation) {
+    out.writeInt(limit);
+    writeBytes(out, continuation == null ? NONE : continuation);
   }
 
   /** A bound is a flag byte (bit 0: present, bit 1: inclusive) and, when present, the key. */
@@ -267,21 +275,16 @@ public final class RequestCodec {
   private static Scan decodeScan(ByteBuf in) {
     String table = readString(in, "table");
     int partition = readInt(in, "partition");
-    int startFlags = readUnsignedByte(in, "start bound");
-    byte[] start = (startFlags & 1) != 0 ? readBytes(in, "start key") : null;
-    int endFlags = readUnsignedByte(in, "end bound");
-    byte[] end = (endFlags & 1) != 0 ? readBytes(in, "end key") : null;
-    int limit = readInt(in, "limit");
-    byte[] continuation = readBytes(in, "continuation");
+    ScanTail t = readScanTail(in);
     return new Scan(
         table,
         partition,
-        start,
-        (startFlags & 2) != 0,
-        end,
-        (endFlags & 2) != 0,
-        limit,
-        continuation.length == 0 ? null : continuation);
+        t.start,
+        t.startInclusive,
+        t.end,
+        t.endInclusive,
+        t.limit,
+        t.continuation);
   }
 
   private static ScanMerged decodeScanMerged(ByteBuf in) {
@@ -291,15 +294,35 @@ public final class RequestCodec {
     for (int i = 0; i < count; i++) {
       partitions.add(readInt(in, "partition"));
     }
+    ScanTail t = readScanTail(in);
+    return new ScanMerged(
+        table,
+        partitions,
+        t.start,
+        t.startInclusive,
+        t.end,
+        t.endInclusive,
+        t.limit,
+        t.continuation);
+  }
+
+  /** What SCAN and SCAN_MERGED both end with: the range's bounds, the limit, the continuation. */
+  private record ScanTail(
+      byte[] start,
+      boolean startInclusive,
+      byte[] end,
+      boolean endInclusive,
+      int limit,
+      byte[] continuation) {}
+
+  private static ScanTail readScanTail(ByteBuf in) {
     int startFlags = readUnsignedByte(in, "start bound");
     byte[] start = (startFlags & 1) != 0 ? readBytes(in, "start key") : null;
     int endFlags = readUnsignedByte(in, "end bound");
     byte[] end = (endFlags & 1) != 0 ? readBytes(in, "end key") : null;
     int limit = readInt(in, "limit");
     byte[] continuation = readBytes(in, "continuation");
-    return new ScanMerged(
-        table,
-        partitions,
+    return new ScanTail(
         start,
         (startFlags & 2) != 0,
         end,

@@ -1,6 +1,7 @@
 package io.floe.core.table;
 
 import io.floe.core.format.FormatException;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -14,7 +15,9 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class RowPatcher {
   private final Schema schema;
   private final RowCodec rows;
-  private final ConcurrentHashMap<String, PartialRow> projections = new ConcurrentHashMap<>();
+
+  /** By the patch's header bytes (count and indexes), compared by content. */
+  private final ConcurrentHashMap<ByteBuffer, PartialRow> projections = new ConcurrentHashMap<>();
 
   public RowPatcher(Schema schema) {
     this.schema = schema;
@@ -36,11 +39,9 @@ public final class RowPatcher {
       throw new FormatException(
           "row patch of " + patch.length + " bytes cannot hold " + n + " column indexes");
     }
-    StringBuilder key = new StringBuilder(4 * n);
-    for (int i = 0; i < n; i++) {
-      key.append(index(patch, i)).append(',');
-    }
-    PartialRow partial = projections.computeIfAbsent(key.toString(), k -> projection(patch, n));
+    PartialRow partial =
+        projections.computeIfAbsent(
+            ByteBuffer.wrap(patch, 0, header).slice(), k -> projection(patch, n));
     byte[] values = Arrays.copyOfRange(patch, header, patch.length);
     return rows.encode(partial.merge(rows.decode(current), values));
   }
