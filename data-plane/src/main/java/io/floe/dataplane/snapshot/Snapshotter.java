@@ -33,12 +33,13 @@ import java.util.concurrent.atomic.LongAdder;
  * tail walk short. Old snapshots and WAL objects stay (garbage collection comes later). One
  * snapshot per partition at a time.
  *
- * <p>It holds no lock while it writes, uploads or commits: a leader change never waits on S3.
- * Safety comes from the commit instead. The manifest is committed only if the partition is still
- * led here in the term the view was cut in and the newest manifest's tail is still this node's own
- * stream; the create-if-absent of the next version then loses to any new leader that committed
- * first, and a new leader that commits after it reads this snapshot's manifest and seals this
- * node's stream from its tail.
+ * <p>It holds no lock of the partition while it writes, uploads or commits (only its own, one per
+ * partition, so that a snapshot's commit and a checkpoint's never race): a leader change never
+ * waits on S3. Safety comes from the commit instead. The manifest is committed only if the
+ * partition is still led here in the term the view was cut in and the newest manifest's tail is
+ * still this node's own stream; the create-if-absent of the next version then loses to any new
+ * leader that committed first, and a new leader that commits after it reads this snapshot's
+ * manifest and seals this node's stream from its tail.
  */
 public final class Snapshotter {
   private final ObjectStore store;
@@ -101,19 +102,36 @@ public final class Snapshotter {
     long term = partition.role().term();
     SnapshotRef ref = write(partition, schema, term);
     PartitionManifests manifests = manifestsByPartition.of(partition.tableId(), partition.id());
-    PartitionManifest base = manifests.latest(schema.schemaId());
-    requireStillLeading(partition, term, base);
-    ShippedLog log = shipper.shippedLog(partition.tableId(), partition.id());
-    PartitionManifest next =
-        NextManifest.afterSnapshot(
-            base,
-            schema.schemaId(),
-            ref,
-            log.ranges(),
-            new TailPointer(shipper.node(), shipper.incarnation(), log.nextSeq()));
-    commit(manifests, partition, term, next);
-    shipper.forget(partition.tableId(), partition.id(), log);
-    return next;
+    // The checkpoint thread commits this partition's manifests too: one commit at a time, each
+    // built on the other's, or a snapshot written in full would lose its commit to a checkpoint.
+    synchronized (manifests) {
+      PartitionManifest base = base(partition, schema, manifests, term);
+      requireStillLeading(partition, term, base);
+      ShippedLog log = shipper.shippedLog(partition.tableId(), partition.id());
+      PartitionManifest next =
+          NextManifest.afterSnapshot(
+              base,
+              schema.schemaId(),
+              ref,
+              log.ranges(),
+              new TailPointer(shipper.node(), shipper.incarnation(), log.nextSeq()));
+      commit(manifests, partition, term, next);
+      shipper.forget(partition.tableId(), partition.id(), log);
+      return next;
+    }
+  }
+
+  /**
+   * The manifest the next commit builds on: this node's own last commit in {@code term}, which is
+   * the newest unless another writer committed since (then the create-if-absent of the next version
+   * fails, and the commit after it reads S3 again), else the newest in S3.
+   */
+  private PartitionManifest base(
+      Partition partition, Schema schema, PartitionManifests manifests, long term) {
+    Committed known = lastCommitted.get(new PartitionKey(partition.tableId(), partition.id()));
+    return known != null && known.term() == term
+        ? known.manifest()
+        : manifests.latest(schema.schemaId());
   }
 
   /**
@@ -132,25 +150,21 @@ public final class Snapshotter {
       return Optional.empty();
     }
     PartitionManifests manifests = manifestsByPartition.of(partition.tableId(), partition.id());
-    Committed known = lastCommitted.get(new PartitionKey(partition.tableId(), partition.id()));
-    // Our own last commit is the newest unless another writer committed since; then the
-    // create-if-absent of the next version fails, and the next checkpoint reads S3 again.
-    PartitionManifest base =
-        known != null && known.term() == term
-            ? known.manifest()
-            : manifests.latest(schema.schemaId());
-    requireStillLeading(partition, term, base);
-    ShippedLog log = shipper.shippedLog(partition.tableId(), partition.id());
-    PartitionManifest next =
-        NextManifest.afterCheckpoint(
-            base,
-            schema.schemaId(),
-            log.ranges(),
-            new TailPointer(shipper.node(), shipper.incarnation(), log.nextSeq()));
-    commit(manifests, partition, term, next);
-    shipper.checkpointed(partition.tableId(), partition.id(), log);
-    checkpoints.increment();
-    return Optional.of(next);
+    synchronized (manifests) {
+      PartitionManifest base = base(partition, schema, manifests, term);
+      requireStillLeading(partition, term, base);
+      ShippedLog log = shipper.shippedLog(partition.tableId(), partition.id());
+      PartitionManifest next =
+          NextManifest.afterCheckpoint(
+              base,
+              schema.schemaId(),
+              log.ranges(),
+              new TailPointer(shipper.node(), shipper.incarnation(), log.nextSeq()));
+      commit(manifests, partition, term, next);
+      shipper.checkpointed(partition.tableId(), partition.id(), log);
+      checkpoints.increment();
+      return Optional.of(next);
+    }
   }
 
   private void commit(

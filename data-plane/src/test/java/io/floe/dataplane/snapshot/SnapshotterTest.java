@@ -19,6 +19,7 @@ import io.floe.storage.manifest.PartitionManifest;
 import io.floe.storage.manifest.PartitionManifestParser;
 import io.floe.storage.object.ForwardingObjectStore;
 import io.floe.storage.object.ObjectInfo;
+import io.floe.storage.object.ObjectStore;
 import io.floe.storage.object.memory.InMemoryObjectStore;
 import io.floe.storage.snapshot.SnapshotWriteOptions;
 import java.io.InputStream;
@@ -28,6 +29,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -68,19 +70,89 @@ class SnapshotterTest {
     shipper.close();
   }
 
+  /** A store whose manifest commits take a few milliseconds, as S3's do. */
+  static final class SlowCommits extends ForwardingObjectStore {
+    SlowCommits() {
+      super(new InMemoryObjectStore());
+    }
+
+    @Override
+    public ObjectInfo createIfAbsent(String key, byte[] data) {
+      if (key.contains("/manifests/")) {
+        try {
+          Thread.sleep(3);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      return super.createIfAbsent(key, data);
+    }
+  }
+
   Partition loadedPartition(Schema schema) throws Exception {
+    return loadedPartition(schema, store, shipper);
+  }
+
+  Partition loadedPartition(Schema schema, ObjectStore store, WalShipper shipper) throws Exception {
     Partition p = new Partition(4, 0, new MemoryBudget(1L << 30), shipper);
     new PartitionLoader(store, shipper, temp).load(p, schema, 1);
     for (long id = 1; id <= 20; id++) {
-      Row row = new Row(id, "n" + id);
-      p.write(
-              List.of(
-                  PartitionWrite.put(IdNameTable.KEYS.encode(row), IdNameTable.ROWS.encode(row))),
-              -1)
-          .durable()
-          .get(10, TimeUnit.SECONDS);
+      write(p, id);
     }
     return p;
+  }
+
+  private static void write(Partition p, long id) throws Exception {
+    Row row = new Row(id, "n" + id);
+    p.write(
+            List.of(PartitionWrite.put(IdNameTable.KEYS.encode(row), IdNameTable.ROWS.encode(row))),
+            -1)
+        .durable()
+        .get(10, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void snapshotsAndCheckpointsOfOnePartitionNeverLoseTheirCommitsToEachOther() throws Exception {
+    SlowCommits slow = new SlowCommits();
+    try (WalShipper ships =
+        new WalShipper(
+            slow, "n1", 1, WalShipperSettings.defaults().withFlushInterval(Duration.ofMillis(5)))) {
+      Partition p = loadedPartition(IdNameTable.SCHEMA, slow, ships);
+      Snapshotter snapshotter = new Snapshotter(slow, ships, SnapshotWriteOptions.defaults(), temp);
+      AtomicBoolean done = new AtomicBoolean();
+      // The scheduler's checkpoint thread: a checkpoint whenever something was shipped.
+      CompletableFuture<Integer> checkpointing =
+          CompletableFuture.supplyAsync(
+              () -> {
+                int committed = 0;
+                long id = 1_000;
+                while (!done.get()) {
+                  try {
+                    write(p, id++);
+                  } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                  }
+                  if (snapshotter.checkpoint(p, IdNameTable.SCHEMA).isPresent()) {
+                    committed++;
+                  }
+                }
+                return committed;
+              });
+      try {
+        for (int i = 0; i < 25; i++) {
+          write(p, 100_000 + i); // each snapshot at a new offset
+          snapshotter.snapshot(p, IdNameTable.SCHEMA); // a lost commit throws
+        }
+      } finally {
+        done.set(true);
+      }
+      int checkpoints = checkpointing.get(30, TimeUnit.SECONDS);
+      assertThat(checkpoints).isPositive();
+      assertThat(snapshotter.committed().failures()).isZero();
+      // 1 from the load, 25 snapshots, every checkpoint: nothing committed was overwritten
+      assertThat(VersionedObjects.partitionManifests(slow, 4, 0).latest().orElseThrow().version())
+          .isEqualTo(1 + 25 + checkpoints);
+    }
   }
 
   @Test
