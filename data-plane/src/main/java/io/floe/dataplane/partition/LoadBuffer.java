@@ -1,6 +1,6 @@
 package io.floe.dataplane.partition;
 
-import io.floe.core.table.PartitionHasher;
+import io.floe.dataplane.partition.RowIndex.HashedKey;
 import io.floe.dataplane.wal.WalEntry;
 import java.util.AbstractMap;
 import java.util.AbstractSet;
@@ -32,7 +32,7 @@ public final class LoadBuffer {
   /** Puts written at or before this timestamp had expired when the load started. */
   private final long expiredUpTo;
 
-  private final HashMap<Key, Version> rows = new HashMap<>();
+  private final HashMap<HashedKey, Version> rows = new HashMap<>();
   private long offset;
   private long lastTerm;
   // The last entry replayed, whole, while it is the last thing read (a snapshot's end clears it).
@@ -100,7 +100,7 @@ public final class LoadBuffer {
 
   /** The row of {@code key} as read so far: null when absent or deleted. */
   public byte[] rowOf(byte[] key) {
-    Version v = rows.get(new Key(key));
+    Version v = rows.get(new HashedKey(key));
     return v == null || v.deleted() ? null : v.row;
   }
 
@@ -108,13 +108,13 @@ public final class LoadBuffer {
     maxTimestamp = Math.max(maxTimestamp, v.timestamp);
     if (!v.deleted() && v.timestamp <= expiredUpTo) {
       // Absent from now on, like a delete, and it needs no memory.
-      Version old = rows.remove(new Key(key));
+      Version old = rows.remove(new HashedKey(key));
       if (old != null) {
         unsettled -= Partition.KEY_OVERHEAD + key.length + old.bytes();
       }
       return;
     }
-    Version old = rows.put(new Key(key), v);
+    Version old = rows.put(new HashedKey(key), v);
     unsettled += v.bytes() - (old == null ? -(Partition.KEY_OVERHEAD + key.length) : old.bytes());
     if (unsettled >= SETTLE_BYTES) {
       settle();
@@ -143,7 +143,7 @@ public final class LoadBuffer {
     int n = 0;
     long droppedBytes = 0;
     long expiredNow = partition.expiry().horizon();
-    for (Map.Entry<Key, Version> e : rows.entrySet()) {
+    for (Map.Entry<HashedKey, Version> e : rows.entrySet()) {
       Version v = e.getValue();
       byte[] key = e.getKey().bytes;
       if (v.deleted() || v.timestamp <= expiredNow) {
@@ -185,29 +185,6 @@ public final class LoadBuffer {
     budget.release(reserved); // the unsettled change was never taken
     reserved = 0;
     unsettled = 0;
-  }
-
-  /** An encoded key with value equality, for the hash map. */
-  private static final class Key {
-    final byte[] bytes;
-    final int hash;
-
-    Key(byte[] bytes) {
-      this.bytes = bytes;
-      // Not Arrays.hashCode: its polynomial collides wholesale on encoded integers (31·b + c),
-      // which turns the map's bins into trees. MurmurHash3 mixes every byte.
-      this.hash = PartitionHasher.hash(bytes);
-    }
-
-    @Override
-    public int hashCode() {
-      return hash;
-    }
-
-    @Override
-    public boolean equals(Object o) {
-      return o instanceof Key k && k.hash == hash && Arrays.equals(k.bytes, bytes);
-    }
   }
 
   /**

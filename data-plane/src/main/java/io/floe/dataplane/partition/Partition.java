@@ -15,12 +15,9 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
-import java.util.NavigableMap;
 import java.util.NoSuchElementException;
 import java.util.SortedMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,13 +25,13 @@ import org.slf4j.LoggerFactory;
 /**
  * One partition replica in memory.
  *
- * <p>Rows live in a {@link ConcurrentSkipListMap} ordered by encoded key (unsigned lexicographic,
- * the primary-key order), each key holding a chain of {@link Version}s, newest first. Reads and
- * scans take no lock and see the newest version; writes are serialised by the partition's monitor,
- * which assigns dense offsets and hybrid timestamps, hands each entry to the {@link WalSink} in
- * offset order and prunes versions that no open {@link PartitionView} can need. With no view open a
- * key keeps exactly one version and a delete removes the key, so MVCC costs nothing until a
- * snapshot asks for a view.
+ * <p>Rows live in a {@link RowIndex}: a skip list ordered by encoded key (unsigned lexicographic,
+ * the primary-key order) with a hash index beside it for point reads and overwrites, each key
+ * holding a chain of {@link Version}s, newest first. Reads and scans take no lock and see the
+ * newest version; writes are serialised by the partition's monitor, which assigns dense offsets and
+ * hybrid timestamps, hands each entry to the {@link WalSink} in offset order and prunes versions
+ * that no open {@link PartitionView} can need. With no view open a key keeps exactly one version
+ * and a delete removes the key, so MVCC costs nothing until a snapshot asks for a view.
  *
  * <p>In a table with a TTL ({@link RowExpiry}), reads and conditional writes treat an expired row
  * as absent, and {@link #sweepExpired} removes expired rows from memory in small chunks; nothing of
@@ -43,8 +40,11 @@ import org.slf4j.LoggerFactory;
 public final class Partition {
   private static final Logger LOG = LoggerFactory.getLogger(Partition.class);
 
-  /** A skip-list node, its share of index nodes and the key array's header. */
-  static final int KEY_OVERHEAD = 64;
+  /**
+   * Memory per key beyond its bytes and versions ({@link RowIndex}): the skip-list node and its
+   * share of index nodes, the key array's header, the slot, the hash map's node and table entry.
+   */
+  static final int KEY_OVERHEAD = 128;
 
   /** Expired keys removed per hold of the monitor at most: a sweep never stalls writes long. */
   static final int SWEEP_CHUNK = 256;
@@ -60,8 +60,7 @@ public final class Partition {
   static final Comparator<byte[]> KEY_ORDER = Arrays::compareUnsigned;
 
   // Replaced whole only by install(), while the partition is loading and serves nothing.
-  private volatile ConcurrentSkipListMap<byte[], Version> rows =
-      new ConcurrentSkipListMap<>(KEY_ORDER);
+  private volatile RowIndex rows = new RowIndex();
   private final OpenViews views = new OpenViews();
   private final ReplicaRole role = new ReplicaRole();
 
@@ -206,18 +205,17 @@ public final class Partition {
       return Collections.emptyIterator();
     }
     long expiredUpTo = expiry.horizon();
-    Iterator<Map.Entry<byte[], Version>> entries =
-        range(start, startInclusive, end, endInclusive).iterator();
+    Iterator<RowIndex.Slot> slots = rows.range(start, startInclusive, end, endInclusive);
     return new Iterator<>() {
       private KeyedRow next;
 
       @Override
       public boolean hasNext() {
-        while (next == null && entries.hasNext()) {
-          Map.Entry<byte[], Version> e = entries.next();
-          Version v = e.getValue();
-          if (!v.deleted() && v.timestamp > expiredUpTo) {
-            next = new KeyedRow(e.getKey(), v.row, v.offset, v.timestamp);
+        while (next == null && slots.hasNext()) {
+          RowIndex.Slot s = slots.next();
+          Version v = s.head;
+          if (v != null && !v.deleted() && v.timestamp > expiredUpTo) {
+            next = new KeyedRow(s.bytes, v.row, v.offset, v.timestamp);
           }
         }
         return next != null;
@@ -233,18 +231,6 @@ public final class Partition {
         return row;
       }
     };
-  }
-
-  private Iterable<Map.Entry<byte[], Version>> range(
-      byte[] start, boolean startInclusive, byte[] end, boolean endInclusive) {
-    NavigableMap<byte[], Version> view = rows;
-    if (start != null) {
-      view = view.tailMap(start, startInclusive);
-    }
-    if (end != null) {
-      view = view.headMap(end, endInclusive);
-    }
-    return view.entrySet();
   }
 
   // ---- writes ------------------------------------------------------------------------------
@@ -459,8 +445,8 @@ public final class Partition {
       long bytes,
       WalEntry loadedLast) {
     budget.release(memoryBytes);
-    rows = new ConcurrentSkipListMap<>(sorted);
-    rowCount = sorted.size(); // not rows.size(): a skip list counts by walking
+    rows = new RowIndex(sorted);
+    rowCount = sorted.size();
     memoryBytes = bytes;
     offset = loadedOffset;
     lastTerm = loadedTerm;
@@ -488,8 +474,8 @@ public final class Partition {
   /** Puts the new version at the head of its key; returns the change in bytes held. */
   private long apply(byte[] key, Version v) {
     if (!views.any()) {
-      // One skip-list traversal: put and remove return the head they replaced (writers hold the
-      // partition's monitor, so nothing else changes the key in between).
+      // One lookup: put and remove return the head they replaced (writers hold the partition's
+      // monitor, so nothing else changes the key in between).
       Version head = v.deleted() ? rows.remove(key) : rows.put(key, v);
       rowCount += (v.deleted() ? 0 : 1) - (head != null && !head.deleted() ? 1 : 0);
       if (v.deleted()) {
@@ -574,18 +560,17 @@ public final class Partition {
       return 0;
     }
     long expiredUpTo = expiry.horizon();
-    NavigableMap<byte[], Version> from =
-        sweepAfter == null ? rows : rows.tailMap(sweepAfter, false);
-    Iterator<Map.Entry<byte[], Version>> keys = from.entrySet().iterator();
+    Iterator<RowIndex.Slot> slots =
+        sweepAfter == null ? rows.all() : rows.range(sweepAfter, false, null, false);
     byte[][] chunk = new byte[SWEEP_CHUNK][];
     int found = 0;
     int removed = 0;
     byte[] last = null;
-    for (int examined = 0; examined < maxKeys && keys.hasNext(); examined++) {
-      Map.Entry<byte[], Version> e = keys.next();
-      last = e.getKey();
-      Version v = e.getValue();
-      if (!v.deleted() && v.timestamp <= expiredUpTo) {
+    for (int examined = 0; examined < maxKeys && slots.hasNext(); examined++) {
+      RowIndex.Slot s = slots.next();
+      last = s.bytes;
+      Version v = s.head;
+      if (v != null && !v.deleted() && v.timestamp <= expiredUpTo) {
         chunk[found++] = last;
         if (found == chunk.length) {
           removed += removeExpired(chunk, found, expiredUpTo);
@@ -594,7 +579,7 @@ public final class Partition {
       }
     }
     removed += removeExpired(chunk, found, expiredUpTo);
-    sweepAfter = keys.hasNext() ? last : null;
+    sweepAfter = slots.hasNext() ? last : null;
     return removed;
   }
 

@@ -1,9 +1,7 @@
 package io.floe.dataplane.partition;
 
 import java.util.Iterator;
-import java.util.Map;
 import java.util.NoSuchElementException;
-import java.util.concurrent.ConcurrentSkipListMap;
 
 /**
  * The partition's rows exactly as of {@link #offset()}, in key order, readable while writes go on:
@@ -19,14 +17,10 @@ public final class PartitionView implements AutoCloseable, Iterable<KeyedRow> {
   /** Rows last written at or before this timestamp had expired at the cut. */
   private final long expiredUpTo;
 
-  private final ConcurrentSkipListMap<byte[], Version> rows;
+  private final RowIndex rows;
   private boolean closed;
 
-  PartitionView(
-      Partition partition,
-      long offset,
-      long expiredUpTo,
-      ConcurrentSkipListMap<byte[], Version> rows) {
+  PartitionView(Partition partition, long offset, long expiredUpTo, RowIndex rows) {
     this.partition = partition;
     this.offset = offset;
     this.expiredUpTo = expiredUpTo;
@@ -46,16 +40,17 @@ public final class PartitionView implements AutoCloseable, Iterable<KeyedRow> {
 
   @Override
   public Iterator<KeyedRow> iterator() {
-    Iterator<Map.Entry<byte[], Version>> entries = rows.entrySet().iterator();
+    Iterator<RowIndex.Slot> slots = rows.all();
     return new Iterator<>() {
       private KeyedRow next = advance();
 
       private KeyedRow advance() {
-        while (entries.hasNext()) {
-          Map.Entry<byte[], Version> e = entries.next();
-          Version v = e.getValue().asOf(offset);
+        while (slots.hasNext()) {
+          RowIndex.Slot s = slots.next();
+          Version head = s.head;
+          Version v = head == null ? null : head.asOf(offset);
           if (v != null && !v.deleted() && v.timestamp > expiredUpTo) {
-            return new KeyedRow(e.getKey(), v.row, v.offset, v.timestamp);
+            return new KeyedRow(s.bytes, v.row, v.offset, v.timestamp);
           }
         }
         return null;
