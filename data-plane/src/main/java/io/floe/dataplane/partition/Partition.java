@@ -630,6 +630,7 @@ public final class Partition {
     budget.release(memoryBytes);
     memoryBytes = 0;
     rowCount = 0;
+    wal.dropped();
   }
 
   public void becomeLeader(long term) {

@@ -23,8 +23,9 @@ import org.slf4j.LoggerFactory;
  * waiting for it.
  *
  * <p>The tail holds every entry above the shipped offset (those are bounded by the WAL backlog)
- * plus shipped entries up to {@code retainBytes}, oldest leaving first. A follower keeps the same
- * tail so that, promoted, it can ship what S3 may not have yet.
+ * plus shipped entries up to {@code retainBytes}, oldest leaving first, and while the shipped
+ * entries held by all the node's logs together ({@link RetainedTails}) stay under the node's bound.
+ * A follower keeps the same tail so that, promoted, it can ship what S3 may not have yet.
  *
  * <p>Thread-safety: every method locks this object. Entries are appended under the partition's
  * write lock too, so they arrive in offset order.
@@ -45,6 +46,9 @@ public final class ReplicaLog {
   private final EntryRing tail = new EntryRing();
   private long appliedOffset;
   private long shippedOffset;
+  private final RetainedTails node;
+  // The shipped bytes this log last counted in the node's total.
+  private long counted;
 
   // Set when a new process's replica is assigned leader: it may lead only a partition never led.
   private boolean freshLeaderStart;
@@ -73,25 +77,34 @@ public final class ReplicaLog {
   }
 
   public ReplicaLog(long tableId, int partition, long retainBytes, ReplicationStats stats) {
-    this(tableId, partition, retainBytes, ReplicationSettings.ISOLATION_TIMEOUT_DEFAULT, stats);
+    this(
+        tableId,
+        partition,
+        retainBytes,
+        ReplicationSettings.ISOLATION_TIMEOUT_DEFAULT,
+        stats,
+        RetainedTails.unbounded());
   }
 
   /**
    * @param isolation how long, leading, it may hear from too few followers to make a majority
    *     before it {@linkplain #isolated is isolated}
    * @param stats the node's replication counters, which this log adds to
+   * @param node the shipped bytes held by all the node's logs, and their bound
    */
   public ReplicaLog(
       long tableId,
       int partition,
       long retainBytes,
       java.time.Duration isolation,
-      ReplicationStats stats) {
+      ReplicationStats stats,
+      RetainedTails node) {
     this.tableId = tableId;
     this.partition = partition;
     this.retainBytes = retainBytes;
     this.isolationNanos = isolation.toNanos();
     this.stats = stats;
+    this.node = node;
   }
 
   public long tableId() {
@@ -143,6 +156,13 @@ public final class ReplicaLog {
     if (anchor != null && anchor.offset() == offset) {
       tail.add(anchor);
     }
+    recount();
+  }
+
+  /** The partition left this node: what the log held no longer counts in the node's total. */
+  public synchronized void release() {
+    tail.clear();
+    recount();
   }
 
   /**
@@ -176,13 +196,31 @@ public final class ReplicaLog {
   }
 
   private void trim() {
-    // Shipped entries past the retained bytes leave, oldest first; unshipped ones never do.
+    // Shipped entries past the retained bytes, the partition's or the node's, leave oldest first;
+    // unshipped ones never do.
+    long others = node.held() - counted;
     while (!tail.isEmpty()) {
       WalEntry first = tail.first();
-      if (first.offset() > shippedOffset || tail.bytes() - first.size() < retainBytes) {
-        return;
+      if (first.offset() > shippedOffset
+          || (tail.bytes() - first.size() < retainBytes
+              && others + shippedHeld() <= node.limit())) {
+        break;
       }
       tail.removeFirst();
+    }
+    recount();
+  }
+
+  /** Bytes of the shipped entries the tail holds. */
+  private long shippedHeld() {
+    return tail.isEmpty() ? 0 : tail.bytes() - tail.bytesAbove(shippedOffset);
+  }
+
+  private void recount() {
+    long now = shippedHeld();
+    if (now != counted) {
+      node.add(now - counted);
+      counted = now;
     }
   }
 

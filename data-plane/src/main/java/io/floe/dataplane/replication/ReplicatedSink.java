@@ -107,6 +107,11 @@ public final class ReplicatedSink implements WalSink {
     log.add(entry);
   }
 
+  @Override
+  public void dropped() {
+    log.release();
+  }
+
   /** Hands an entry held from another term to the shipper: a promoted leader's catch-up (§7.2). */
   public CompletableFuture<Void> reship(WalEntry entry) {
     return ship(entry);

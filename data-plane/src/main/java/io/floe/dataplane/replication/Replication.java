@@ -48,6 +48,7 @@ public final class Replication implements AutoCloseable {
   private final Replicator replicator;
   private final ReplicationReceiver receiver;
   private final ReplicationStats stats = new ReplicationStats();
+  private final RetainedTails retainedTails;
   private final Map<ReplicaLog, Partition> led = new ConcurrentHashMap<>();
   private final Set<Partition> refilling = ConcurrentHashMap.newKeySet();
   private final TableRegistry registry;
@@ -69,6 +70,7 @@ public final class Replication implements AutoCloseable {
       TableRegistry registry) {
     this.nodeId = nodeId;
     this.settings = settings;
+    this.retainedTails = new RetainedTails(settings.retainNodeBytes());
     this.shipper = shipper;
     this.registry = registry;
     this.replicator = new Replicator(nodeId, io, settings, this::onDeposed);
@@ -102,7 +104,13 @@ public final class Replication implements AutoCloseable {
   /** The sink of a partition of a table with {@code replicas} replicas in {@code mode}. */
   public WalSink sinkFor(long tableId, int pid, Durability mode) {
     return new ReplicatedSink(
-        new ReplicaLog(tableId, pid, settings.retainBytes(), settings.isolationTimeout(), stats),
+        new ReplicaLog(
+            tableId,
+            pid,
+            settings.retainBytes(),
+            settings.isolationTimeout(),
+            stats,
+            retainedTails),
         shipper,
         mode,
         replicator);

@@ -10,6 +10,8 @@ import java.util.Properties;
  *
  * @param retainBytes shipped entries a leader keeps per partition to catch followers up from
  *     memory; also the bound on entries waiting for a majority
+ * @param retainNodeBytes shipped entries kept over all the node's partitions together: with many
+ *     partitions the per-partition bound alone would hold gigabytes
  * @param maxInflightBytes unanswered APPEND bytes per peer connection
  * @param maxFrameBytes bytes of entries per APPEND frame, about
  * @param heartbeat how often an idle partition tells each follower the commit and shipped offsets
@@ -27,6 +29,7 @@ import java.util.Properties;
  */
 public record ReplicationSettings(
     long retainBytes,
+    long retainNodeBytes,
     long maxInflightBytes,
     int maxFrameBytes,
     Duration heartbeat,
@@ -38,6 +41,8 @@ public record ReplicationSettings(
 
   public static final String RETAIN_BYTES = "replication.retain-bytes";
   public static final long RETAIN_BYTES_DEFAULT = 64L << 20;
+  public static final String RETAIN_NODE_BYTES = "replication.retain-node-bytes";
+  public static final long RETAIN_NODE_BYTES_DEFAULT = 256L << 20;
   public static final String MAX_INFLIGHT_BYTES = "replication.max-inflight-bytes";
   public static final long MAX_INFLIGHT_BYTES_DEFAULT = 8L << 20;
   public static final String HEARTBEAT = "replication.heartbeat-interval";
@@ -60,9 +65,14 @@ public record ReplicationSettings(
   static final int FRAME_BYTES = 1 << 20;
 
   public ReplicationSettings {
-    if (retainBytes < 1 || maxInflightBytes < 1) {
+    if (retainBytes < 1 || retainNodeBytes < 0 || maxInflightBytes < 1) {
       throw new IllegalArgumentException(
-          RETAIN_BYTES + " and " + MAX_INFLIGHT_BYTES + " must be positive");
+          RETAIN_BYTES
+              + " and "
+              + MAX_INFLIGHT_BYTES
+              + " must be positive, "
+              + RETAIN_NODE_BYTES
+              + " not negative");
     }
     if (heartbeat.isNegative() || heartbeat.isZero()) {
       throw new IllegalArgumentException(HEARTBEAT + " must be positive");
@@ -85,6 +95,7 @@ public record ReplicationSettings(
     ConfigReader c = ConfigReader.of(p);
     return new ReplicationSettings(
         c.size(RETAIN_BYTES, RETAIN_BYTES_DEFAULT),
+        c.size(RETAIN_NODE_BYTES, RETAIN_NODE_BYTES_DEFAULT),
         c.size(MAX_INFLIGHT_BYTES, MAX_INFLIGHT_BYTES_DEFAULT),
         FRAME_BYTES,
         c.duration(HEARTBEAT, HEARTBEAT_DEFAULT),

@@ -26,6 +26,12 @@ public interface WalSink extends AutoCloseable {
    */
   default void replicated(WalEntry entry) {}
 
+  /**
+   * The partition this sink serves was dropped from the node: what the sink holds for it alone is
+   * given back. A sink shared by several partitions ignores it.
+   */
+  default void dropped() {}
+
   /** Makes everything appended so far durable, then stops taking entries. */
   @Override
   default void close() {}

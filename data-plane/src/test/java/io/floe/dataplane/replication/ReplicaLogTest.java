@@ -72,7 +72,13 @@ class ReplicaLogTest {
   void aLeaderHearingFromTooFewFollowersForAMajorityIsIsolated() {
     long second = 1_000_000_000L;
     ReplicaLog log =
-        new ReplicaLog(9, 0, 1 << 20, java.time.Duration.ofSeconds(2), new ReplicationStats());
+        new ReplicaLog(
+            9,
+            0,
+            1 << 20,
+            java.time.Duration.ofSeconds(2),
+            new ReplicationStats(),
+            RetainedTails.unbounded());
     assertThat(log.isolated(System.nanoTime() + 10 * second)).as("not leading").isFalse();
     log.lead(1, 0, List.of("b", "c"));
     long led = System.nanoTime();
@@ -204,6 +210,48 @@ class ReplicaLogTest {
     AppendBlock rest = next(log, "b");
     assertThat(rest.reload()).isFalse();
     assertThat(rest.entries()).extracting(ReplicatedEntry::offset).containsExactly(19L, 20L);
+  }
+
+  private static ReplicaLog sharing(RetainedTails node, int partition) {
+    return new ReplicaLog(
+        9,
+        partition,
+        1 << 20, // each alone would keep every entry of this test
+        java.time.Duration.ofSeconds(2),
+        new ReplicationStats(),
+        node);
+  }
+
+  @Test
+  void theNodesLogsTogetherKeepNoMoreShippedEntriesThanTheNodeBound() {
+    long size = entry(1, 1).size();
+    RetainedTails node = new RetainedTails(10 * size);
+    List<ReplicaLog> logs = new ArrayList<>();
+    for (int p = 0; p < 4; p++) {
+      logs.add(sharing(node, p));
+    }
+    for (long o = 1; o <= 200; o++) {
+      for (ReplicaLog log : logs) {
+        log.add(entry(o, 1));
+        log.shipped(o - 1); // the newest entry is not in S3 yet
+        assertThat(node.held()).isLessThanOrEqualTo(10 * size);
+      }
+    }
+    for (ReplicaLog log : logs) {
+      // Unshipped entries stay whatever the node holds; no log gives up its whole tail for others.
+      assertThat(log.entriesAbove(199)).hasSize(1);
+      assertThat(log.firstHeld()).isGreaterThan(150);
+    }
+    long held = node.held();
+    assertThat(held).isPositive();
+
+    // A partition that leaves the node gives its share back, and the others may keep more again.
+    logs.get(0).release();
+    assertThat(node.held()).isLessThan(held);
+    logs.get(1).add(entry(201, 1));
+    logs.get(1).shipped(200);
+    assertThat(node.held()).isLessThanOrEqualTo(10 * size);
+    assertThat(logs.get(1).entriesAbove(190)).hasSizeGreaterThan(3);
   }
 
   @Test
