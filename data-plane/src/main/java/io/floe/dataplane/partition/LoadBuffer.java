@@ -2,16 +2,10 @@ package io.floe.dataplane.partition;
 
 import io.floe.dataplane.partition.RowIndex.HashedKey;
 import io.floe.dataplane.wal.WalEntry;
-import java.util.AbstractMap;
-import java.util.AbstractSet;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.SortedMap;
 
 /**
  * What a loading partition has read so far (snapshot rows, then WAL entries in offset order), kept
@@ -175,7 +169,12 @@ public final class LoadBuffer {
                 lastRow)
             : null;
     partition.install(
-        new SortedRows(live), offset, lastTerm, maxTimestamp, reserved - droppedBytes, last);
+        new SortedEntries<>(List.of(live), live.length),
+        offset,
+        lastTerm,
+        maxTimestamp,
+        reserved - droppedBytes,
+        last);
     reserved = 0;
   }
 
@@ -185,63 +184,5 @@ public final class LoadBuffer {
     budget.release(reserved); // the unsettled change was never taken
     reserved = 0;
     unsettled = 0;
-  }
-
-  /**
-   * Sorted rows seen as the {@link SortedMap} that {@code ConcurrentSkipListMap}'s copy constructor
-   * builds its index from in one linear pass; only what that constructor calls is supported.
-   */
-  static final class SortedRows extends AbstractMap<byte[], Version>
-      implements SortedMap<byte[], Version> {
-    private final List<Map.Entry<byte[], Version>> entries;
-
-    SortedRows(Map.Entry<byte[], Version>[] sorted) {
-      this.entries = List.of(sorted);
-    }
-
-    @Override
-    public Comparator<? super byte[]> comparator() {
-      return Partition.KEY_ORDER;
-    }
-
-    @Override
-    public Set<Map.Entry<byte[], Version>> entrySet() {
-      return new AbstractSet<>() {
-        @Override
-        public Iterator<Map.Entry<byte[], Version>> iterator() {
-          return entries.iterator();
-        }
-
-        @Override
-        public int size() {
-          return entries.size();
-        }
-      };
-    }
-
-    @Override
-    public SortedMap<byte[], Version> subMap(byte[] from, byte[] to) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public SortedMap<byte[], Version> headMap(byte[] to) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public SortedMap<byte[], Version> tailMap(byte[] from) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public byte[] firstKey() {
-      return entries.get(0).getKey();
-    }
-
-    @Override
-    public byte[] lastKey() {
-      return entries.get(entries.size() - 1).getKey();
-    }
   }
 }

@@ -1,14 +1,10 @@
 package io.floe.dataplane.partition;
 
 import io.floe.core.table.PartitionHasher;
-import java.util.AbstractMap;
-import java.util.AbstractSet;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.NavigableMap;
-import java.util.Set;
 import java.util.SortedMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
@@ -74,8 +70,28 @@ final class RowIndex {
   /** The rows of {@code sorted} (in key order, keys unique), both maps built in one pass each. */
   RowIndex(SortedMap<byte[], Version> sorted) {
     this.byKey = new ConcurrentHashMap<>(Math.max(16, (int) (sorted.size() / 0.75f) + 1));
-    // The skip list's copy constructor builds its index in one linear pass from a sorted map.
-    this.ordered = new ConcurrentSkipListMap<>(new SlotsOf(sorted, byKey));
+    // The skip list's copy constructor builds its index in one linear pass from a sorted map; each
+    // slot goes into the hash map as it is made.
+    Iterable<Map.Entry<byte[], Slot>> slots =
+        () -> {
+          Iterator<Map.Entry<byte[], Version>> it = sorted.entrySet().iterator();
+          return new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+              return it.hasNext();
+            }
+
+            @Override
+            public Map.Entry<byte[], Slot> next() {
+              Map.Entry<byte[], Version> e = it.next();
+              byte[] key = e.getKey();
+              Slot s = new Slot(key, PartitionHasher.hash(key), e.getValue());
+              byKey.put(s, s);
+              return Map.entry(key, s);
+            }
+          };
+        };
+    this.ordered = new ConcurrentSkipListMap<>(new SortedEntries<>(slots, sorted.size()));
   }
 
   /** The newest version of {@code key} (a delete's while a view keeps it), or null. */
@@ -147,81 +163,5 @@ final class RowIndex {
   void clear() {
     byKey.clear();
     ordered.clear();
-  }
-
-  /**
-   * A sorted map of versions seen as the sorted map of slots that {@code ConcurrentSkipListMap}'s
-   * copy constructor reads (only its comparator and one pass over its entries); each slot goes into
-   * the hash map as it is made.
-   */
-  private static final class SlotsOf extends AbstractMap<byte[], Slot>
-      implements SortedMap<byte[], Slot> {
-    private final SortedMap<byte[], Version> versions;
-    private final ConcurrentHashMap<HashedKey, Slot> byKey;
-
-    SlotsOf(SortedMap<byte[], Version> versions, ConcurrentHashMap<HashedKey, Slot> byKey) {
-      this.versions = versions;
-      this.byKey = byKey;
-    }
-
-    @Override
-    public Comparator<? super byte[]> comparator() {
-      return Partition.KEY_ORDER;
-    }
-
-    @Override
-    public Set<Map.Entry<byte[], Slot>> entrySet() {
-      return new AbstractSet<>() {
-        @Override
-        public Iterator<Map.Entry<byte[], Slot>> iterator() {
-          Iterator<Map.Entry<byte[], Version>> it = versions.entrySet().iterator();
-          return new Iterator<>() {
-            @Override
-            public boolean hasNext() {
-              return it.hasNext();
-            }
-
-            @Override
-            public Map.Entry<byte[], Slot> next() {
-              Map.Entry<byte[], Version> e = it.next();
-              byte[] key = e.getKey();
-              Slot s = new Slot(key, PartitionHasher.hash(key), e.getValue());
-              byKey.put(s, s);
-              return Map.entry(key, s);
-            }
-          };
-        }
-
-        @Override
-        public int size() {
-          return versions.size();
-        }
-      };
-    }
-
-    @Override
-    public SortedMap<byte[], Slot> subMap(byte[] from, byte[] to) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public SortedMap<byte[], Slot> headMap(byte[] to) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public SortedMap<byte[], Slot> tailMap(byte[] from) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public byte[] firstKey() {
-      return versions.firstKey();
-    }
-
-    @Override
-    public byte[] lastKey() {
-      return versions.lastKey();
-    }
   }
 }

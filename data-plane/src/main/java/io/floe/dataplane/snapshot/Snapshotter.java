@@ -101,23 +101,44 @@ public final class Snapshotter {
   private PartitionManifest writeAndCommit(Partition partition, Schema schema) {
     long term = partition.role().term();
     SnapshotRef ref = write(partition, schema, term);
+    return commitNext(
+        partition,
+        schema,
+        term,
+        true,
+        (base, log, tail) ->
+            NextManifest.afterSnapshot(base, schema.schemaId(), ref, log.ranges(), tail));
+  }
+
+  /** Builds the next manifest from the newest one and what was shipped since. */
+  private interface Next {
+    PartitionManifest after(PartitionManifest base, ShippedLog log, TailPointer tail);
+  }
+
+  /**
+   * Commits the manifest {@code next} builds on the newest one, if the partition is still led here
+   * in {@code term}; then the shipped ranges it lists leave the shipper's log (and, after a
+   * snapshot, their bytes its count of what was shipped since the last snapshot). The checkpoint
+   * thread and the snapshot thread both commit a partition's manifests: one commit at a time, each
+   * built on the other's, or a snapshot written in full would lose its commit to a checkpoint.
+   */
+  private PartitionManifest commitNext(
+      Partition partition, Schema schema, long term, boolean snapshot, Next next) {
     PartitionManifests manifests = manifestsByPartition.of(partition.tableId(), partition.id());
-    // The checkpoint thread commits this partition's manifests too: one commit at a time, each
-    // built on the other's, or a snapshot written in full would lose its commit to a checkpoint.
     synchronized (manifests) {
       PartitionManifest base = base(partition, schema, manifests, term);
       requireStillLeading(partition, term, base);
       ShippedLog log = shipper.shippedLog(partition.tableId(), partition.id());
-      PartitionManifest next =
-          NextManifest.afterSnapshot(
-              base,
-              schema.schemaId(),
-              ref,
-              log.ranges(),
-              new TailPointer(shipper.node(), shipper.incarnation(), log.nextSeq()));
-      commit(manifests, partition, term, next);
-      shipper.forget(partition.tableId(), partition.id(), log);
-      return next;
+      PartitionManifest manifest =
+          next.after(
+              base, log, new TailPointer(shipper.node(), shipper.incarnation(), log.nextSeq()));
+      commit(manifests, partition, term, manifest);
+      if (snapshot) {
+        shipper.forget(partition.tableId(), partition.id(), log); // a snapshot restarts the count
+      } else {
+        shipper.checkpointed(partition.tableId(), partition.id(), log);
+      }
+      return manifest;
     }
   }
 
@@ -149,22 +170,16 @@ public final class Snapshotter {
     if (pending.ranges().isEmpty()) {
       return Optional.empty();
     }
-    PartitionManifests manifests = manifestsByPartition.of(partition.tableId(), partition.id());
-    synchronized (manifests) {
-      PartitionManifest base = base(partition, schema, manifests, term);
-      requireStillLeading(partition, term, base);
-      ShippedLog log = shipper.shippedLog(partition.tableId(), partition.id());
-      PartitionManifest next =
-          NextManifest.afterCheckpoint(
-              base,
-              schema.schemaId(),
-              log.ranges(),
-              new TailPointer(shipper.node(), shipper.incarnation(), log.nextSeq()));
-      commit(manifests, partition, term, next);
-      shipper.checkpointed(partition.tableId(), partition.id(), log);
-      checkpoints.increment();
-      return Optional.of(next);
-    }
+    PartitionManifest next =
+        commitNext(
+            partition,
+            schema,
+            term,
+            false,
+            (base, log, tail) ->
+                NextManifest.afterCheckpoint(base, schema.schemaId(), log.ranges(), tail));
+    checkpoints.increment();
+    return Optional.of(next);
   }
 
   private void commit(
