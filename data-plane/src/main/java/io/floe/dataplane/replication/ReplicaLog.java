@@ -23,9 +23,11 @@ import org.slf4j.LoggerFactory;
  * waiting for it.
  *
  * <p>The tail holds every entry above the shipped offset (those are bounded by the WAL backlog)
- * plus shipped entries up to {@code retainBytes}, oldest leaving first, and while the shipped
- * entries held by all the node's logs together ({@link RetainedTails}) stay under the node's bound.
- * A follower keeps the same tail so that, promoted, it can ship what S3 may not have yet.
+ * plus shipped entries that a follower still needs — leading, from the lowest offset a follower
+ * acknowledged — or that were shipped less than the node's retain time ago ({@link RetainedTails}),
+ * oldest leaving first; never more shipped bytes than {@code retainBytes}, nor than the node's
+ * bound over all its logs together. A follower keeps a tail too so that, promoted, it can ship what
+ * S3 may not have yet and catch the other followers up from memory.
  *
  * <p>Thread-safety: every method locks this object. Entries are appended under the partition's
  * write lock too, so they arrive in offset order.
@@ -49,6 +51,10 @@ public final class ReplicaLog {
   private final RetainedTails node;
   // The shipped bytes this log last counted in the node's total.
   private long counted;
+  // When the shipped offset reached where (oldest first, one per quarter of the retain time), and
+  // the offset up to which entries have been shipped for at least the retain time.
+  private final ArrayDeque<ShippedMark> shippedMarks = new ArrayDeque<>();
+  private long retainedUpTo;
 
   // Set when a new process's replica is assigned leader: it may lead only a partition never led.
   private boolean freshLeaderStart;
@@ -134,8 +140,45 @@ public final class ReplicaLog {
   public synchronized void shipped(long offset) {
     if (offset > shippedOffset) {
       shippedOffset = offset;
+      markShipped(offset);
       trim();
     }
+  }
+
+  private void markShipped(long offset) {
+    if (node.retainNanos() == RetainedTails.FOREVER) {
+      return;
+    }
+    long now = node.now();
+    ShippedMark last = shippedMarks.peekLast();
+    // Offsets shipped between two marks count from the later one: kept a little longer, not less.
+    if (last == null || now - last.nanos >= node.retainNanos() / 4) {
+      shippedMarks.addLast(new ShippedMark(offset, now));
+    }
+  }
+
+  /** The offset up to which every entry was shipped at least the retain time ago. */
+  private long agedOut() {
+    if (node.retainNanos() == RetainedTails.FOREVER) {
+      return 0;
+    }
+    long now = node.now();
+    while (!shippedMarks.isEmpty() && now - shippedMarks.peekFirst().nanos >= node.retainNanos()) {
+      retainedUpTo = Math.max(retainedUpTo, shippedMarks.pollFirst().offset);
+    }
+    return retainedUpTo;
+  }
+
+  /** Leading: the lowest offset a follower acknowledged, whose entry resumes it (its anchor). */
+  private long neededByFollowers() {
+    if (!leading) {
+      return Long.MAX_VALUE;
+    }
+    long lowest = Long.MAX_VALUE;
+    for (Cursor c : followers.values()) {
+      lowest = Math.min(lowest, Math.max(0, c.acked));
+    }
+    return lowest;
   }
 
   public synchronized long shippedOffset() {
@@ -151,6 +194,8 @@ public final class ReplicaLog {
    */
   public synchronized void resetTo(long offset, long shipped, WalEntry anchor) {
     tail.clear();
+    shippedMarks.clear();
+    retainedUpTo = 0;
     appliedOffset = offset;
     shippedOffset = Math.min(offset, shipped);
     if (anchor != null && anchor.offset() == offset) {
@@ -162,6 +207,7 @@ public final class ReplicaLog {
   /** The partition left this node: what the log held no longer counts in the node's total. */
   public synchronized void release() {
     tail.clear();
+    shippedMarks.clear();
     recount();
   }
 
@@ -196,15 +242,29 @@ public final class ReplicaLog {
   }
 
   private void trim() {
-    // Shipped entries past the retained bytes, the partition's or the node's, leave oldest first;
-    // unshipped ones never do.
+    // Shipped entries leave oldest first: past the retained bytes, the partition's or the node's,
+    // or once no follower needs them and they were shipped the retain time ago — but for the
+    // newest entry, a promoted replica's anchor (§5.2). Unshipped ones never do.
     long others = node.held() - counted;
+    long aged = -1;
+    long needed = -1;
     while (!tail.isEmpty()) {
       WalEntry first = tail.first();
-      if (first.offset() > shippedOffset
-          || (tail.bytes() - first.size() < retainBytes
-              && others + shippedHeld() <= node.limit())) {
+      if (first.offset() > shippedOffset) {
         break;
+      }
+      boolean overBound =
+          tail.bytes() - first.size() >= retainBytes || others + shippedHeld() > node.limit();
+      if (!overBound) {
+        if (aged < 0) {
+          aged = agedOut();
+          needed = neededByFollowers();
+        }
+        if (first.offset() > aged
+            || first.offset() >= needed
+            || first.offset() == tail.lastOffset()) {
+          break;
+        }
       }
       tail.removeFirst();
     }
@@ -613,6 +673,8 @@ public final class ReplicaLog {
     boolean answered;
     boolean awaitingReload;
   }
+
+  private record ShippedMark(long offset, long nanos) {}
 
   private static final class Waiter {
     long offset;

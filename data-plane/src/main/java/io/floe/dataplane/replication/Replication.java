@@ -70,7 +70,7 @@ public final class Replication implements AutoCloseable {
       TableRegistry registry) {
     this.nodeId = nodeId;
     this.settings = settings;
-    this.retainedTails = new RetainedTails(settings.retainNodeBytes());
+    this.retainedTails = new RetainedTails(settings.retainNodeBytes(), settings.retainTime());
     this.shipper = shipper;
     this.registry = registry;
     this.replicator = new Replicator(nodeId, io, settings, this::onDeposed);

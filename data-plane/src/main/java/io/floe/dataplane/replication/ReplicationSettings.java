@@ -12,6 +12,9 @@ import java.util.Properties;
  *     memory; also the bound on entries waiting for a majority
  * @param retainNodeBytes shipped entries kept over all the node's partitions together: with many
  *     partitions the per-partition bound alone would hold gigabytes
+ * @param retainTime how long a shipped entry that no follower needs stays in a replica's tail (a
+ *     follower a little behind at a leader change is caught up from memory within it); entries a
+ *     follower has not acknowledged stay, within the byte bounds, however long
  * @param maxInflightBytes unanswered APPEND bytes per peer connection
  * @param maxFrameBytes bytes of entries per APPEND frame, about
  * @param heartbeat how often an idle partition tells each follower the commit and shipped offsets
@@ -30,6 +33,7 @@ import java.util.Properties;
 public record ReplicationSettings(
     long retainBytes,
     long retainNodeBytes,
+    Duration retainTime,
     long maxInflightBytes,
     int maxFrameBytes,
     Duration heartbeat,
@@ -43,6 +47,8 @@ public record ReplicationSettings(
   public static final long RETAIN_BYTES_DEFAULT = 64L << 20;
   public static final String RETAIN_NODE_BYTES = "replication.retain-node-bytes";
   public static final long RETAIN_NODE_BYTES_DEFAULT = 256L << 20;
+  public static final String RETAIN_TIME = "replication.retain-time";
+  public static final Duration RETAIN_TIME_DEFAULT = Duration.ofSeconds(1);
   public static final String MAX_INFLIGHT_BYTES = "replication.max-inflight-bytes";
   public static final long MAX_INFLIGHT_BYTES_DEFAULT = 8L << 20;
   public static final String HEARTBEAT = "replication.heartbeat-interval";
@@ -74,6 +80,9 @@ public record ReplicationSettings(
               + RETAIN_NODE_BYTES
               + " not negative");
     }
+    if (retainTime.isNegative()) {
+      throw new IllegalArgumentException(RETAIN_TIME + " must not be negative");
+    }
     if (heartbeat.isNegative() || heartbeat.isZero()) {
       throw new IllegalArgumentException(HEARTBEAT + " must be positive");
     }
@@ -96,6 +105,7 @@ public record ReplicationSettings(
     return new ReplicationSettings(
         c.size(RETAIN_BYTES, RETAIN_BYTES_DEFAULT),
         c.size(RETAIN_NODE_BYTES, RETAIN_NODE_BYTES_DEFAULT),
+        c.duration(RETAIN_TIME, RETAIN_TIME_DEFAULT),
         c.size(MAX_INFLIGHT_BYTES, MAX_INFLIGHT_BYTES_DEFAULT),
         FRAME_BYTES,
         c.duration(HEARTBEAT, HEARTBEAT_DEFAULT),

@@ -254,6 +254,106 @@ class ReplicaLogTest {
     assertThat(logs.get(1).entriesAbove(190)).hasSizeGreaterThan(3);
   }
 
+  /**
+   * A log whose node keeps shipped entries nobody needs for {@code retainNanos} of {@code clock}.
+   */
+  private static ReplicaLog timed(long retainNanos, long[] clock) {
+    return new ReplicaLog(
+        9,
+        0,
+        1 << 20, // the byte bound never decides here
+        java.time.Duration.ofSeconds(2),
+        new ReplicationStats(),
+        new RetainedTails(Long.MAX_VALUE, retainNanos, () -> clock[0]));
+  }
+
+  @Test
+  void aLeaderDropsShippedEntriesEveryFollowerHasOnceTheRetainTimePassed() {
+    long second = 1_000_000_000L;
+    long[] clock = {0};
+    ReplicaLog log = timed(second, clock);
+    log.lead(1, 0, List.of("b", "c"));
+    next(log, "b");
+    next(log, "c");
+    log.answered("b", ok(0));
+    log.answered("c", ok(0));
+    write(log, 1, 100);
+    next(log, "b");
+    next(log, "c");
+    log.answered("b", ok(100));
+    log.answered("c", ok(60)); // c is behind
+    log.shipped(100);
+    assertThat(log.firstHeld()).as("shipped just now: kept").isEqualTo(1);
+
+    clock[0] += 2 * second;
+    write(log, 101, 101);
+    assertThat(log.firstHeld())
+        .as("old enough; what c has not acknowledged stays, from its anchor on")
+        .isEqualTo(60);
+    next(log, "b");
+    next(log, "c");
+    log.answered("b", ok(101));
+    assertThat(log.firstHeld()).as("c still needs them").isEqualTo(60);
+    log.answered("c", ok(101));
+    assertThat(log.firstHeld()).as("every follower has them now").isEqualTo(101);
+    assertThat(log.entriesAbove(100)).as("unshipped").hasSize(1);
+
+    // A follower that reconnects at its offset resumes from memory: its anchor is still held.
+    log.resetCursor("c");
+    next(log, "c");
+    log.answered("c", ok(101));
+    AppendBlock resumed = next(log, "c");
+    assertThat(resumed.reload()).isFalse();
+  }
+
+  @Test
+  void aFollowerKeepsShippedEntriesForTheRetainTimeAndAlwaysItsNewest() {
+    long second = 1_000_000_000L;
+    long[] clock = {0};
+    ReplicaLog log = timed(second, clock); // never leads: keeps a tail for a promotion
+    for (long o = 1; o <= 50; o++) {
+      log.add(entry(o, 1));
+      log.shipped(o - 1);
+      clock[0] += second / 100; // 50 entries over half a second
+    }
+    assertThat(log.firstHeld()).as("none shipped a second ago yet").isEqualTo(1);
+
+    clock[0] += second / 2 + second / 10;
+    log.shipped(50);
+    assertThat(log.firstHeld())
+        .as("the first ones shipped over a second ago left; a mark per quarter second")
+        .isBetween(2L, 30L);
+    long early = log.firstHeld();
+    clock[0] += 2 * second;
+    log.add(entry(51, 1));
+    assertThat(log.firstHeld()).as("every shipped entry is old now").isEqualTo(51);
+    assertThat(early).isLessThan(51);
+
+    clock[0] += 2 * second;
+    log.shipped(51);
+    clock[0] += 2 * second;
+    log.shipped(51);
+    log.add(entry(52, 1));
+    log.shipped(52);
+    clock[0] += 2 * second;
+    log.shipped(52); // no new offset, no trim: still the newest held
+    assertThat(log.firstHeld()).isLessThanOrEqualTo(52);
+    assertThat(log.entriesAbove(51)).as("the newest entry stays, however old").hasSize(1);
+  }
+
+  @Test
+  void withoutARetainTimeOnlyTheByteBoundsDropShippedEntries() {
+    ReplicaLog log = new ReplicaLog(9, 0, 1 << 20);
+    log.lead(1, 0, List.of("b"));
+    next(log, "b");
+    log.answered("b", ok(0));
+    write(log, 1, 20);
+    next(log, "b");
+    log.answered("b", ok(20));
+    log.shipped(20);
+    assertThat(log.firstHeld()).isEqualTo(1);
+  }
+
   @Test
   void unshippedEntriesNeverLeaveTheTail() {
     ReplicaLog log = new ReplicaLog(9, 0, 100);
