@@ -11,7 +11,9 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToLongFunction;
 
@@ -22,6 +24,9 @@ import java.util.function.ToLongFunction;
  * majority ({@link ReplicationStats}).
  */
 public final class ReplicationMetrics implements MeterBinder {
+  /** The replication lag histogram: {@code floe_replication_lag_seconds_bucket} and the rest. */
+  public static final String LAG = "floe.replication.lag";
+
   private final TableRegistry tables;
   private final ReplicationStats stats;
 
@@ -70,6 +75,16 @@ public final class ReplicationMetrics implements MeterBinder {
             TimeUnit.NANOSECONDS)
         .description("Waits for a majority, each from its first write until acknowledged")
         .register(registry);
+    Timer lag =
+        Timer.builder(LAG)
+            .description(
+                "Replication lag: per follower answer that acknowledges new entries, the time since"
+                    + " this leader applied the newest of them")
+            .publishPercentileHistogram()
+            .minimumExpectedValue(Duration.ofNanos(10_000))
+            .maximumExpectedValue(Duration.ofSeconds(30))
+            .register(registry);
+    stats.onLag(nanos -> lag.record(nanos, TimeUnit.NANOSECONDS));
     FunctionCounter.builder(
             "floe.replication.commit.rounds.failed", stats.commitRounds(), Tally::failures)
         .description("Waits for a majority ended by a change of leader (their writes failed)")

@@ -14,6 +14,9 @@ final class EntryRing {
   /** Bytes of every entry added since the last clear, up to and including the one at the slot. */
   private long[] cumulative = new long[64];
 
+  /** When each entry was added ({@link System#nanoTime}), for the replication lag. */
+  private long[] addedNanos = new long[64];
+
   private int head;
   private int size;
   private long bytesAdded;
@@ -48,6 +51,16 @@ final class EntryRing {
     return entries[slot((int) (offset - firstOffset()))];
   }
 
+  /** When the entry at {@code offset} (held) was added, on the {@link System#nanoTime} scale. */
+  long addedNanos(long offset) {
+    return addedNanos[slot((int) (offset - firstOffset()))];
+  }
+
+  /** Whether the entry at {@code offset} is held. */
+  boolean holds(long offset) {
+    return size > 0 && offset >= firstOffset() && offset <= lastOffset();
+  }
+
   /** Bytes of the entries above {@code offset} (all held when it is below the first). */
   long bytesAbove(long offset) {
     if (size == 0 || offset >= lastOffset()) {
@@ -59,8 +72,11 @@ final class EntryRing {
     return bytesAdded - cumulative[slot((int) (offset - firstOffset()))];
   }
 
-  /** Appends an entry whose offset follows the last one (or any, when empty). */
-  void add(WalEntry e) {
+  /**
+   * Appends an entry whose offset follows the last one (or any, when empty), added at {@code
+   * nanos}.
+   */
+  void add(WalEntry e, long nanos) {
     if (size == entries.length) {
       grow();
     }
@@ -68,6 +84,7 @@ final class EntryRing {
     bytesAdded += e.size();
     entries[s] = e;
     cumulative[s] = bytesAdded;
+    addedNanos[s] = nanos;
     size++;
   }
 
@@ -95,12 +112,15 @@ final class EntryRing {
   private void grow() {
     WalEntry[] e = new WalEntry[entries.length * 2];
     long[] c = new long[entries.length * 2];
+    long[] a = new long[entries.length * 2];
     for (int i = 0; i < size; i++) {
       e[i] = entries[slot(i)];
       c[i] = cumulative[slot(i)];
+      a[i] = addedNanos[slot(i)];
     }
     entries = e;
     cumulative = c;
+    addedNanos = a;
     head = 0;
   }
 }

@@ -131,7 +131,7 @@ public final class ReplicaLog {
     if (!tail.isEmpty() && entry.offset() != tail.lastOffset() + 1) {
       tail.clear(); // only after a reset: what is held must stay dense
     }
-    tail.add(entry);
+    tail.add(entry, System.nanoTime());
     appliedOffset = entry.offset();
     trim();
   }
@@ -199,7 +199,7 @@ public final class ReplicaLog {
     appliedOffset = offset;
     shippedOffset = Math.min(offset, shipped);
     if (anchor != null && anchor.offset() == offset) {
-      tail.add(anchor);
+      tail.add(anchor, System.nanoTime());
     }
     recount();
   }
@@ -586,6 +586,9 @@ public final class ReplicaLog {
           return result.term() > term ? result.term() : -1;
         }
         case OK -> {
+          if (c.next != UNKNOWN && c.acked >= 0 && result.offset() > c.acked) {
+            recordLag(result.offset(), c.lastAnsweredNanos);
+          }
           c.acked = Math.max(c.acked, result.offset());
           if (c.next == UNKNOWN) {
             c.next = anchorFor(result.offset());
@@ -607,6 +610,16 @@ public final class ReplicaLog {
     }
     done.forEach(f -> f.complete(null));
     return -1;
+  }
+
+  /**
+   * The replication lag of one answer: how long ago the newest entry it acknowledges was applied
+   * here, when the tail still holds it (replication.md §10).
+   */
+  private void recordLag(long offset, long nowNanos) {
+    if (tail.holds(offset)) {
+      stats.lag(nowNanos - tail.addedNanos(offset));
+    }
   }
 
   /**

@@ -3,6 +3,7 @@ package io.floe.dataplane.replication;
 import io.floe.core.protocol.AppendCode;
 import io.floe.dataplane.metrics.Tally;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongConsumer;
 
 /**
  * What replication did on this node since it started, for the metrics: blocks and entries sent to
@@ -17,6 +18,7 @@ public final class ReplicationStats {
   private final LongAdder entriesApplied = new LongAdder();
   private final LongAdder commitWaits = new LongAdder();
   private final Tally commitRounds = new Tally();
+  private volatile LongConsumer lag = nanos -> {};
 
   public ReplicationStats() {
     for (int i = 0; i < blocksReceived.length; i++) {
@@ -35,6 +37,19 @@ public final class ReplicationStats {
 
   void applied(int entries) {
     entriesApplied.add(entries);
+  }
+
+  /** One follower's answer acknowledged entries, the newest applied here {@code nanos} ago. */
+  void lag(long nanos) {
+    lag.accept(nanos);
+  }
+
+  /**
+   * Where the replication lags go from now on (the metrics' histogram): one per answer of a
+   * follower that acknowledges new entries, the time since the leader applied the newest of them.
+   */
+  public void onLag(LongConsumer sink) {
+    lag = sink;
   }
 
   void commitWait() {

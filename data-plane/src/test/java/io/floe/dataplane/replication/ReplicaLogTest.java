@@ -403,4 +403,31 @@ class ReplicaLogTest {
     assertThat(log.answered("b", new AppendResult(9, 0, AppendCode.STALE_TERM, 1, 0)))
         .isEqualTo(-1);
   }
+
+  @Test
+  void theLagIsMeasuredOncePerAnswerThatAcknowledgesNewEntriesFromWhenTheNewestWasApplied()
+      throws InterruptedException {
+    ReplicationStats stats = new ReplicationStats();
+    List<Long> lags = new ArrayList<>();
+    stats.onLag(lags::add);
+    ReplicaLog log = new ReplicaLog(9, 0, 1 << 20, stats);
+    log.lead(1, 0, List.of("b", "c"));
+    next(log, "b");
+    log.answered("b", ok(0)); // where b is: nothing of this leadership acknowledged
+    long before = System.nanoTime();
+    write(log, 1, 3);
+    Thread.sleep(5); // the lag must cover at least this
+    next(log, "b");
+    log.answered("b", ok(3));
+    long bound = System.nanoTime() - before;
+    assertThat(lags).hasSize(1);
+    assertThat(lags.get(0)).isBetween(5_000_000L, bound);
+
+    next(log, "b"); // a heartbeat answered at the same offset acknowledges nothing new
+    log.answered("b", ok(3));
+    log.resetCursor("b"); // reconnected: its first answer says where it is, not a lag
+    next(log, "b");
+    log.answered("b", ok(3));
+    assertThat(lags).hasSize(1);
+  }
 }

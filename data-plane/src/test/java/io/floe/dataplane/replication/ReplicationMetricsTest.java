@@ -140,6 +140,11 @@ class ReplicationMetricsTest {
         .as("writes 1 to 4 came before any send: one round")
         .isEqualTo(1);
     assertThat(scrape.value("floe_replication_commit_rounds_seconds_sum")).isPositive();
+    assertThat(scrape.value("floe_replication_lag_seconds_count"))
+        .as("one answer acknowledged new entries (the first only said where b was)")
+        .isEqualTo(1);
+    assertThat(scrape.value("floe_replication_lag_seconds_sum")).isPositive();
+    assertThat(scrape.value("floe_replication_lag_seconds_bucket", "le", "+Inf")).isEqualTo(1);
     assertThat(scrape.value("floe_replication_follower_lag_entries"))
         .as("c acknowledged nothing of the 5 entries led here")
         .isEqualTo(5);
