@@ -54,15 +54,19 @@ start_redis_replicas
 cluster=bench
 node_ids=(n1 n2 n3)
 node_endpoints=()
+node_metrics=()
 node_pids=()
 export NODE_JAVA_OPTS=${NODE_JAVA_OPTS:-"-Xms2g -Xmx2g -Xmn700m -XX:+UseParallelGC -XX:+AlwaysPreTouch -Dio.netty.leakDetection.level=disabled"}
 for id in "${node_ids[@]}"; do
   node_args=(--node.id "$id" --etcd.endpoints "$etcd_endpoint" --cluster.name "$cluster"
     --s3.endpoint "$FLOE_S3_ENDPOINT" --s3.bucket "$FLOE_S3_BUCKET" --s3.region "$FLOE_S3_REGION"
     --s3.access-key "$FLOE_S3_ACCESS_KEY" --s3.secret-key "$FLOE_S3_SECRET_KEY" --s3.path-style true)
+  metrics_port=$(free_port)
+  node_args+=(--node.metrics-port "$metrics_port")
   eval "node_args+=(${FLOE_NODE_ARGS:-})"
   start_node "node-$id"
   node_endpoints+=("127.0.0.1:$node_port")
+  node_metrics+=("127.0.0.1:$metrics_port")
   node_pids+=("$node_pid")
   echo "data node $id at 127.0.0.1:$node_port (pid $node_pid)"
 done
@@ -97,6 +101,7 @@ mkdir -p "$root/load-tests/reports"
 # shellcheck disable=SC2086
 java ${BENCH_JAVA_OPTS:-$bench_jvm} "$logback" -cp "$cp" io.floe.loadtests.node.ReplicatedVsRedis \
   --floe "$(IFS=,; echo "${node_endpoints[*]}")" --floe-pids "$(IFS=,; echo "${node_pids[*]}")" \
+  --floe-metrics "$(IFS=,; echo "${node_metrics[*]}")" \
   --tables "$(IFS=,; echo "${tables[*]}")" --replicas 3 --partitions "$partitions" \
   --redis "127.0.0.1:$redis_port" --redis-pids "$(IFS=,; echo "${redis_pids[*]}")" \
   --redis-wait 1 --report-dir "$root/load-tests/reports" "${bench_args[@]}" ||

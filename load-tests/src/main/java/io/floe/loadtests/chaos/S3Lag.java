@@ -1,10 +1,8 @@
 package io.floe.loadtests.chaos;
 
+import io.floe.loadtests.MetricsEndpoint;
 import java.io.IOException;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -73,13 +71,8 @@ final class S3Lag implements AutoCloseable {
   }
 
   private OptionalDouble scrape(int port) {
-    HttpRequest r =
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
-            .timeout(Duration.ofMillis(700))
-            .GET()
-            .build();
     try {
-      return parse(http.send(r, HttpResponse.BodyHandlers.ofString()).body());
+      return parse(MetricsEndpoint.scrape(http, "127.0.0.1:" + port, Duration.ofMillis(700)));
     } catch (IOException e) {
       return OptionalDouble.empty(); // down or paused: no sample
     } catch (InterruptedException e) {

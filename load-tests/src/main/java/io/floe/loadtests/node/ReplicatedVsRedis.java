@@ -31,12 +31,14 @@ import java.util.concurrent.ThreadLocalRandom;
  * <p>Flags ({@code --name value}): {@code floe} (the nodes' endpoints, comma-separated: the
  * client's seeds), {@code tables} ({@code mode=db.table,...}: the tables, already created, in
  * report order), {@code floe-pids} and {@code redis-pids} (every process of each store,
- * comma-separated, for CPU per operation), {@code redis} (the primary's host:port), {@code
- * redis-wait} (1), {@code redis-async} (true: also SET without WAIT), {@code replicas} (3) and
- * {@code partitions} (20) as the tables were created (for the report), {@code connections} (20),
- * {@code depths} (1,16), {@code seconds} per phase (5), {@code rounds} (3), {@code warmup} seconds
- * (2), {@code keys} (100000), {@code value-bytes} (100), {@code io-threads} (2), {@code
- * floe-max-batch}, {@code ready-timeout} seconds (60), {@code report-dir}, {@code note}.
+ * comma-separated, for CPU per operation), {@code floe-metrics} (each node's Prometheus endpoint,
+ * host:port, comma-separated: the replication lag of each Floe phase, {@link ReplicationLag}),
+ * {@code redis} (the primary's host:port), {@code redis-wait} (1), {@code redis-async} (true: also
+ * SET without WAIT), {@code replicas} (3) and {@code partitions} (20) as the tables were created
+ * (for the report), {@code connections} (20), {@code depths} (1,16), {@code seconds} per phase (5),
+ * {@code rounds} (3), {@code warmup} seconds (2), {@code keys} (100000), {@code value-bytes} (100),
+ * {@code io-threads} (2), {@code floe-max-batch}, {@code ready-timeout} seconds (60), {@code
+ * report-dir}, {@code note}.
  */
 public final class ReplicatedVsRedis {
   private static final ResilienceSettings READY_BACKOFF =
@@ -66,12 +68,17 @@ public final class ReplicatedVsRedis {
         // Rounds alternate between the stores so that all see the same background load.
         for (int round = 0; round < s.rounds; round++) {
           for (Side side : sides) {
+            Map<Double, Double> lagBefore = side.lag == null ? null : side.lag.scrape();
             PhaseResult r =
                 side.attempt(
                     notMeasured,
                     () -> load.run(k -> side.driver.put(k, value), s.seconds, side.pids));
             if (r != null) {
               side.puts.add(r);
+              if (lagBefore != null) {
+                ReplicationLag.add(
+                    side.lagBuckets, ReplicationLag.difference(side.lag.scrape(), lagBefore));
+              }
             }
           }
         }
@@ -85,7 +92,8 @@ public final class ReplicatedVsRedis {
               side.label,
               side.acknowledgedWhen,
               median(side.label, side.puts),
-              side.driver instanceof RedisDriver redis && redis.waits());
+              side.driver instanceof RedisDriver redis && redis.waits(),
+              side.lag == null ? null : side.lagBuckets);
         }
       }
     }
@@ -113,7 +121,11 @@ public final class ReplicatedVsRedis {
       }
       try {
         FloeDriver driver = openFloe(s, table.getValue(), table.getKey(), value);
-        sides.add(new Side(label, floeAcknowledges(table.getKey(), s), driver, s.floePids));
+        Side side = new Side(label, floeAcknowledges(table.getKey(), s), driver, s.floePids);
+        if (!s.floeMetrics.isEmpty()) {
+          side.lag = new ReplicationLag(s.floeMetrics);
+        }
+        sides.add(side);
       } catch (RuntimeException e) {
         notMeasured.put(label, "table " + table.getValue() + ": " + reason(e));
       }
@@ -231,6 +243,11 @@ public final class ReplicatedVsRedis {
     final List<PhaseResult> puts = new ArrayList<>();
     boolean failed;
 
+    /** Floe with metrics endpoints: the lag histogram over its measured rounds. */
+    ReplicationLag lag;
+
+    final Map<Double, Double> lagBuckets = new java.util.TreeMap<>();
+
     Side(String label, String acknowledgedWhen, KvDriver driver, List<Long> pids) {
       this.label = label;
       this.acknowledgedWhen = acknowledgedWhen;
@@ -264,6 +281,7 @@ public final class ReplicatedVsRedis {
       List<String> floeSeeds,
       Map<String, String> tables,
       List<Long> floePids,
+      List<String> floeMetrics,
       String redis,
       List<Long> redisPids,
       int redisWait,
@@ -286,6 +304,7 @@ public final class ReplicatedVsRedis {
           list(f.get("floe")),
           pairs(f.getOrDefault("tables", "")),
           list(f.get("floe-pids")).stream().map(Long::parseLong).toList(),
+          list(f.get("floe-metrics")),
           f.get("redis"),
           list(f.get("redis-pids")).stream().map(Long::parseLong).toList(),
           Integer.parseInt(f.getOrDefault("redis-wait", "1")),
