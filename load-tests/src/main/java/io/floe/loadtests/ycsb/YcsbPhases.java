@@ -91,16 +91,18 @@ public final class YcsbPhases {
     long s3Pid = Long.parseLong(props.getProperty(S3_PID, "-1"));
     long s3Cpu = s3Pid > 0 ? ProcessCpu.nanos(s3Pid) : -1;
     long clientCpu = ProcessCpu.nanos(0);
+    long jitCpu = ProcessCpu.compilerNanos();
     long gc = gcMillis();
     long start = System.currentTimeMillis();
     int ops = run(clients, done, workload, seconds);
     long runtime = System.currentTimeMillis() - start;
     clientCpu = ProcessCpu.nanos(0) - clientCpu;
+    jitCpu = jitCpu < 0 ? -1 : ProcessCpu.compilerNanos() - jitCpu;
     serverCpu = serverCpu < 0 ? -1 : ProcessCpu.nanos(serverPid) - serverCpu;
     s3Cpu = s3Cpu < 0 ? -1 : ProcessCpu.nanos(s3Pid) - s3Cpu;
     gc = gcMillis() - gc;
     workload.cleanup();
-    return export(ops, runtime, clientCpu, gc, serverCpu, s3Cpu);
+    return export(ops, runtime, clientCpu, jitCpu, gc, serverCpu, s3Cpu);
   }
 
   private static int run(
@@ -124,7 +126,7 @@ public final class YcsbPhases {
   }
 
   private static String export(
-      int ops, long runtimeMs, long clientCpu, long gcMs, long serverCpu, long s3Cpu)
+      int ops, long runtimeMs, long clientCpu, long jitCpu, long gcMs, long serverCpu, long s3Cpu)
       throws IOException {
     ByteArrayOutputStream text = new ByteArrayOutputStream();
     TextMeasurementsExporter exporter = new TextMeasurementsExporter(text);
@@ -132,6 +134,7 @@ public final class YcsbPhases {
     exporter.write("OVERALL", "Operations", ops);
     exporter.write("OVERALL", "Throughput(ops/sec)", 1000.0 * ops / runtimeMs);
     exporter.write("CLIENT", "CpuTime(ns)", clientCpu);
+    exporter.write("CLIENT", "JitCpuTime(ns)", jitCpu);
     exporter.write("CLIENT", "GcTime(ms)", gcMs);
     exporter.write("SERVER", "CpuTime(ns)", serverCpu);
     if (s3Cpu >= 0) {

@@ -107,7 +107,13 @@ final class YcsbReport {
       return "-";
     }
     double micros = client ? r.clientCpuMicrosPerOp() : r.serverCpuMicrosPerOp();
-    return Double.isNaN(micros) ? "?" : String.format(Locale.ROOT, "%.1f", micros);
+    if (Double.isNaN(micros)) {
+      return "?";
+    }
+    double jit = client ? r.clientJitCpuMicrosPerOp() : Double.NaN;
+    return Double.isNaN(jit)
+        ? String.format(Locale.ROOT, "%.1f", micros)
+        : String.format(Locale.ROOT, "%.1f (JIT %.1f)", micros, jit);
   }
 
   private static String s3Cpu(YcsbResult r) {
@@ -177,7 +183,8 @@ final class YcsbReport {
     }
     out.append(
         "\nCPU = CPU time per operation in µs: client = the YCSB JVM (workload generation,"
-            + " measurement and the store's client library) during the phase; server = the"
+            + " measurement and the store's client library) during the phase, with the part its JIT"
+            + " compiler threads took in brackets; server = the"
             + " data node's or redis-server's process; S3 = the S3 endpoint's process, where Floe"
             + " ships its WAL (on this same machine, sharing its cores; `-` when not measured)."
             + " Failed = operations not answered OK.\n");

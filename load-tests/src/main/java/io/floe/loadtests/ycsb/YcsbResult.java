@@ -10,6 +10,8 @@ import java.util.Map;
  * and the {@code [CLIENT]} / {@code [SERVER]} / {@code [S3]} lines {@link YcsbPhases} adds.
  *
  * @param clientCpuNanos the YCSB JVM's CPU time during the phase, -1 when not measured
+ * @param clientJitCpuNanos the part of it spent by the JVM's JIT compiler threads, -1 when not
+ *     measured
  * @param serverCpuNanos the store's process CPU time during the phase, -1 when not measured
  * @param s3CpuNanos the S3 endpoint's process CPU time during the phase (Floe ships its WAL there,
  *     on the same machine), -1 when not measured
@@ -23,6 +25,7 @@ public record YcsbResult(
     long runtimeMs,
     double opsPerSecond,
     long clientCpuNanos,
+    long clientJitCpuNanos,
     long gcMillis,
     long serverCpuNanos,
     long s3CpuNanos,
@@ -37,6 +40,12 @@ public record YcsbResult(
 
   public double clientCpuMicrosPerOp() {
     return clientCpuNanos < 0 || operations == 0 ? Double.NaN : clientCpuNanos / 1e3 / operations;
+  }
+
+  public double clientJitCpuMicrosPerOp() {
+    return clientJitCpuNanos < 0 || operations == 0
+        ? Double.NaN
+        : clientJitCpuNanos / 1e3 / operations;
   }
 
   public double serverCpuMicrosPerOp() {
@@ -129,6 +138,7 @@ public record YcsbResult(
           runtime,
           number(overall, "Throughput(ops/sec)", 0).doubleValue(),
           number(client, "CpuTime(ns)", -1).longValue(),
+          number(client, "JitCpuTime(ns)", -1).longValue(),
           number(client, "GcTime(ms)", -1).longValue(),
           number(metrics.getOrDefault("SERVER", Map.of()), "CpuTime(ns)", -1).longValue(),
           number(metrics.getOrDefault("S3", Map.of()), "CpuTime(ns)", -1).longValue(),

@@ -218,11 +218,12 @@ public final class YcsbVsRedis {
 
   private static void print(YcsbResult r) {
     System.out.printf(
-        "  %s: %,.0f ops/s, %,d ops, client %.1f µs/op, server %.1f µs/op%s, failed %d, wrong %d%n",
+        "  %s: %,.0f ops/s, %,d ops, client %.1f µs/op (JIT %.1f), server %.1f µs/op%s, failed %d, wrong %d%n",
         r.phase(),
         r.opsPerSecond(),
         r.operations(),
         r.clientCpuMicrosPerOp(),
+        r.clientJitCpuMicrosPerOp(),
         r.serverCpuMicrosPerOp(),
         r.s3CpuNanos() < 0 ? "" : String.format(", S3 endpoint %.1f µs/op", r.s3CpuMicrosPerOp()),
         r.failed(),

@@ -16,6 +16,7 @@ class YcsbResultTest {
           "[OVERALL], Operations, 1000",
           "[OVERALL], Throughput(ops/sec), 500.0",
           "[CLIENT], CpuTime(ns), 40000000",
+          "[CLIENT], JitCpuTime(ns), 9000000",
           "[CLIENT], GcTime(ms), 12",
           "[SERVER], CpuTime(ns), 6000000",
           "[S3], CpuTime(ns), 3500000",
@@ -64,6 +65,7 @@ class YcsbResultTest {
     assertThat(cold.opsPerSecond()).isEqualTo(500.0);
     assertThat(cold.operations()).isEqualTo(1000);
     assertThat(cold.clientCpuMicrosPerOp()).isCloseTo(40.0, within(1e-9));
+    assertThat(cold.clientJitCpuMicrosPerOp()).isCloseTo(9.0, within(1e-9));
     assertThat(cold.serverCpuMicrosPerOp()).isCloseTo(6.0, within(1e-9));
     assertThat(cold.s3CpuMicrosPerOp()).isCloseTo(3.5, within(1e-9));
     assertThat(cold.gcMillis()).isEqualTo(12);
@@ -80,6 +82,7 @@ class YcsbResultTest {
     assertThat(warm.ops()).containsOnlyKeys("READ", "READ-MODIFY-WRITE", "UPDATE");
     assertThat(warm.ops().get("READ-MODIFY-WRITE").p99Micros()).isEqualTo(900);
     assertThat(warm.serverCpuMicrosPerOp()).isNaN();
+    assertThat(warm.clientJitCpuMicrosPerOp()).as("no JitCpuTime line").isNaN();
     assertThat(warm.s3CpuNanos()).as("no [S3] line: not measured").isEqualTo(-1);
     assertThat(warm.s3CpuMicrosPerOp()).isNaN();
     assertThat(warm.failed()).isZero();
