@@ -7,7 +7,9 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * A request frame awaiting its response: either one caller's request, or a batch frame coalesced
- * from several callers' writes, whose answer is fanned out to each.
+ * from several callers' writes, whose answer is fanned out to each. An error frame completes them
+ * exceptionally, so callers meet it as they meet a connection's failure, without a stage of their
+ * own to unwrap it.
  */
 final class InFlight {
   final Opcode opcode;
@@ -34,8 +36,15 @@ final class InFlight {
     return new InFlight(Opcode.BATCH_WRITE, deadline, null, futures);
   }
 
+  /** An error frame fails the request (every request of a batch frame) with its exception. */
   void complete(Response response) {
-    if (single != null) {
+    if (response instanceof Response.Error error) {
+      if (single != null) {
+        single.completeExceptionally(error.toException());
+      } else {
+        coalesced.forEach(f -> f.completeExceptionally(error.toException()));
+      }
+    } else if (single != null) {
       single.complete(response);
     } else if (response instanceof Response.BatchWritten b) {
       for (int i = 0; i < coalesced.size(); i++) {

@@ -105,7 +105,10 @@ public final class RemoteTable implements FloeTable {
 
   @Override
   public long put(Row row) {
-    return requests.join(() -> putAsync(row));
+    byte[] key = validator.validateAndEncodeKey(row);
+    byte[] bytes = rowCodec.encode(row);
+    return ((Response.Written) call(false, partitionOf(key), new Request.Put(name, bytes)))
+        .offset();
   }
 
   /**
@@ -120,19 +123,16 @@ public final class RemoteTable implements FloeTable {
 
   @Override
   public DeleteResult delete(Object... key) {
-    return requests.join(() -> deleteAsync(key));
+    Response.Changed c = deleteNow(Request.ANY_VERSION, key);
+    return new DeleteResult(c.offset(), c.existed());
   }
 
   @Override
   public CompletableFuture<Long> putIfAsync(Row row, long expectedVersion) {
-    if (expectedVersion < 0) {
-      return CompletableFuture.failedFuture(
-          new IllegalArgumentException(
-              "expected version " + expectedVersion + ": 0 (absent) or a version >= 1"));
-    }
     byte[] key;
     byte[] bytes;
     try {
+      checkExpectedVersion(expectedVersion);
       key = validator.validateAndEncodeKey(row);
       bytes = rowCodec.encode(row);
     } catch (RuntimeException e) {
@@ -144,7 +144,23 @@ public final class RemoteTable implements FloeTable {
 
   @Override
   public long putIf(Row row, long expectedVersion) {
-    return requests.join(() -> putIfAsync(row, expectedVersion));
+    checkExpectedVersion(expectedVersion);
+    byte[] key = validator.validateAndEncodeKey(row);
+    byte[] bytes = rowCodec.encode(row);
+    return changedNow(key, new Request.PutIf(name, expectedVersion, bytes)).offset();
+  }
+
+  private static void checkExpectedVersion(long expectedVersion) {
+    if (expectedVersion < 0) {
+      throw new IllegalArgumentException(
+          "expected version " + expectedVersion + ": 0 (absent) or a version >= 1");
+    }
+  }
+
+  private static void checkExistingVersion(long expectedVersion) {
+    if (expectedVersion < 1) {
+      throw new IllegalArgumentException("expected version " + expectedVersion + ": must be >= 1");
+    }
   }
 
   @Override
@@ -154,21 +170,28 @@ public final class RemoteTable implements FloeTable {
 
   @Override
   public long putIfAbsent(Row row) {
-    return requests.join(() -> putIfAbsentAsync(row));
+    return putIf(row, Request.ABSENT);
   }
 
   @Override
   public CompletableFuture<Long> deleteIfAsync(long expectedVersion, Object... key) {
-    if (expectedVersion < 1) {
-      return CompletableFuture.failedFuture(
-          new IllegalArgumentException("expected version " + expectedVersion + ": must be >= 1"));
+    try {
+      checkExistingVersion(expectedVersion);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
     }
     return sendDelete(expectedVersion, key).thenApply(Response.Changed::offset);
   }
 
   @Override
   public long deleteIf(long expectedVersion, Object... key) {
-    return requests.join(() -> deleteIfAsync(expectedVersion, key));
+    checkExistingVersion(expectedVersion);
+    return deleteNow(expectedVersion, key).offset();
+  }
+
+  private Response.Changed deleteNow(long expected, Object... keyValues) {
+    byte[] key = keyCodec.encodeKey(keyValues);
+    return changedNow(key, new Request.DeleteIf(name, expected, key));
   }
 
   private CompletableFuture<Response.Changed> sendDelete(long expected, Object... keyValues) {
@@ -188,42 +211,57 @@ public final class RemoteTable implements FloeTable {
 
   @Override
   public long update(Map<String, Object> columns, Object... key) {
-    return requests.join(() -> updateAsync(columns, key));
+    return updateNow(Request.ANY_VERSION, columns, key);
   }
 
   @Override
   public CompletableFuture<Long> updateIfAsync(
       long expectedVersion, Map<String, Object> columns, Object... key) {
-    if (expectedVersion < 1) {
-      return CompletableFuture.failedFuture(
-          new IllegalArgumentException("expected version " + expectedVersion + ": must be >= 1"));
+    try {
+      checkExistingVersion(expectedVersion);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
     }
     return update(expectedVersion, columns, key);
   }
 
   @Override
   public long updateIf(long expectedVersion, Map<String, Object> columns, Object... key) {
-    return requests.join(() -> updateIfAsync(expectedVersion, columns, key));
+    checkExistingVersion(expectedVersion);
+    return updateNow(expectedVersion, columns, key);
   }
 
   private CompletableFuture<Long> update(
       long expected, Map<String, Object> columns, Object... keyValues) {
-    byte[] key;
     Request.Update request;
     try {
-      key = keyCodec.encodeKey(keyValues);
-      PartialRow partial = new PartialRow(schema, new ArrayList<>(columns.keySet()));
-      byte[] values = partial.encode(columns.values().toArray());
-      request = new Request.Update(name, expected, key, partial.names(), values);
+      request = updateRequest(expected, columns, keyValues);
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
-    return changed(key, request).thenApply(Response.Changed::offset);
+    return changed(request.key(), request).thenApply(Response.Changed::offset);
+  }
+
+  private long updateNow(long expected, Map<String, Object> columns, Object... keyValues) {
+    Request.Update request = updateRequest(expected, columns, keyValues);
+    return changedNow(request.key(), request).offset();
+  }
+
+  private Request.Update updateRequest(
+      long expected, Map<String, Object> columns, Object... keyValues) {
+    byte[] key = keyCodec.encodeKey(keyValues);
+    PartialRow partial = new PartialRow(schema, new ArrayList<>(columns.keySet()));
+    byte[] values = partial.encode(columns.values().toArray());
+    return new Request.Update(name, expected, key, partial.names(), values);
   }
 
   /** Conditional writes are not idempotent: retried only when certainly not applied. */
   private CompletableFuture<Response.Changed> changed(byte[] key, Request request) {
     return send(false, partitionOf(key), request).thenApply(r -> (Response.Changed) r);
+  }
+
+  private Response.Changed changedNow(byte[] key, Request request) {
+    return (Response.Changed) call(false, partitionOf(key), request);
   }
 
   private CompletableFuture<Long> write(byte[] key, Request request) {
@@ -309,8 +347,12 @@ public final class RemoteTable implements FloeTable {
   }
 
   @Override
-  public Row get(Object... key) {
-    return requests.join(() -> getAsync(key));
+  public Row get(Object... keyValues) {
+    if (readFrom == ReadFrom.FOLLOWER) {
+      return requests.join(() -> getAsync(keyValues));
+    }
+    byte[] key = keyCodec.encodeKey(keyValues);
+    return decode(((Response.Got) call(true, partitionOf(key), new Request.Get(name, key))).row());
   }
 
   @Override
@@ -533,11 +575,26 @@ public final class RemoteTable implements FloeTable {
   private CompletableFuture<Response> send(boolean idempotent, int pid, Request request) {
     long deadline = requests.deadline();
     return attempt(pid, request, deadline)
-        .exceptionallyCompose(
-            failure ->
-                staleRoute(failure)
-                    ? rerouteOnce(failure, idempotent, pid, request, deadline)
-                    : retry(failure, idempotent, pid, request, deadline));
+        .exceptionallyCompose(failure -> recover(failure, idempotent, pid, request, deadline));
+  }
+
+  /**
+   * {@link #send} for a blocking caller: the same attempts and recovery, but the first attempt's
+   * answer is awaited directly (no stage per call) and handled on the caller's thread.
+   */
+  private Response call(boolean idempotent, int pid, Request request) {
+    long deadline = requests.deadline();
+    return requests.await(
+        () -> attempt(pid, request, deadline),
+        failure -> recover(failure, idempotent, pid, request, deadline));
+  }
+
+  /** After a failed attempt: once more on a corrected route, or retried as the rules allow. */
+  private CompletableFuture<Response> recover(
+      Throwable failure, boolean idempotent, int pid, Request request, long deadline) {
+    return staleRoute(failure)
+        ? rerouteOnce(failure, idempotent, pid, request, deadline)
+        : retry(failure, idempotent, pid, request, deadline);
   }
 
   /**

@@ -10,12 +10,15 @@ import io.floe.core.retry.AsyncResilience;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiConsumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -167,6 +170,37 @@ public final class Requests {
   }
 
   /**
+   * A blocking call without a future of its own: waits for {@code attempt}'s answer (with {@link
+   * ClientConfig#callerThreadIo()}, made on this thread), and only when it fails goes on through
+   * {@code recover} (routing corrected, retries as {@link RetryRule} allows), as the async path
+   * does. The answer is then handled on the caller's thread rather than the event loop's.
+   */
+  public <T> T await(
+      Supplier<CompletableFuture<T>> attempt, Function<Throwable, CompletableFuture<T>> recover) {
+    CompletableFuture<T> first;
+    if (blocking == null) {
+      first = attempt.get();
+    } else {
+      boolean[] callerWaits = CALLER_WAITS.get();
+      callerWaits[0] = true;
+      try {
+        first = attempt.get();
+      } finally {
+        callerWaits[0] = false;
+      }
+    }
+    Throwable failure;
+    try {
+      return first.join();
+    } catch (CompletionException e) {
+      failure = e.getCause() == null ? e : e.getCause();
+    } catch (CancellationException e) {
+      failure = e;
+    }
+    return Blocking.join(recover.apply(failure));
+  }
+
+  /**
    * Opens connections to {@code endpoint} ahead of the first request, pipelined ones for {@code
    * hints} and a blocking one, and sends it a ping; failures are left for the first request to
    * report.
@@ -196,11 +230,9 @@ public final class Requests {
     }
     CompletableFuture<NodeConnection> connection = pool.connection(endpoint, hint);
     // The common case, an open connection, skips a future and a hop through thenCompose.
-    CompletableFuture<Response> sent =
-        connection.isDone() && !connection.isCompletedExceptionally()
-            ? connection.join().send(request, deadlineNanos)
-            : sendOnceConnected(endpoint, connection, request, deadlineNanos);
-    return sent.thenApply(Requests::unwrapError);
+    return connection.isDone() && !connection.isCompletedExceptionally()
+        ? connection.join().send(request, deadlineNanos)
+        : sendOnceConnected(endpoint, connection, request, deadlineNanos);
   }
 
   /**
@@ -249,13 +281,6 @@ public final class Requests {
         target.complete(value);
       }
     };
-  }
-
-  private static Response unwrapError(Response response) {
-    if (response instanceof Response.Error e) {
-      throw e.toException();
-    }
-    return response;
   }
 
   /**
