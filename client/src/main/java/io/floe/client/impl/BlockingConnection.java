@@ -5,6 +5,7 @@ import io.floe.client.FloeTimeoutException;
 import io.floe.core.protocol.ErrorCode;
 import io.floe.core.protocol.FloeRequestException;
 import io.floe.core.protocol.Frames;
+import io.floe.core.protocol.Opcode;
 import io.floe.core.protocol.Request;
 import io.floe.core.protocol.RequestCodec;
 import io.floe.core.protocol.Response;
@@ -17,54 +18,47 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * One plain blocking socket to a node, used by one caller at a time: the caller's own thread writes
- * a request frame and reads its response, with no event loop and no future in between. Frames are
- * those of {@code data-protocol.md} §2, encoded by the same codecs as the pipelined connection,
- * into a buffer reused from call to call (as is the buffer responses are read into).
+ * One plain socket to a node shared by blocking callers: each caller writes its request frame on
+ * its own thread and parks; the connection's reader thread reads the answers, in whatever order
+ * they come, and hands each to its caller, who decodes it. No event loop and no future lies between
+ * a caller and the socket. Callers that arrive while another writes leave their frames to it: the
+ * writer sends everything queued in one gathering write, so the node still reads several callers'
+ * requests at once and answers them in one flush. Frames are those of {@code data-protocol.md} §2,
+ * encoded by the same codecs as the pipelined connection.
  *
- * <p>A call that fails in a way leaving the stream position unknown (a timeout, a broken socket, a
- * frame it cannot read) closes the connection: {@link #isOpen()} then says to discard it. An error
- * frame is an answer like any other and leaves the connection usable.
+ * <p>A call ends by its deadline (the caller stops waiting; a write's outcome is then unknown). A
+ * connection that breaks, or is {@link #abandon abandoned}, fails every call waiting on it: those
+ * whose frame may have gone out as sent, the rest as unsent; {@link #isOpen()} then says to replace
+ * it. An error frame is an answer like any other.
  */
 final class BlockingConnection implements AutoCloseable {
-  /** Buffers grown past this by one large row are dropped after the call, not kept for good. */
-  static final int KEPT_BUFFER_BYTES = 1 << 20;
+  /** Frames gathered into one write at most; more wait for the next. */
+  static final int MAX_GATHER = 64;
 
-  /**
-   * A connection idle this long is checked for a close by the node (a restart) before it is used: a
-   * request written into a connection the node already closed would otherwise fail as a write of
-   * unknown outcome, never retried. Connections in steady use skip the check (three system calls).
-   */
-  static final long IDLE_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
-
-  private static final int INITIAL_BUFFER_BYTES = 4096;
+  private static final int READ_BUFFER_BYTES = 64 << 10;
 
   private final String endpoint;
-  private static final long IDLE = Long.MIN_VALUE;
-  private static final long EXPIRED = Long.MIN_VALUE + 1;
-  private static final long ABANDONED = Long.MIN_VALUE + 2;
-
   private final SocketChannel channel;
-  private ByteBuf request = Unpooled.buffer(INITIAL_BUFFER_BYTES);
-  private ByteBuffer responseBuffer = ByteBuffer.allocate(INITIAL_BUFFER_BYTES);
-  private ByteBuf responseView = Unpooled.wrappedBuffer(responseBuffer.array());
-  private final ByteBuffer peek = ByteBuffer.allocate(1);
-
-  /** The deadline of the call under way, {@link #IDLE} between calls, or {@link #EXPIRED}. */
-  private final AtomicLong busyUntil = new AtomicLong(IDLE);
-
-  /** When the call under way was written ({@link System#nanoTime}). */
-  private volatile long busySinceNanos;
-
+  private final Map<Integer, Call> inFlight = new ConcurrentHashMap<>();
+  private final ConcurrentLinkedQueue<Call> queue = new ConcurrentLinkedQueue<>();
+  private final ReentrantLock writeLock = new ReentrantLock();
+  private final AtomicInteger nextId = new AtomicInteger();
+  private final ByteBuffer[] gather = new ByteBuffer[MAX_GATHER]; // under writeLock
+  private final Call[] gathered = new Call[MAX_GATHER]; // under writeLock
+  private volatile boolean open = true;
   private volatile String abandonedBecause;
+  private volatile long framesHeard; // written by the reader thread only
 
-  private int nextId;
-  private boolean open = true;
-  private long lastUsedNanos = System.nanoTime();
+  /** Deadline of the write under way ({@link System#nanoTime()}), or 0 when none is. */
+  private volatile long writeDeadlineNanos;
 
   private BlockingConnection(String endpoint, SocketChannel channel) {
     this.endpoint = endpoint;
@@ -72,7 +66,8 @@ final class BlockingConnection implements AutoCloseable {
   }
 
   /**
-   * Connects within {@code connectTimeoutMillis}; nothing is sent, so failure is never ambiguous.
+   * Connects within {@code connectTimeoutMillis} and starts the reader thread; nothing is sent, so
+   * failure is never ambiguous.
    */
   static BlockingConnection open(String endpoint, long connectTimeoutMillis) {
     int colon = endpoint.lastIndexOf(':');
@@ -88,49 +83,34 @@ final class BlockingConnection implements AutoCloseable {
           new InetSocketAddress(
               endpoint.substring(0, colon), Integer.parseInt(endpoint.substring(colon + 1))),
           (int) Math.max(1, Math.min(Integer.MAX_VALUE, connectTimeoutMillis)));
-      return new BlockingConnection(endpoint, channel);
     } catch (IOException e) {
       closeQuietly(channel);
       throw new FloeConnectionException("cannot connect to " + endpoint + ": " + e, false, e);
     }
+    BlockingConnection connection = new BlockingConnection(endpoint, channel);
+    Thread reader = new Thread(connection::readAnswers, "floe-client-reader-" + endpoint);
+    reader.setDaemon(true);
+    reader.start();
+    return connection;
   }
 
   String endpoint() {
     return endpoint;
   }
 
-  /** Open and in a known stream position: fit for the next call. */
+  /** Not broken, closed or abandoned: fit for the next call. */
   boolean isOpen() {
     return open;
   }
 
-  /**
-   * Open, and if idle for a while, not closed by the node meanwhile: a stale connection is closed
-   * here, before any request is written into it.
-   */
-  boolean isUsable() {
-    return isUsable(IDLE_CHECK_NANOS);
+  /** Calls written or queued and not yet answered. */
+  int waiting() {
+    return inFlight.size();
   }
 
-  /** {@link #isUsable()}, checking if idle at least {@code idleCheckNanos} (tests: 0). */
-  boolean isUsable(long idleCheckNanos) {
-    if (open && System.nanoTime() - lastUsedNanos >= idleCheckNanos && closedByNode()) {
-      close();
-    }
-    return open;
-  }
-
-  /** Reads without waiting: the end of the stream, or bytes nobody asked for, make it unusable. */
-  private boolean closedByNode() {
-    try {
-      channel.configureBlocking(false);
-      peek.clear();
-      int read = channel.read(peek);
-      channel.configureBlocking(true);
-      return read != 0;
-    } catch (IOException e) {
-      return true;
-    }
+  /** Answer frames read so far (any call's): a node that answers anything is not silent. */
+  long framesHeard() {
+    return framesHeard;
   }
 
   /**
@@ -139,25 +119,25 @@ final class BlockingConnection implements AutoCloseable {
    */
   Response call(Request request, long deadlineNanos) {
     if (!open) {
-      throw new FloeConnectionException("connection to " + endpoint + " is closed", false, null);
+      throw new FloeConnectionException(closedMessage(), false, null);
     }
     if (deadlineNanos - System.nanoTime() <= 0) {
       throw new FloeTimeoutException(request.opcode() + " to " + endpoint + " timed out unsent");
     }
-    int id = ++nextId;
-    encode(request, id);
-    Response response = exchange(request, id, deadlineNanos);
-    lastUsedNanos = System.nanoTime();
-    if (response instanceof Response.Error error) {
-      throw error.toException();
+    int id = nextId.incrementAndGet();
+    Call call = new Call(Thread.currentThread(), id, encode(request, id), deadlineNanos);
+    inFlight.put(id, call);
+    if (!open && inFlight.remove(id) != null) {
+      throw new FloeConnectionException(closedMessage(), false, null); // closed meanwhile: unsent
     }
-    return response;
+    queue.add(call);
+    writeQueued();
+    return answer(call, request.opcode());
   }
 
-  /** Encodes the whole frame into the reused buffer; a frame over the limit is refused unsent. */
-  private void encode(Request request, int id) {
-    ByteBuf frame = this.request;
-    frame.clear();
+  /** The whole frame in a buffer of its own; a frame over the limit is refused unsent. */
+  private ByteBuffer encode(Request request, int id) {
+    ByteBuf frame = Unpooled.buffer(bodyHint(request) + Frames.LENGTH_BYTES + Frames.HEADER_BYTES);
     frame.writeInt(0);
     frame.writeByte(Frames.VERSION);
     frame.writeByte(request.opcode().code());
@@ -165,156 +145,201 @@ final class BlockingConnection implements AutoCloseable {
     RequestCodec.encode(request, frame);
     int length = frame.readableBytes() - Frames.LENGTH_BYTES;
     if (length > Frames.MAX_FRAME_BYTES) {
-      shrinkRequestBuffer();
       throw new FloeRequestException(
           ErrorCode.FRAME_TOO_LARGE,
           "frame of " + length + " bytes is over the limit of " + Frames.MAX_FRAME_BYTES);
     }
     frame.setInt(0, length);
+    return frame.nioBuffer();
   }
 
-  private Response exchange(Request request, int id, long deadlineNanos) {
-    busySinceNanos = System.nanoTime();
-    busyUntil.set(deadlineNanos);
-    try {
-      ByteBuffer frame = this.request.nioBuffer();
-      while (frame.hasRemaining()) {
-        channel.write(frame);
+  /** Room for the body up front, as the pipelined connection reserves it. */
+  private static int bodyHint(Request request) {
+    if (request instanceof Request.Put put) {
+      return put.table().length() + put.row().length + 8;
+    }
+    if (request instanceof Request.Update update) {
+      return update.table().length() + update.key().length + update.values().length + 64;
+    }
+    return 64;
+  }
+
+  /**
+   * Writes every queued frame, unless another caller is writing: it then writes this caller's frame
+   * too, since it looks at the queue again after letting go of the lock.
+   */
+  private void writeQueued() {
+    while (!queue.isEmpty() && writeLock.tryLock()) {
+      try {
+        Call next;
+        while (open && (next = queue.peek()) != null) {
+          int n = 0;
+          long deadline = Long.MAX_VALUE;
+          while (n < MAX_GATHER && (next = queue.poll()) != null) {
+            next.written = true;
+            gathered[n] = next;
+            gather[n++] = next.frame;
+            deadline = Math.min(deadline, next.deadlineNanos);
+          }
+          write(n, deadline);
+        }
+      } finally {
+        writeLock.unlock();
       }
-      shrinkRequestBuffer();
-      Response response = read(request, id);
-      if (!busyUntil.compareAndSet(deadlineNanos, IDLE)) {
-        close(); // answered just as the sweep found it late: the sweep closes it anyway
+    }
+  }
+
+  private void write(int frames, long deadline) {
+    writeDeadlineNanos = deadline;
+    try {
+      long left = 0;
+      for (int i = 0; i < frames; i++) {
+        left += gather[i].remaining();
+      }
+      while (left > 0) {
+        left -= channel.write(gather, 0, frames);
+      }
+    } catch (IOException e) {
+      broke(e);
+    } finally {
+      writeDeadlineNanos = 0;
+      for (int i = 0; i < frames; i++) {
+        gather[i] = null;
+        gathered[i].frame = null; // the caller may keep its call a while; not its bytes
+        gathered[i] = null;
+      }
+    }
+  }
+
+  /** Parks until the reader hands over the answer, the connection fails, or the deadline. */
+  private Response answer(Call call, Opcode opcode) {
+    boolean interrupted = false;
+    try {
+      Object result;
+      while ((result = call.result) == null) {
+        long left = call.deadlineNanos - System.nanoTime();
+        if (left <= 0) {
+          if (inFlight.remove(call.id, call)) {
+            throw new FloeTimeoutException(opcode + " to " + endpoint + " timed out");
+          }
+          Thread.onSpinWait(); // answered or failed just now: the result is being set
+        } else {
+          LockSupport.parkNanos(this, left);
+          interrupted |= Thread.interrupted();
+        }
+      }
+      if (result instanceof RuntimeException failure) {
+        throw failure;
+      }
+      Answer answer = (Answer) result;
+      Response response =
+          ResponseCodec.decode(opcode, answer.opcode, Unpooled.wrappedBuffer(answer.body));
+      if (response instanceof Response.Error error) {
+        throw error.toException();
       }
       return response;
-    } catch (IOException e) {
-      close();
-      if (busyUntil.get() == EXPIRED) {
-        throw new FloeTimeoutException(request.opcode() + " to " + endpoint + " timed out");
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
       }
-      if (busyUntil.get() == ABANDONED) {
-        throw new FloeConnectionException(
-            "gave up on " + endpoint + ": " + abandonedBecause, true, e);
+    }
+  }
+
+  /** The reader thread: answers to their callers until the connection ends. */
+  private void readAnswers() {
+    ByteBuffer in = ByteBuffer.allocateDirect(READ_BUFFER_BYTES);
+    try {
+      while (true) {
+        if (channel.read(in) < 0) {
+          throw new EOFException("connection to " + endpoint + " closed by the node");
+        }
+        in.flip();
+        while (in.remaining() >= Frames.LENGTH_BYTES) {
+          int length = in.getInt(in.position());
+          if (length < Frames.HEADER_BYTES || length > Frames.MAX_FRAME_BYTES) {
+            throw new IOException("response frame of " + length + " bytes from " + endpoint);
+          }
+          if (in.remaining() < Frames.LENGTH_BYTES + length) {
+            if (Frames.LENGTH_BYTES + length > in.capacity()) {
+              in = ByteBuffer.allocateDirect(Frames.LENGTH_BYTES + length).put(in).flip();
+            }
+            break;
+          }
+          in.getInt();
+          int version = in.get() & 0xff;
+          int opcode = in.get() & 0xff;
+          int id = in.getInt();
+          byte[] body = new byte[length - Frames.HEADER_BYTES];
+          in.get(body);
+          if (version != Frames.VERSION) {
+            throw new IOException("response from " + endpoint + " has protocol version " + version);
+          }
+          framesHeard++;
+          Call call = inFlight.remove(id);
+          if (call != null) {
+            call.complete(new Answer(opcode, body));
+          }
+        }
+        in.compact();
+        if (in.capacity() > READ_BUFFER_BYTES && in.position() == 0) {
+          in = ByteBuffer.allocateDirect(READ_BUFFER_BYTES); // a large answer passed: shrink back
+        }
       }
-      // even a failed write may have delivered the frame: the outcome is unknown
-      throw new FloeConnectionException("connection to " + endpoint + " broke: " + e, true, e);
-    } catch (RuntimeException e) {
-      close(); // a frame we cannot read: the next one would start at an unknown position
-      throw e;
+    } catch (IOException | RuntimeException e) {
+      broke(e);
     }
   }
 
   /**
-   * Closes the connection if a call on it is past its deadline: its blocked read then fails, and
-   * the call with a timeout. Run by a sweep every few milliseconds (a read with a socket timeout
-   * would cost two more system calls per call, a non-blocking read and a poll).
+   * Ends the connection because {@code cause} broke it: calls never written fail as unsent, the
+   * others as sent (the node may have applied them).
    */
-  void expireIfPast(long nowNanos) {
-    long deadline = busyUntil.get();
-    if (deadline != IDLE
-        && deadline != EXPIRED
-        && nowNanos - deadline >= 0
-        && busyUntil.compareAndSet(deadline, EXPIRED)) {
-      close();
+  private void broke(Throwable cause) {
+    open = false;
+    closeQuietly(channel);
+    String abandoned = abandonedBecause;
+    String why =
+        abandoned != null
+            ? "gave up on " + endpoint + ": " + abandoned
+            : "connection to " + endpoint + " broke: " + cause;
+    for (Call call : inFlight.values()) {
+      if (inFlight.remove(call.id, call)) {
+        call.complete(new FloeConnectionException(why, call.written, cause));
+      }
     }
   }
 
-  /** How long the call under way has waited for its answer (0 when idle). */
-  long busyForNanos(long nowNanos) {
-    long deadline = busyUntil.get();
-    return deadline == IDLE || deadline == EXPIRED || deadline == ABANDONED
-        ? 0
-        : Math.max(0, nowNanos - busySinceNanos);
-  }
-
   /**
-   * Gives up the call under way, if any, with {@code why} (it fails as sent: a write's outcome is
-   * unknown), and closes the connection. Any thread.
+   * Gives up the connection with {@code why}: calls waiting on it fail now (a write's outcome is
+   * unknown). Any thread.
    */
   void abandon(String why) {
     abandonedBecause = why;
-    long deadline = busyUntil.get();
-    if (deadline != IDLE && deadline != EXPIRED) {
-      busyUntil.compareAndSet(deadline, ABANDONED);
-    }
-    close();
+    broke(new IOException(why));
   }
 
-  /** Reads one response frame: its length, then the rest, into the reused buffer. */
-  private Response read(Request request, int id) throws IOException {
-    ByteBuffer into = responseBuffer;
-    into.clear();
-    fill(into, Frames.LENGTH_BYTES);
-    int length = into.getInt(0);
-    if (length < Frames.HEADER_BYTES || length > Frames.MAX_FRAME_BYTES) {
-      throw new FloeConnectionException(
-          "response frame of " + length + " bytes from " + endpoint, true, null);
-    }
-    int total = Frames.LENGTH_BYTES + length;
-    if (total > into.capacity()) {
-      ByteBuffer larger = ByteBuffer.allocate(Math.max(total, into.capacity() * 2));
-      into.flip();
-      larger.put(into);
-      responseBuffer = larger;
-      responseView = Unpooled.wrappedBuffer(larger.array());
-      into = larger;
-    }
-    fill(into, total);
-    if (into.position() > total) {
-      throw new FloeConnectionException(
-          "bytes past the response to request " + id + " from " + endpoint, true, null);
-    }
-    ByteBuf frame = responseView.setIndex(Frames.LENGTH_BYTES, total);
-    int version = frame.readUnsignedByte();
-    int opcode = frame.readUnsignedByte();
-    int responseId = frame.readInt();
-    if (version != Frames.VERSION || responseId != id) {
-      throw new FloeConnectionException(
-          "response from "
-              + endpoint
-              + " has version "
-              + version
-              + " and request id "
-              + responseId
-              + ", expected "
-              + Frames.VERSION
-              + " and "
-              + id,
-          true,
-          null);
-    }
-    Response decoded = ResponseCodec.decode(request.opcode(), opcode, frame);
-    if (responseBuffer.capacity() > KEPT_BUFFER_BYTES) {
-      responseBuffer = ByteBuffer.allocate(INITIAL_BUFFER_BYTES);
-      responseView = Unpooled.wrappedBuffer(responseBuffer.array());
-    }
-    return decoded;
-  }
-
-  /** Reads until {@code into} holds at least {@code bytes}; the node closing first is an error. */
-  private void fill(ByteBuffer into, int bytes) throws IOException {
-    while (into.position() < bytes) {
-      if (channel.read(into) < 0) {
-        throw new EOFException("connection to " + endpoint + " closed by the node");
-      }
+  /**
+   * Closes the connection if a write has been blocked past its deadline (the node stopped reading):
+   * the writer's calls then fail instead of holding every caller of the connection. Run by the
+   * pool's sweep.
+   */
+  void expireStuckWrite(long nowNanos) {
+    long deadline = writeDeadlineNanos;
+    if (deadline != 0 && nowNanos - deadline >= 0) {
+      abandon("a write to it was blocked past its deadline (the node reads nothing)");
     }
   }
 
-  private void shrinkRequestBuffer() {
-    if (request.capacity() > KEPT_BUFFER_BYTES) {
-      request = Unpooled.buffer(INITIAL_BUFFER_BYTES);
-    }
-  }
-
-  /** Capacity of the reused request buffer, for tests. */
-  int requestBufferCapacity() {
-    return request.capacity();
+  private String closedMessage() {
+    String abandoned = abandonedBecause;
+    return abandoned != null
+        ? "gave up on " + endpoint + ": " + abandoned
+        : "connection to " + endpoint + " is closed";
   }
 
   @Override
   public void close() {
-    open = false;
-    closeQuietly(channel);
+    broke(new IOException("closed by the client"));
   }
 
   private static void closeQuietly(SocketChannel channel) {
@@ -325,6 +350,31 @@ final class BlockingConnection implements AutoCloseable {
       channel.close();
     } catch (IOException ignored) {
       // closing: nothing left to do with it
+    }
+  }
+
+  /** An answer frame as read: decoded by its caller, on the caller's thread. */
+  private record Answer(int opcode, byte[] body) {}
+
+  /** One caller's request, from its write to its answer. */
+  private static final class Call {
+    final Thread caller;
+    final int id;
+    final long deadlineNanos;
+    ByteBuffer frame; // until written
+    volatile boolean written;
+    volatile Object result; // an Answer or a RuntimeException
+
+    Call(Thread caller, int id, ByteBuffer frame, long deadlineNanos) {
+      this.caller = caller;
+      this.id = id;
+      this.frame = frame;
+      this.deadlineNanos = deadlineNanos;
+    }
+
+    void complete(Object result) {
+      this.result = result;
+      LockSupport.unpark(caller);
     }
   }
 }

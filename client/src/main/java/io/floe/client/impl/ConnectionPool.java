@@ -14,12 +14,9 @@ import java.util.function.Consumer;
  * keep their order.
  */
 public final class ConnectionPool implements AutoCloseable {
-  /** Idle blocking connections kept per node: as many as callers wait on one node at once. */
-  static final int MAX_IDLE_BLOCKING_PER_NODE = 64;
-
   private final ClientConfig config;
   private final EventLoopGroup group;
-  private final BlockingPool blocking;
+  private final BlockingPool blocking; // null without caller-thread I/O
   private final ConcurrentHashMap<String, CompletableFuture<NodeConnection>[]> byEndpoint =
       new ConcurrentHashMap<>();
 
@@ -30,12 +27,14 @@ public final class ConnectionPool implements AutoCloseable {
     this.config = config;
     this.group = Transport.eventLoops("floe-client", config.ioThreads());
     this.blocking =
-        new BlockingPool(
-            config.connectTimeout().toMillis(),
-            MAX_IDLE_BLOCKING_PER_NODE,
-            group.next(),
-            config.suspectAfter().toNanos(),
-            e -> onSilent.accept(e));
+        config.callerThreadIo()
+            ? new BlockingPool(
+                config.connectTimeout().toMillis(),
+                config.connectionsPerNode(),
+                group.next(),
+                config.suspectAfter().toNanos(),
+                e -> onSilent.accept(e))
+            : null;
   }
 
   /**
@@ -59,11 +58,14 @@ public final class ConnectionPool implements AutoCloseable {
         }
       }
     }
-    blocking.abandon(endpoint, why);
+    if (blocking != null) {
+      blocking.abandon(endpoint, why);
+    }
   }
 
   /**
-   * Plain sockets for calls made on the caller's thread ({@link ClientConfig#callerThreadIo()}).
+   * Plain sockets for calls made on the caller's thread ({@link ClientConfig#callerThreadIo()});
+   * null when that is off.
    */
   BlockingPool blocking() {
     return blocking;
@@ -130,7 +132,9 @@ public final class ConnectionPool implements AutoCloseable {
 
   @Override
   public void close() {
-    blocking.close();
+    if (blocking != null) {
+      blocking.close();
+    }
     for (CompletableFuture<NodeConnection>[] slots : byEndpoint.values()) {
       for (CompletableFuture<NodeConnection> c : slots) {
         if (c != null && c.isDone() && !c.isCompletedExceptionally()) {

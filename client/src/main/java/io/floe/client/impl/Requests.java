@@ -56,7 +56,7 @@ public final class Requests {
   public Requests(ConnectionPool pool, ClientConfig config) {
     this.pool = pool;
     this.timeoutNanos = config.requestTimeout().toNanos();
-    this.blocking = config.callerThreadIo() ? pool.blocking() : null;
+    this.blocking = pool.blocking();
     this.reads =
         AsyncResilience.of(
             "floe-client-reads", config.retry(), RetryRule::isRetryableForSafeRedoOp, pool.group());
@@ -223,7 +223,8 @@ public final class Requests {
       String endpoint, int hint, Request request, long deadlineNanos) {
     if (blocking != null && CALLER_WAITS.get()[0]) {
       try {
-        return CompletableFuture.completedFuture(blocking.send(endpoint, request, deadlineNanos));
+        return CompletableFuture.completedFuture(
+            blocking.send(endpoint, hint, request, deadlineNanos));
       } catch (RuntimeException e) {
         return CompletableFuture.failedFuture(e);
       }

@@ -13,15 +13,22 @@ import io.floe.core.protocol.Request;
 import io.floe.core.protocol.Response;
 import java.net.ServerSocket;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** The caller-thread connection against a fake node: framing, buffers, errors, deadlines. */
+/**
+ * The connection blocking callers share, against a fake node: framing, many callers at once,
+ * errors, deadlines, a broken or abandoned connection, a write the node never reads.
+ */
 @Timeout(30)
 class BlockingConnectionTest {
   private FakeNode node;
@@ -68,10 +75,10 @@ class BlockingConnectionTest {
   }
 
   @Test
-  void callsOfVeryDifferentSizesReuseTheConnectionAndComeBackWhole() throws Exception {
+  void callsOfVeryDifferentSizesShareTheConnectionAndComeBackWhole() throws Exception {
     node = echoNode();
     connection = BlockingConnection.open(node.endpoint(), 1_000);
-    int[] sizes = {10, 300_000, 3, 70_000, 0, 5_000};
+    int[] sizes = {10, 300_000, 3, 70_000, 0, 5_000, 2_000_000, 1};
     for (int i = 0; i < sizes.length; i++) {
       byte[] row = bytes(sizes[i], i);
       Response written = connection.call(new Request.Put("db.t", row), inMillis(5_000));
@@ -82,22 +89,47 @@ class BlockingConnectionTest {
     assertThat(node.connections).hasValue(1);
     assertThat(node.received).hasSize(2 * sizes.length);
     assertThat(((Request.Put) node.received.get(2)).row()).isEqualTo(bytes(300_000, 1));
-    // grown once for the large row and kept: later calls allocate no new buffer
-    assertThat(connection.requestBufferCapacity()).isGreaterThanOrEqualTo(300_000);
   }
 
   @Test
-  void aBufferGrownPastTheKeptSizeIsDroppedAfterTheCall() throws Exception {
-    node = echoNode();
+  void manyCallersAtOnceEachGetTheirOwnAnswerOverOneConnection() throws Exception {
+    // the node answers a get with its key as the row: an answer handed to the wrong caller shows
+    node =
+        new FakeNode(
+            r ->
+                r instanceof Request.Get get
+                    ? new Response.Got(get.key())
+                    : new Response.Error(ErrorCode.MALFORMED_REQUEST, "only gets", ""));
     connection = BlockingConnection.open(node.endpoint(), 1_000);
-    byte[] huge = bytes(BlockingConnection.KEPT_BUFFER_BYTES + 10, 1);
-    connection.call(new Request.Put("db.t", huge), inMillis(5_000));
-    assertThat(
-            ((Response.Got) connection.call(new Request.Get("db.t", new byte[1]), inMillis(5_000)))
-                .row())
-        .isEqualTo(huge);
-    assertThat(connection.requestBufferCapacity()).isLessThan(BlockingConnection.KEPT_BUFFER_BYTES);
-    assertThat(connection.call(new Request.Ping(), inMillis(5_000))).isEqualTo(new Response.Ack());
+    int callers = 16;
+    int calls = 300;
+    ExecutorService pool = Executors.newFixedThreadPool(callers);
+    try {
+      List<Future<Integer>> done = new ArrayList<>();
+      for (int t = 0; t < callers; t++) {
+        int caller = t;
+        done.add(
+            pool.submit(
+                () -> {
+                  for (int i = 0; i < calls; i++) {
+                    byte[] key = bytes(1 + (caller * 7 + i) % 600, caller * calls + i);
+                    Response got = connection.call(new Request.Get("db.t", key), inMillis(10_000));
+                    assertThat(((Response.Got) got).row()).isEqualTo(key);
+                  }
+                  return calls;
+                }));
+      }
+      int answered = 0;
+      for (Future<Integer> f : done) {
+        answered += f.get(30, TimeUnit.SECONDS);
+      }
+      assertThat(answered).isEqualTo(callers * calls);
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(node.connections).hasValue(1);
+    assertThat(node.received).hasSize(callers * calls);
+    assertThat(connection.waiting()).isZero();
   }
 
   @Test
@@ -123,20 +155,29 @@ class BlockingConnectionTest {
   }
 
   @Test
-  void anUnansweredCallTimesOutAtItsDeadlineOnTheSweepAndDiscardsTheConnection() throws Exception {
-    node = new FakeNode(request -> FakeNode.SILENCE);
+  void anUnansweredCallTimesOutAtItsDeadlineAndLeavesTheConnectionToTheOthers() throws Exception {
+    node = new FakeNode(r -> r instanceof Request.Ping ? FakeNode.SILENCE : new Response.Got(null));
     connection = BlockingConnection.open(node.endpoint(), 1_000);
-    BlockingConnection sweptOne = connection;
-    sweeper.scheduleWithFixedDelay(
-        () -> sweptOne.expireIfPast(System.nanoTime()), 10, 10, TimeUnit.MILLISECONDS);
     long start = System.nanoTime();
     assertThatThrownBy(() -> connection.call(new Request.Ping(), inMillis(200)))
         .isInstanceOf(FloeTimeoutException.class);
     assertThat(System.nanoTime() - start)
-        .isBetween(TimeUnit.MILLISECONDS.toNanos(150), TimeUnit.MILLISECONDS.toNanos(3_000));
-    assertThat(connection.isOpen()).isFalse();
-    assertThatThrownBy(() -> connection.call(new Request.Ping(), inMillis(200)))
-        .isInstanceOfSatisfying(FloeConnectionException.class, e -> assertThat(e.sent()).isFalse());
+        .isBetween(TimeUnit.MILLISECONDS.toNanos(190), TimeUnit.MILLISECONDS.toNanos(3_000));
+    assertThat(connection.isOpen()).isTrue();
+    assertThat(connection.waiting()).as("the late call is forgotten").isZero();
+    Response got = connection.call(new Request.Get("db.t", new byte[1]), inMillis(5_000));
+    assertThat(((Response.Got) got).row()).isNull();
+  }
+
+  @Test
+  void aCallPastItsDeadlineIsNotSent() throws Exception {
+    node = echoNode();
+    connection = BlockingConnection.open(node.endpoint(), 1_000);
+    assertThatThrownBy(() -> connection.call(new Request.Ping(), System.nanoTime() - 1))
+        .isInstanceOf(FloeTimeoutException.class)
+        .hasMessageContaining("unsent");
+    assertThat(connection.call(new Request.Ping(), inMillis(5_000))).isEqualTo(new Response.Ack());
+    assertThat(node.received).hasSize(1);
   }
 
   @Test
@@ -146,6 +187,60 @@ class BlockingConnectionTest {
     assertThatThrownBy(() -> connection.call(new Request.Put("db.t", new byte[8]), inMillis(5_000)))
         .isInstanceOfSatisfying(FloeConnectionException.class, e -> assertThat(e.sent()).isTrue());
     assertThat(connection.isOpen()).isFalse();
+    assertThatThrownBy(() -> connection.call(new Request.Ping(), inMillis(5_000)))
+        .as("a closed connection sends nothing more")
+        .isInstanceOfSatisfying(FloeConnectionException.class, e -> assertThat(e.sent()).isFalse());
+  }
+
+  @Test
+  void aNodeRestartIsNoticedByTheReaderBeforeTheNextCall() throws Exception {
+    node = echoNode();
+    connection = BlockingConnection.open(node.endpoint(), 1_000);
+    assertThat(connection.call(new Request.Ping(), inMillis(5_000))).isEqualTo(new Response.Ack());
+    node.hangUpAll();
+    await().atMost(Duration.ofSeconds(5)).until(() -> !connection.isOpen());
+    assertThatThrownBy(() -> connection.call(new Request.Ping(), inMillis(5_000)))
+        .isInstanceOfSatisfying(FloeConnectionException.class, e -> assertThat(e.sent()).isFalse());
+    assertThat(node.received).hasSize(1);
+  }
+
+  @Test
+  void abandoningFailsTheWaitingCallsAsSentWithTheReason() throws Exception {
+    node = new FakeNode(request -> FakeNode.SILENCE);
+    connection = BlockingConnection.open(node.endpoint(), 1_000);
+    ExecutorService caller = Executors.newSingleThreadExecutor();
+    try {
+      Future<Response> waiting =
+          caller.submit(
+              () -> connection.call(new Request.Put("db.t", new byte[8]), inMillis(10_000)));
+      await().atMost(Duration.ofSeconds(5)).until(() -> node.received.size() == 1);
+      connection.abandon("the partition moved to another leader");
+      assertThatThrownBy(() -> waiting.get(5, TimeUnit.SECONDS))
+          .cause()
+          .isInstanceOfSatisfying(FloeConnectionException.class, e -> assertThat(e.sent()).isTrue())
+          .hasMessageContaining("the partition moved to another leader");
+    } finally {
+      caller.shutdownNow();
+    }
+    assertThat(connection.isOpen()).isFalse();
+    assertThat(connection.waiting()).isZero();
+  }
+
+  @Test
+  void aWriteTheNodeNeverReadsIsEndedOncePastItsDeadline() throws Exception {
+    try (ServerSocket deaf = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      connection = BlockingConnection.open("127.0.0.1:" + deaf.getLocalPort(), 1_000);
+      BlockingConnection swept = connection;
+      sweeper.scheduleWithFixedDelay(
+          () -> swept.expireStuckWrite(System.nanoTime()), 10, 10, TimeUnit.MILLISECONDS);
+      byte[] row = new byte[12 << 20]; // more than the socket buffers hold: the write blocks
+      long start = System.nanoTime();
+      assertThatThrownBy(() -> connection.call(new Request.Put("db.t", row), inMillis(300)))
+          .isInstanceOfSatisfying(FloeConnectionException.class, e -> assertThat(e.sent()).isTrue())
+          .hasMessageContaining("blocked past its deadline");
+      assertThat(System.nanoTime() - start).isLessThan(TimeUnit.SECONDS.toNanos(10));
+      assertThat(connection.isOpen()).isFalse();
+    }
   }
 
   @Test
@@ -170,40 +265,5 @@ class BlockingConnectionTest {
     assertThat(connection.call(new Request.Ping(), inMillis(5_000))).isEqualTo(new Response.Ack());
     assertThat(node.received).hasSize(1);
     assertThat(Arrays.asList(node.received.get(0))).containsExactly(new Request.Ping());
-  }
-
-  @Test
-  void anIdleConnectionTheNodeClosedIsFoundUnusableBeforeAnyRequestIsWrittenIntoIt()
-      throws Exception {
-    node = echoNode();
-    connection = BlockingConnection.open(node.endpoint(), 1_000);
-    assertThat(connection.call(new Request.Ping(), inMillis(5_000))).isEqualTo(new Response.Ack());
-    assertThat(connection.isUsable(0)).as("open, nothing to read").isTrue();
-    assertThat(connection.call(new Request.Ping(), inMillis(5_000))).isEqualTo(new Response.Ack());
-
-    node.hangUpAll();
-    await().atMost(Duration.ofSeconds(5)).until(() -> !connection.isUsable(0));
-    assertThat(connection.isOpen()).isFalse();
-    assertThat(node.received).hasSize(2);
-  }
-
-  @Test
-  void aConnectionInSteadyUseIsNotCheckedBeforeEachCall() throws Exception {
-    node = echoNode();
-    connection = BlockingConnection.open(node.endpoint(), 1_000);
-    connection.call(new Request.Ping(), inMillis(5_000));
-    node.hangUpAll();
-    // used a moment ago: trusted without a look (a look costs three system calls)
-    assertThat(connection.isUsable(TimeUnit.HOURS.toNanos(1))).isTrue();
-  }
-
-  @Test
-  void theSweepLeavesCallsWithinTheirDeadlineAndIdleConnectionsAlone() throws Exception {
-    node = echoNode();
-    connection = BlockingConnection.open(node.endpoint(), 1_000);
-    connection.call(new Request.Ping(), inMillis(5_000));
-    connection.expireIfPast(System.nanoTime() + TimeUnit.DAYS.toNanos(1));
-    assertThat(connection.isOpen()).as("idle: no deadline to pass").isTrue();
-    assertThat(connection.call(new Request.Ping(), inMillis(5_000))).isEqualTo(new Response.Ack());
   }
 }
