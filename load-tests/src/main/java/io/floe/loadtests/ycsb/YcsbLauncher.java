@@ -8,9 +8,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Starts each YCSB phase in a JVM of its own (YCSB's client exits its JVM when done), with this
- * process's classpath and logging configuration, and returns what it printed on stdout; its stderr
- * (YCSB's progress, the bindings' first errors) goes to a log file beside the others.
+ * Starts each YCSB phase in a JVM of its own (YCSB's client exits its JVM when done), with the
+ * store's classpath ({@link YcsbStore#classpath}) and this process's logging configuration, and
+ * returns what it printed on stdout; its stderr (YCSB's progress, the bindings' first errors) goes
+ * to a log file beside the others.
  */
 final class YcsbLauncher {
   private final List<String> jvmOptions;
@@ -22,7 +23,7 @@ final class YcsbLauncher {
     this.logDir = logDir;
   }
 
-  String run(String label, String mainClass, List<String> args)
+  String run(YcsbStore store, String label, String mainClass, List<String> args)
       throws IOException, InterruptedException {
     List<String> command = new ArrayList<>();
     command.add(ProcessHandle.current().info().command().orElse("java"));
@@ -32,7 +33,7 @@ final class YcsbLauncher {
       command.add("-Dlogback.configurationFile=" + logback);
     }
     command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
+    command.add(store.classpath(System.getProperty("java.class.path")));
     command.add(mainClass);
     command.addAll(args);
     Path stderr = logDir.resolve(String.format("%03d-%s.log", ++launched, label));

@@ -51,6 +51,9 @@ public final class YcsbPhases {
 
   public static void main(String[] args) throws Exception {
     Properties props = parse(args);
+    // An application has set up its logging before it opens a store's client: so has this JVM,
+    // for either store, before the first measured phase.
+    org.slf4j.LoggerFactory.getILoggerFactory();
     String[] phases = props.getProperty(PHASES, "cold,warm").split(",");
     for (String phase : phases) {
       String measured = runPhase(props);

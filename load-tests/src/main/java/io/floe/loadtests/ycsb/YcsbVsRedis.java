@@ -178,7 +178,7 @@ public final class YcsbVsRedis {
     if (store.isFloe()) {
       args.addAll(List.of("-p", SharedFloeTable.CREATE_TABLE + "=true"));
     }
-    String out = launcher.run("load-" + store.name(), "site.ycsb.Client", args);
+    String out = launcher.run(store, "load-" + store.name(), "site.ycsb.Client", args);
     YcsbResult load = YcsbResult.parse(out, "load").get(0);
     print(load);
     return load;
@@ -202,7 +202,7 @@ public final class YcsbVsRedis {
       args.addAll(List.of("-p", "operationcount=" + flag("records", "100000")));
     }
     String label = "workload" + workload + "-" + threads + "t-" + store.name();
-    return YcsbResult.parse(launcher.run(label, YcsbPhases.class.getName(), args), "run");
+    return YcsbResult.parse(launcher.run(store, label, YcsbPhases.class.getName(), args), "run");
   }
 
   private static String key(String store, String workload, String threads, String phase) {
