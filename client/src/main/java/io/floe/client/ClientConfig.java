@@ -20,16 +20,19 @@ import java.util.Objects;
  *     ResilienceSettings.fromProperties(config, RETRY_SCOPE, RETRY_DEFAULT)}
  * @param maxBatch most writes coalesced into one batch frame
  * @param ioThreads Netty event loop threads of the client
- * @param callerThreadIo blocking calls ({@code put}, {@code get}, {@code delete}, {@code
- *     scanPartition}) write and read on the caller's own thread over a pooled plain socket (one per
- *     concurrent caller and node) instead of waiting on the pipelined connection's event loop: two
- *     thread hand-offs fewer per call. Async calls always use the pipelined connections; so a
- *     blocking write is not ordered after an async write of the same key still in flight (await it
- *     first). Off by default: measured side by side with YCSB on 2 cores
- *     (load-tests/reports/ycsb-vs-redis-20261129-181224.md on, …-181814.md off), the pipelined path
- *     did better on every workload, because requests of many threads share frames and system calls
- *     on the node (node CPU per read 4–6 µs against 15–16 µs unbatched) and the client's CPU was
- *     not lower either. It may pay on machines where client and node do not share cores.
+ * @param callerThreadIo blocking calls ({@code put}, {@code get}, {@code update}, {@code delete}
+ *     and their conditional forms, {@code scanPartition}) write their request on the caller's own
+ *     thread into a plain socket shared by every blocking caller ({@code connectionsPerNode} per
+ *     node; whoever writes sends everyone's queued frames in one gathering write), and a reader
+ *     thread per socket hands each answer to its caller, instead of going through the pipelined
+ *     connection's event loop. Async calls, and retries after a failed first attempt, always use
+ *     the pipelined connections; so a blocking write is not ordered after an async write of the
+ *     same key still in flight (await it first). Off by default: measured side by side with YCSB on
+ *     2 cores (load-tests/reports/ycsb-vs-redis-20261205-233055.md against the runs of the same
+ *     session without it), it compiles less in a fresh JVM but costs more CPU per operation once
+ *     warm — the client and the node both — because each caller's write is a system call of its
+ *     own, where the event loop writes the frames of every caller that queued meanwhile in one. It
+ *     may pay where client and node do not share cores.
  * @param suspectAfter how long a node may leave every request on a connection unanswered before the
  *     client suspects it (paused, cut off, or failed over while alive): it then describes the table
  *     again from the other seeds, once per this interval while the silence lasts, and when the
