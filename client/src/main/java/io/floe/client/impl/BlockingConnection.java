@@ -137,7 +137,9 @@ final class BlockingConnection implements AutoCloseable {
 
   /** The whole frame in a buffer of its own; a frame over the limit is refused unsent. */
   private ByteBuffer encode(Request request, int id) {
-    ByteBuf frame = Unpooled.buffer(bodyHint(request) + Frames.LENGTH_BYTES + Frames.HEADER_BYTES);
+    ByteBuf frame =
+        Unpooled.buffer(
+            NodeConnection.bodyHint(request) + Frames.LENGTH_BYTES + Frames.HEADER_BYTES);
     frame.writeInt(0);
     frame.writeByte(Frames.VERSION);
     frame.writeByte(request.opcode().code());
@@ -151,17 +153,6 @@ final class BlockingConnection implements AutoCloseable {
     }
     frame.setInt(0, length);
     return frame.nioBuffer();
-  }
-
-  /** Room for the body up front, as the pipelined connection reserves it. */
-  private static int bodyHint(Request request) {
-    if (request instanceof Request.Put put) {
-      return put.table().length() + put.row().length + 8;
-    }
-    if (request instanceof Request.Update update) {
-      return update.table().length() + update.key().length + update.values().length + 64;
-    }
-    return 64;
   }
 
   /**

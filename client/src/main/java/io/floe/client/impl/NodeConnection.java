@@ -213,9 +213,12 @@ final class NodeConnection {
   }
 
   /** Room for the body up front: a row outgrowing the buffer would cost a copy per request. */
-  private static int bodyHint(Request request) {
+  static int bodyHint(Request request) {
     if (request instanceof Request.Put put) {
       return put.table().length() + put.row().length + 8;
+    }
+    if (request instanceof Request.Update update) {
+      return update.table().length() + update.key().length + update.values().length + 64;
     }
     if (request instanceof Request.BatchWrite batch) {
       int size = batch.table().length() + 8;
