@@ -2,12 +2,12 @@ package io.floe.dataplane.expiry;
 
 import io.floe.core.config.ConfigReader;
 import io.floe.core.partition.PartitionState;
+import io.floe.dataplane.BackgroundThreads;
 import io.floe.dataplane.partition.Partition;
 import io.floe.dataplane.table.HostedTable;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Properties;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
@@ -56,13 +56,7 @@ public final class ExpirySweeper implements AutoCloseable {
       throw new IllegalArgumentException(INTERVAL + " must be positive, found " + interval);
     }
     ExpirySweeper sweeper = new ExpirySweeper(tables, config.integer(KEYS, KEYS_DEFAULT));
-    sweeper.thread =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "floe-expiry-sweep");
-              t.setDaemon(true);
-              return t;
-            });
+    sweeper.thread = BackgroundThreads.scheduler("floe-expiry-sweep", settings);
     long nanos = interval.toNanos();
     sweeper.thread.scheduleWithFixedDelay(sweeper::tick, nanos, nanos, TimeUnit.NANOSECONDS);
     return sweeper;

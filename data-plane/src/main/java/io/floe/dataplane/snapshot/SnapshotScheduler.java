@@ -3,6 +3,7 @@ package io.floe.dataplane.snapshot;
 import io.floe.core.config.ConfigReader;
 import io.floe.core.partition.PartitionRole;
 import io.floe.core.partition.PartitionState;
+import io.floe.dataplane.BackgroundThreads;
 import io.floe.dataplane.partition.Partition;
 import io.floe.dataplane.table.HostedTable;
 import io.floe.dataplane.wal.PartitionKey;
@@ -13,7 +14,6 @@ import java.util.Collection;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -65,21 +65,8 @@ public final class SnapshotScheduler implements AutoCloseable {
   private final long rangeBytes;
   private final int walRangesMin;
   private final Map<PartitionKey, Long> lastSnapshot = new ConcurrentHashMap<>();
-  private final ScheduledExecutorService thread =
-      Executors.newSingleThreadScheduledExecutor(
-          r -> {
-            Thread t = new Thread(r, "floe-snapshots");
-            t.setDaemon(true);
-            return t;
-          });
-
-  private final ScheduledExecutorService checkpointThread =
-      Executors.newSingleThreadScheduledExecutor(
-          r -> {
-            Thread t = new Thread(r, "floe-checkpoints");
-            t.setDaemon(true);
-            return t;
-          });
+  private final ScheduledExecutorService thread;
+  private final ScheduledExecutorService checkpointThread;
 
   public SnapshotScheduler(
       Snapshotter snapshotter,
@@ -90,6 +77,8 @@ public final class SnapshotScheduler implements AutoCloseable {
     this.shipper = shipper;
     this.tables = tables;
     ConfigReader config = ConfigReader.of(settings);
+    this.thread = BackgroundThreads.scheduler("floe-snapshots", settings);
+    this.checkpointThread = BackgroundThreads.scheduler("floe-checkpoints", settings);
     this.walBytes = config.size(WAL_BYTES, WAL_BYTES_DEFAULT);
     this.intervalNanos = config.duration(INTERVAL, INTERVAL_DEFAULT).toNanos();
     this.walRanges = config.integer(WAL_RANGES, WAL_RANGES_DEFAULT);
