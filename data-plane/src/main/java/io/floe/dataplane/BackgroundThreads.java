@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
  * in the CPU time requests leave and not take it from them: it lowers its own scheduling priority
  * (Linux's nice, {@link #NICE}) when it starts. Measured with YCSB A at 16 threads on two cores: a
  * snapshot of every partition comes about every 40 s under that load, and at the same priority as
- * the I/O threads it cost 6 % of throughput cold and 2 % warm.
+ * the I/O threads it cost 2–6 % of throughput cold and 2–8 % warm (alternated runs).
  *
  * <p>Java has no call for a thread's nice value (thread priorities are ignored on Linux unless the
  * JVM runs with {@code -XX:ThreadPriorityPolicy=1}, which also raises the JIT's and GC's threads

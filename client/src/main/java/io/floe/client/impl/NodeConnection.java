@@ -83,16 +83,16 @@ final class NodeConnection {
    * The client's buffers: direct, unpooled, not sampled for leaks. A frame lives from its write to
    * its flush, an answer until it is decoded, so pooling saves little, and Netty's pooled arenas
    * and its 1-in-128 leak records are code an application's JVM compiles in its first seconds,
-   * besides a stack trace per record. Measured with YCSB A at 16 threads (4 alternated pairs): the
-   * cold phase's client CPU 15.5 against 18.2 µs per operation (its JIT threads' part 2.0 against
-   * 3.1), warm unchanged.
+   * besides a stack trace per record. Measured with YCSB A at 16 threads (4 alternated pairs, the
+   * same allocator set through Netty's system properties): the cold phase's client CPU 15.5 against
+   * 18.2 µs per operation (its JIT threads' part 2.0 against 3.1), warm unchanged.
    */
   private static final ByteBufAllocator BUFFERS = new UnpooledByteBufAllocator(true, true);
 
-  /** Connects without blocking: safe to call from an event loop (a callback of a request). */
   /** A dead node is dialled many times a second by retries: warn about it now and then. */
   private static final WarningLimiter CONNECT_WARNINGS = new WarningLimiter();
 
+  /** Connects without blocking: safe to call from an event loop (a callback of a request). */
   static CompletableFuture<NodeConnection> open(
       EventLoopGroup group, String endpoint, long connectTimeoutMillis, int maxBatch) {
     return open(group, endpoint, connectTimeoutMillis, maxBatch, Long.MAX_VALUE, c -> {});
