@@ -16,6 +16,7 @@ import io.floe.core.protocol.Request;
 import io.floe.core.protocol.Response;
 import io.floe.core.table.KeyCodec;
 import io.floe.core.table.PartialRow;
+import io.floe.core.table.PartialRows;
 import io.floe.core.table.PartitionHasher;
 import io.floe.core.table.Row;
 import io.floe.core.table.RowCodec;
@@ -43,6 +44,7 @@ public final class RemoteTable implements FloeTable {
   private final RowCodec rowCodec;
   private final KeyCodec keyCodec;
   private final RowValidator validator;
+  private final PartialRows partialRows;
   private final Requests requests;
   private final TableRouting routing;
   private final ReadFrom readFrom;
@@ -60,6 +62,7 @@ public final class RemoteTable implements FloeTable {
     this.rowCodec = new RowCodec(schema);
     this.keyCodec = new KeyCodec(schema);
     this.validator = new RowValidator(schema);
+    this.partialRows = new PartialRows(schema);
     this.requests = requests;
     this.routing = routing;
   }
@@ -250,7 +253,7 @@ public final class RemoteTable implements FloeTable {
   private Request.Update updateRequest(
       long expected, Map<String, Object> columns, Object... keyValues) {
     byte[] key = keyCodec.encodeKey(keyValues);
-    PartialRow partial = new PartialRow(schema, new ArrayList<>(columns.keySet()));
+    PartialRow partial = partialRows.of(new ArrayList<>(columns.keySet()));
     byte[] values = partial.encode(columns.values().toArray());
     return new Request.Update(name, expected, key, partial.names(), values);
   }

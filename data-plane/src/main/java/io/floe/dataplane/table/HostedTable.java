@@ -9,6 +9,7 @@ import io.floe.core.table.Durability;
 import io.floe.core.table.EncodedRowCheck;
 import io.floe.core.table.KeyCodec;
 import io.floe.core.table.PartialRow;
+import io.floe.core.table.PartialRows;
 import io.floe.core.table.PartitionHasher;
 import io.floe.core.table.Row;
 import io.floe.core.table.RowCodec;
@@ -45,6 +46,7 @@ public final class HostedTable {
   private final KeyCodec keyCodec;
   private final RowCodec rowCodec;
   private final RowValidator rowValidator;
+  private final PartialRows partialRows;
   private final AtomicReferenceArray<Partition> partitions;
 
   /** Where each partition not led here is led, as the assignments say ("" when unknown). */
@@ -98,6 +100,7 @@ public final class HostedTable {
     this.keyCodec = new KeyCodec(schema);
     this.rowCodec = new RowCodec(schema);
     this.rowValidator = new RowValidator(schema);
+    this.partialRows = new PartialRows(schema);
     this.partitions = new AtomicReferenceArray<>(partitions);
     this.leaderHints = new AtomicReferenceArray<>(partitions.length);
   }
@@ -206,7 +209,7 @@ public final class HostedTable {
    * @throws SchemaViolationException naming the column at fault
    */
   public CheckedUpdate checkUpdate(List<String> columns, byte[] values) {
-    PartialRow partial = new PartialRow(schema, columns);
+    PartialRow partial = partialRows.of(columns);
     try {
       return new CheckedUpdate(partial, partial.decode(values));
     } catch (FormatException e) {
