@@ -9,14 +9,15 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Applies the row patches a WAL logs for partial updates ({@link PartialRow#patch}, {@code
- * wal-object.md} §2.6) to the encoded row they update. One per table schema; the projection of each
- * column list seen is built once.
+ * wal-object.md} §2.6) to the encoded row they update. One per table schema; the projection of a
+ * column list is built once and kept, for at most {@link PartialRows#MAX_CACHED} lists (past that,
+ * built per patch and not kept, so a WAL naming arbitrary column lists cannot grow it).
  */
 public final class RowPatcher {
   private final Schema schema;
   private final RowCodec rows;
 
-  /** By the patch's header bytes (count and indexes), compared by content. */
+  /** By a copy of the patch's header bytes (count and indexes), compared by content. */
   private final ConcurrentHashMap<ByteBuffer, PartialRow> projections = new ConcurrentHashMap<>();
 
   public RowPatcher(Schema schema) {
@@ -39,11 +40,23 @@ public final class RowPatcher {
       throw new FormatException(
           "row patch of " + patch.length + " bytes cannot hold " + n + " column indexes");
     }
-    PartialRow partial =
-        projections.computeIfAbsent(
-            ByteBuffer.wrap(patch, 0, header).slice(), k -> projection(patch, n));
+    PartialRow partial = projections.get(ByteBuffer.wrap(patch, 0, header).slice());
+    if (partial == null) {
+      partial = projection(patch, n);
+      if (projections.size() < PartialRows.MAX_CACHED) {
+        // The key holds a copy: a slice of the patch would keep its values alive too.
+        PartialRow raced =
+            projections.putIfAbsent(ByteBuffer.wrap(Arrays.copyOf(patch, header)), partial);
+        partial = raced == null ? partial : raced;
+      }
+    }
     byte[] values = Arrays.copyOfRange(patch, header, patch.length);
     return rows.encode(partial.merge(rows.decode(current), values));
+  }
+
+  /** How many column lists are kept. */
+  int cached() {
+    return projections.size();
   }
 
   private static int index(byte[] patch, int i) {

@@ -56,6 +56,60 @@ class RowPatcherTest {
   }
 
   @Test
+  void columnListsPastTheBoundStillPatchRightAndAreNotKept() {
+    List<Column> columns = new ArrayList<>();
+    columns.add(new Column("k", ColumnType.STRING, false));
+    for (int i = 0; i < 8; i++) {
+      columns.add(new Column("c" + i, ColumnType.INT64, true));
+    }
+    Schema schema = new Schema(1, columns, List.of("k"));
+    RowCodec rows = new RowCodec(schema);
+    RowPatcher patcher = new RowPatcher(schema);
+    Object[] base = new Object[9];
+    base[0] = "key";
+    Row current = new Row(base);
+    int lists = 0;
+    for (int x = 0; x < 8; x++) {
+      for (int y = 0; y < 8; y++) {
+        for (int z = 0; z < 8; z++) {
+          if (x == y || y == z || x == z) {
+            continue;
+          }
+          List<String> names = List.of("c" + x, "c" + y, "c" + z);
+          PartialRow partial = new PartialRow(schema, names);
+          byte[] values = partial.encode(new Object[] {(long) x, (long) y, (long) z});
+          byte[] patched = patcher.apply(rows.encode(current), partial.patch(values));
+          assertThat(rows.decode(patched))
+              .as("%s", names)
+              .isEqualTo(partial.merge(current, values));
+          lists++;
+        }
+      }
+    }
+    assertThat(lists).isEqualTo(336);
+    assertThat(patcher.cached()).isEqualTo(PartialRows.MAX_CACHED);
+  }
+
+  @Test
+  void aKeptProjectionDoesNotDependOnThePatchItCameFrom() {
+    RowPatcher patcher = new RowPatcher(SCHEMA);
+    PartialRow ab = new PartialRow(SCHEMA, List.of("a", "b"));
+    PartialRow c = new PartialRow(SCHEMA, List.of("c"));
+    Row current = new Row("k", 1L, "b", new byte[] {1});
+    byte[] first = ab.patch(ab.encode(new Object[] {2L, "x"}));
+    patcher.apply(ROWS.encode(current), first);
+    // The caller reuses its buffer for another patch (a WAL reader's, say).
+    byte[] other = c.patch(c.encode(new Object[] {new byte[] {9}}));
+    System.arraycopy(other, 0, first, 0, Math.min(other.length, first.length));
+
+    byte[] values = ab.encode(new Object[] {3L, null});
+    byte[] patched = patcher.apply(ROWS.encode(current), ab.patch(values));
+
+    assertThat(ROWS.decode(patched)).isEqualTo(ab.merge(current, values));
+    assertThat(patcher.cached()).isEqualTo(1);
+  }
+
+  @Test
   void aMalformedPatchIsAFormatErrorNamingWhatIsWrong() {
     RowPatcher patcher = new RowPatcher(SCHEMA);
     byte[] row = ROWS.encode(new Row("k", 1L, "b", new byte[0]));
