@@ -68,34 +68,56 @@ record YcsbStore(
 
   /**
    * The entries of {@code classpath} a YCSB JVM of this store gets: directories (the harness's
-   * classes, the bindings among them), the common libraries and this store's. A jar is known by its
-   * Maven artifact id: its file name up to the version, without the run's copy-number prefix.
+   * classes, the bindings among them), then the common libraries, then this store's, each list in
+   * its order here, the same order for every store. A jar is known by its Maven artifact id: its
+   * file name up to the version, without the run's copy-number prefix.
+   *
+   * <p>The order matters to what is measured: the JVM looks a class up in each classpath entry in
+   * turn, so YCSB's classes (its measurements, workloads, threads) behind one store's libraries but
+   * in front of the other's would cost the first store's JVM more lookups for the same classes, and
+   * its class loader more of the JIT's time.
    */
   String classpath(String classpath) {
-    List<String> kept = new java.util.ArrayList<>();
+    List<String> dirs = new java.util.ArrayList<>();
+    java.util.Map<String, String> jars = new java.util.HashMap<>();
     for (String entry : classpath.split(java.io.File.pathSeparator)) {
       java.nio.file.Path path = java.nio.file.Path.of(entry);
-      if (java.nio.file.Files.isDirectory(path) || wanted(path)) {
-        kept.add(entry);
+      if (java.nio.file.Files.isDirectory(path)) {
+        dirs.add(entry);
+        continue;
+      }
+      String library = library(path);
+      if (library != null) {
+        jars.putIfAbsent(library, entry);
+      }
+    }
+    List<String> kept = new java.util.ArrayList<>(dirs);
+    for (List<String> libs : List.of(COMMON_LIBRARIES, libraries)) {
+      for (String library : libs) {
+        String jar = jars.get(library);
+        if (jar != null) {
+          kept.add(jar);
+        }
       }
     }
     return String.join(java.io.File.pathSeparator, kept);
   }
 
-  private boolean wanted(java.nio.file.Path jar) {
+  /** The library of this store's or the common ones {@code jar} is, or null. */
+  private String library(java.nio.file.Path jar) {
     String file = jar.getFileName().toString().replaceFirst("^[0-9]+-", "");
     for (String library : libraries) {
       if (isArtifact(file, library)) {
-        return true;
+        return library;
       }
     }
     for (String library : COMMON_LIBRARIES) {
       if (isArtifact(file, library)
           && (!library.equals("core") || jar.toString().contains("/site/ycsb/"))) {
-        return true;
+        return library;
       }
     }
-    return false;
+    return null;
   }
 
   /** {@code artifact-<version>[-classifier].jar}, the version starting with a digit. */

@@ -30,14 +30,14 @@ class YcsbStoreTest {
   }
 
   @Test
-  void eachStoresJvmGetsItsClientsLibrariesYcsbsAndTheHarnessClassesOnly() throws Exception {
+  void eachStoresJvmGetsTheHarnessClassesYcsbsLibrariesThenItsClientsInOneOrder() throws Exception {
     Path classes = Files.createDirectories(dir.resolve("1-classes"));
     List<String> jars =
         List.of(
+            "m2/io/netty/netty-buffer/4.2.7.Final/netty-buffer-4.2.7.Final.jar",
             "2-floe-client-0.1.0-SNAPSHOT.jar",
             "3-floe-core-0.1.0-SNAPSHOT.jar",
             "5-floe-storage-0.1.0-SNAPSHOT.jar",
-            "m2/io/netty/netty-buffer/4.2.7.Final/netty-buffer-4.2.7.Final.jar",
             "m2/io/netty/netty-codec-http/4.2.7.Final/netty-codec-http-4.2.7.Final.jar",
             "m2/software/amazon/awssdk/s3/2.56.0/s3-2.56.0.jar",
             "m2/site/ycsb/core/0.17.0/core-0.17.0.jar",
@@ -56,18 +56,18 @@ class YcsbStoreTest {
     assertThat(names(floe))
         .containsExactly(
             "1-classes",
+            "core-0.17.0.jar",
+            "slf4j-api-2.0.17.jar",
             "2-floe-client-0.1.0-SNAPSHOT.jar",
             "3-floe-core-0.1.0-SNAPSHOT.jar",
-            "netty-buffer-4.2.7.Final.jar",
-            "core-0.17.0.jar",
-            "slf4j-api-2.0.17.jar");
+            "netty-buffer-4.2.7.Final.jar");
     assertThat(names(redis))
         .containsExactly(
             "1-classes",
             "core-0.17.0.jar",
+            "slf4j-api-2.0.17.jar",
             "jedis-5.2.0.jar",
-            "json-20240303.jar",
-            "slf4j-api-2.0.17.jar");
+            "json-20240303.jar");
   }
 
   private static List<String> names(String classpath) {
