@@ -2,7 +2,6 @@ package io.floe.client.impl;
 
 import io.floe.client.FloeConnectionException;
 import io.floe.client.FloeTimeoutException;
-import io.floe.core.protocol.ErrorCode;
 import io.floe.core.protocol.FloeRequestException;
 import io.floe.core.protocol.Frames;
 import io.floe.core.protocol.Opcode;
@@ -140,18 +139,9 @@ final class BlockingConnection implements AutoCloseable {
     ByteBuf frame =
         Unpooled.buffer(
             NodeConnection.bodyHint(request) + Frames.LENGTH_BYTES + Frames.HEADER_BYTES);
-    frame.writeInt(0);
-    frame.writeByte(Frames.VERSION);
-    frame.writeByte(request.opcode().code());
-    frame.writeInt(id);
+    Frames.begin(frame, request.opcode().code(), id);
     RequestCodec.encode(request, frame);
-    int length = frame.readableBytes() - Frames.LENGTH_BYTES;
-    if (length > Frames.MAX_FRAME_BYTES) {
-      throw new FloeRequestException(
-          ErrorCode.FRAME_TOO_LARGE,
-          "frame of " + length + " bytes is over the limit of " + Frames.MAX_FRAME_BYTES);
-    }
-    frame.setInt(0, length);
+    Frames.end(frame, 0);
     return frame.nioBuffer();
   }
 

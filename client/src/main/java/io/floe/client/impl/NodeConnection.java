@@ -35,15 +35,24 @@ import org.slf4j.LoggerFactory;
 /**
  * One TCP connection to a node, pipelined: requests get ids, any number are in flight, responses
  * are matched by id in whatever order they come. Callers on any thread enqueue; the event loop
- * drains the queue in bursts (one flush per burst, consecutive writes to a table coalesced into
- * batch frames by {@link WriteCoalescer}). A periodic sweep fails requests past their deadline, and
- * reports the node silent when requests have waited {@code suspectAfter} with no frame coming back
- * at all (a node that answers anything, even slowly, is not silent); whoever listens may then
- * {@link #abandon} the connection.
+ * drains the queue in bursts: consecutive writes to a table coalesced into batch frames by {@link
+ * WriteCoalescer}, every frame of the burst encoded into one buffer, one write and one flush. A
+ * periodic sweep fails requests past their deadline, and reports the node silent when requests have
+ * waited {@code suspectAfter} with no frame coming back at all (a node that answers anything, even
+ * slowly, is not silent); whoever listens may then {@link #abandon} the connection.
  */
 final class NodeConnection {
   private static final Logger LOG = LoggerFactory.getLogger(NodeConnection.class);
   private static final long SWEEP_MILLIS = 20;
+
+  /**
+   * A drain's frames share one buffer, written out once it holds this much: a buffer, a write
+   * through the pipeline and an entry in the socket's outbound queue per burst rather than per
+   * request.
+   */
+  static final int BURST_BYTES = 64 << 10;
+
+  private static final int BURST_START_BYTES = 4 << 10;
   // Requests given up at their deadline are warned about at most this often per connection, with
   // a count: an overloaded node would otherwise flood the application's log.
   private static final long EXPIRY_WARNING_NANOS = TimeUnit.SECONDS.toNanos(1);
@@ -55,6 +64,7 @@ final class NodeConnection {
   private final ConcurrentLinkedQueue<Outgoing> queue = new ConcurrentLinkedQueue<>();
   private final AtomicBoolean drainScheduled = new AtomicBoolean();
   private int nextId;
+  private ByteBuf burst; // event loop only: the frames of the drain under way, not yet written
   private volatile boolean closing;
   private int expiredUnreported; // event loop only
   private long lastExpiryWarning = System.nanoTime() - EXPIRY_WARNING_NANOS; // event loop only
@@ -202,9 +212,11 @@ final class NodeConnection {
       }
     }
     coalescer.finish();
+    writeBurst();
     channel.flush();
   }
 
+  /** Appends {@code request}'s frame to the burst; one that cannot be encoded fails alone. */
   private void write(Request request, InFlight pending) {
     int id = ++nextId;
     if (!channel.isActive()) {
@@ -212,17 +224,42 @@ final class NodeConnection {
           new FloeConnectionException("connection to " + endpoint + " is closed", false, null));
       return;
     }
-    ByteBuf frame;
+    if (burst == null) {
+      burst =
+          channel
+              .alloc()
+              .buffer(
+                  Math.max(
+                      BURST_START_BYTES,
+                      Frames.LENGTH_BYTES + Frames.HEADER_BYTES + bodyHint(request)));
+    }
+    int start = burst.writerIndex();
     try {
-      frame = Frames.start(channel.alloc(), request.opcode().code(), id, bodyHint(request));
-      RequestCodec.encode(request, frame);
-      Frames.finish(frame);
+      Frames.begin(burst, request.opcode().code(), id);
+      RequestCodec.encode(request, burst);
+      Frames.end(burst, start);
     } catch (RuntimeException e) {
+      burst.writerIndex(start);
       pending.fail(e);
       return;
     }
     inFlight.put(id, pending);
-    channel.write(frame, channel.voidPromise());
+    if (burst.readableBytes() >= BURST_BYTES) {
+      writeBurst();
+    }
+  }
+
+  private void writeBurst() {
+    ByteBuf frames = burst;
+    burst = null;
+    if (frames == null) {
+      return;
+    }
+    if (frames.isReadable()) {
+      channel.write(frames, channel.voidPromise());
+    } else {
+      frames.release();
+    }
   }
 
   /** Room for the body up front: a row outgrowing the buffer would cost a copy per request. */

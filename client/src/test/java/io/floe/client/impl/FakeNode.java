@@ -82,12 +82,9 @@ public final class FakeNode implements AutoCloseable {
           continue;
         }
         ByteBuf reply = Unpooled.buffer();
-        reply.writeInt(0);
-        reply.writeByte(Frames.VERSION);
-        reply.writeByte(ResponseCodec.frameOpcode(opcode, response));
-        reply.writeInt(id);
+        Frames.begin(reply, ResponseCodec.frameOpcode(opcode, response), id);
         ResponseCodec.encode(response, reply);
-        reply.setInt(0, reply.readableBytes() - Frames.LENGTH_BYTES);
+        Frames.end(reply, 0);
         out.write(reply.array(), reply.arrayOffset(), reply.readableBytes());
       }
     } catch (IOException | RuntimeException gone) {
