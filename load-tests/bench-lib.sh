@@ -163,9 +163,11 @@ start_etcd() {
 
 # An embedded S3 endpoint (S3Proxy over HTTP) in its own JVM on a local directory, bucket
 # floe-bench; exports FLOE_S3_ENDPOINT, FLOE_S3_REGION, FLOE_S3_ACCESS_KEY, FLOE_S3_SECRET_KEY,
-# FLOE_S3_BUCKET.
+# FLOE_S3_BUCKET. It stands in for a remote service, so it runs at the priority of the node's
+# background work that feeds it (nice 4, as node.background-nice): on a machine of few cores it
+# then takes its share of CPU after the stores and the benchmark's clients, not before them.
 start_s3() {
-  java "$logback" -cp "$cp" io.floe.testsupport.s3.S3Server "$work/s3" floe-bench >"$work/s3.log" 2>&1 &
+  nice -n "${S3_NICE:-4}" java "$logback" -cp "$cp" io.floe.testsupport.s3.S3Server "$work/s3" floe-bench >"$work/s3.log" 2>&1 &
   s3_pid=$!
   pids+=($s3_pid)
   for _ in $(seq 100); do grep -q '^S3 endpoint' "$work/s3.log" && break; sleep 0.1; done

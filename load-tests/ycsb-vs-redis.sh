@@ -14,7 +14,7 @@
 #   --wal none                no S3: the node keeps writes in memory only (memory mode)
 # Each run of a workload is a fresh YCSB JVM: a cold phase, then a warm one of the same length.
 # Environment: FLOE_NODE_ARGS (extra node flags), NODE_JAVA_OPTS (the node's JVM),
-#   YCSB_JAVA_OPTS (each YCSB JVM's, default -Xms1g -Xmx1g).
+#   YCSB_JAVA_OPTS (each YCSB JVM's, default -Xms1g -Xmx1g), S3_NICE (the S3 endpoint's nice, 4).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -53,7 +53,7 @@ if [ "$wal" = s3 ]; then
     --s3.region "$FLOE_S3_REGION" --s3.access-key "$FLOE_S3_ACCESS_KEY"
     --s3.secret-key "$FLOE_S3_SECRET_KEY" --s3.path-style true)
   bench_args+=(--s3-pid "$s3_pid")
-  note="WAL shipping on: the node ships every write to S3 (embedded S3Proxy over HTTP, local directory, same machine)."
+  note="WAL shipping on: the node ships every write to S3 (embedded S3Proxy over HTTP, local directory, same machine, at nice ${S3_NICE:-4} as the node's background work)."
 else
   note="WAL shipping off: no S3 configured, writes live in memory only."
 fi

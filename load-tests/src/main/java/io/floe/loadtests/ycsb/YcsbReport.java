@@ -2,6 +2,7 @@ package io.floe.loadtests.ycsb;
 
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -45,6 +46,8 @@ final class YcsbReport {
   private final StringBuilder throughput = new StringBuilder();
   private final StringBuilder latency = new StringBuilder();
 
+  private final List<ServersIdle.Wait> waits = new ArrayList<>();
+
   YcsbReport(Settings settings, String note) {
     this.settings = settings;
     this.note = note;
@@ -60,6 +63,11 @@ final class YcsbReport {
             settings.loadThreads(),
             r.opsPerSecond(),
             r.failed()));
+  }
+
+  /** The wait for idle servers before one run. */
+  void waited(ServersIdle.Wait wait) {
+    waits.add(wait);
   }
 
   /** One workload × threads × phase; {@code byStore} holds the stores that ran it. */
@@ -172,6 +180,28 @@ final class YcsbReport {
             s.floeProps().isEmpty() ? "" : " (" + String.join(", ", s.floeProps()) + ")"));
     if (note != null) {
       out.append('\n').append(note).append('\n');
+    }
+    if (!waits.isEmpty()) {
+      long[] millis = waits.stream().mapToLong(ServersIdle.Wait::millis).sorted().toArray();
+      out.append(
+          String.format(
+              Locale.ROOT,
+              "%nBefore each run the harness waited until the servers (the stores' and the S3"
+                  + " endpoint) together used under %.2f of a core over %.1f s, so that one run's"
+                  + " background work (a node's snapshots and their upload) does not land on the"
+                  + " next: median wait %.1f s, longest %.1f s over %d runs%s.%n",
+              ServersIdle.BUSY_CORES,
+              ServersIdle.WINDOW_MILLIS / 1000.0,
+              millis[millis.length / 2] / 1000.0,
+              millis[millis.length - 1] / 1000.0,
+              millis.length,
+              waits.stream().allMatch(ServersIdle.Wait::idle)
+                  ? ""
+                  : String.format(
+                      Locale.ROOT,
+                      "; %d still busy after %.0f s (run anyway)",
+                      waits.stream().filter(w -> !w.idle()).count(),
+                      ServersIdle.MAX_MILLIS / 1000.0)));
     }
     out.append(
         "\nFloe's UPDATE is a partial update (the named fields only, one round trip, merged on"

@@ -1,6 +1,7 @@
 package io.floe.loadtests.ycsb;
 
 import io.floe.loadtests.BenchFlags;
+import io.floe.loadtests.node.ProcessCpu;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
@@ -83,6 +84,7 @@ public final class YcsbVsRedis {
       System.out.printf("load %s: %s records%n", store.name(), flag("records", "100000"));
       report.load(store.name(), load(store));
     }
+    ServersIdle servers = serversIdle();
     Map<String, List<YcsbResult>> byCell = new LinkedHashMap<>();
     for (int round = 0; round < rounds; round++) {
       for (String workload : workloads) {
@@ -90,9 +92,16 @@ public final class YcsbVsRedis {
           // Alternate which store goes first so that both see the same background on average.
           for (int i = 0; i < stores.size(); i++) {
             YcsbStore store = stores.get((i + round) % stores.size());
+            ServersIdle.Wait idle = servers.await();
+            report.waited(idle);
             System.out.printf(
-                "round %d: workload %s, %s threads, %s%n",
-                round + 1, workload, threads, store.name());
+                "round %d: workload %s, %s threads, %s (servers %s after %.1f s)%n",
+                round + 1,
+                workload,
+                threads,
+                store.name(),
+                idle.idle() ? "idle" : "still busy",
+                idle.millis() / 1000.0);
             for (YcsbResult phase : runPhases(store, workload, threads)) {
               print(phase);
               byCell
@@ -137,6 +146,26 @@ public final class YcsbVsRedis {
       throw new IllegalArgumentException("give --floe host:port, --redis host:port or both");
     }
     return stores;
+  }
+
+  /**
+   * The wait before each run for every server of the run — the stores' and the S3 endpoint — to be
+   * idle, whichever store ran last.
+   */
+  private ServersIdle serversIdle() {
+    List<Long> pids = new ArrayList<>();
+    for (String flag : List.of("floe-pid", "redis-pid", "s3-pid")) {
+      long pid = Long.parseLong(flag(flag, "0"));
+      if (pid > 0) {
+        pids.add(pid);
+      }
+    }
+    return new ServersIdle(
+        () -> pids.isEmpty() ? -1 : ProcessCpu.nanos(pids),
+        Thread::sleep,
+        ServersIdle.WINDOW_MILLIS,
+        ServersIdle.BUSY_CORES,
+        ServersIdle.MAX_MILLIS);
   }
 
   /** The YCSB properties every phase of every store shares. */
