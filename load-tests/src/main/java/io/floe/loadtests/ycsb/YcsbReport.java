@@ -80,7 +80,7 @@ final class YcsbReport {
         head
             + String.format(
                 Locale.ROOT,
-                "| %s | %s | %s | %s | %s | %s | %s | %s | %s |%n",
+                "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |%n",
                 ops(floe),
                 ops(redis),
                 floe == null || redis == null
@@ -92,6 +92,7 @@ final class YcsbReport {
                 cpu(floe, false),
                 cpu(redis, false),
                 s3Cpu(floe),
+                totalCpu(floe) + " / " + totalCpu(redis),
                 failures(floe) + " / " + failures(redis)));
     Set<String> ops = new LinkedHashSet<>();
     if (floe != null) {
@@ -129,6 +130,13 @@ final class YcsbReport {
       return "-";
     }
     return String.format(Locale.ROOT, "%.1f", r.s3CpuMicrosPerOp());
+  }
+
+  private static String totalCpu(YcsbResult r) {
+    if (r == null || Double.isNaN(r.totalCpuMicrosPerOp())) {
+      return "-";
+    }
+    return String.format(Locale.ROOT, "%.1f", r.totalCpuMicrosPerOp());
   }
 
   private static String failures(YcsbResult r) {
@@ -216,16 +224,20 @@ final class YcsbReport {
             + " measurement and the store's client library) during the phase, with the part its JIT"
             + " compiler threads took in brackets; server = the"
             + " data node's or redis-server's process; S3 = the S3 endpoint's process, where Floe"
-            + " ships its WAL (on this same machine, sharing its cores; `-` when not measured)."
-            + " Failed = operations not answered OK.\n");
+            + " ships its WAL (on this same machine, sharing its cores; `-` when not measured);"
+            + " total = the three together, what an operation cost the machine. Compare totals as"
+            + " well as clients: the kernel bills some work for one process to another — on"
+            + " loopback a reader blocked on its socket is woken by its peer's write, so"
+            + " redis-server pays for waking Jedis's threads, where Floe's client wakes the callers"
+            + " waiting on its connection itself. Failed = operations not answered OK.\n");
     out.append(
         "\n## Load\n\n| store | records | threads | ops/s | failed |\n|---|---:|---:|---:|---:|\n");
     out.append(loads);
     out.append(
         "\n## Throughput and CPU\n\n| workload | threads | phase | Floe ops/s | Redis ops/s"
             + " | Floe / Redis | client CPU Floe | client CPU Redis | server CPU Floe | server CPU"
-            + " Redis | S3 CPU Floe | failed Floe / Redis |\n"
-            + "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+            + " Redis | S3 CPU Floe | total CPU Floe / Redis | failed Floe / Redis |\n"
+            + "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     out.append(throughput);
     out.append(
         "\n## Latency (µs, p50 / p99, YCSB's HdrHistogram)\n\n| workload | threads | phase | op"

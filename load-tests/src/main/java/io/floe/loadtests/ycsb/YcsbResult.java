@@ -56,6 +56,20 @@ public record YcsbResult(
     return s3CpuNanos < 0 || operations == 0 ? Double.NaN : s3CpuNanos / 1e3 / operations;
   }
 
+  /**
+   * What the operation cost the machine: client, server and (when measured) the S3 endpoint
+   * together; unknown when the client's or the server's CPU is. The fair comparison on one machine:
+   * the kernel bills work done for one process to another — on loopback a blocked reader is woken
+   * by its peer's write, so Redis pays for waking Jedis's threads where Floe's client wakes its
+   * callers itself.
+   */
+  public double totalCpuMicrosPerOp() {
+    double client = clientCpuMicrosPerOp();
+    double server = serverCpuMicrosPerOp();
+    double s3 = s3CpuMicrosPerOp();
+    return client + server + (Double.isNaN(s3) ? 0 : s3);
+  }
+
   /** Every phase in YCSB's output, in order; output without {@code # phase} lines is one phase. */
   public static List<YcsbResult> parse(String output, String defaultPhase) {
     List<YcsbResult> results = new ArrayList<>();

@@ -68,6 +68,7 @@ class YcsbResultTest {
     assertThat(cold.clientJitCpuMicrosPerOp()).isCloseTo(9.0, within(1e-9));
     assertThat(cold.serverCpuMicrosPerOp()).isCloseTo(6.0, within(1e-9));
     assertThat(cold.s3CpuMicrosPerOp()).isCloseTo(3.5, within(1e-9));
+    assertThat(cold.totalCpuMicrosPerOp()).isCloseTo(49.5, within(1e-9));
     assertThat(cold.gcMillis()).isEqualTo(12);
     assertThat(cold.ops()).containsOnlyKeys("READ", "UPDATE");
     assertThat(cold.ops().get("READ")).isEqualTo(new YcsbResult.OpStats(498, 120, 800));
@@ -85,6 +86,7 @@ class YcsbResultTest {
     assertThat(warm.clientJitCpuMicrosPerOp()).as("no JitCpuTime line").isNaN();
     assertThat(warm.s3CpuNanos()).as("no [S3] line: not measured").isEqualTo(-1);
     assertThat(warm.s3CpuMicrosPerOp()).isNaN();
+    assertThat(warm.totalCpuMicrosPerOp()).as("the server's CPU unknown").isNaN();
     assertThat(warm.failed()).isZero();
     assertThat(warm.wrongValues()).isEqualTo(1);
   }
